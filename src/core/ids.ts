@@ -1,0 +1,38 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+/** The only place that creates random identifiers. */
+export interface IdSource {
+  /** A UUIDv4, for accounts and stored rows. */
+  uuid(): string;
+  /** A short random id for one proxied request, e.g. `req_3f9a…`. */
+  requestId(): string;
+}
+
+export const systemIds: IdSource = {
+  uuid: () => randomUUID(),
+  requestId: () => `req_${randomBytes(12).toString('hex')}`,
+};
+
+/** `bytes` random bytes as lowercase hex. */
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** A new proxy API key: `sk-` followed by 32 lowercase hex characters. */
+export function newApiKey(): string {
+  return `sk-${randomHex(16)}`;
+}
+
+/** Lowercase hex SHA-256 of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Deterministic ids for tests: `id-1`, `id-2`, … */
+export function sequentialIds(prefix = 'id'): IdSource {
+  let counter = 0;
+  return {
+    uuid: () => `${prefix}-${++counter}`,
+    requestId: () => `req_${prefix}${++counter}`,
+  };
+}
