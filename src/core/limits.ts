@@ -40,3 +40,15 @@ export interface FailureCount {
 export function lockKey(accountId: string, model: string | null): string {
   return model === null ? accountId : `${accountId}::${model}`;
 }
+
+/**
+ * Durable copy of the locks, so a restart does not hammer accounts known to be exhausted.
+ * The state store calls it; the SQLite store implements it. Writes may be batched.
+ */
+export interface LockPersistence {
+  /** Locks still active at `now`. */
+  loadActive(now: number): Promise<RateLimitLock[]>;
+  save(lock: RateLimitLock): Promise<void>;
+  /** Deletes the locks of one account (all scopes when `model` is undefined), or all locks. */
+  remove(filter: { accountId?: string; model?: string | null }): Promise<void>;
+}
