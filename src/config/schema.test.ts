@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema, defaultConfig, formatConfigIssues, formatConfigPath } from './schema.js';
+
+function issuesOf(document: unknown): string {
+  const result = configSchema.safeParse(document, { reportInput: true });
+  if (result.success) throw new Error('expected the document to be invalid');
+  return formatConfigIssues(result.error);
+}
+
+describe('configSchema defaults', () => {
+  it('parses {} to the full default config', () => {
+    const { proxy, ...rest } = configSchema.parse({});
+    const { api_key, ...proxyWithoutKey } = proxy;
+    expect(api_key).toMatch(/^sk-[0-9a-f]{32}$/);
+    expect(rest).toEqual({ refresh_interval: 15 });
+    expect(proxyWithoutKey).toEqual({
+      port: 8045,
+      allow_lan_access: false,
+      host: null,
+      auth_mode: 'auto',
+      admin_password: null,
+      request_timeout: 120,
+      first_byte_timeout: 60,
+      max_attempts: 3,
+      max_body_bytes: 52_428_800,
+      scheduling: { mode: 'Balance', max_wait_seconds: 60 },
+      session_bindings: { ttl_seconds: 3600, max_bindings: 100_000 },
+      custom_mapping: {},
+      quota_protection: { enabled: false, threshold_percentage: 10, monitored_models: [] },
+      circuit_breaker: { enabled: true, backoff_steps: [60, 300, 1800, 7200], max_lock_seconds: 86_400 },
+      upstream_proxy: { enabled: false, url: '' },
+      enable_logging: true,
+      logging: { retention_days: 7, max_rows: 100_000, debug_bodies: false, max_body_chars: 16_384 },
+    });
+  });
+
+  it('fills defaults inside a partially given section', () => {
+    const config = configSchema.parse({ proxy: { scheduling: { mode: 'CacheFirst' } } });
+    expect(config.proxy.scheduling).toEqual({ mode: 'CacheFirst', max_wait_seconds: 60 });
+    expect(config.proxy.port).toBe(8045);
+  });
+
+  it('does not share default arrays between parses', () => {
+    const first = defaultConfig();
+    first.proxy.circuit_breaker.backoff_steps.push(1);
+    first.proxy.quota_protection.monitored_models.push('x');
+    const second = defaultConfig();
+    expect(second.proxy.circuit_breaker.backoff_steps).toEqual([60, 300, 1800, 7200]);
+    expect(second.proxy.quota_protection.monitored_models).toEqual([]);
+  });
+
+  it('keeps unknown keys at every level', () => {
+    const config = configSchema.parse({
+      future: { a: 1 },
+      proxy: { extra: true, scheduling: { mode: 'Balance', hint: 'x' }, logging: { sink: 'file' } },
+    });
+    expect(config['future']).toEqual({ a: 1 });
+    expect(config.proxy['extra']).toBe(true);
+    expect(config.proxy.scheduling['hint']).toBe('x');
+    expect(config.proxy.logging['sink']).toBe('file');
+  });
+
+  it('accepts a custom mapping and an explicit host', () => {
+    const config = configSchema.parse({
+      proxy: { host: '::1', custom_mapping: { 'gpt-4*': 'gemini-2.5-pro' }, admin_password: 'hunter2' },
+    });
+    expect(config.proxy.host).toBe('::1');
+    expect(config.proxy.custom_mapping).toEqual({ 'gpt-4*': 'gemini-2.5-pro' });
+    expect(config.proxy.admin_password).toBe('hunter2');
+  });
+});
+
+describe('configSchema validation messages', () => {
+  const cases: Array<{ name: string; document: unknown; expected: string }> = [
+    {
+      name: 'bad enum',
+      document: { proxy: { scheduling: { mode: 'Fastest' } } },
+      expected: 'proxy.scheduling.mode: expected one of "CacheFirst" | "Balance" | "PerformanceFirst"',
+    },
+    {
+      name: 'port above range',
+      document: { proxy: { port: 70_000 } },
+      expected: 'proxy.port: must be <= 65535',
+    },
+    { name: 'port below range', document: { proxy: { port: 0 } }, expected: 'proxy.port: must be >= 1' },
+    {
+      name: 'wrong type',
+      document: { proxy: { port: '8045' } },
+      expected: 'proxy.port: expected number, received string',
+    },
+    {
+      name: 'fraction for an integer',
+      document: { refresh_interval: 1.5 },
+      expected: 'refresh_interval: expected integer, received a fraction',
+    },
+    {
+      name: 'short api key',
+      document: { proxy: { api_key: 'short' } },
+      expected: 'proxy.api_key: must be at least 8 characters long',
+    },
+    {
+      name: 'bad array element',
+      document: { proxy: { circuit_breaker: { backoff_steps: [60, 0] } } },
+      expected: 'proxy.circuit_breaker.backoff_steps[1]: must be >= 1',
+    },
+    {
+      name: 'empty backoff steps',
+      document: { proxy: { circuit_breaker: { backoff_steps: [] } } },
+      expected: 'proxy.circuit_breaker.backoff_steps: must have at least 1 element(s)',
+    },
+    {
+      name: 'empty mapping target, key quoted',
+      document: { proxy: { custom_mapping: { 'gpt-4.1': '' } } },
+      expected: 'proxy.custom_mapping["gpt-4.1"]: must be at least 1 characters long',
+    },
+    {
+      name: 'section of the wrong type',
+      document: { proxy: { scheduling: 'Balance' } },
+      expected: 'proxy.scheduling: expected object, received string',
+    },
+    { name: 'root not an object', document: [], expected: '(root): expected object, received array' },
+    {
+      name: 'null where not nullable',
+      document: { proxy: { allow_lan_access: null } },
+      expected: 'proxy.allow_lan_access: expected boolean, received null',
+    },
+    {
+      name: 'enabled upstream proxy without a URL',
+      document: { proxy: { upstream_proxy: { enabled: true, url: '' } } },
+      expected:
+        'proxy.upstream_proxy.url: must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+    },
+    {
+      name: 'enabled upstream proxy with an unsupported scheme',
+      document: { proxy: { upstream_proxy: { enabled: true, url: 'ftp://proxy:21' } } },
+      expected:
+        'proxy.upstream_proxy.url: must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+    },
+  ];
+
+  for (const testCase of cases) {
+    it(`reports ${testCase.name} with its exact path`, () => {
+      expect(issuesOf(testCase.document)).toBe(testCase.expected);
+    });
+  }
+
+  it('reports one line per problem', () => {
+    const text = issuesOf({ refresh_interval: 0, proxy: { max_attempts: 11, auth_mode: 'none' } });
+    expect(text.split('\n').sort()).toEqual([
+      'proxy.auth_mode: expected one of "off" | "strict" | "all_except_health" | "auto"',
+      'proxy.max_attempts: must be <= 10',
+      'refresh_interval: must be >= 1',
+    ]);
+  });
+
+  it('never echoes the rejected value', () => {
+    expect(issuesOf({ proxy: { api_key: 'secret' } })).not.toContain('secret');
+  });
+
+  it.each([
+    'http://proxy.local:3128',
+    'https://user:pass@proxy:443',
+    'socks5://127.0.0.1:1080',
+    'socks5h://h:1',
+  ])('accepts %s as an upstream proxy URL', (url) => {
+    expect(configSchema.safeParse({ proxy: { upstream_proxy: { enabled: true, url } } }).success).toBe(true);
+  });
+
+  it('ignores the upstream proxy URL while the proxy is disabled', () => {
+    expect(
+      configSchema.safeParse({ proxy: { upstream_proxy: { enabled: false, url: 'nonsense' } } }).success,
+    ).toBe(true);
+  });
+});
+
+describe('formatConfigPath', () => {
+  it.each([
+    [[], '(root)'],
+    [['proxy', 'port'], 'proxy.port'],
+    [['proxy', 'circuit_breaker', 'backoff_steps', 2], 'proxy.circuit_breaker.backoff_steps[2]'],
+    [['proxy', 'custom_mapping', 'claude-*'], 'proxy.custom_mapping["claude-*"]'],
+  ])('formats %j as %s', (path, expected) => {
+    expect(formatConfigPath(path)).toBe(expected);
+  });
+});

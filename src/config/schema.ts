@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { newApiKey } from '../core/ids.js';
+
+/**
+ * The schema of `gui_config.json`, the single source of the config type. Keys are snake_case and
+ * compatible with the reference's `proxy.*` section. Every object is loose: keys this version does
+ * not know are kept (and written back on save), so a newer or older file survives a round trip.
+ * Every field has a default, so `{}` parses to the full default config.
+ */
+
+/** How the scheduler trades prompt-cache affinity against spreading load (DESIGN.md §2). */
+export const schedulingModes = ['CacheFirst', 'Balance', 'PerformanceFirst'] as const;
+export type SchedulingMode = (typeof schedulingModes)[number];
+
+/** Which requests need the proxy API key (DESIGN.md §5). */
+export const authModes = ['off', 'strict', 'all_except_health', 'auto'] as const;
+export type AuthMode = (typeof authModes)[number];
+
+/** URL schemes accepted for `proxy.upstream_proxy.url`. */
+const upstreamProxyProtocols = new Set([
+  'http:',
+  'https:',
+  'socks:',
+  'socks4:',
+  'socks4a:',
+  'socks5:',
+  'socks5h:',
+]);
+
+const schedulingSchema = z.looseObject({
+  /** `Balance` (default): sticky sessions + 60 s window; `CacheFirst`: also waits for a bound account
+   *  that frees up within `max_wait_seconds`; `PerformanceFirst`: plain round robin. */
+  mode: z.enum(schedulingModes).default('Balance'),
+  /** CacheFirst only: longest wait, in seconds, for a limited bound account before switching. */
+  max_wait_seconds: z.int().min(0).max(300).default(60),
+});
+
+const sessionBindingsSchema = z.looseObject({
+  /** A session's binding to an account expires this many seconds after its last use. */
+  ttl_seconds: z.int().min(60).max(604_800).default(3600),
+  /** At most this many bindings are kept; the least recently used go first. */
+  max_bindings: z.int().min(100).max(10_000_000).default(100_000),
+});
+
+const quotaProtectionSchema = z.looseObject({
+  /** Skip an account for a model whose remaining quota is below the threshold. */
+  enabled: z.boolean().default(false),
+  /** Remaining quota, in percent, under which an account is protected. */
+  threshold_percentage: z.int().min(1).max(99).default(10),
+  /** Models protected, by exact id or wildcard (`gemini-*`); empty = every model. */
+  monitored_models: z.array(z.string()).default(() => []),
+});
+
+const circuitBreakerSchema = z.looseObject({
+  /** Lock accounts after quota exhaustion using `backoff_steps`. */
+  enabled: z.boolean().default(true),
+  /** Lock duration in seconds by consecutive-failure count (the last step repeats). */
+  backoff_steps: z
+    .array(z.int().min(1).max(604_800))
+    .min(1)
+    .default(() => [60, 300, 1800, 7200]),
+  /** Upper bound, in seconds, of any lock computed by us (not of a delay the upstream asks for). */
+  max_lock_seconds: z.int().min(60).max(2_592_000).default(86_400),
+});
+
+const upstreamProxySchema = z
+  .looseObject({
+    /** Send upstream traffic through `url`. */
+    enabled: z.boolean().default(false),
+    /** `http://`, `https://` or `socks5://` (socks, socks4, socks4a, socks5h) proxy URL, with optional credentials. */
+    url: z.string().default(''),
+  })
+  .superRefine((value, context) => {
+    if (!value.enabled || isUpstreamProxyUrl(value.url)) return;
+    context.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: 'must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+    });
+  });
+
+const loggingSchema = z.looseObject({
+  /** Request log rows older than this many days are deleted. */
+  retention_days: z.int().min(1).max(365).default(7),
+  /** The request log keeps at most this many rows (oldest deleted first). */
+  max_rows: z.int().min(1000).max(10_000_000).default(100_000),
+  /** Store request and response bodies in the request log (secrets still redacted). */
+  debug_bodies: z.boolean().default(false),
+  /** Stored bodies are cut to this many characters. */
+  max_body_chars: z.int().min(0).default(16_384),
+});
+
+const proxySchema = z.looseObject({
+  /** TCP port the gateway listens on. */
+  port: z.int().min(1).max(65_535).default(8045),
+  /** Bind to all interfaces (0.0.0.0) instead of loopback, when `host` is not set. */
+  allow_lan_access: z.boolean().default(false),
+  /** Explicit bind address; null = 127.0.0.1, or 0.0.0.0 with `allow_lan_access`. */
+  host: z.string().min(1).nullable().default(null),
+  /** Which requests need the API key; `auto` = off on loopback, `all_except_health` with LAN access. */
+  auth_mode: z.enum(authModes).default('auto'),
+  /**
+   * The key clients send (`Authorization: Bearer`, `x-api-key` or `x-goog-api-key`). The config
+   * store generates and saves one when the file has none; the schema default is a fresh random key
+   * so that a parsed config never has an empty key.
+   */
+  api_key: z
+    .string()
+    .min(8)
+    .default(() => newApiKey()),
+  /** Password for the admin API and web UI; null = the API key is the admin credential too. */
+  admin_password: z.string().min(4).nullable().default(null),
+  /** Whole-request timeout in seconds, streaming included. */
+  request_timeout: z.int().min(5).max(7200).default(120),
+  /** Seconds to wait for an upstream's first byte before trying another account. */
+  first_byte_timeout: z.int().min(1).max(600).default(60),
+  /** Attempts per request across accounts (never more than the pool size + 1). */
+  max_attempts: z.int().min(1).max(10).default(3),
+  /** Largest accepted request body in bytes. */
+  max_body_bytes: z.int().min(1024).default(52_428_800),
+  /** Account selection (DESIGN.md §2). */
+  scheduling: schedulingSchema.prefault({}),
+  /** Session → account bindings kept for sticky sessions. */
+  session_bindings: sessionBindingsSchema.prefault({}),
+  /** Model mapping: requested model (exact or wildcard) → upstream model. Replaced as a whole on update. */
+  custom_mapping: z.record(z.string(), z.string().min(1)).default(() => ({})),
+  /** Skip accounts whose remaining quota is low. */
+  quota_protection: quotaProtectionSchema.prefault({}),
+  /** Account locks after repeated quota exhaustion. */
+  circuit_breaker: circuitBreakerSchema.prefault({}),
+  /** Outbound proxy for upstream calls. */
+  upstream_proxy: upstreamProxySchema.prefault({}),
+  /** Write the request log. */
+  enable_logging: z.boolean().default(true),
+  /** Request log retention and detail. */
+  logging: loggingSchema.prefault({}),
+});
+
+export const configSchema = z.looseObject({
+  /** Everything about the gateway itself (the reference's `proxy.*` section). */
+  proxy: proxySchema.prefault({}),
+  /** Minutes between quota refreshes of all accounts (top level, as in the reference). */
+  refresh_interval: z.int().min(1).max(1440).default(15),
+});
+
+/** The validated configuration. Read it through `ConfigStore.get()`, which returns it frozen. */
+export type SwitchyardConfig = z.output<typeof configSchema>;
+
+/** The full default config, with a fresh random `proxy.api_key`. */
+export function defaultConfig(): SwitchyardConfig {
+  return configSchema.parse({});
+}
+
+/** One problem with a config document: the exact path of the field and what is wrong with it. */
+export interface ConfigIssue {
+  /** Dotted path, e.g. `proxy.scheduling.mode`, `proxy.circuit_breaker.backoff_steps[0]`; `(root)` for the document. */
+  path: string;
+  message: string;
+}
+
+/** Every issue of a failed parse as `{path, message}`, in zod's order. Never includes field values. */
+export function configIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => ({ path: formatConfigPath(issue.path), message: describeIssue(issue) }));
+}
+
+/**
+ * One line per problem, `path: message`, e.g.
+ * `proxy.scheduling.mode: expected one of "CacheFirst" | "Balance" | "PerformanceFirst"`.
+ */
+export function formatConfigIssues(error: z.ZodError): string {
+  return configIssues(error)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('\n');
+}
+
+/** `proxy.port`, `backoff_steps[0]`, `custom_mapping["gpt-4.1"]`; `(root)` for an empty path. */
+export function formatConfigPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (typeof segment === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment))
+      text += text ? `.${segment}` : segment;
+    else text += `[${JSON.stringify(String(segment))}]`;
+  }
+  return text || '(root)';
+}
+
+function isUpstreamProxyUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return upstreamProxyProtocols.has(url.protocol) && url.hostname !== '';
+}
+
+// Our own wording instead of zod's: shorter, and it never echoes a value (api_key may be one).
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(' | ')}`;
+    case 'invalid_type':
+      return `expected ${issue.expected === 'int' ? 'integer' : issue.expected}${receivedSuffix(issue.input)}`;
+    case 'too_small':
+      return describeBound({
+        bound: issue.minimum,
+        origin: issue.origin,
+        inclusive: issue.inclusive,
+        below: true,
+      });
+    case 'too_big':
+      return describeBound({
+        bound: issue.maximum,
+        origin: issue.origin,
+        inclusive: issue.inclusive,
+        below: false,
+      });
+    default:
+      return issue.message;
+  }
+}
+
+function describeBound(options: {
+  bound: number | bigint;
+  origin: string;
+  inclusive: boolean | undefined;
+  below: boolean;
+}): string {
+  const { bound, origin, below } = options;
+  const inclusive = options.inclusive ?? true;
+  if (origin === 'string') return `must be at ${below ? 'least' : 'most'} ${bound} characters long`;
+  if (origin === 'array') return `must have at ${below ? 'least' : 'most'} ${bound} element(s)`;
+  const operator = below ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
+  return `must be ${operator} ${bound}`;
+}
+
+function receivedSuffix(input: unknown): string {
+  if (input === undefined) return '';
+  if (input === null) return ', received null';
+  if (Array.isArray(input)) return ', received array';
+  if (typeof input === 'number' && !Number.isInteger(input)) return ', received a fraction';
+  return `, received ${typeof input}`;
+}
