@@ -1,0 +1,587 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { extractSessionId, type SessionInput, type SessionProtocol } from './extract-session-id.js';
+
+/** The expected fingerprint, computed independently of the module under test. */
+function sid(text: string): string {
+  return `sid-${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+interface RecordedRequest {
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+function loadFixture(name: string): RecordedRequest {
+  return JSON.parse(
+    readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'),
+  ) as RecordedRequest;
+}
+
+function without<T extends Record<string, unknown>>(object: T, ...keys: string[]): T {
+  const copy: Record<string, unknown> = { ...object };
+  for (const key of keys) delete copy[key];
+  return copy as T;
+}
+
+describe('extractSessionId on recorded client requests', () => {
+  const claude = loadFixture('claude-code-messages-request.json');
+  const codex = loadFixture('codex-responses-request.json');
+  const claudeUserId = (claude.body['metadata'] as { user_id: string }).user_id;
+
+  it.each<[string, SessionInput, string]>([
+    [
+      'Claude Code: the x-claude-code-session-id header',
+      { protocol: 'anthropic', headers: claude.headers, body: claude.body },
+      'abd2a871-cb3e-40e7-892c-c654b3c2c79f',
+    ],
+    [
+      'Claude Code without the header: metadata.user_id used raw (a JSON string)',
+      {
+        protocol: 'anthropic',
+        headers: without(claude.headers, 'x-claude-code-session-id'),
+        body: claude.body,
+      },
+      claudeUserId,
+    ],
+    [
+      'Claude Code without header and metadata: the first user message, text blocks joined by a space',
+      {
+        protocol: 'anthropic',
+        headers: without(claude.headers, 'x-claude-code-session-id'),
+        body: without(claude.body, 'metadata'),
+      },
+      sid('<text: 306 chars> say hi'),
+    ],
+    [
+      'Codex: the session-id header',
+      { protocol: 'openai-responses', headers: codex.headers, body: codex.body },
+      '01a2178d-53eb-7d42-93ca-3baa58d8ab2d',
+    ],
+    [
+      'Codex without the header: prompt_cache_key',
+      { protocol: 'openai-responses', headers: without(codex.headers, 'session-id'), body: codex.body },
+      '01a2178d-53eb-7d42-93ca-3baa58d8ab2d',
+    ],
+    [
+      'Codex without header and prompt_cache_key: the first user item, developer items skipped',
+      {
+        protocol: 'openai-responses',
+        headers: without(codex.headers, 'session-id'),
+        body: without(codex.body, 'prompt_cache_key'),
+      },
+      sid('<text: 431 chars>'),
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(extractSessionId(input)).toBe(expected);
+  });
+
+  it('ignores the mid-conversation role:"system" message of Claude Code', () => {
+    const body = {
+      ...without(claude.body, 'metadata'),
+      messages: [
+        { role: 'system', content: 'A system note long enough to qualify if it were counted' },
+        ...(claude.body['messages'] as unknown[]),
+      ],
+    };
+    expect(extractSessionId({ protocol: 'anthropic', headers: {}, body })).toBe(
+      sid('<text: 306 chars> say hi'),
+    );
+  });
+});
+
+describe('extractSessionId cascade', () => {
+  const anthropicBody = {
+    model: 'claude-sonnet-4-5',
+    metadata: { user_id: 'user_abc' },
+    prompt_cache_key: 'cache-key-1',
+    messages: [{ role: 'user', content: 'Refactor the parser please' }],
+  };
+
+  it.each<[string, SessionInput, string | null]>([
+    [
+      'x-claude-code-session-id beats session-id, prompt_cache_key and metadata',
+      {
+        protocol: 'anthropic',
+        headers: { 'x-claude-code-session-id': 'claude-1', 'session-id': 'codex-1' },
+        body: anthropicBody,
+      },
+      'claude-1',
+    ],
+    [
+      'session-id beats the body',
+      { protocol: 'anthropic', headers: { 'session-id': 'codex-1' }, body: anthropicBody },
+      'codex-1',
+    ],
+    [
+      'header names are case-insensitive',
+      { protocol: 'anthropic', headers: { 'X-Claude-Code-Session-Id': 'claude-2' }, body: anthropicBody },
+      'claude-2',
+    ],
+    [
+      'mixed-case Session-Id',
+      { protocol: 'openai-chat', headers: { 'Session-ID': 'codex-2' }, body: {} },
+      'codex-2',
+    ],
+    [
+      'a repeated header uses its first value',
+      { protocol: 'openai-chat', headers: { 'session-id': ['codex-3', 'codex-4'] }, body: {} },
+      'codex-3',
+    ],
+    [
+      'a blank header falls through to the next source',
+      {
+        protocol: 'anthropic',
+        headers: { 'x-claude-code-session-id': '  ', 'session-id': '' },
+        body: anthropicBody,
+      },
+      'cache-key-1',
+    ],
+    [
+      'prompt_cache_key beats metadata.user_id',
+      { protocol: 'anthropic', headers: {}, body: anthropicBody },
+      'cache-key-1',
+    ],
+    [
+      'an empty prompt_cache_key is ignored',
+      { protocol: 'anthropic', headers: {}, body: { ...anthropicBody, prompt_cache_key: '' } },
+      'user_abc',
+    ],
+    [
+      'a non-string prompt_cache_key is ignored',
+      { protocol: 'anthropic', headers: {}, body: { ...anthropicBody, prompt_cache_key: 42 } },
+      'user_abc',
+    ],
+    [
+      'metadata.user_id containing "session-" is skipped for the message hash',
+      {
+        protocol: 'anthropic',
+        headers: {},
+        body: {
+          ...without(anthropicBody, 'prompt_cache_key'),
+          metadata: { user_id: 'user_x_account__session-123' },
+        },
+      },
+      sid('Refactor the parser please'),
+    ],
+    [
+      'Claude Code style user_id with "_session_" is used raw',
+      {
+        protocol: 'anthropic',
+        headers: {},
+        body: {
+          ...without(anthropicBody, 'prompt_cache_key'),
+          metadata: { user_id: 'user_ab_account__session_12' },
+        },
+      },
+      'user_ab_account__session_12',
+    ],
+    [
+      'an empty metadata.user_id is skipped',
+      {
+        protocol: 'anthropic',
+        headers: {},
+        body: { ...without(anthropicBody, 'prompt_cache_key'), metadata: { user_id: '' } },
+      },
+      sid('Refactor the parser please'),
+    ],
+    [
+      'metadata.user_id only counts for Anthropic',
+      {
+        protocol: 'openai-chat',
+        headers: {},
+        body: {
+          metadata: { user_id: 'user_abc' },
+          messages: [{ role: 'user', content: 'Explain the borrow checker' }],
+        },
+      },
+      sid('Explain the borrow checker'),
+    ],
+    [
+      'prompt_cache_key counts for OpenAI chat too',
+      { protocol: 'openai-chat', headers: {}, body: { prompt_cache_key: 'pck', messages: [] } },
+      'pck',
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(extractSessionId(input)).toBe(expected);
+  });
+});
+
+describe('extractSessionId first-user-message rules', () => {
+  const cases: [string, SessionProtocol, unknown, string | null][] = [
+    // Anthropic: >= 3 characters, no <system-reminder>, no [System
+    [
+      'anthropic: 3 characters qualify',
+      'anthropic',
+      { messages: [{ role: 'user', content: 'hey' }] },
+      sid('hey'),
+    ],
+    ['anthropic: 2 characters do not', 'anthropic', { messages: [{ role: 'user', content: 'hi' }] }, null],
+    [
+      'anthropic: length is measured after trimming',
+      'anthropic',
+      {
+        messages: [
+          { role: 'user', content: '  hi  ' },
+          { role: 'user', content: '  hello  ' },
+        ],
+      },
+      sid('hello'),
+    ],
+    [
+      'anthropic: a system-reminder message is skipped for the next user message',
+      'anthropic',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'text', text: '<system-reminder>Context here</system-reminder>' }],
+          },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: 'Write the migration' },
+        ],
+      },
+      sid('Write the migration'),
+    ],
+    [
+      'anthropic: a reminder in any text block disqualifies the whole message',
+      'anthropic',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: '<system-reminder>ctx</system-reminder>' },
+              { type: 'text', text: 'Fix the bug' },
+            ],
+          },
+          { role: 'user', content: 'Second message' },
+        ],
+      },
+      sid('Second message'),
+    ],
+    [
+      'anthropic: "[System" notes are skipped',
+      'anthropic',
+      {
+        messages: [
+          { role: 'user', content: '[System: compacted]' },
+          { role: 'user', content: 'Go on' },
+        ],
+      },
+      sid('Go on'),
+    ],
+    [
+      'anthropic: images and tool results are ignored, text blocks joined by one space',
+      'anthropic',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+              { type: 'text', text: 'What is' },
+              { type: 'tool_result', tool_use_id: 'toolu_1', content: 'ignored output' },
+              { type: 'text', text: 'in this picture?' },
+            ],
+          },
+        ],
+      },
+      sid('What is in this picture?'),
+    ],
+    [
+      'anthropic: a message with only a tool result is skipped',
+      'anthropic',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'long tool output' }],
+          },
+          { role: 'user', content: 'Next step' },
+        ],
+      },
+      sid('Next step'),
+    ],
+    [
+      'anthropic: assistant and system messages never count',
+      'anthropic',
+      {
+        messages: [
+          { role: 'assistant', content: 'I am the assistant speaking' },
+          { role: 'system', content: 'Mid-conversation system text' },
+        ],
+      },
+      null,
+    ],
+    // OpenAI chat: > 10 characters, only <system-reminder> excluded
+    [
+      'openai-chat: 10 characters do not qualify',
+      'openai-chat',
+      { messages: [{ role: 'user', content: '0123456789' }] },
+      null,
+    ],
+    [
+      'openai-chat: 11 characters qualify',
+      'openai-chat',
+      { messages: [{ role: 'user', content: '01234567890' }] },
+      sid('01234567890'),
+    ],
+    [
+      'openai-chat: system and developer messages are skipped',
+      'openai-chat',
+      {
+        messages: [
+          { role: 'system', content: 'You are a helpful assistant.' },
+          { role: 'developer', content: 'Answer in French, always.' },
+          { role: 'user', content: 'Translate this sentence' },
+        ],
+      },
+      sid('Translate this sentence'),
+    ],
+    [
+      'openai-chat: text and input_text parts joined, image parts ignored',
+      'openai-chat',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Describe' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+              { type: 'input_text', text: 'this image' },
+            ],
+          },
+        ],
+      },
+      sid('Describe this image'),
+    ],
+    [
+      'openai-chat: system-reminder skipped',
+      'openai-chat',
+      {
+        messages: [
+          { role: 'user', content: '<system-reminder>long reminder text</system-reminder>' },
+          { role: 'user', content: 'The real question here' },
+        ],
+      },
+      sid('The real question here'),
+    ],
+    [
+      'openai-chat: "[System" is not a reason to skip',
+      'openai-chat',
+      { messages: [{ role: 'user', content: '[System] long enough text' }] },
+      sid('[System] long enough text'),
+    ],
+    // OpenAI Responses
+    [
+      'openai-responses: input as a plain string',
+      'openai-responses',
+      { input: 'Summarise the README file' },
+      sid('Summarise the README file'),
+    ],
+    ['openai-responses: a short string input gives no id', 'openai-responses', { input: 'say hi' }, null],
+    [
+      'openai-responses: input items, string content, developer items skipped',
+      'openai-responses',
+      {
+        instructions: 'Be terse in every answer.',
+        input: [
+          { role: 'developer', content: 'Developer text long enough' },
+          { role: 'user', content: 'List the open pull requests' },
+        ],
+      },
+      sid('List the open pull requests'),
+    ],
+    [
+      'openai-responses: input_text parts joined, function outputs ignored',
+      'openai-responses',
+      {
+        input: [
+          { type: 'function_call_output', call_id: 'call_1', output: 'a long function output' },
+          {
+            type: 'message',
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'Compare' },
+              { type: 'input_image', image_url: 'https://example.com/a.png' },
+              { type: 'input_text', text: 'both files' },
+            ],
+          },
+        ],
+      },
+      sid('Compare both files'),
+    ],
+    // Gemini
+    [
+      'gemini: parts of the first user content joined by one space',
+      'gemini',
+      {
+        contents: [
+          {
+            role: 'user',
+            parts: [
+              { text: 'Explain' },
+              { inlineData: { mimeType: 'image/png', data: 'AA' } },
+              { text: 'closures' },
+            ],
+          },
+        ],
+      },
+      sid('Explain closures'),
+    ],
+    [
+      'gemini: model contents are skipped, short user contents too',
+      'gemini',
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'hello' }] },
+          { role: 'model', parts: [{ text: 'Hello! How can I help?' }] },
+          { role: 'user', parts: [{ text: 'Write a haiku about rain' }] },
+        ],
+      },
+      sid('Write a haiku about rain'),
+    ],
+    [
+      'gemini: a content without role is the user speaking',
+      'gemini',
+      { contents: [{ parts: [{ text: 'Write a haiku about snow' }] }] },
+      sid('Write a haiku about snow'),
+    ],
+    [
+      'gemini: system-reminder skipped',
+      'gemini',
+      {
+        contents: [
+          { role: 'user', parts: [{ text: '<system-reminder>ctx</system-reminder>' }] },
+          { role: 'user', parts: [{ text: 'Real question, please' }] },
+        ],
+      },
+      sid('Real question, please'),
+    ],
+    [
+      'gemini: systemInstruction is not a user message',
+      'gemini',
+      { systemInstruction: { parts: [{ text: 'You are a long system prompt' }] }, contents: [] },
+      null,
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, protocol, body, expected) => {
+    expect(extractSessionId({ protocol, headers: {}, body })).toBe(expected);
+  });
+});
+
+describe('extractSessionId stability across a conversation', () => {
+  const firstUser = 'Please add retry logic to the HTTP client';
+  const turns: Record<SessionProtocol, (turn: number, model: string) => unknown> = {
+    anthropic: (turn, model) => ({
+      model,
+      messages: Array.from({ length: turn }, (_, index) => [
+        { role: 'user', content: index === 0 ? firstUser : [{ type: 'text', text: `follow-up ${index}` }] },
+        { role: 'assistant', content: [{ type: 'text', text: `answer ${index}` }] },
+      ]).flat(),
+    }),
+    'openai-chat': (turn, model) => ({
+      model,
+      messages: [
+        { role: 'system', content: `System prompt at turn ${turn}` },
+        ...Array.from({ length: turn }, (_, index) => [
+          { role: 'user', content: index === 0 ? firstUser : `follow-up number ${index}` },
+          { role: 'assistant', content: `answer ${index}` },
+        ]).flat(),
+      ],
+    }),
+    'openai-responses': (turn, model) => ({
+      model,
+      input: Array.from({ length: turn }, (_, index) => [
+        {
+          role: 'user',
+          content: [{ type: 'input_text', text: index === 0 ? firstUser : `follow-up number ${index}` }],
+        },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `answer ${index}` }] },
+      ]).flat(),
+    }),
+    gemini: (turn, model) => ({
+      model,
+      contents: Array.from({ length: turn }, (_, index) => [
+        { role: 'user', parts: [{ text: index === 0 ? firstUser : `follow-up number ${index}` }] },
+        { role: 'model', parts: [{ text: `answer ${index}` }] },
+      ]).flat(),
+    }),
+  };
+
+  it.each(Object.keys(turns) as SessionProtocol[])(
+    '%s: every turn and every model give the same id',
+    (protocol) => {
+      const ids = new Set<string | null>();
+      for (const turn of [1, 2, 5]) {
+        for (const model of ['model-a', 'model-b-2026']) {
+          ids.add(extractSessionId({ protocol, headers: {}, body: turns[protocol](turn, model) }));
+        }
+      }
+      expect([...ids]).toEqual([sid(firstUser)]);
+    },
+  );
+
+  it('different first messages give different ids', () => {
+    const a = extractSessionId({
+      protocol: 'gemini',
+      headers: {},
+      body: { contents: [{ parts: [{ text: 'first conversation' }] }] },
+    });
+    const b = extractSessionId({
+      protocol: 'gemini',
+      headers: {},
+      body: { contents: [{ parts: [{ text: 'second conversation' }] }] },
+    });
+    expect(a).not.toBe(b);
+  });
+});
+
+describe('extractSessionId on malformed bodies', () => {
+  const protocols: SessionProtocol[] = ['anthropic', 'openai-chat', 'openai-responses', 'gemini'];
+
+  it.each<[string, unknown]>([
+    ['null body', null],
+    ['string body', 'not json'],
+    ['array body', [{ role: 'user', content: 'an array is not a request' }]],
+    ['messages is a string', { messages: 'hello there friend' }],
+    ['messages holds junk', { messages: [null, 1, 'x', { role: 'user', content: 5 }, { role: 'user' }] }],
+    [
+      'content parts are junk',
+      { messages: [{ role: 'user', content: [null, 7, { type: 'text', text: 5 }, { type: 9 }] }] },
+    ],
+    ['metadata is a string', { metadata: 'user', messages: [] }],
+    ['metadata.user_id is a number', { metadata: { user_id: 42 } }],
+    ['input is an object', { input: { role: 'user', content: 'hello there friend' } }],
+    ['input items are junk', { input: [null, { role: 'user', content: { text: 'x' } }] }],
+    ['contents is an object', { contents: { parts: [{ text: 'hello there friend' }] } }],
+    ['parts are junk', { contents: [{ role: 'user', parts: 'hello' }, { parts: [null, { text: 3 }] }] }],
+  ])('%s gives null for every protocol', (_name, body) => {
+    for (const protocol of protocols) expect(extractSessionId({ protocol, headers: {}, body })).toBeNull();
+  });
+
+  it('never throws on arbitrary JSON', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...protocols), fc.jsonValue(), fc.anything(), (protocol, body, other) => {
+        const result = extractSessionId({ protocol, headers: {}, body });
+        const nested = extractSessionId({
+          protocol,
+          headers: {},
+          body: { messages: [other], input: [other], contents: [other] },
+        });
+        return (
+          (result === null || typeof result === 'string') && (nested === null || typeof nested === 'string')
+        );
+      }),
+    );
+  });
+
+  it('does not hash the whole body when no message qualifies', () => {
+    const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2 };
+    expect(extractSessionId({ protocol: 'openai-chat', headers: {}, body })).toBeNull();
+  });
+});
