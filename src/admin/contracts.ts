@@ -1,0 +1,158 @@
+/**
+ * The admin API contract: request bodies and responses of `/api/*`, as zod schemas. They are the
+ * single source of the types the server, the CLI and the web UI use. Field names are snake_case,
+ * like `gui_config.json`.
+ */
+import { z } from 'zod';
+import { PROVIDER_KINDS, TIERS } from '../core/account.js';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
+    message: 'must be an http(s) URL such as https://api.openai.com/v1',
+  });
+
+const modelList = z.array(z.string().trim().min(1, 'model ids must not be empty')).max(1000);
+
+/** OAuth fields of an account (an alternative to `api_key`). */
+const oauthFields = {
+  /** OAuth refresh token; the access token is refreshed from it. */
+  refresh_token: z.string().trim().min(1).optional(),
+  /** A current access token, when known. */
+  access_token: z.string().trim().min(1).optional(),
+  /** Access-token expiry: epoch milliseconds or an ISO date. */
+  expires_at: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+  /** OAuth client id (falls back to the provider preset from config). */
+  client_id: z.string().trim().min(1).optional(),
+  /** OAuth client secret, when the client has one. */
+  client_secret: z.string().trim().min(1).optional(),
+  /** Token endpoint (defaults to the provider preset, e.g. Google's). */
+  token_url: httpUrl.optional(),
+};
+
+/** `POST /api/accounts` body. Exactly one credential: `api_key`, or `refresh_token` (OAuth). */
+export const createAccountBody = z
+  .strictObject({
+    /** Upstream API family. */
+    provider: z.enum(PROVIDER_KINDS, { message: `provider must be one of ${PROVIDER_KINDS.join(', ')}` }),
+    /** Identity shown in the UI and in `X-Account-Email`. Unique per provider. */
+    email: z.string().trim().min(1, 'email must not be empty').max(320),
+    /** Upstream base URL; omitted or null means the provider's public default. */
+    base_url: httpUrl.nullish(),
+    /** API key credential. */
+    api_key: z.string().trim().min(1, 'api_key must not be empty').optional(),
+    ...oauthFields,
+    tier: z.enum(TIERS).nullish(),
+    /** Model ids or wildcard patterns the account serves; empty or omitted means any. */
+    models: modelList.optional(),
+    label: z.string().trim().max(200).nullish(),
+  })
+  .superRefine((body, context) => {
+    if (body.api_key === undefined && body.refresh_token === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['api_key'],
+        message: 'missing credential: give api_key, or refresh_token for an OAuth account',
+      });
+    }
+    if (body.api_key !== undefined && body.refresh_token !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['refresh_token'],
+        message: 'give api_key or refresh_token, not both',
+      });
+    }
+  });
+export type CreateAccountBody = z.output<typeof createAccountBody>;
+
+/** `PATCH /api/accounts/:id` body: every field optional; only the given ones change. */
+export const patchAccountBody = z
+  .strictObject({
+    email: z.string().trim().min(1).max(320).optional(),
+    disabled: z.boolean().optional(),
+    disabled_reason: z.string().max(800).nullish(),
+    proxy_disabled: z.boolean().optional(),
+    proxy_disabled_reason: z.string().max(800).nullish(),
+    tier: z.enum(TIERS).nullable().optional(),
+    label: z.string().trim().max(200).nullable().optional(),
+    models: modelList.optional(),
+    base_url: httpUrl.nullable().optional(),
+    api_key: z.string().trim().min(1).optional(),
+    ...oauthFields,
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change: the body has no fields' });
+export type PatchAccountBody = z.output<typeof patchAccountBody>;
+
+/**
+ * One entry of `POST /api/accounts/import`: our own account shape, the reference's
+ * `{email, refresh_token}` list entry, or a reference per-account file (`{email, token: {...}}`).
+ * Entries without `provider` are Google OAuth accounts (`code-assist`).
+ */
+export const importEntry = z.union([
+  createAccountBody,
+  z
+    .looseObject({
+      email: z.string().trim().min(1),
+      provider: z.enum(PROVIDER_KINDS).optional(),
+      refresh_token: z.string().trim().min(1),
+    })
+    .transform((entry) => ({
+      provider: entry.provider ?? ('code-assist' as const),
+      email: entry.email,
+      refresh_token: entry.refresh_token,
+    })),
+  z
+    .looseObject({
+      email: z.string().trim().min(1),
+      token: z.looseObject({
+        refresh_token: z.string().trim().min(1),
+        access_token: z.string().optional(),
+        expiry_timestamp: z.number().optional(),
+        project_id: z.string().optional(),
+      }),
+    })
+    .transform((entry) => ({
+      provider: 'code-assist' as const,
+      email: entry.email,
+      refresh_token: entry.token.refresh_token,
+      access_token: entry.token.access_token,
+      expires_at:
+        entry.token.expiry_timestamp === undefined ? undefined : entry.token.expiry_timestamp * 1000,
+      project_id: entry.token.project_id,
+    })),
+]);
+
+/** `POST /api/accounts/import` body: an array of entries, or `{accounts: [...]}`. */
+export const importBody = z.union([
+  z.array(z.unknown()).min(1, 'nothing to import: the list is empty'),
+  z.strictObject({ accounts: z.array(z.unknown()).min(1, 'nothing to import: the list is empty') }),
+]);
+
+/** `GET /api/proxy/status` response. */
+export const proxyStatus = z.object({
+  running: z.boolean(),
+  host: z.string(),
+  port: z.number(),
+  version: z.string(),
+  active_accounts: z.number(),
+  total_accounts: z.number(),
+  /** The auth mode in force (`auto` resolved against the bound address). */
+  auth_mode: z.enum(['off', 'strict', 'all_except_health']),
+  /** The problem with `gui_config.json` on disk, when the last edit could not be applied. */
+  config_error: z.string().nullable(),
+  /** Why the last re-listen after a port/host change failed, if it did. */
+  listen_error: z.string().nullable(),
+  data_dir: z.string(),
+  config_path: z.string(),
+});
+export type ProxyStatus = z.output<typeof proxyStatus>;
+
+/** Error body of every admin endpoint. */
+export const adminError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDependencies } from '../server/app-dependencies.js';
+import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerConfigRoutes } from './routes/config-routes.js';
+import { registerStatusRoutes } from './routes/status-routes.js';
+
+/** Every `/api/*` route. All of them require admin auth except `/api/health` (registered by the app). */
+export async function registerAdminRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  registerAccountRoutes(app, deps);
+  registerConfigRoutes(app, deps);
+  registerStatusRoutes(app, deps);
+}

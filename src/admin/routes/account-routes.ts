@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { SwitchyardError } from '../../core/errors.js';
+import { parseOrThrow } from '../../core/validation.js';
+import type { AppDependencies } from '../../server/app-dependencies.js';
+import { toPublicAccount } from '../../store/public-account.js';
+import { parseImportDocument, toAccountPatch, toNewAccountInput } from '../account-input.js';
+import { createAccountBody, patchAccountBody } from '../contracts.js';
+import { adminRoute } from './admin-route.js';
+
+interface IdParams {
+  id: string;
+}
+
+/** `/api/accounts` CRUD and import. Every write goes through the account store, which keeps the pool in sync. */
+export function registerAccountRoutes(app: FastifyInstance, deps: AppDependencies): void {
+  const { accounts } = deps;
+  const find = (id: string) => {
+    const account = accounts.get(id);
+    if (!account) throw new SwitchyardError('not_found', `No account with id ${id}`);
+    return account;
+  };
+
+  app.get('/api/accounts', adminRoute, async () => ({ accounts: accounts.list().map(toPublicAccount) }));
+
+  app.post('/api/accounts', adminRoute, async (request, reply) => {
+    const body = parseOrThrow(createAccountBody, request.body, 'account');
+    const account = await accounts.create(toNewAccountInput(body));
+    deps.logger.info(
+      { accountId: account.id, provider: account.provider, email: account.email },
+      'account added',
+    );
+    return reply.status(201).send(toPublicAccount(account));
+  });
+
+  app.post('/api/accounts/import', adminRoute, async (request) => {
+    const inputs = parseImportDocument(request.body);
+    const result = await accounts.upsertMany(inputs);
+    deps.logger.info({ created: result.created.length, updated: result.updated.length }, 'accounts imported');
+    return { created: result.created.map(toPublicAccount), updated: result.updated.map(toPublicAccount) };
+  });
+
+  app.get<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request) =>
+    toPublicAccount(find(request.params.id)),
+  );
+
+  app.patch<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request) => {
+    find(request.params.id);
+    const body = parseOrThrow(patchAccountBody, request.body, 'account change');
+    const account = await accounts.update(request.params.id, toAccountPatch(body));
+    return toPublicAccount(account);
+  });
+
+  app.delete<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request, reply) => {
+    const removed = await accounts.remove(request.params.id);
+    if (!removed) throw new SwitchyardError('not_found', `No account with id ${request.params.id}`);
+    deps.logger.info({ accountId: removed.id, email: removed.email }, 'account removed');
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { SwitchyardError } from '../../core/errors.js';
+import { isJsonObject } from '../../core/json.js';
+import type { AppDependencies } from '../../server/app-dependencies.js';
+import { adminRoute } from './admin-route.js';
+
+/** `GET /api/config` shows the config in force; `PUT /api/config` merges a partial body, validated, hot. */
+export function registerConfigRoutes(app: FastifyInstance, deps: AppDependencies): void {
+  app.get('/api/config', adminRoute, async () => deps.config.get());
+
+  app.put('/api/config', adminRoute, async (request) => {
+    if (!isJsonObject(request.body)) {
+      throw new SwitchyardError(
+        'validation_failed',
+        'Config change must be a JSON object, e.g. {"proxy": {"port": 8046}}',
+      );
+    }
+    return deps.config.update(request.body, 'api');
+  });
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../../core/version.js';
+import type { AppDependencies } from '../../server/app-dependencies.js';
+import { effectiveAuthMode } from '../../server/auth.js';
+import type { ProxyStatus } from '../contracts.js';
+import { adminRoute } from './admin-route.js';
+
+/** Builds the status document shared by `GET /api/proxy/status` and the CLI. */
+export function proxyStatus(deps: AppDependencies): ProxyStatus {
+  const config = deps.config.get();
+  const bound = deps.runtime.boundAddress();
+  const all = deps.accounts.list();
+  const active = all.filter((account) => !account.disabled && !account.proxyDisabled).length;
+  const host = bound?.host ?? '127.0.0.1';
+  return {
+    running: bound !== null,
+    host,
+    port: bound?.port ?? config.proxy.port,
+    version: VERSION,
+    active_accounts: active,
+    total_accounts: all.length,
+    auth_mode: effectiveAuthMode(config.proxy.auth_mode, host),
+    config_error: deps.config.problem()?.message ?? null,
+    listen_error: deps.runtime.listenError(),
+    data_dir: deps.runtime.dataDir,
+    config_path: deps.runtime.configPath,
+  };
+}
+
+export function registerStatusRoutes(app: FastifyInstance, deps: AppDependencies): void {
+  app.get('/api/proxy/status', adminRoute, async () => proxyStatus(deps));
+}

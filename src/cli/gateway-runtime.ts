@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConfigChangeEvent } from '../config/config-store.js';
+import type { SwitchyardConfig } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
+import type { IdSource } from '../core/ids.js';
+import type { Logger } from '../observability/logger.js';
+import type { AppDependencies, RuntimeInfo } from '../server/app-dependencies.js';
+import { effectiveAuthMode, isLoopbackHost } from '../server/auth.js';
+import { createApp } from '../server/create-app.js';
+import { type OpenStores, openStores } from './open-stores.js';
+
+export interface GatewayOptions {
+  dataDir: string;
+  /** `--host`: overrides the config and disables re-listening on config host changes. */
+  host?: string | undefined;
+  /** `--port`: overrides the config and disables re-listening on config port changes. */
+  port?: number | undefined;
+  /** Allows binding a non-loopback address with `auth_mode: off`. */
+  allowUnauthenticated?: boolean;
+  secretKey: string | undefined;
+  logger: Logger;
+  clock: Clock;
+  ids: IdSource;
+  /** How long shutdown waits for in-flight requests before closing their connections. */
+  shutdownTimeoutMs?: number;
+}
+
+const LISTEN_KEYS = ['proxy.port', 'proxy.host', 'proxy.allow_lan_access'];
+
+/** The running gateway: stores, HTTP app, listener, and the hot re-listen on host/port changes. */
+export class GatewayRuntime {
+  private app: FastifyInstance | null = null;
+  private bound: { host: string; port: number } | null = null;
+  private lastListenError: string | null = null;
+  private readonly unsubscribe: () => void;
+
+  private constructor(
+    private readonly options: GatewayOptions,
+    readonly stores: OpenStores,
+  ) {
+    this.unsubscribe = stores.config.subscribe((event) => this.onConfigChange(event));
+  }
+
+  static async start(options: GatewayOptions): Promise<GatewayRuntime> {
+    const stores = await openStores(options);
+    const runtime = new GatewayRuntime(options, stores);
+    try {
+      await runtime.listen(stores.config.get());
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    stores.config.startWatching();
+    stores.accounts.startWatching(1000);
+    return runtime;
+  }
+
+  get address(): { host: string; port: number } {
+    if (!this.bound) throw new Error('gateway is not listening');
+    return this.bound;
+  }
+
+  private target(config: SwitchyardConfig): { host: string; port: number } {
+    const host =
+      this.options.host ?? config.proxy.host ?? (config.proxy.allow_lan_access ? '0.0.0.0' : '127.0.0.1');
+    return { host, port: this.options.port ?? config.proxy.port };
+  }
+
+  private dependencies(): AppDependencies {
+    const runtime: RuntimeInfo = {
+      dataDir: this.stores.paths.dataDir,
+      configPath: this.stores.paths.configPath,
+      boundAddress: () => this.bound,
+      listenError: () => this.lastListenError,
+    };
+    const { logger, clock, ids } = this.options;
+    return { config: this.stores.config, accounts: this.stores.accounts, logger, clock, ids, runtime };
+  }
+
+  private checkExposure(config: SwitchyardConfig, host: string): void {
+    if (isLoopbackHost(host) || effectiveAuthMode(config.proxy.auth_mode, host) !== 'off') return;
+    if (!this.options.allowUnauthenticated) {
+      throw new Error(
+        `Refusing to listen on ${host} with proxy.auth_mode "off": anyone on the network could use your accounts. ` +
+          'Set auth_mode to "auto" or "all_except_health", or pass --allow-unauthenticated to accept the risk.',
+      );
+    }
+    this.options.logger.warn({ host }, 'listening on a non-loopback address with authentication off');
+  }
+
+  private async listen(config: SwitchyardConfig): Promise<void> {
+    const { host, port } = this.target(config);
+    this.checkExposure(config, host);
+    const app = await createApp(this.dependencies());
+    const previous = this.app;
+    const previousBound = this.bound;
+    try {
+      // Reported before listen so the app resolves `auto` auth against the new address.
+      this.bound = { host, port };
+      await app.listen({ host, port });
+    } catch (error) {
+      this.bound = previousBound;
+      await app.close();
+      throw error;
+    }
+    const address = app.server.address();
+    this.bound = { host, port: typeof address === 'object' && address ? address.port : port };
+    this.app = app;
+    this.lastListenError = null;
+    if (previous) await previous.close();
+  }
+
+  private onConfigChange(event: ConfigChangeEvent): void {
+    if (!event.changed.some((path) => LISTEN_KEYS.includes(path))) return;
+    const next = this.target(event.current);
+    if (this.bound && next.host === this.bound.host && next.port === this.bound.port) return;
+    this.listen(event.current).then(
+      () => this.options.logger.info(this.bound ?? {}, 'listening on the new address'),
+      (error: Error) => {
+        this.lastListenError = error.message;
+        this.options.logger.error(
+          { err: error.message, ...next },
+          'could not listen on the new address; kept the old one',
+        );
+      },
+    );
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), then flushes and closes stores. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    const app = this.app;
+    this.app = null;
+    if (app) {
+      const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
+      const cancel = this.options.clock.after(timeoutMs, () => app.server.closeAllConnections());
+      await app.close();
+      cancel();
+    }
+    this.bound = null;
+    await this.stores.close();
+  }
+}

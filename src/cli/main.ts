@@ -1,0 +1,109 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { systemClock } from '../core/clock.js';
+import { systemIds } from '../core/ids.js';
+import { VERSION } from '../core/version.js';
+import { createLogger } from '../observability/logger.js';
+import { registerAccountCommands } from './accounts-command.js';
+import { resolveDataDir } from './data-dir.js';
+import { GatewayRuntime } from './gateway-runtime.js';
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('must be a whole number from 0 to 65535 (0 picks a free port)');
+  }
+  return port;
+}
+
+/** Prints the error the user must act on and exits non-zero. */
+export function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`switchyard: ${message}\n`);
+  process.exit(1);
+}
+
+interface StartFlags {
+  dataDir?: string;
+  host?: string;
+  port?: number;
+  allowUnauthenticated?: boolean;
+  logLevel: string;
+  shutdownTimeout: string;
+}
+
+async function startCommand(flags: StartFlags): Promise<void> {
+  const logger = createLogger({ level: flags.logLevel });
+  const dataDir = resolveDataDir(flags.dataDir, process.env);
+  const runtime = await GatewayRuntime.start({
+    dataDir,
+    host: flags.host,
+    port: flags.port,
+    allowUnauthenticated: flags.allowUnauthenticated ?? false,
+    secretKey: process.env['SWITCHYARD_SECRET_KEY'],
+    logger,
+    clock: systemClock,
+    ids: systemIds,
+    shutdownTimeoutMs: Number(flags.shutdownTimeout) * 1000,
+  });
+  const { host, port } = runtime.address;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}`;
+  const config = runtime.stores.config.get();
+  process.stdout.write(
+    [
+      `Switchyard ${VERSION} is listening on ${host}:${port}`,
+      `  Proxy base URL:  ${url}  (OpenAI ${url}/v1, Anthropic ${url}, Gemini ${url}/v1beta)`,
+      `  Admin API / UI:  ${url}/  (admin login: ${config.proxy.admin_password ? 'the admin password' : 'the API key'})`,
+      `  API key:         ${config.proxy.api_key}`,
+      `  Config file:     ${runtime.stores.paths.configPath}`,
+      `  Data directory:  ${dataDir}`,
+      `  Accounts:        ${runtime.stores.accounts.list().length}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => fail(error),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Builds the command tree; `main` parses argv with it. */
+export function buildProgram(): Command {
+  const program = new Command('switchyard')
+    .description(
+      'A local AI gateway that pools many accounts behind one OpenAI, Anthropic and Gemini endpoint.',
+    )
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('start', { isDefault: true })
+    .description('Run the gateway (proxy endpoints, admin API and UI) until Ctrl-C')
+    .option('--data-dir <dir>', 'data directory (default: $SWITCHYARD_HOME or ~/.switchyard)')
+    .option(
+      '--host <address>',
+      'address to listen on (default: 127.0.0.1, or 0.0.0.0 with proxy.allow_lan_access)',
+    )
+    .option('--port <port>', 'port to listen on (default: proxy.port from gui_config.json, 8045)', portNumber)
+    .option('--allow-unauthenticated', 'allow a non-loopback address while proxy.auth_mode is "off"')
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace', 'info')
+    .option('--shutdown-timeout <seconds>', 'how long Ctrl-C waits for in-flight requests', '10')
+    .action((flags: StartFlags) => startCommand(flags).catch(fail));
+
+  registerAccountCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv, { from: 'user' });
+}

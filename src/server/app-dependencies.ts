@@ -1,0 +1,25 @@
+import type { ConfigStore } from '../config/config-store.js';
+import type { Clock } from '../core/clock.js';
+import type { IdSource } from '../core/ids.js';
+import type { Logger } from '../observability/logger.js';
+import type { AccountStore } from '../store/account-store.js';
+
+/** Facts about the running process that routes report (status, settings page). */
+export interface RuntimeInfo {
+  dataDir: string;
+  configPath: string;
+  /** The address the gateway listens on now, or null before listen. */
+  boundAddress(): { host: string; port: number } | null;
+  /** Why the last re-listen after a host/port change failed, if it did. */
+  listenError(): string | null;
+}
+
+/** Everything `createApp` needs; the CLI wires real ones, tests wire fakes. */
+export interface AppDependencies {
+  config: ConfigStore;
+  accounts: AccountStore;
+  logger: Logger;
+  clock: Clock;
+  ids: IdSource;
+  runtime: RuntimeInfo;
+}

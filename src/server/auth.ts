@@ -1,0 +1,93 @@
+import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+
+export type AuthMode = 'off' | 'strict' | 'all_except_health' | 'auto';
+export type EffectiveAuthMode = Exclude<AuthMode, 'auto'>;
+
+type HeaderBag = Record<string, string | string[] | undefined>;
+
+/** Paths open without a key in `all_except_health` mode. */
+const HEALTH_PATHS = new Set(['/healthz', '/health', '/api/health']);
+
+/** True for 127.0.0.0/8, ::1, and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/** `auto` means off while bound to loopback only, `all_except_health` as soon as the LAN can reach us. */
+export function effectiveAuthMode(mode: AuthMode, boundHost: string): EffectiveAuthMode {
+  if (mode !== 'auto') return mode;
+  return isLoopbackHost(boundHost) ? 'off' : 'all_except_health';
+}
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The key a client presented, from the first of: `Authorization` (a `Bearer ` prefix is removed,
+ * otherwise the raw value is used), `x-api-key`, `x-goog-api-key`, the `key` query parameter
+ * (Gemini's REST convention).
+ */
+export function presentedKey(headers: HeaderBag, query?: Record<string, unknown>): string | undefined {
+  const authorization = header(headers, 'authorization');
+  if (authorization) {
+    const match = /^bearer\s+(.+)$/i.exec(authorization.trim());
+    return match ? match[1]?.trim() : authorization.trim();
+  }
+  const fromHeader = header(headers, 'x-api-key') ?? header(headers, 'x-goog-api-key');
+  if (fromHeader) return fromHeader.trim();
+  const fromQuery = query?.['key'];
+  return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
+}
+
+/** Compares two secrets in constant time (for equal lengths; length itself is not secret). */
+export function secretsEqual(presented: string, expected: string): boolean {
+  const left = Buffer.from(presented, 'utf8');
+  const right = Buffer.from(expected, 'utf8');
+  if (left.length !== right.length) {
+    timingSafeEqual(right, right);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}
+
+export type AuthOutcome = { ok: true } | { ok: false; message: string };
+
+/** Decides whether a proxy route request may pass under `mode`. */
+export function checkProxyAuth(options: {
+  mode: EffectiveAuthMode;
+  apiKey: string;
+  path: string;
+  headers: HeaderBag;
+  query?: Record<string, unknown>;
+}): AuthOutcome {
+  const { mode, apiKey, path } = options;
+  if (mode === 'off') return { ok: true };
+  if (mode === 'all_except_health' && HEALTH_PATHS.has(path)) return { ok: true };
+  const key = presentedKey(options.headers, options.query);
+  if (!key) {
+    return {
+      ok: false,
+      message: 'Missing API key: send it as Authorization: Bearer <key>, x-api-key or x-goog-api-key',
+    };
+  }
+  return secretsEqual(key, apiKey) ? { ok: true } : { ok: false, message: 'Invalid API key' };
+}
+
+/** Admin routes: the admin password when one is set, otherwise the proxy API key. Always enforced. */
+export function checkAdminAuth(options: {
+  adminPassword: string | null;
+  apiKey: string;
+  headers: HeaderBag;
+}): AuthOutcome {
+  const expected = options.adminPassword ? options.adminPassword : options.apiKey;
+  const authorization = header(options.headers, 'authorization');
+  const bearer = authorization ? /^bearer\s+(.+)$/i.exec(authorization.trim())?.[1]?.trim() : undefined;
+  const key = bearer ?? header(options.headers, 'x-api-key')?.trim();
+  if (!key)
+    return { ok: false, message: 'Admin API requires Authorization: Bearer <admin password or API key>' };
+  return secretsEqual(key, expected) ? { ok: true } : { ok: false, message: 'Invalid admin credentials' };
+}

@@ -1,0 +1,137 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { registerAdminRoutes } from '../admin/register-admin-routes.js';
+import { SwitchyardError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
+import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
+
+/** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
+export interface RoutePolicy {
+  dialect: ErrorDialect;
+  auth: 'public' | 'proxy' | 'admin';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    policy?: RoutePolicy;
+  }
+  interface FastifyRequest {
+    /** The request body exactly as received (JSON routes), for byte-for-byte pass-through. */
+    rawBody: Buffer | null;
+  }
+}
+
+/** Fastify's own ceiling; the configured `proxy.max_body_bytes` is enforced below it, hot. */
+const HARD_BODY_LIMIT = 1024 * 1024 * 1024;
+
+function policyOf(request: FastifyRequest): RoutePolicy {
+  return request.routeOptions.config.policy ?? { dialect: dialectForPath(request.url), auth: 'admin' };
+}
+
+/** Error shape for requests that matched no route (404) or failed before routing. */
+function dialectForPath(url: string): ErrorDialect {
+  if (url.startsWith('/api/')) return 'admin';
+  if (url.startsWith('/v1beta/')) return 'gemini';
+  if (url.startsWith('/v1/messages')) return 'anthropic';
+  return 'openai';
+}
+
+function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
+  app.decorateRequest('rawBody', null);
+  app.addHook('onRequest', async (request) => {
+    const limit = deps.config.get().proxy.max_body_bytes;
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > limit) throw tooLarge(limit);
+  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: HARD_BODY_LIMIT },
+    (request, body, done) => {
+      const buffer = body as Buffer;
+      const limit = deps.config.get().proxy.max_body_bytes;
+      if (buffer.length > limit) return done(tooLarge(limit));
+      request.rawBody = buffer;
+      if (buffer.length === 0) return done(null, undefined);
+      try {
+        done(null, JSON.parse(buffer.toString('utf8')));
+      } catch (error) {
+        done(
+          new SwitchyardError('invalid_json', `Request body is not valid JSON: ${(error as Error).message}`),
+        );
+      }
+    },
+  );
+}
+
+function tooLarge(limit: number): SwitchyardError {
+  return new SwitchyardError(
+    'payload_too_large',
+    `Request body is larger than the limit of ${limit} bytes (proxy.max_body_bytes)`,
+  );
+}
+
+function installAuth(app: FastifyInstance, deps: AppDependencies): void {
+  app.addHook('preHandler', async (request) => {
+    const policy = policyOf(request);
+    if (policy.auth === 'public') return;
+    const { proxy } = deps.config.get();
+    const outcome =
+      policy.auth === 'admin'
+        ? checkAdminAuth({
+            adminPassword: proxy.admin_password,
+            apiKey: proxy.api_key,
+            headers: request.headers,
+          })
+        : checkProxyAuth({
+            mode: effectiveAuthMode(proxy.auth_mode, deps.runtime.boundAddress()?.host ?? '127.0.0.1'),
+            apiKey: proxy.api_key,
+            path: request.url.split('?')[0] ?? request.url,
+            headers: request.headers,
+            query: request.query as Record<string, unknown>,
+          });
+    if (!outcome.ok) throw new SwitchyardError('unauthorized', outcome.message);
+  });
+}
+
+function installErrorHandling(app: FastifyInstance, deps: AppDependencies): void {
+  app.setErrorHandler((error, request, reply) => {
+    const failure = toSwitchyardError(error);
+    if (failure.scope === 'internal') deps.logger.error({ err: error, url: request.url }, 'request failed');
+    const rendered = renderError(failure, policyOf(request).dialect);
+    return reply.status(rendered.status).headers(rendered.headers).send(rendered.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const failure = new SwitchyardError(
+      'not_found',
+      `No route for ${request.method} ${request.url.split('?')[0]}`,
+    );
+    const rendered = renderError(failure, dialectForPath(request.url));
+    return reply.status(rendered.status).send(rendered.body);
+  });
+}
+
+/**
+ * Builds the gateway's HTTP application without listening, so tests can `inject()` requests.
+ * Nothing happens at import time; every dependency comes in through `deps`.
+ */
+export async function createApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: HARD_BODY_LIMIT,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    genReqId: () => deps.ids.requestId(),
+  });
+  installBodyParsing(app, deps);
+  installAuth(app, deps);
+  installErrorHandling(app, deps);
+
+  const health = { status: 'ok', version: VERSION };
+  // Health goes through proxy auth: open in `off` and `all_except_health`, guarded in `strict`.
+  app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
+  app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
+  app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health);
+  await registerAdminRoutes(app, deps);
+  return app;
+}
