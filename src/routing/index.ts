@@ -1,0 +1,1 @@
+export { type ModelResolution, ModelRouter, resolveModel } from './model-router.js';
