@@ -1,0 +1,68 @@
+import { isJsonObject, type JsonObject } from '../core/json.js';
+import { type ConfigIssue, configIssues, configSchema, type SwitchyardConfig } from './schema.js';
+
+/** The outcome of validating a config document. */
+export type ConfigValidation = { ok: true; config: SwitchyardConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** The outcome of reading a config file's text. */
+export type ParsedConfigText =
+  | {
+      ok: true;
+      /** The document as written by the user (no defaults filled in), plus a generated API key if it had none. */
+      document: JsonObject;
+      config: SwitchyardConfig;
+      /** True when `proxy.api_key` was missing, null or empty and a generated one was added to `document`. */
+      apiKeyAdded: boolean;
+    }
+  | { ok: false; issues: ConfigIssue[] };
+
+/** Validates a config document against the schema; issues carry exact paths and never values. */
+export function validateConfigDocument(document: unknown): ConfigValidation {
+  const result = configSchema.safeParse(document, { reportInput: true });
+  return result.success
+    ? { ok: true, config: result.data }
+    : { ok: false, issues: configIssues(result.error) };
+}
+
+/**
+ * Parses the text of `gui_config.json`: JSON syntax, then an API key when the file has none, then
+ * the schema. Syntax errors are reported at `(root)` with their line and column.
+ */
+export function parseConfigText(text: string, options: { generateApiKey: () => string }): ParsedConfigText {
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (source.trim() === '') return { ok: false, issues: [{ path: '(root)', message: 'the file is empty' }] };
+  let document: unknown;
+  try {
+    document = JSON.parse(source);
+  } catch (error) {
+    return { ok: false, issues: [{ path: '(root)', message: describeSyntaxError(error, source) }] };
+  }
+  const apiKeyAdded = isJsonObject(document) && addMissingApiKey(document, options.generateApiKey);
+  const validation = validateConfigDocument(document);
+  if (!validation.ok) return validation;
+  return { ok: true, document: document as JsonObject, config: validation.config, apiKeyAdded };
+}
+
+// Missing, null and "" all mean "no key yet", so deleting the value is how a user asks for a new one.
+function addMissingApiKey(document: JsonObject, generateApiKey: () => string): boolean {
+  const proxy = document['proxy'];
+  if (proxy === undefined) {
+    document['proxy'] = { api_key: generateApiKey() };
+    return true;
+  }
+  if (!isJsonObject(proxy)) return false;
+  const key = proxy['api_key'];
+  if (key !== undefined && key !== null && key !== '') return false;
+  proxy['api_key'] = generateApiKey();
+  return true;
+}
+
+function describeSyntaxError(error: unknown, source: string): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(reason);
+  if (!position?.[1] || /\(line \d+/.test(reason)) return `invalid JSON: ${reason}`;
+  const before = source.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `invalid JSON: ${reason} (line ${line} column ${column})`;
+}
