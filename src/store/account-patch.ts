@@ -1,0 +1,168 @@
+/** The changes the store can make to an account, as pure functions from account to account. */
+import {
+  type Account,
+  type Credential,
+  type ModelQuota,
+  PROVIDER_KINDS,
+  type ProviderKind,
+  TIERS,
+  type Tier,
+} from '../core/account.js';
+import { SwitchyardError } from '../core/errors.js';
+
+/**
+ * Disabled reason the gateway records when an OAuth refresh fails with `invalid_grant` (the user
+ * revoked access or the token expired for good). Reasons starting with it count too, e.g.
+ * `invalid_grant: Token has been expired or revoked.` Replacing the credential re-enables the account.
+ */
+export const INVALID_GRANT_REASON = 'invalid_grant';
+
+/** Whether a disabled reason means "re-authorize me" (see `INVALID_GRANT_REASON`). */
+export function isInvalidGrantReason(reason: string | null): boolean {
+  return reason?.startsWith(INVALID_GRANT_REASON) === true;
+}
+
+/** What `create` and `upsertMany` need; everything else gets a default. */
+export interface NewAccountInput {
+  provider: ProviderKind;
+  /** Identity shown to users; unique per provider. Surrounding blanks are removed. */
+  email: string;
+  /** Default null: the provider's public endpoint. */
+  baseUrl?: string | null;
+  credential: Credential;
+  /** Default null (unknown). */
+  tier?: Tier | null;
+  /** Default []: serves any model. */
+  models?: string[];
+  label?: string | null;
+  /** Default {}. */
+  extra?: Record<string, unknown>;
+}
+
+/** Fields `update` may change; an absent field is left as it is. */
+export interface AccountPatch {
+  /** true disables (disabledAt = now unless already disabled); false enables and clears reason and time. */
+  disabled?: boolean;
+  /** Reason shown for a disabled account; ignored while the account is enabled. */
+  disabledReason?: string | null;
+  /** true keeps the account listed but never scheduled; false clears the reason too. */
+  proxyDisabled?: boolean;
+  proxyDisabledReason?: string | null;
+  tier?: Tier | null;
+  label?: string | null;
+  models?: string[];
+  baseUrl?: string | null;
+  /** A new credential; also re-enables an account disabled for `invalid_grant` (unless `disabled` is given). */
+  credential?: Credential;
+  /** Surrounding blanks are removed; must stay unique per provider. */
+  email?: string;
+  extra?: Record<string, unknown>;
+  /** Replaces the whole quota map. */
+  quota?: Record<string, ModelQuota>;
+}
+
+/** Checks what the database cannot: a known provider and tier, a non-empty email. */
+export function validateNewAccount(input: NewAccountInput): void {
+  if (!(PROVIDER_KINDS as readonly string[]).includes(input.provider)) {
+    throw new SwitchyardError('validation_failed', `Unknown provider "${String(input.provider)}"`);
+  }
+  validateEmail(input.email);
+  validateTier(input.tier);
+}
+
+export function validatePatch(patch: AccountPatch): void {
+  if (patch.email !== undefined) validateEmail(patch.email);
+  validateTier(patch.tier);
+}
+
+/** A fresh, enabled account made from `input`. */
+export function newAccount(input: NewAccountInput, options: { id: string; now: number }): Account {
+  return {
+    id: options.id,
+    email: input.email.trim(),
+    provider: input.provider,
+    baseUrl: input.baseUrl ?? null,
+    credential: input.credential,
+    tier: input.tier ?? null,
+    models: [...(input.models ?? [])],
+    quota: {},
+    disabled: false,
+    disabledReason: null,
+    disabledAt: null,
+    proxyDisabled: false,
+    proxyDisabledReason: null,
+    label: input.label ?? null,
+    extra: { ...(input.extra ?? {}) },
+    createdAt: options.now,
+    lastUsedAt: null,
+  };
+}
+
+/** `account` with `patch` applied at time `now`. */
+export function applyAccountPatch(account: Account, patch: AccountPatch, now: number): Account {
+  let next: Account = { ...account };
+  if (patch.credential !== undefined) next = withCredential(next, patch.credential);
+  if (patch.email !== undefined) next.email = patch.email.trim();
+  if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl;
+  if (patch.tier !== undefined) next.tier = patch.tier;
+  if (patch.label !== undefined) next.label = patch.label;
+  if (patch.models !== undefined) next.models = [...patch.models];
+  if (patch.extra !== undefined) next.extra = { ...patch.extra };
+  if (patch.quota !== undefined) next.quota = { ...patch.quota };
+  next = applyDisabled(next, patch, now);
+  return applyProxyDisabled(next, patch);
+}
+
+/** `account` with a new credential, re-enabled when it was disabled for `invalid_grant`. */
+export function withCredential(account: Account, credential: Credential): Account {
+  if (account.disabled && isInvalidGrantReason(account.disabledReason)) {
+    return { ...account, credential, disabled: false, disabledReason: null, disabledAt: null };
+  }
+  return { ...account, credential };
+}
+
+function applyDisabled(account: Account, patch: AccountPatch, now: number): Account {
+  if (patch.disabled === false) {
+    return { ...account, disabled: false, disabledReason: null, disabledAt: null };
+  }
+  if (patch.disabled === true) {
+    return {
+      ...account,
+      disabled: true,
+      disabledReason: patch.disabledReason !== undefined ? patch.disabledReason : account.disabledReason,
+      disabledAt: account.disabled && account.disabledAt !== null ? account.disabledAt : now,
+    };
+  }
+  if (patch.disabledReason !== undefined && account.disabled) {
+    return { ...account, disabledReason: patch.disabledReason };
+  }
+  return account;
+}
+
+function applyProxyDisabled(account: Account, patch: AccountPatch): Account {
+  if (patch.proxyDisabled === false) {
+    return { ...account, proxyDisabled: false, proxyDisabledReason: null };
+  }
+  if (patch.proxyDisabled === true) {
+    const reason =
+      patch.proxyDisabledReason !== undefined ? patch.proxyDisabledReason : account.proxyDisabledReason;
+    return { ...account, proxyDisabled: true, proxyDisabledReason: reason };
+  }
+  if (patch.proxyDisabledReason !== undefined && account.proxyDisabled) {
+    return { ...account, proxyDisabledReason: patch.proxyDisabledReason };
+  }
+  return account;
+}
+
+function validateEmail(email: string): void {
+  if (typeof email !== 'string' || email.trim() === '') {
+    throw new SwitchyardError('validation_failed', 'An account needs a non-empty email (or other identity)');
+  }
+}
+
+function validateTier(tier: Tier | null | undefined): void {
+  if (tier === undefined || tier === null) return;
+  if (!(TIERS as readonly string[]).includes(tier)) {
+    throw new SwitchyardError('validation_failed', `Unknown tier "${String(tier)}"`);
+  }
+}

@@ -1,0 +1,355 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Account, ModelQuota } from '../core/account.js';
+import { MemoryAccountPool } from '../core/account-pool.js';
+import type { Clock } from '../core/clock.js';
+import { SwitchyardError } from '../core/errors.js';
+import type { IdSource } from '../core/ids.js';
+import {
+  type AccountPatch,
+  applyAccountPatch,
+  type NewAccountInput,
+  newAccount,
+  validateNewAccount,
+  validatePatch,
+  withCredential,
+} from './account-patch.js';
+import { accountFromRow, accountToRow, parseQuota } from './account-row.js';
+import { readDataVersion } from './database.js';
+import type { AccountsTable, DatabaseSchema } from './database-schema.js';
+import { type SecretBox, verifySecretKey } from './secret-box.js';
+import { latest, type PendingUsage, UsageBatch } from './usage-batch.js';
+
+export type { AccountPatch, NewAccountInput } from './account-patch.js';
+
+type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+export interface AccountStoreOptions {
+  db: Kysely<DatabaseSchema>;
+  /** Encrypts credentials at rest; must hold the key the database was created with. */
+  secretBox: SecretBox;
+  clock: Clock;
+  ids: IdSource;
+  /** How often batched quota and last-used writes reach the database, in ms. Default 1000. */
+  flushIntervalMs?: number;
+  /**
+   * Receives failures of background work that has no caller to throw to (batched writes, change
+   * polling) and stored accounts skipped because they cannot be read. Default: a process warning.
+   */
+  onError?: (error: unknown) => void;
+  /**
+   * A value that changes when another process commits to the database. Default: SQLite's
+   * `PRAGMA data_version`; another backend passes its own.
+   */
+  readChangeVersion?: () => Promise<number>;
+}
+
+/**
+ * The only writer of accounts. Keeps `pool` equal to the database so the request path never reads
+ * it: every write commits first, then updates the pool; a failed write changes neither. Frequent
+ * small updates (quota, last use) go to the pool at once and reach the database in batches.
+ * Changes committed by other processes (the CLI) are picked up by `pollExternalChanges`.
+ */
+export class AccountStore {
+  /** The accounts as of the last write or reload; what the scheduler reads. */
+  readonly pool = new MemoryAccountPool();
+  private readonly db: Kysely<DatabaseSchema>;
+  private readonly box: SecretBox;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+  private readonly onError: (error: unknown) => void;
+  private readonly readChangeVersion: () => Promise<number>;
+  private readonly pending = new UsageBatch();
+  /** Serialises writes, flushes and reloads so a reload never overtakes a write's pool update. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private knownVersion: number | null = null;
+  private pollInFlight: Promise<boolean> | null = null;
+  private stopFlushing: () => void = () => undefined;
+  private stopWatching: () => void = () => undefined;
+
+  private constructor(options: AccountStoreOptions) {
+    this.db = options.db;
+    this.box = options.secretBox;
+    this.clock = options.clock;
+    this.ids = options.ids;
+    this.onError = options.onError ?? ((error) => process.emitWarning(describeError(error), 'AccountStore'));
+    this.readChangeVersion = options.readChangeVersion ?? (() => readDataVersion(options.db));
+  }
+
+  /** Checks the secret key against the database, loads every account into `pool`, starts batching. */
+  static async open(options: AccountStoreOptions): Promise<AccountStore> {
+    await verifySecretKey(options.db, options.secretBox);
+    const store = new AccountStore(options);
+    await store.exclusive(() => store.reload());
+    const interval = options.flushIntervalMs ?? 1000;
+    store.stopFlushing = options.clock.every(interval, () => {
+      store.flush().catch(store.onError);
+    });
+    return store;
+  }
+
+  get(id: string): Account | undefined {
+    return this.pool.get(id);
+  }
+
+  list(): readonly Account[] {
+    return this.pool.list();
+  }
+
+  /** Adds an account. A second account with the same provider and email is a `conflict`. */
+  create(input: NewAccountInput): Promise<Account> {
+    return this.exclusive(async () => {
+      validateNewAccount(input);
+      const now = this.clock.now();
+      const account = newAccount(input, { id: this.ids.uuid(), now });
+      await this.db.transaction().execute(async (transaction) => {
+        await this.ensureUnique(transaction, account);
+        await transaction.insertInto('accounts').values(this.toRow(account, now)).execute();
+      });
+      this.pool.upsert(account);
+      return account;
+    });
+  }
+
+  /** Applies `patch` (see `AccountPatch`). An unknown id is `not_found`; a taken email is `conflict`. */
+  update(id: string, patch: AccountPatch): Promise<Account> {
+    return this.exclusive(async () => {
+      validatePatch(patch);
+      const now = this.clock.now();
+      const next = await this.db.transaction().execute(async (transaction) => {
+        const current = await this.readAccount(transaction, id);
+        if (!current) throw new SwitchyardError('not_found', `No account with id ${id}`, { details: { id } });
+        const updated = applyAccountPatch(current, patch, now);
+        if (updated.email !== current.email) await this.ensureUnique(transaction, updated);
+        await transaction
+          .updateTable('accounts')
+          .set(this.toRow(updated, now))
+          .where('id', '=', id)
+          .execute();
+        return updated;
+      });
+      if (patch.quota !== undefined) this.pending.dropQuota(id);
+      const account = this.pending.overlay(next);
+      this.pool.upsert(account);
+      return account;
+    });
+  }
+
+  /** Deletes an account and its rate-limit locks. Returns what was removed, or null when unknown. */
+  remove(id: string): Promise<Account | null> {
+    return this.exclusive(async () => {
+      const row = await this.db.transaction().execute(async (transaction) => {
+        const found = await transaction
+          .selectFrom('accounts')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        await transaction.deleteFrom('rate_limit_locks').where('account_id', '=', id).execute();
+        await transaction.deleteFrom('accounts').where('id', '=', id).execute();
+        return found;
+      });
+      const removed = this.pool.get(id) ?? (row ? this.tryDecode(row) : null);
+      this.pending.drop(id);
+      this.pool.remove(id);
+      return removed;
+    });
+  }
+
+  /**
+   * Import: creates the accounts that do not exist yet and gives existing ones (same provider and
+   * email) the new credential — re-enabling them when disabled for `invalid_grant`; their other
+   * fields are kept. One transaction: all inputs are applied or none.
+   */
+  upsertMany(inputs: readonly NewAccountInput[]): Promise<{ created: Account[]; updated: Account[] }> {
+    return this.exclusive(async () => {
+      for (const input of inputs) validateNewAccount(input);
+      const now = this.clock.now();
+      const results = new Map<string, { account: Account; created: boolean }>();
+      await this.db.transaction().execute(async (transaction) => {
+        for (const input of inputs) {
+          const existing = await this.findByIdentity(transaction, input);
+          const account = existing
+            ? withCredential(existing, input.credential)
+            : newAccount(input, { id: this.ids.uuid(), now });
+          if (existing) {
+            await transaction
+              .updateTable('accounts')
+              .set(this.toRow(account, now))
+              .where('id', '=', account.id)
+              .execute();
+          } else {
+            await transaction.insertInto('accounts').values(this.toRow(account, now)).execute();
+          }
+          results.set(account.id, { account, created: results.get(account.id)?.created ?? !existing });
+        }
+      });
+      const created: Account[] = [];
+      const updated: Account[] = [];
+      for (const result of results.values()) {
+        const account = this.pending.overlay(result.account);
+        this.pool.upsert(account);
+        (result.created ? created : updated).push(account);
+      }
+      return { created, updated };
+    });
+  }
+
+  /** Records what the upstream said about one model's quota; visible in the pool at once. */
+  recordQuota(id: string, model: string, quota: ModelQuota): void {
+    const account = this.pool.get(id);
+    if (!account) return;
+    this.pool.upsert({ ...account, quota: { ...account.quota, [model]: quota } });
+    this.pending.recordQuota(id, model, quota);
+  }
+
+  /** Records that the account served a request at `at` (epoch ms); visible in the pool at once. */
+  touchLastUsed(id: string, at: number): void {
+    const account = this.pool.get(id);
+    if (!account || (account.lastUsedAt !== null && account.lastUsedAt >= at)) return;
+    this.pool.upsert({ ...account, lastUsedAt: at });
+    this.pending.touch(id, at);
+  }
+
+  /** Writes the batched quota and last-used updates now. */
+  flush(): Promise<void> {
+    return this.exclusive(() => this.writePending());
+  }
+
+  /**
+   * Reloads the pool when another process committed to the database since the last look.
+   * Pending batched updates are written first so the reload keeps them. Returns whether it reloaded.
+   */
+  pollExternalChanges(): Promise<boolean> {
+    this.pollInFlight ??= this.exclusive(async () => {
+      const version = await this.readChangeVersion();
+      if (version === this.knownVersion) return false;
+      await this.writePending();
+      await this.reload();
+      return true;
+    }).finally(() => {
+      this.pollInFlight = null;
+    });
+    return this.pollInFlight;
+  }
+
+  /** Calls `pollExternalChanges` every `intervalMs` until `close`. */
+  startWatching(intervalMs = 1000): void {
+    this.stopWatching();
+    this.stopWatching = this.clock.every(intervalMs, () => {
+      this.pollExternalChanges().catch(this.onError);
+    });
+  }
+
+  /** Stops the timers and writes pending updates. The database itself is closed by its owner. */
+  async close(): Promise<void> {
+    this.stopWatching();
+    this.stopFlushing();
+    await this.flush();
+  }
+
+  private async reload(): Promise<void> {
+    const version = await this.readChangeVersion();
+    const rows = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const accounts: Account[] = [];
+    for (const row of rows) {
+      const account = this.tryDecode(row);
+      if (account) accounts.push(this.pending.overlay(account));
+    }
+    this.pool.replaceAll(accounts);
+    this.knownVersion = version;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending.take();
+    try {
+      await this.db.transaction().execute(async (transaction) => {
+        for (const [id, usage] of batch) await this.writeUsage(transaction, id, usage);
+      });
+    } catch (error) {
+      this.pending.requeue(batch);
+      throw error;
+    }
+  }
+
+  private async writeUsage(transaction: Executor, id: string, usage: PendingUsage): Promise<void> {
+    const row = await transaction
+      .selectFrom('accounts')
+      .select(['quota', 'last_used_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return;
+    // Another process may have stored a newer observation of the same model meanwhile.
+    const quota = parseQuota(row.quota);
+    for (const [model, observed] of Object.entries(usage.quota)) {
+      const stored = quota[model];
+      if (!stored || stored.observedAt <= observed.observedAt) quota[model] = observed;
+    }
+    const storedLastUsed = row.last_used_at === null ? null : Number(row.last_used_at);
+    const lastUsedAt = latest(storedLastUsed, usage.lastUsedAt);
+    await transaction
+      .updateTable('accounts')
+      .set({ quota: JSON.stringify(quota), last_used_at: lastUsedAt })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  private async readAccount(transaction: Executor, id: string): Promise<Account | null> {
+    const row = await transaction.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? accountFromRow(row, this.box) : null;
+  }
+
+  private async findByIdentity(transaction: Executor, input: NewAccountInput): Promise<Account | null> {
+    const row = await transaction
+      .selectFrom('accounts')
+      .selectAll()
+      .where('provider', '=', input.provider)
+      .where('email', '=', input.email.trim())
+      .executeTakeFirst();
+    return row ? accountFromRow(row, this.box) : null;
+  }
+
+  private async ensureUnique(transaction: Executor, account: Account): Promise<void> {
+    const clash = await transaction
+      .selectFrom('accounts')
+      .select('id')
+      .where('provider', '=', account.provider)
+      .where('email', '=', account.email)
+      .where('id', '!=', account.id)
+      .executeTakeFirst();
+    if (clash) {
+      throw new SwitchyardError(
+        'conflict',
+        `An account for provider ${account.provider} with email ${account.email} already exists`,
+        { details: { provider: account.provider, email: account.email, existingId: clash.id } },
+      );
+    }
+  }
+
+  private toRow(account: Account, now: number): AccountsTable {
+    return accountToRow(account, { box: this.box, updatedAt: now });
+  }
+
+  private tryDecode(row: AccountsTable): Account | null {
+    try {
+      return accountFromRow(row, this.box);
+    } catch (error) {
+      this.onError(error);
+      return null;
+    }
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,110 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, readDataVersion } from './database.js';
+
+let directory: string;
+
+beforeEach(async () => {
+  directory = await mkdtemp(path.join(tmpdir(), 'switchyard-database-'));
+});
+
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+function tableNames(file: string): string[] {
+  const raw = new Database(file, { readonly: true });
+  try {
+    const rows = raw.prepare("select name from sqlite_master where type = 'table' order by name").all();
+    return rows.map((row) => (row as { name: string }).name);
+  } finally {
+    raw.close();
+  }
+}
+
+describe('openDatabase', () => {
+  it('creates the directory and the file, in WAL mode, with every table', async () => {
+    const file = path.join(directory, 'nested', 'data', 'switchyard.db');
+    const opened = await openDatabase({ file });
+    await opened.close();
+
+    expect(tableNames(file)).toEqual(
+      expect.arrayContaining(['accounts', 'meta', 'rate_limit_locks', 'request_logs']),
+    );
+    const raw = new Database(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('turns on foreign keys and a busy timeout on its connection', async () => {
+    const opened = await openDatabase({ file: path.join(directory, 'a.db') });
+    const foreignKeys = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(opened.db);
+    const timeout = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(opened.db);
+    await opened.close();
+
+    expect(foreignKeys.rows[0]?.foreign_keys).toBe(1);
+    expect(timeout.rows[0]?.timeout).toBe(5000);
+  });
+
+  it('runs each migration once: opening an existing database again keeps its data', async () => {
+    const file = path.join(directory, 'a.db');
+    const first = await openDatabase({ file });
+    await first.db.insertInto('meta').values({ key: 'k', value: 'v' }).execute();
+    await first.close();
+
+    const second = await openDatabase({ file });
+    const meta = await second.db.selectFrom('meta').selectAll().execute();
+    await second.close();
+
+    expect(meta).toEqual([{ key: 'k', value: 'v' }]);
+    const raw = new Database(file, { readonly: true });
+    const migrations = raw.prepare('select name from kysely_migration').all();
+    raw.close();
+    expect(migrations).toEqual([{ name: '0001-initial' }]);
+  });
+
+  it('names the path and the OS reason when the directory cannot be created', async () => {
+    const blocker = path.join(directory, 'not-a-directory');
+    await writeFile(blocker, 'x');
+    const file = path.join(blocker, 'switchyard.db');
+
+    const failure = openDatabase({ file });
+
+    await expect(failure).rejects.toThrow(blocker);
+    await expect(failure).rejects.toThrow(/ENOTDIR|EEXIST/);
+  });
+
+  it('names the file when it is not a SQLite database', async () => {
+    const file = path.join(directory, 'garbage.db');
+    await writeFile(file, 'this is not a database, just some text that is long enough'.repeat(20));
+
+    const failure = openDatabase({ file });
+
+    await expect(failure).rejects.toThrow(file);
+    await expect(failure).rejects.toThrow(/not a database/);
+  });
+});
+
+describe('readDataVersion', () => {
+  it('changes when another connection commits, not when this one does', async () => {
+    const file = path.join(directory, 'a.db');
+    const opened = await openDatabase({ file });
+    const start = await readDataVersion(opened.db);
+
+    await opened.db.insertInto('meta').values({ key: 'own', value: '1' }).execute();
+    const afterOwnWrite = await readDataVersion(opened.db);
+
+    const other = new Database(file);
+    other.prepare("insert into meta (key, value) values ('other', '1')").run();
+    other.close();
+    const afterOtherWrite = await readDataVersion(opened.db);
+    await opened.close();
+
+    expect(afterOwnWrite).toBe(start);
+    expect(afterOtherWrite).not.toBe(start);
+  });
+});

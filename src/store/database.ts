@@ -1,0 +1,161 @@
+/**
+ * The SQLite side of the store: opening the file, pragmas, transaction mode, migrations and the
+ * change counter. Everything SQLite-specific lives here; the stores only issue portable Kysely
+ * queries, so a PostgreSQL `openDatabase` can later hand them a `Kysely<DatabaseSchema>` instead.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
+import type { DatabaseSchema } from './database-schema.js';
+import { allMigrations } from './migrations/all-migrations.js';
+
+/** How long a connection waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenDatabaseOptions {
+  /** Path of the SQLite file. The file and its directory are created when missing. */
+  file: string;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<DatabaseSchema>;
+  /** Closes the connection. Stores using `db` must be closed (flushed) first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating when missing) the SQLite database at `options.file` in WAL mode with foreign
+ * keys on and a 5 s busy timeout, and brings its schema up to date. Safe to call from several
+ * processes on the same file (gateway and CLI): migrations run under the database write lock.
+ * An unusable directory or file throws an Error naming the path and the OS reason.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  const file = path.resolve(options.file);
+  await ensureUsablePath(file);
+  const database = openSqliteFile(file);
+  const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database }) });
+  try {
+    await migrate(db, file);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, close: () => db.destroy() };
+}
+
+/**
+ * A number that changes whenever another connection (another process) commits to the database.
+ * Commits made through `db` itself do not change it. SQLite's `PRAGMA data_version`.
+ */
+export async function readDataVersion(db: Kysely<DatabaseSchema>): Promise<number> {
+  const result = await sql<{ data_version: number }>`PRAGMA data_version`.execute(db);
+  const version = result.rows[0]?.data_version;
+  if (version === undefined) throw new Error('PRAGMA data_version returned no row');
+  return version;
+}
+
+async function ensureUsablePath(file: string): Promise<void> {
+  const directory = path.dirname(file);
+  try {
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new Error(`Cannot create the data directory ${directory}: ${osReason(error)}`, { cause: error });
+  }
+  try {
+    // SQLite creates the -wal and -shm files next to the database, so the directory must be writable.
+    await access(directory, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK);
+  } catch (error) {
+    throw new Error(`Cannot use the data directory ${directory}: ${osReason(error)}`, { cause: error });
+  }
+  try {
+    await access(file, fsConstants.R_OK | fsConstants.W_OK);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return;
+    throw new Error(`Cannot read and write the database file ${file}: ${osReason(error)}`, { cause: error });
+  }
+}
+
+function openSqliteFile(file: string): Database.Database {
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return database;
+  } catch (error) {
+    database?.close();
+    throw new Error(`Cannot open the database file ${file}: ${osReason(error)}`, { cause: error });
+  }
+}
+
+async function migrate(db: Kysely<DatabaseSchema>, file: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...allMigrations }) } });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw new Error(`Cannot migrate the database ${file}: ${osReason(error)}`, { cause: error });
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** "EACCES: permission denied" from Node's "EACCES: permission denied, access '/x'". */
+function osReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = errorCode(error);
+  if (code?.startsWith('E') && error.message.startsWith(code)) return error.message.split(', ')[0] ?? code;
+  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}
+
+/**
+ * Transactions start with `BEGIN IMMEDIATE`: the write lock is taken up front (waiting up to the
+ * busy timeout), instead of a deferred transaction failing with SQLITE_BUSY when it upgrades from
+ * read to write after another process committed — the gateway and the CLI write the same file.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite does roll back DDL; saying so makes Kysely's Migrator run each batch in one transaction. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class WriteLockingSqliteDialect extends SqliteDialect {
+  private readonly dialectConfig: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.dialectConfig = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.dialectConfig);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}

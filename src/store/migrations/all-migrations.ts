@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import { initialMigration } from './0001-initial.js';
+
+/**
+ * Every migration, keyed by a name that sorts in the order they must run. A static list rather
+ * than a folder scan, so it works the same from src/ under vitest and from the compiled dist/.
+ * Add new migrations at the end; never rename or edit one that has shipped.
+ */
+export const allMigrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initialMigration,
+};

@@ -1,0 +1,302 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { SwitchyardError } from '../core/errors.js';
+import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
+
+/** One proxied request as the Monitor shows it. Times are epoch ms, durations ms. */
+export interface RequestLogRow {
+  /** The request id (`req_…`, also sent as `X-Request-Id`). */
+  id: string;
+  time: number;
+  /** Client-facing protocol, e.g. `openai-chat`, `anthropic-messages`, `gemini`. */
+  protocol: string;
+  method: string;
+  path: string;
+  /** Model the client asked for. */
+  clientModel: string | null;
+  /** Model sent upstream after mapping. */
+  mappedModel: string | null;
+  /** The account that produced the response (the last one tried). */
+  accountId: string | null;
+  accountEmail: string | null;
+  sessionId: string | null;
+  /** HTTP status returned to the client. */
+  status: number;
+  attempts: number;
+  /** Account ids tried, in order. */
+  accountsTried: string[];
+  latencyMs: number;
+  /** Time to first byte written to the client. */
+  ttfbMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  /** Error summary; set for failed requests and for streams that failed after the status was sent. */
+  error: string | null;
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export interface RequestLogQuery {
+  /** `error`: status ≥ 400 or an error recorded; `success`: neither; a number: that exact status. */
+  status?: 'error' | 'success' | number;
+  accountId?: string;
+  /** Matches the client model or the mapped model exactly. */
+  model?: string;
+  /** Case-insensitive substring of id, path, models, account email, session id or error. */
+  text?: string;
+  protocol?: string;
+  /** Page size, 1..1000. */
+  limit: number;
+  /** `nextCursor` of the previous page: continue with older rows. */
+  before?: string;
+  /** Include request and response bodies (default false: they are null in the rows). */
+  includeBodies?: boolean;
+}
+
+export interface RequestLogPage {
+  /** Newest first. */
+  rows: RequestLogRow[];
+  /** Pass as `before` to get the next (older) page; null when this is the last one. */
+  nextCursor: string | null;
+}
+
+const MAX_PAGE = 1000;
+// 23 columns per row stays far below SQLite's (32766) and PostgreSQL's (65535) parameter limits.
+const INSERT_CHUNK = 200;
+const TEXT_COLUMNS = [
+  'id',
+  'path',
+  'client_model',
+  'mapped_model',
+  'account_email',
+  'session_id',
+  'error',
+] as const satisfies readonly (keyof RequestLogsTable)[];
+
+/** The request log: written in batches by the observability writer, read by the Monitor. */
+export class RequestLogStore {
+  constructor(private readonly db: Kysely<DatabaseSchema>) {}
+
+  /** Inserts rows in one transaction; a row whose id is already stored is skipped. */
+  async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction().execute(async (transaction) => {
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        await transaction
+          .insertInto('request_logs')
+          .values(rows.slice(start, start + INSERT_CHUNK).map(logToRow))
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .execute();
+      }
+    });
+  }
+
+  /** Newest rows first, filtered; see `RequestLogQuery`. */
+  async query(filter: RequestLogQuery): Promise<RequestLogPage> {
+    const limit = Math.min(Math.max(Math.trunc(filter.limit), 1), MAX_PAGE);
+    const query = applyFilter(this.db.selectFrom('request_logs').select(SUMMARY_COLUMNS), filter).$if(
+      filter.includeBodies === true,
+      (withBodies) => withBodies.select(['request_body', 'response_body']),
+    );
+    const found = await query
+      .orderBy('time', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const rows = found.slice(0, limit).map((row) => logFromRow(row));
+    const last = rows[rows.length - 1];
+    const nextCursor = found.length > limit && last ? encodeCursor(last) : null;
+    return { rows, nextCursor };
+  }
+
+  /** One row with its bodies, or null. */
+  async get(id: string): Promise<RequestLogRow | null> {
+    const row = await this.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? logFromRow(row) : null;
+  }
+
+  /** Deletes every row. */
+  async clear(): Promise<void> {
+    await this.db.deleteFrom('request_logs').execute();
+  }
+
+  /** Deletes rows older than `olderThan` (epoch ms), then all but the newest `maxRows`. Returns how many. */
+  async prune(options: { olderThan: number; maxRows: number }): Promise<number> {
+    return this.db.transaction().execute(async (transaction) => {
+      const expired = await transaction
+        .deleteFrom('request_logs')
+        .where('time', '<', options.olderThan)
+        .executeTakeFirst();
+      const boundary = await transaction
+        .selectFrom('request_logs')
+        .select(['time', 'id'])
+        .orderBy('time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .offset(Math.max(0, Math.trunc(options.maxRows)))
+        .executeTakeFirst();
+      if (!boundary) return Number(expired.numDeletedRows);
+      const excess = await transaction
+        .deleteFrom('request_logs')
+        .where((where) =>
+          where.or([
+            where('time', '<', boundary.time),
+            where.and([where('time', '=', boundary.time), where('id', '<=', boundary.id)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(expired.numDeletedRows) + Number(excess.numDeletedRows);
+    });
+  }
+}
+
+const SUMMARY_COLUMNS = [
+  'id',
+  'time',
+  'protocol',
+  'method',
+  'path',
+  'client_model',
+  'mapped_model',
+  'account_id',
+  'account_email',
+  'session_id',
+  'status',
+  'attempts',
+  'accounts_tried',
+  'latency_ms',
+  'ttfb_ms',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'error',
+] as const satisfies readonly (keyof RequestLogsTable)[];
+
+function applyFilter<Output>(
+  query: SelectQueryBuilder<DatabaseSchema, 'request_logs', Output>,
+  filter: RequestLogQuery,
+): SelectQueryBuilder<DatabaseSchema, 'request_logs', Output> {
+  let result = query;
+  if (filter.status === 'error') {
+    result = result.where((where) => where.or([where('status', '>=', 400), where('error', 'is not', null)]));
+  } else if (filter.status === 'success') {
+    result = result.where('status', '<', 400).where('error', 'is', null);
+  } else if (typeof filter.status === 'number') {
+    result = result.where('status', '=', filter.status);
+  }
+  if (filter.accountId !== undefined) result = result.where('account_id', '=', filter.accountId);
+  if (filter.protocol !== undefined) result = result.where('protocol', '=', filter.protocol);
+  const model = filter.model;
+  if (model !== undefined) {
+    result = result.where((where) =>
+      where.or([where('client_model', '=', model), where('mapped_model', '=', model)]),
+    );
+  }
+  if (filter.text) {
+    const pattern = `%${escapeLike(filter.text.toLowerCase())}%`;
+    // lower() on both sides: LIKE is case-insensitive in SQLite but not in PostgreSQL.
+    result = result.where((where) =>
+      where.or(
+        TEXT_COLUMNS.map((column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`),
+      ),
+    );
+  }
+  if (filter.before !== undefined) {
+    const cursor = decodeCursor(filter.before);
+    result = result.where((where) =>
+      where.or([
+        where('time', '<', cursor.time),
+        where.and([where('time', '=', cursor.time), where('id', '<', cursor.id)]),
+      ]),
+    );
+  }
+  return result;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+function encodeCursor(row: RequestLogRow): string {
+  return Buffer.from(JSON.stringify([row.time, row.id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: number; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
+      return { time: value[0], id: value[1] };
+    }
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new SwitchyardError('invalid_request', 'Invalid request log cursor', { details: { cursor } });
+}
+
+function logToRow(log: RequestLogRow): RequestLogsTable {
+  return {
+    id: log.id,
+    time: log.time,
+    protocol: log.protocol,
+    method: log.method,
+    path: log.path,
+    client_model: log.clientModel,
+    mapped_model: log.mappedModel,
+    account_id: log.accountId,
+    account_email: log.accountEmail,
+    session_id: log.sessionId,
+    status: log.status,
+    attempts: log.attempts,
+    accounts_tried: JSON.stringify(log.accountsTried),
+    latency_ms: log.latencyMs,
+    ttfb_ms: log.ttfbMs,
+    input_tokens: log.inputTokens,
+    output_tokens: log.outputTokens,
+    cache_read_tokens: log.cacheReadTokens,
+    cache_write_tokens: log.cacheWriteTokens,
+    error: log.error,
+    request_body: log.requestBody,
+    response_body: log.responseBody,
+  };
+}
+
+function logFromRow(
+  row: Omit<RequestLogsTable, 'request_body' | 'response_body'> & Partial<RequestLogsTable>,
+): RequestLogRow {
+  return {
+    id: row.id,
+    // PostgreSQL drivers return bigint columns as strings.
+    time: Number(row.time),
+    protocol: row.protocol,
+    method: row.method,
+    path: row.path,
+    clientModel: row.client_model,
+    mappedModel: row.mapped_model,
+    accountId: row.account_id,
+    accountEmail: row.account_email,
+    sessionId: row.session_id,
+    status: row.status,
+    attempts: row.attempts,
+    accountsTried: parseStringArray(row.accounts_tried),
+    latencyMs: row.latency_ms,
+    ttfbMs: row.ttfb_ms,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    error: row.error,
+    requestBody: row.request_body ?? null,
+    responseBody: row.response_body ?? null,
+  };
+}
+
+function parseStringArray(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
+}
