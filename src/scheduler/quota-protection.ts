@@ -1,0 +1,42 @@
+import type { Account } from '../core/account.js';
+import { modelMatches } from '../core/account.js';
+import { remainingFraction } from './account-order.js';
+
+/** Skips an account for a model whose observed remaining quota fell below a threshold. */
+export interface QuotaProtectionConfig {
+  enabled: boolean;
+  /** An account is protected for a monitored model when its remaining quota is below this many percent. */
+  thresholdPercentage: number;
+  /** Model ids or `*` wildcard patterns that are protected; other models never are. */
+  monitoredModels: readonly string[];
+}
+
+/** Models answered per config object; cleared when it grows past this many distinct models. */
+const MAX_MEMOISED_MODELS = 1024;
+const monitoredCache = new WeakMap<QuotaProtectionConfig, Map<string, boolean>>();
+
+/**
+ * The remaining fraction below which an account is protected for `model`, or -1 when protection
+ * does not apply to that model (disabled, or the model is not monitored). Memoised per config
+ * object, so a frozen config makes this one map read per pick.
+ */
+export function protectionThreshold(config: QuotaProtectionConfig, model: string): number {
+  if (!config.enabled) return -1;
+  let models = monitoredCache.get(config);
+  if (models === undefined) {
+    models = new Map();
+    monitoredCache.set(config, models);
+  }
+  let monitored = models.get(model);
+  if (monitored === undefined) {
+    monitored = config.monitoredModels.some((pattern) => modelMatches(pattern, model));
+    if (models.size >= MAX_MEMOISED_MODELS) models.clear();
+    models.set(model, monitored);
+  }
+  return monitored ? config.thresholdPercentage / 100 : -1;
+}
+
+/** Whether quota protection keeps `account` from serving `model`. */
+export function isQuotaProtected(account: Account, model: string, config: QuotaProtectionConfig): boolean {
+  return remainingFraction(account, model) < protectionThreshold(config, model);
+}
