@@ -134,7 +134,7 @@ export interface RequestMetadata {
 export interface ProviderOptions {
   anthropic?: AnthropicProviderOptions;
   openai?: OpenAIProviderOptions;
-  google?: JsonObject;
+  google?: GoogleProviderOptions;
 }
 
 export interface AnthropicProviderOptions {
@@ -157,6 +157,25 @@ export interface OpenAIProviderOptions {
    * Other top-level request fields the canonical model does not cover (`seed`, `logit_bias`,
    * `frequency_penalty`, `presence_penalty`, `service_tier`, `prompt_cache_key`, `store`, …), copied
    * into the upstream body without overriding any field the converter sets.
+   */
+  extraBody?: JsonObject;
+}
+
+/** Extras of the Gemini wire format (Generative Language API and Code Assist). */
+export interface GoogleProviderOptions {
+  /** Non-function tools as sent (`googleSearch`, `codeExecution`, `urlContext`, …). */
+  builtinTools?: JsonObject[];
+  /** `safetySettings` as sent. */
+  safetySettings?: JsonObject[];
+  /**
+   * `generationConfig` keys the canonical model does not cover (`seed`, `presencePenalty`,
+   * `responseModalities`, `mediaResolution`, …), merged into the upstream's `generationConfig`
+   * without overriding any key the converter sets.
+   */
+  generationConfig?: JsonObject;
+  /**
+   * Other top-level request fields (`cachedContent`, `labels`, …), copied into the upstream body
+   * without overriding any field the converter sets.
    */
   extraBody?: JsonObject;
 }

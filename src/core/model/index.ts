@@ -4,6 +4,7 @@ export type {
   CanonicalMessage,
   CanonicalRequest,
   CanonicalTool,
+  GoogleProviderOptions,
   MessageRole,
   OpenAIProviderOptions,
   ProviderOptions,
