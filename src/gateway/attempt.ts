@@ -1,0 +1,142 @@
+import type { Account } from '../core/account.js';
+import type { Clock } from '../core/clock.js';
+import type { Usage } from '../core/model/index.js';
+import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
+import type { UpstreamClient } from '../providers/upstream-client.js';
+import type { ProxyRequest } from './proxy-request.js';
+import { parseBody, readBounded } from './read-body.js';
+import { StreamRelay } from './stream-relay.js';
+
+/** The upstream answered with output (or a valid empty answer): the request is committed to it. */
+export interface CommittedAttempt {
+  kind: 'committed';
+  status: number;
+  upstreamHeaders: Record<string, string | string[] | undefined>;
+  contentType: string;
+  /** The whole body (JSON) or the stream from the commit point on. */
+  body: Buffer | StreamRelay;
+  buffered: Buffer[];
+  /** Usage for JSON answers; for streams, read it from the relay's observer at the end. */
+  usage: Usage | null;
+}
+
+/** The upstream failed before anything was sent to the client. */
+export interface FailedAttempt {
+  kind: 'failed';
+  /** HTTP status, or 0 for connection errors and timeouts. */
+  status: number;
+  upstreamHeaders: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** A short description for logs and the final error, never containing secrets. */
+  message: string;
+}
+
+export type AttemptOutcome = CommittedAttempt | FailedAttempt;
+
+export interface AttemptOptions {
+  account: Account;
+  adapter: ProviderAdapter;
+  credential: AuthorizedCredential;
+  model: string;
+  request: ProxyRequest;
+  upstream: UpstreamClient;
+  clock: Clock;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  observer: ReturnType<ProviderAdapter['createStreamObserver']>;
+}
+
+function describeNetworkError(error: unknown): string {
+  const failure = error as { code?: string; message?: string; cause?: { code?: string } };
+  const code = failure.code ?? failure.cause?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'upstream did not answer in time (first_byte_timeout)';
+  if (code === 'UND_ERR_BODY_TIMEOUT') return 'upstream stopped sending (request_timeout)';
+  return `upstream connection failed${code ? ` (${code})` : ''}`;
+}
+
+function isEventStream(contentType: string): boolean {
+  return contentType.toLowerCase().includes('text/event-stream');
+}
+
+/** Sends one request to one account and reads it up to the commit point. */
+export async function attemptUpstream(options: AttemptOptions): Promise<AttemptOutcome> {
+  const { request, adapter } = options;
+  const upstreamRequest = adapter.passThrough({
+    account: options.account,
+    credential: options.credential,
+    operation: request.operation,
+    model: options.model,
+    stream: request.stream,
+    body: request.body,
+    rawBody: request.rawBody,
+    clientHeaders: request.headers,
+    query: request.query,
+  });
+  const attemptAbort = new AbortController();
+  const signal = AbortSignal.any([request.signal, attemptAbort.signal]);
+  // Non-streamed answers come all at once after generation: only streams get the short first-byte limit.
+  const firstOutputMs = request.stream ? options.firstByteTimeoutMs : options.idleTimeoutMs;
+  const cancelTimer = options.clock.after(firstOutputMs, () =>
+    attemptAbort.abort(new Error('no output in time')),
+  );
+  try {
+    const response = await options.upstream.send(upstreamRequest, {
+      signal,
+      headersTimeoutMs: firstOutputMs,
+      bodyTimeoutMs: options.idleTimeoutMs,
+    });
+    const contentType = String(response.headers['content-type'] ?? 'application/json');
+    if (response.status >= 400) {
+      const body = parseBody(await readBounded(response.body));
+      return {
+        kind: 'failed',
+        status: response.status,
+        upstreamHeaders: response.headers,
+        body,
+        message: `upstream answered ${response.status}`,
+      };
+    }
+    if (!isEventStream(contentType)) {
+      const body = Buffer.from(await response.body.arrayBuffer());
+      const usage = adapter.usageFromJson(parseBody(body));
+      return {
+        kind: 'committed',
+        status: response.status,
+        upstreamHeaders: response.headers,
+        contentType,
+        body,
+        buffered: [],
+        usage,
+      };
+    }
+    const relay = new StreamRelay(response.body, options.observer);
+    const peeked = await relay.peek();
+    if (peeked.kind === 'error') {
+      await relay.cancel();
+      return {
+        kind: 'failed',
+        status: peeked.status,
+        upstreamHeaders: response.headers,
+        body: peeked.body,
+        message: `upstream stream reported an error before any output (${peeked.status})`,
+      };
+    }
+    return {
+      kind: 'committed',
+      status: response.status,
+      upstreamHeaders: response.headers,
+      contentType,
+      body: relay,
+      buffered: peeked.buffered,
+      usage: null,
+    };
+  } catch (error) {
+    if (request.signal.aborted) throw request.signal.reason ?? error;
+    const message = attemptAbort.signal.aborted
+      ? `upstream sent no output within ${firstOutputMs / 1000} s (${request.stream ? 'first_byte_timeout' : 'request_timeout'})`
+      : describeNetworkError(error);
+    return { kind: 'failed', status: 0, upstreamHeaders: {}, body: null, message };
+  } finally {
+    cancelTimer();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the gateway needs from its collaborators, stated as narrow interfaces so the attempt loop
+ * can be tested with real modules or small fakes alike.
+ */
+import type { Account, ModelQuota, ProviderKind } from '../core/account.js';
+import type { FailureClassification, LockDecision } from '../ratelimit/index.js';
+import type { PickDecision, PickRequest } from '../scheduler/pick.js';
+
+export interface SchedulerPort {
+  /** Picks the account for one attempt and applies the decision's effects to the shared state. */
+  select(request: PickRequest & { providers?: ReadonlySet<ProviderKind> }): Promise<PickDecision>;
+  /** Classifies an upstream failure and locks the account (or model) as the rate-limit rules say. */
+  recordFailure(input: {
+    accountId: string;
+    model: string;
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: unknown;
+  }): Promise<RecordedFailure>;
+  /** Clears the account's failure count and account-level lock. */
+  recordSuccess(input: { accountId: string; model: string }): Promise<void>;
+}
+
+export interface AccountUsagePort {
+  get(id: string): Account | undefined;
+  list(): readonly Account[];
+  recordQuota(id: string, model: string, quota: ModelQuota): void;
+  touchLastUsed(id: string, at: number): void;
+}
+
+/** What the rate-limit tracker concluded about one failure. */
+export interface RecordedFailure {
+  classification: FailureClassification;
+  decision: LockDecision;
+}

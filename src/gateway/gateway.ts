@@ -1,0 +1,245 @@
+import type { SwitchyardConfig } from '../config/schema.js';
+import type { Account } from '../core/account.js';
+import type { Clock } from '../core/clock.js';
+import { SwitchyardError } from '../core/errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { RequestLogSink } from '../observability/request-log-entry.js';
+import type { CredentialProvider } from '../providers/auth/credential-provider.js';
+import { CredentialError } from '../providers/auth/credential-provider.js';
+import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
+import { passThroughKinds, providerFor } from '../providers/registry.js';
+import type { UpstreamClient } from '../providers/upstream-client.js';
+import { parseQuotaHeaders } from '../ratelimit/index.js';
+import type { ModelRouter } from '../routing/index.js';
+import {
+  type AttemptOutcome,
+  attemptUpstream,
+  type CommittedAttempt,
+  type FailedAttempt,
+} from './attempt.js';
+import { finalFailure, noAccountError } from './final-failure.js';
+import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
+import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
+import { RequestTrace } from './request-trace.js';
+
+export interface GatewayDependencies {
+  accounts: AccountUsagePort;
+  scheduler: SchedulerPort;
+  credentials: CredentialProvider;
+  upstream: UpstreamClient;
+  config: () => Readonly<SwitchyardConfig>;
+  router: () => ModelRouter;
+  requestLog: RequestLogSink;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * The use case of the gateway: pick an account, send, classify failures, retry elsewhere, respond.
+ * Attempt 0 may reuse the session's account; later attempts force rotation; `attempted` spans the
+ * whole request, so no retry goes back to an account that already failed it.
+ */
+export class Gateway {
+  constructor(private readonly deps: GatewayDependencies) {}
+
+  /** The model sent upstream for a client model (for headers on early errors). */
+  mappedModel(clientModel: string): string {
+    return this.deps.router().resolve(clientModel).mapped;
+  }
+
+  async handle(request: ProxyRequest): Promise<ProxyResponse> {
+    const model = this.mappedModel(request.clientModel);
+    const trace = new RequestTrace(request, model, this.deps.clock, this.deps.requestLog);
+    try {
+      return await this.run(request, model, trace);
+    } catch (error) {
+      trace.fail(error);
+      throw error;
+    }
+  }
+
+  private async run(request: ProxyRequest, model: string, trace: RequestTrace): Promise<ProxyResponse> {
+    const config = this.deps.config();
+    const providers = passThroughKinds(request.protocol);
+    const poolSize = this.deps.accounts.list().length;
+    const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
+    const attempted = new Set<string>();
+    let lastFailure: { account: Account; failure: FailedAttempt; lockUntil: number | null } | null = null;
+
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const decision = await this.deps.scheduler.select({
+        sessionId: request.sessionId,
+        model,
+        attempted,
+        forceRotate: attempt > 0,
+        providers,
+      });
+      let accountId: string;
+      if (decision.kind === 'wait') {
+        await this.deps.clock.sleep(decision.waitMs, request.signal);
+        accountId = decision.accountId;
+      } else if (decision.kind === 'account') {
+        accountId = decision.accountId;
+      } else {
+        if (lastFailure) break;
+        throw noAccountError(decision, {
+          model,
+          protocol: request.protocol,
+          accounts: this.deps.accounts.list(),
+          now: this.deps.clock.now(),
+        });
+      }
+      const account = this.deps.accounts.get(accountId);
+      const adapter = account ? providerFor(account.provider) : undefined;
+      if (!account || !adapter) continue;
+      attempted.add(account.id);
+      const outcome = await this.tryAccount({ account, adapter, model, request, trace });
+      if (outcome.kind === 'committed') return this.succeed({ account, model, request, outcome, trace });
+      const { recorded } = outcome;
+      if (!recorded.classification.retryable && outcome.status >= 400) {
+        return this.clientError({ account, model, request, outcome, trace });
+      }
+      lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
+    }
+    if (!lastFailure)
+      throw new SwitchyardError('no_account_available', `No account could serve model ${model}`);
+    throw finalFailure({ ...lastFailure, attempts: trace.attempts, now: this.deps.clock.now() });
+  }
+
+  /**
+   * One account: authorize, send, record a failure with the rate-limit tracker, and retry once on
+   * the same account when the upstream asks for a short (≤ 2 s) pause.
+   */
+  private async tryAccount(options: {
+    account: Account;
+    adapter: ProviderAdapter;
+    model: string;
+    request: ProxyRequest;
+    trace: RequestTrace;
+  }): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
+    const { account, request, trace } = options;
+    for (let graceUsed = false; ; graceUsed = true) {
+      trace.tried(account);
+      const outcome = await this.sendOnce(options);
+      if (outcome.kind === 'committed') return outcome;
+      const recorded = await this.deps.scheduler.recordFailure({
+        accountId: account.id,
+        model: options.model,
+        status: outcome.status,
+        headers: outcome.upstreamHeaders,
+        body: outcome.body,
+      });
+      this.deps.logger.warn(
+        {
+          requestId: request.id,
+          account: account.email,
+          status: outcome.status,
+          reason: recorded.classification.reason,
+        },
+        `attempt failed: ${outcome.message}`,
+      );
+      const graceMs = recorded.decision.graceRetryMs;
+      if (graceUsed || graceMs === null) return { ...outcome, recorded };
+      await this.deps.clock.sleep(graceMs, request.signal);
+    }
+  }
+
+  private async sendOnce(options: {
+    account: Account;
+    adapter: ProviderAdapter;
+    model: string;
+    request: ProxyRequest;
+  }): Promise<AttemptOutcome> {
+    const config = this.deps.config().proxy;
+    let credential: AuthorizedCredential;
+    try {
+      credential = await this.deps.credentials.authorize(options.account);
+    } catch (error) {
+      if (!(error instanceof CredentialError)) throw error;
+      return { kind: 'failed', status: 401, upstreamHeaders: {}, body: null, message: error.message };
+    }
+    return attemptUpstream({
+      ...options,
+      credential,
+      upstream: this.deps.upstream,
+      clock: this.deps.clock,
+      firstByteTimeoutMs: config.first_byte_timeout * 1000,
+      idleTimeoutMs: config.request_timeout * 1000,
+      observer: options.adapter.createStreamObserver(),
+    });
+  }
+
+  private succeed(options: {
+    account: Account;
+    model: string;
+    request: ProxyRequest;
+    outcome: CommittedAttempt;
+    trace: RequestTrace;
+  }): ProxyResponse {
+    const { account, model, request, outcome, trace } = options;
+    const now = this.deps.clock.now();
+    void this.deps.scheduler.recordSuccess({ accountId: account.id, model });
+    this.deps.accounts.touchLastUsed(account.id, now);
+    const quota = parseQuotaHeaders({ provider: account.provider, headers: outcome.upstreamHeaders, now });
+    if (quota)
+      this.deps.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'headers' });
+    const headers = this.responseHeaders(account, model, request, outcome.contentType);
+    if (Buffer.isBuffer(outcome.body)) {
+      trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
+      return { status: outcome.status, headers, body: outcome.body };
+    }
+    const relay = outcome.body;
+    async function* stream(): AsyncGenerator<Buffer> {
+      let failure: unknown = null;
+      try {
+        yield* outcome.buffered;
+        yield* relay.rest((error) => {
+          failure = error;
+          return request.streamErrorEvent(
+            new SwitchyardError('upstream_error', 'The upstream stream broke off before it finished'),
+          );
+        });
+      } finally {
+        trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });
+      }
+    }
+    trace.firstByte();
+    return {
+      status: outcome.status,
+      headers: { ...headers, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
+      body: stream(),
+    };
+  }
+
+  private clientError(options: {
+    account: Account;
+    model: string;
+    request: ProxyRequest;
+    outcome: FailedAttempt;
+    trace: RequestTrace;
+  }): ProxyResponse {
+    const { account, model, request, outcome, trace } = options;
+    const contentType = String(outcome.upstreamHeaders['content-type'] ?? 'application/json');
+    const body = Buffer.from(typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body));
+    trace.succeed({ account, status: outcome.status, usage: null, responseBody: body });
+    return {
+      status: outcome.status,
+      headers: this.responseHeaders(account, model, request, contentType),
+      body,
+    };
+  }
+
+  private responseHeaders(
+    account: Account,
+    model: string,
+    request: ProxyRequest,
+    contentType: string,
+  ): Record<string, string> {
+    return {
+      'content-type': contentType,
+      'x-account-email': account.email,
+      'x-mapped-model': model,
+      'x-request-id': request.id,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import type { SwitchyardError } from '../core/errors.js';
+import type { JsonObject } from '../core/json.js';
+import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
+
+/** One client request, as the server hands it to the gateway. */
+export interface ProxyRequest {
+  id: string;
+  /** Epoch ms when it arrived. */
+  receivedAt: number;
+  protocol: ClientProtocol;
+  operation: Operation;
+  method: string;
+  path: string;
+  /** The client's query string without `?`. */
+  query: string;
+  /** The model the client asked for. */
+  clientModel: string;
+  stream: boolean;
+  body: JsonObject;
+  rawBody: Buffer | null;
+  headers: Record<string, string | string[] | undefined>;
+  sessionId: string | null;
+  /** Aborted when the client disconnects; cancels the upstream call. */
+  signal: AbortSignal;
+  /** Renders an error as an event of the client's stream protocol (used after the commit point). */
+  streamErrorEvent(error: SwitchyardError): string;
+}
+
+/** What the server writes back. Headers include X-Account-Email, X-Mapped-Model, X-Request-Id. */
+export interface ProxyResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | AsyncIterable<Buffer>;
+}

@@ -1,0 +1,91 @@
+import type { Account } from '../core/account.js';
+import type { Clock } from '../core/clock.js';
+import { isSwitchyardError } from '../core/errors.js';
+import type { Usage } from '../core/model/index.js';
+import type { RequestLogSink } from '../observability/request-log-entry.js';
+import type { ProxyRequest } from './proxy-request.js';
+
+/** Collects what happens to one request and hands one entry to the request log when it ends. */
+export class RequestTrace {
+  attempts = 0;
+  private readonly accountsTried: string[] = [];
+  private lastAccount: Account | null = null;
+  private firstByteAt: number | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly request: ProxyRequest,
+    private readonly mappedModel: string,
+    private readonly clock: Clock,
+    private readonly sink: RequestLogSink,
+  ) {}
+
+  tried(account: Account): void {
+    this.attempts++;
+    this.lastAccount = account;
+    if (this.accountsTried[this.accountsTried.length - 1] !== account.email)
+      this.accountsTried.push(account.email);
+  }
+
+  firstByte(): void {
+    this.firstByteAt ??= this.clock.now();
+  }
+
+  succeed(options: {
+    account: Account;
+    status: number;
+    usage: Usage | null;
+    responseBody?: Buffer;
+    streamError?: unknown;
+  }): void {
+    this.firstByte();
+    this.finish({
+      account: options.account,
+      status: options.status,
+      usage: options.usage,
+      error: options.streamError ? 'stream broke off after the first byte' : null,
+      responseBody: options.responseBody?.toString('utf8'),
+    });
+  }
+
+  fail(error: unknown): void {
+    const status = isSwitchyardError(error) ? error.status : 499;
+    const message = error instanceof Error ? error.message : String(error);
+    this.finish({ account: this.lastAccount, status, usage: null, error: message });
+  }
+
+  private finish(outcome: {
+    account: Account | null;
+    status: number;
+    usage: Usage | null;
+    error: string | null;
+    responseBody?: string | undefined;
+  }): void {
+    if (this.finished) return;
+    this.finished = true;
+    const now = this.clock.now();
+    const { request } = this;
+    this.sink.record({
+      id: request.id,
+      time: request.receivedAt,
+      protocol: request.protocol,
+      method: request.method,
+      path: request.path,
+      clientModel: request.clientModel,
+      mappedModel: this.mappedModel,
+      accountId: outcome.account?.id ?? null,
+      accountEmail: outcome.account?.email ?? null,
+      sessionId: request.sessionId,
+      status: outcome.status,
+      attempts: this.attempts,
+      accountsTried: [...this.accountsTried],
+      latencyMs: now - request.receivedAt,
+      ttfbMs: this.firstByteAt === null ? null : this.firstByteAt - request.receivedAt,
+      usage: outcome.usage,
+      error: outcome.error,
+      stream: request.stream,
+      requestBody: request.rawBody?.toString('utf8'),
+      responseBody: outcome.responseBody,
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { StringDecoder } from 'node:string_decoder';
+import { createParser } from 'eventsource-parser';
+import type { SseEvent, StreamObserver } from '../providers/provider-adapter.js';
+
+/** What the gateway learns by reading a stream up to its commit point. */
+export type PeekResult =
+  /** Output has started: the request is committed to this account. */
+  | { kind: 'content'; buffered: Buffer[] }
+  /** The upstream reported an error before any output: a failover-eligible failure. */
+  | { kind: 'error'; status: number; body: unknown }
+  /** The stream ended without output or error (a valid, empty answer). */
+  | { kind: 'ended'; buffered: Buffer[] };
+
+/**
+ * Watches an upstream SSE body: parses events with a maintained parser (never regexes on strings),
+ * hands each to the provider's observer, and lets the gateway read up to the first content event
+ * before deciding to commit, then relay the rest byte for byte.
+ */
+export class StreamRelay {
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly pending: SseEvent[] = [];
+  private readonly parser = createParser({ onEvent: (event) => this.pending.push(event) });
+  private readonly iterator: AsyncIterator<Buffer>;
+  private done = false;
+
+  constructor(
+    body: AsyncIterable<Buffer>,
+    private readonly observer: StreamObserver,
+  ) {
+    this.iterator = body[Symbol.asyncIterator]();
+  }
+
+  /** Feeds one chunk through the parser; returns the first in-band error or whether content appeared. */
+  private inspect(chunk: Buffer): { content: boolean; error: { status: number; body: unknown } | null } {
+    this.parser.feed(this.decoder.write(chunk));
+    let content = false;
+    for (const event of this.pending.splice(0)) {
+      const observation = this.observer.observe(event);
+      if (observation.error) return { content, error: observation.error };
+      content ||= observation.content;
+    }
+    return { content, error: null };
+  }
+
+  /** Reads until the commit point. Throws what the upstream body throws (drop, timeout, abort). */
+  async peek(): Promise<PeekResult> {
+    const buffered: Buffer[] = [];
+    for (;;) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.done = true;
+        return { kind: 'ended', buffered };
+      }
+      const chunk = Buffer.from(next.value);
+      buffered.push(chunk);
+      const seen = this.inspect(chunk);
+      if (seen.error) return { kind: 'error', ...seen.error };
+      if (seen.content) return { kind: 'content', buffered };
+    }
+  }
+
+  /**
+   * The rest of the stream after the commit point, observed for usage and in-band errors as it
+   * passes. An upstream failure after commit is reported through `onFailure`, which returns the
+   * protocol-shaped error event to end the client's stream cleanly.
+   */
+  async *rest(onFailure: (error: unknown) => string): AsyncGenerator<Buffer> {
+    if (this.done) return;
+    try {
+      for (;;) {
+        const next = await this.iterator.next();
+        if (next.done) break;
+        const chunk = Buffer.from(next.value);
+        this.inspect(chunk);
+        yield chunk;
+      }
+    } catch (error) {
+      yield Buffer.from(onFailure(error));
+    } finally {
+      this.done = true;
+      await this.iterator.return?.();
+    }
+  }
+
+  /** Usage the provider reported in the stream so far. */
+  usage() {
+    return this.observer.usage();
+  }
+
+  /** Stops reading (the client went away, or the gateway moves to another account). */
+  async cancel(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.iterator.return?.();
+    } catch {
+      // the upstream body is being torn down anyway
+    }
+  }
+}

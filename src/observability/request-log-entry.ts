@@ -1,0 +1,37 @@
+import type { Usage } from '../core/model/index.js';
+
+/** One proxied request, as the request log, the live feed and the metrics see it. */
+export interface RequestLogEntry {
+  id: string;
+  /** Epoch ms when the request arrived. */
+  time: number;
+  protocol: string;
+  method: string;
+  path: string;
+  clientModel: string | null;
+  mappedModel: string | null;
+  /** The account that served it (or the last one tried). */
+  accountId: string | null;
+  accountEmail: string | null;
+  sessionId: string | null;
+  status: number;
+  /** Upstream attempts made (grace retries included). */
+  attempts: number;
+  /** Emails of the accounts tried, in order. */
+  accountsTried: string[];
+  latencyMs: number;
+  /** Time until the first byte was sent to the client, ms. */
+  ttfbMs: number | null;
+  usage: Usage | null;
+  error: string | null;
+  stream: boolean;
+  requestBody?: string | undefined;
+  responseBody?: string | undefined;
+}
+
+/** Where finished requests go. Must not block: implementations batch writes off the request path. */
+export interface RequestLogSink {
+  record(entry: RequestLogEntry): void;
+}
+
+export const discardRequestLog: RequestLogSink = { record: () => undefined };

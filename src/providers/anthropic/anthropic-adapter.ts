@@ -1,0 +1,105 @@
+import { isJsonObject } from '../../core/json.js';
+import type { Usage } from '../../core/model/index.js';
+import {
+  baseUrlOf,
+  count,
+  headerValue,
+  type PassThroughInput,
+  type ProviderAdapter,
+  passThroughBody,
+  type SseEvent,
+  type StreamObservation,
+  type StreamObserver,
+  type UpstreamRequest,
+} from '../provider-adapter.js';
+
+const DEFAULT_VERSION = '2023-06-01';
+
+/** Anthropic usage → canonical usage (Anthropic's input_tokens excludes cache reads and writes). */
+export function anthropicUsage(value: unknown): Usage | null {
+  if (!isJsonObject(value)) return null;
+  const cacheRead = count(value['cache_read_input_tokens']);
+  const cacheWrite = count(value['cache_creation_input_tokens']);
+  return {
+    inputTokens: count(value['input_tokens']) + cacheRead + cacheWrite,
+    outputTokens: count(value['output_tokens']),
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: 0,
+  };
+}
+
+const ERROR_STATUS: Record<string, number> = {
+  overloaded_error: 529,
+  rate_limit_error: 429,
+  api_error: 500,
+  authentication_error: 401,
+  permission_error: 403,
+  invalid_request_error: 400,
+  request_too_large: 413,
+};
+
+class AnthropicStreamObserver implements StreamObserver {
+  private input: Usage | null = null;
+  private outputTokens = 0;
+
+  observe(event: SseEvent): StreamObservation {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(event.data);
+    } catch {
+      return { content: false, error: null };
+    }
+    if (!isJsonObject(payload)) return { content: false, error: null };
+    const type = String(payload['type'] ?? event.event ?? '');
+    if (type === 'error') {
+      const error = isJsonObject(payload['error']) ? payload['error'] : {};
+      return { content: false, error: { status: ERROR_STATUS[String(error['type'])] ?? 500, body: payload } };
+    }
+    if (type === 'message_start' && isJsonObject(payload['message'])) {
+      this.input = anthropicUsage(payload['message']['usage']);
+    }
+    if (type === 'message_delta' && isJsonObject(payload['usage'])) {
+      this.outputTokens = count(payload['usage']['output_tokens']);
+    }
+    return { content: type === 'content_block_start' || type === 'content_block_delta', error: null };
+  }
+
+  usage(): Usage | null {
+    if (!this.input) return null;
+    return { ...this.input, outputTokens: this.outputTokens || this.input.outputTokens };
+  }
+}
+
+/** The Anthropic Messages API. */
+export const anthropicAdapter: ProviderAdapter = {
+  kind: 'anthropic',
+  nativeProtocol: 'anthropic-messages',
+  // The Anthropic SDK's convention: the base URL has no version; paths start with /v1.
+  defaultBaseUrl: 'https://api.anthropic.com',
+
+  passThrough(input: PassThroughInput): UpstreamRequest {
+    const path = input.operation === 'count-tokens' ? '/v1/messages/count_tokens' : '/v1/messages';
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: input.stream ? 'text/event-stream' : 'application/json',
+      'anthropic-version': headerValue(input.clientHeaders, 'anthropic-version') ?? DEFAULT_VERSION,
+    };
+    const beta = headerValue(input.clientHeaders, 'anthropic-beta');
+    if (beta) headers['anthropic-beta'] = beta;
+    if (input.credential.kind === 'bearer') headers['authorization'] = `Bearer ${input.credential.value}`;
+    else headers['x-api-key'] = input.credential.value;
+    return {
+      url: `${baseUrlOf(input.account, this)}${path}${input.query ? `?${input.query}` : ''}`,
+      method: 'POST',
+      headers,
+      body: passThroughBody(input),
+    };
+  },
+
+  usageFromJson(json) {
+    return isJsonObject(json) ? anthropicUsage(json['usage']) : null;
+  },
+
+  createStreamObserver: () => new AnthropicStreamObserver(),
+};

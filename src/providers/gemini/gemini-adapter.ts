@@ -1,0 +1,90 @@
+import { isJsonObject } from '../../core/json.js';
+import type { Usage } from '../../core/model/index.js';
+import {
+  baseUrlOf,
+  count,
+  type PassThroughInput,
+  type ProviderAdapter,
+  type SseEvent,
+  type StreamObservation,
+  type StreamObserver,
+  type UpstreamRequest,
+} from '../provider-adapter.js';
+
+/** Gemini usageMetadata → canonical usage (candidates exclude thoughts; we count both as output). */
+export function geminiUsage(value: unknown): Usage | null {
+  if (!isJsonObject(value)) return null;
+  const thoughts = count(value['thoughtsTokenCount']);
+  return {
+    inputTokens: count(value['promptTokenCount']),
+    outputTokens: count(value['candidatesTokenCount']) + thoughts,
+    cacheReadTokens: count(value['cachedContentTokenCount']),
+    cacheWriteTokens: 0,
+    reasoningTokens: thoughts,
+  };
+}
+
+class GeminiStreamObserver implements StreamObserver {
+  private seenUsage: Usage | null = null;
+
+  observe(event: SseEvent): StreamObservation {
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(event.data);
+    } catch {
+      return { content: false, error: null };
+    }
+    if (!isJsonObject(chunk)) return { content: false, error: null };
+    if (isJsonObject(chunk['error'])) {
+      const code = chunk['error']['code'];
+      return { content: false, error: { status: typeof code === 'number' ? code : 500, body: chunk } };
+    }
+    const usage = geminiUsage(chunk['usageMetadata']);
+    if (usage) this.seenUsage = usage;
+    const candidates = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
+    const content = candidates.some((candidate) => {
+      const parts =
+        isJsonObject(candidate) && isJsonObject(candidate['content']) ? candidate['content']['parts'] : null;
+      return Array.isArray(parts) && parts.length > 0;
+    });
+    return { content, error: null };
+  }
+
+  usage(): Usage | null {
+    return this.seenUsage;
+  }
+}
+
+/** The Gemini (Generative Language) API with an API key or an OAuth bearer token. */
+export const geminiAdapter: ProviderAdapter = {
+  kind: 'gemini',
+  nativeProtocol: 'gemini',
+  // The @google/genai convention: the base URL has no version; paths start with /v1beta.
+  defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+
+  passThrough(input: PassThroughInput): UpstreamRequest {
+    const method =
+      input.operation === 'count-tokens'
+        ? 'countTokens'
+        : input.stream
+          ? 'streamGenerateContent'
+          : 'generateContent';
+    const query = input.stream ? '?alt=sse' : '';
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (input.credential.kind === 'bearer') headers['authorization'] = `Bearer ${input.credential.value}`;
+    else headers['x-goog-api-key'] = input.credential.value;
+    return {
+      url: `${baseUrlOf(input.account, this)}/v1beta/models/${encodeURIComponent(input.model)}:${method}${query}`,
+      method: 'POST',
+      headers,
+      // The model travels in the URL; the body is forwarded byte for byte.
+      body: input.rawBody ?? JSON.stringify(input.body),
+    };
+  },
+
+  usageFromJson(json) {
+    return isJsonObject(json) ? geminiUsage(json['usageMetadata']) : null;
+  },
+
+  createStreamObserver: () => new GeminiStreamObserver(),
+};

@@ -1,0 +1,95 @@
+import { isJsonObject } from '../../core/json.js';
+import type { Usage } from '../../core/model/index.js';
+import {
+  baseUrlOf,
+  count,
+  type PassThroughInput,
+  type ProviderAdapter,
+  passThroughBody,
+  type SseEvent,
+  type StreamObservation,
+  type StreamObserver,
+  type UpstreamRequest,
+} from '../provider-adapter.js';
+
+/** OpenAI Chat Completions usage → canonical usage (prompt tokens already include cached ones). */
+export function openAIUsage(value: unknown): Usage | null {
+  if (!isJsonObject(value)) return null;
+  const promptDetails = isJsonObject(value['prompt_tokens_details']) ? value['prompt_tokens_details'] : {};
+  const completionDetails = isJsonObject(value['completion_tokens_details'])
+    ? value['completion_tokens_details']
+    : {};
+  return {
+    inputTokens: count(value['prompt_tokens']),
+    outputTokens: count(value['completion_tokens']),
+    cacheReadTokens: count(promptDetails['cached_tokens']),
+    cacheWriteTokens: 0,
+    reasoningTokens: count(completionDetails['reasoning_tokens']),
+  };
+}
+
+function errorStatus(error: Record<string, unknown>): number {
+  const text = `${String(error['type'] ?? '')} ${String(error['code'] ?? '')}`;
+  if (/rate_limit|insufficient_quota/.test(text)) return 429;
+  if (typeof error['code'] === 'number' && error['code'] >= 400) return error['code'];
+  return 500;
+}
+
+class OpenAIStreamObserver implements StreamObserver {
+  private seenUsage: Usage | null = null;
+
+  observe(event: SseEvent): StreamObservation {
+    if (event.data === '[DONE]') return { content: false, error: null };
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(event.data);
+    } catch {
+      return { content: false, error: null };
+    }
+    if (!isJsonObject(chunk)) return { content: false, error: null };
+    if (isJsonObject(chunk['error']))
+      return { content: false, error: { status: errorStatus(chunk['error']), body: chunk } };
+    const usage = openAIUsage(chunk['usage']);
+    if (usage) this.seenUsage = usage;
+    const choices = Array.isArray(chunk['choices']) ? chunk['choices'] : [];
+    const content = choices.some((choice) => {
+      const delta = isJsonObject(choice) && isJsonObject(choice['delta']) ? choice['delta'] : null;
+      if (!delta) return false;
+      return Boolean(
+        delta['content'] || delta['reasoning_content'] || delta['refusal'] || delta['tool_calls'],
+      );
+    });
+    return { content, error: null };
+  }
+
+  usage(): Usage | null {
+    return this.seenUsage;
+  }
+}
+
+/** Any OpenAI-compatible Chat Completions API (OpenAI, Groq, DeepSeek, OpenRouter, vLLM, Ollama…). */
+export const openAIAdapter: ProviderAdapter = {
+  kind: 'openai',
+  nativeProtocol: 'openai-chat',
+  // The OpenAI SDK's convention: the base URL includes the API version.
+  defaultBaseUrl: 'https://api.openai.com/v1',
+
+  passThrough(input: PassThroughInput): UpstreamRequest {
+    return {
+      url: `${baseUrlOf(input.account, this)}/chat/completions`,
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${input.credential.value}`,
+        'content-type': 'application/json',
+        accept: input.stream ? 'text/event-stream' : 'application/json',
+      },
+      body: passThroughBody(input),
+    };
+  },
+
+  usageFromJson(json) {
+    return isJsonObject(json) ? openAIUsage(json['usage']) : null;
+  },
+
+  createStreamObserver: () => new OpenAIStreamObserver(),
+};

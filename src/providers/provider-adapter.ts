@@ -1,0 +1,106 @@
+/**
+ * The seam between the gateway and one upstream API family. An adapter knows the upstream's URLs,
+ * auth headers and wire format; the gateway knows scheduling, retries and the client. Adding a
+ * provider means adding a folder with one adapter and registering it in registry.ts.
+ */
+import type { Account, ProviderKind } from '../core/account.js';
+import type { JsonObject } from '../core/json.js';
+import type { Usage } from '../core/model/index.js';
+import { replaceModelInBody } from '../core/replace-model-in-body.js';
+
+/** Wire protocols clients speak to the gateway. */
+export type ClientProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
+
+/** What the client asked for. */
+export type Operation = 'generate' | 'count-tokens';
+
+/** The secret to present upstream, after any OAuth refresh. */
+export interface AuthorizedCredential {
+  /** `api_key`: the provider's key header; `bearer`: `Authorization: Bearer`. */
+  kind: 'api_key' | 'bearer';
+  value: string;
+}
+
+/** One HTTP request to an upstream. */
+export interface UpstreamRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: Buffer | string;
+}
+
+/** A client request of the adapter's native protocol, to forward as is but for model and auth. */
+export interface PassThroughInput {
+  account: Account;
+  credential: AuthorizedCredential;
+  operation: Operation;
+  /** The model to send upstream (after mapping). */
+  model: string;
+  stream: boolean;
+  body: JsonObject;
+  /** The body bytes exactly as the client sent them. */
+  rawBody: Buffer | null;
+  clientHeaders: Record<string, string | string[] | undefined>;
+  /** The client's query string without `?` (e.g. `beta=true`, `alt=sse`), or empty. */
+  query: string;
+}
+
+/** One parsed server-sent event. */
+export interface SseEvent {
+  event?: string | undefined;
+  data: string;
+}
+
+/** What one stream event tells the gateway. */
+export interface StreamObservation {
+  /** The event carries output for the client (text, tool call, reasoning): the commit point. */
+  content: boolean;
+  /** An in-band error payload, when the event reports one. */
+  error: { status: number; body: unknown } | null;
+}
+
+/** Watches a pass-through stream for the commit point, in-band errors and usage. */
+export interface StreamObserver {
+  observe(event: SseEvent): StreamObservation;
+  /** Usage seen so far (the final counts once the stream ended). */
+  usage(): Usage | null;
+}
+
+export interface ProviderAdapter {
+  kind: ProviderKind;
+  /** The client protocol this upstream speaks, served by pass-through. */
+  nativeProtocol: ClientProtocol;
+  /** The public API base URL, following the official SDK's convention for this provider. */
+  defaultBaseUrl: string;
+  /** Builds the upstream request for a native-protocol client request. */
+  passThrough(input: PassThroughInput): UpstreamRequest;
+  /** Usage from a complete JSON response of the native protocol. */
+  usageFromJson(json: unknown): Usage | null;
+  createStreamObserver(): StreamObserver;
+}
+
+/** Base URL without a trailing slash. */
+export function baseUrlOf(account: Account, adapter: Pick<ProviderAdapter, 'defaultBaseUrl'>): string {
+  return (account.baseUrl ?? adapter.defaultBaseUrl).replace(/\/+$/, '');
+}
+
+/** The body to send: the client's bytes with only the model rewritten when possible. */
+export function passThroughBody(input: PassThroughInput): string | Buffer {
+  if (input.rawBody && input.body['model'] === input.model) return input.rawBody;
+  const rewritten = input.rawBody ? replaceModelInBody(input.rawBody, input.model) : null;
+  return rewritten ?? JSON.stringify({ ...input.body, model: input.model });
+}
+
+/** A header value as a single string. */
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Reads a non-negative integer field, 0 when absent. */
+export function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}

@@ -1,0 +1,24 @@
+import type { ProviderKind } from '../core/account.js';
+import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
+import { geminiAdapter } from './gemini/gemini-adapter.js';
+import { openAIAdapter } from './openai/openai-adapter.js';
+import type { ClientProtocol, ProviderAdapter } from './provider-adapter.js';
+
+/** Provider kinds the gateway can send requests to, by kind. */
+export const PROVIDERS: Partial<Record<ProviderKind, ProviderAdapter>> = {
+  openai: openAIAdapter,
+  anthropic: anthropicAdapter,
+  gemini: geminiAdapter,
+};
+
+export function providerFor(kind: ProviderKind): ProviderAdapter | undefined {
+  return PROVIDERS[kind];
+}
+
+/** Provider kinds that serve `protocol` without translation. */
+export function passThroughKinds(protocol: ClientProtocol): ReadonlySet<ProviderKind> {
+  const kinds = new Set<ProviderKind>();
+  for (const adapter of Object.values(PROVIDERS))
+    if (adapter.nativeProtocol === protocol) kinds.add(adapter.kind);
+  return kinds;
+}

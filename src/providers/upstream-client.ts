@@ -1,0 +1,72 @@
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import type { UpstreamRequest } from './provider-adapter.js';
+
+/** An upstream answer whose body has not been read yet. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export interface SendOptions {
+  signal: AbortSignal;
+  /** Time allowed until the response headers arrive. */
+  headersTimeoutMs: number;
+  /** Time allowed between two body chunks. */
+  bodyTimeoutMs: number;
+}
+
+export interface UpstreamClientOptions {
+  /** `http(s)://` or `socks5://` proxy every upstream call goes through; null for direct. */
+  proxyUrl?: string | null;
+  /** Keep-alive connections per upstream origin. */
+  connectionsPerOrigin?: number;
+}
+
+/**
+ * All upstream HTTP goes through here: undici with keep-alive connection pools per origin (not the
+ * global fetch), optionally through an upstream proxy, swappable at runtime when the config changes.
+ */
+export class UpstreamClient {
+  private dispatcher: Dispatcher;
+
+  constructor(private options: UpstreamClientOptions = {}) {
+    this.dispatcher = UpstreamClient.createDispatcher(options);
+  }
+
+  private static createDispatcher(options: UpstreamClientOptions): Dispatcher {
+    const common = {
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connections: options.connectionsPerOrigin ?? 256,
+    };
+    if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, ...common });
+    return new Agent(common);
+  }
+
+  /** Switches to a new proxy setting; requests in flight finish on the old pool. */
+  reconfigure(options: UpstreamClientOptions): void {
+    if (options.proxyUrl === this.options.proxyUrl) return;
+    const previous = this.dispatcher;
+    this.options = options;
+    this.dispatcher = UpstreamClient.createDispatcher(options);
+    previous.close().catch(() => undefined);
+  }
+
+  async send(upstream: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
+    const response = await request(upstream.url, {
+      dispatcher: this.dispatcher,
+      method: upstream.method,
+      headers: upstream.headers,
+      body: upstream.body ?? null,
+      signal: options.signal,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Account } from '../core/account.js';
+import type { Clock } from '../core/clock.js';
+import { SwitchyardError } from '../core/errors.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { type ProxyCall, proxyRoute, runProxyCall } from './routes-proxy.js';
+
+export interface ProxyRouteDependencies {
+  gateway: Gateway;
+  clock: Clock;
+  accounts: { list(): readonly Account[] };
+  mapping: () => Readonly<Record<string, string>>;
+}
+
+/** Models a client can name: every concrete model an account lists, and every concrete mapping key. */
+export function listedModels(
+  accounts: readonly Account[],
+  mapping: Readonly<Record<string, string>>,
+): string[] {
+  const models = new Set<string>();
+  for (const account of accounts) {
+    if (account.disabled) continue;
+    for (const model of account.models) if (!model.includes('*')) models.add(model);
+  }
+  for (const key of Object.keys(mapping)) if (!key.includes('*')) models.add(key);
+  return [...models].sort();
+}
+
+const GEMINI_METHODS: Record<string, Omit<ProxyCall, 'model' | 'protocol'>> = {
+  generateContent: { operation: 'generate', stream: false },
+  streamGenerateContent: { operation: 'generate', stream: true },
+  countTokens: { operation: 'count-tokens', stream: false },
+};
+
+/** The client-facing endpoints of the three protocols, all through the gateway's attempt loop. */
+export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDependencies): void {
+  const run =
+    (call: ProxyCall) =>
+    (
+      request: Parameters<typeof runProxyCall>[0]['request'],
+      reply: Parameters<typeof runProxyCall>[0]['reply'],
+    ) =>
+      runProxyCall({ gateway: deps.gateway, request, reply, call, now: deps.clock.now() });
+
+  app.post(
+    '/v1/chat/completions',
+    proxyRoute('openai-chat'),
+    run({ protocol: 'openai-chat', operation: 'generate' }),
+  );
+  app.post(
+    '/v1/messages',
+    proxyRoute('anthropic-messages'),
+    run({ protocol: 'anthropic-messages', operation: 'generate' }),
+  );
+  app.post(
+    '/v1/messages/count_tokens',
+    proxyRoute('anthropic-messages'),
+    run({ protocol: 'anthropic-messages', operation: 'count-tokens', stream: false }),
+  );
+
+  app.get('/v1/models', proxyRoute('openai-chat'), async () => ({
+    object: 'list',
+    data: listedModels(deps.accounts.list(), deps.mapping()).map((id) => ({
+      id,
+      object: 'model',
+      created: 0,
+      owned_by: 'switchyard',
+    })),
+  }));
+
+  app.get('/v1beta/models', proxyRoute('gemini'), async () => ({
+    models: listedModels(deps.accounts.list(), deps.mapping()).map((id) => ({
+      name: `models/${id}`,
+      displayName: id,
+      supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
+    })),
+  }));
+
+  app.post<{ Params: { '*': string } }>('/v1beta/models/*', proxyRoute('gemini'), async (request, reply) => {
+    const target = decodeURIComponent(request.params['*']);
+    const separator = target.lastIndexOf(':');
+    const model = separator > 0 ? target.slice(0, separator) : '';
+    const method = GEMINI_METHODS[target.slice(separator + 1)];
+    if (!model || !method) {
+      throw new SwitchyardError(
+        'not_found',
+        `Unsupported Gemini method in "${target}": use {model}:generateContent, :streamGenerateContent or :countTokens`,
+      );
+    }
+    return runProxyCall({
+      gateway: deps.gateway,
+      request,
+      reply,
+      call: { protocol: 'gemini', model, ...method },
+      now: deps.clock.now(),
+    });
+  });
+}

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchyardError } from '../core/errors.js';
+import { isJsonObject, type JsonObject } from '../core/json.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { ProxyRequest, ProxyResponse } from '../gateway/proxy-request.js';
+import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
+import { extractSessionId, type SessionProtocol } from '../session/index.js';
+import type { RoutePolicy } from './create-app.js';
+import { type ErrorDialect, renderError } from './error-response.js';
+import { streamErrorEvent } from './stream-error-event.js';
+
+const DIALECTS: Record<ClientProtocol, ErrorDialect> = {
+  'openai-chat': 'openai',
+  'openai-responses': 'openai',
+  'anthropic-messages': 'anthropic',
+  gemini: 'gemini',
+};
+
+const SESSION_PROTOCOLS: Record<ClientProtocol, SessionProtocol> = {
+  'openai-chat': 'openai-chat',
+  'openai-responses': 'openai-responses',
+  'anthropic-messages': 'anthropic',
+  gemini: 'gemini',
+};
+
+export function proxyRoute(protocol: ClientProtocol): { config: { policy: RoutePolicy } } {
+  return { config: { policy: { dialect: DIALECTS[protocol], auth: 'proxy' } } };
+}
+
+export interface ProxyCall {
+  protocol: ClientProtocol;
+  operation: Operation;
+  /** For Gemini the model comes from the URL; otherwise from the body's `model`. */
+  model?: string;
+  stream?: boolean;
+}
+
+function requireBody(request: FastifyRequest): JsonObject {
+  if (!isJsonObject(request.body)) {
+    throw new SwitchyardError('invalid_request', 'Request body must be a JSON object');
+  }
+  return request.body;
+}
+
+/** Builds the gateway's view of a request: model, stream flag, session id, disconnect signal. */
+export function toProxyRequest(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  call: ProxyCall,
+  receivedAt: number,
+): ProxyRequest {
+  const body = requireBody(request);
+  const model = call.model ?? body['model'];
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw new SwitchyardError('invalid_request', 'model: required, a non-empty string naming the model');
+  }
+  const abort = new AbortController();
+  // The response closing before it finished means the client went away: cancel upstream work.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
+  });
+  const [path, query = ''] = request.url.split('?', 2);
+  const dialect = DIALECTS[call.protocol];
+  return {
+    id: request.id,
+    receivedAt,
+    protocol: call.protocol,
+    operation: call.operation,
+    method: request.method,
+    path: path ?? request.url,
+    query,
+    clientModel: model,
+    stream: call.stream ?? body['stream'] === true,
+    body,
+    rawBody: request.rawBody,
+    headers: request.headers,
+    sessionId: extractSessionId({
+      protocol: SESSION_PROTOCOLS[call.protocol],
+      headers: request.headers,
+      body,
+    }),
+    signal: abort.signal,
+    streamErrorEvent: (error) => streamErrorEvent(error, dialect),
+  };
+}
+
+/** Writes the gateway's answer; streams are sent as they arrive, with backpressure. */
+export function sendProxyResponse(reply: FastifyReply, response: ProxyResponse): FastifyReply {
+  reply.status(response.status).headers(response.headers);
+  if (Buffer.isBuffer(response.body)) return reply.send(response.body);
+  return reply.send(response.body);
+}
+
+/** Runs one proxied call; on error the headers that identify the request still go out. */
+export async function runProxyCall(options: {
+  gateway: Gateway;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  call: ProxyCall;
+  now: number;
+}): Promise<FastifyReply> {
+  const { gateway, request, reply, call } = options;
+  const proxyRequest = toProxyRequest(request, reply, call, options.now);
+  try {
+    return sendProxyResponse(reply, await gateway.handle(proxyRequest));
+  } catch (error) {
+    if (!(error instanceof SwitchyardError)) throw error;
+    const rendered = renderError(error, DIALECTS[call.protocol]);
+    return reply
+      .status(rendered.status)
+      .headers({
+        ...rendered.headers,
+        'x-request-id': proxyRequest.id,
+        'x-mapped-model': gateway.mappedModel(proxyRequest.clientModel),
+      })
+      .send(rendered.body);
+  }
+}
