@@ -108,3 +108,15 @@ describe('readDataVersion', () => {
     expect(afterOtherWrite).not.toBe(start);
   });
 });
+
+describe('openDatabase(":memory:")', () => {
+  it('gives a private, migrated database without touching the disk', async () => {
+    const first = await openDatabase({ file: ':memory:' });
+    const second = await openDatabase({ file: ':memory:' });
+    await first.db.insertInto('meta').values({ key: 'k', value: 'v' }).execute();
+
+    expect(await second.db.selectFrom('meta').selectAll().execute()).toEqual([]);
+    await first.close();
+    await second.close();
+  });
+});

@@ -25,13 +25,22 @@ import { allMigrations } from './migrations/all-migrations.js';
 
 /** How long a connection waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
+const IN_MEMORY = ':memory:';
 
 export interface OpenDatabaseOptions {
-  /** Path of the SQLite file. The file and its directory are created when missing. */
+  /**
+   * Path of the SQLite file. The file and its directory are created when missing.
+   * `:memory:` opens a private in-memory database (tests).
+   */
   file: string;
 }
 
 export interface OpenedDatabase {
+  /**
+   * One connection, queries serialised. Open the file once per process and share `db` among all
+   * stores: a second connection in the same process would wait synchronously on the first one's
+   * write lock, blocking the event loop for up to the busy timeout.
+   */
   db: Kysely<DatabaseSchema>;
   /** Closes the connection. Stores using `db` must be closed (flushed) first. */
   close(): Promise<void>;
@@ -44,8 +53,8 @@ export interface OpenedDatabase {
  * An unusable directory or file throws an Error naming the path and the OS reason.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
-  const file = path.resolve(options.file);
-  await ensureUsablePath(file);
+  const file = options.file === IN_MEMORY ? IN_MEMORY : path.resolve(options.file);
+  if (file !== IN_MEMORY) await ensureUsablePath(file);
   const database = openSqliteFile(file);
   const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database }) });
   try {
