@@ -149,12 +149,7 @@ export class MemoryStateStore implements StateStore {
 
   async deleteLocks(filter: LockFilter = {}): Promise<number> {
     const now = this.clock.now();
-    const matched: RateLimitLock[] = [];
-    for (const [key, lock] of this.locks) {
-      if (!matchesFilter(lock, filter)) continue;
-      this.locks.delete(key);
-      matched.push(lock);
-    }
+    const matched = this.takeLocks(filter);
     if (matched.length === 0) return 0;
     this.activeLocks = null;
     await this.removePersisted(filter, matched);
@@ -234,6 +229,25 @@ export class MemoryStateStore implements StateStore {
         this.activeLocks = null;
       }
     }
+  }
+
+  /** Removes and returns the locks the filter selects. */
+  private takeLocks(filter: LockFilter): RateLimitLock[] {
+    if (filter.accountId !== undefined && filter.model !== undefined) {
+      // One exact key: the common case (every success clears the account-level lock), no scan.
+      const key = lockKey(filter.accountId, filter.model);
+      const lock = this.locks.get(key);
+      if (lock === undefined) return [];
+      this.locks.delete(key);
+      return [lock];
+    }
+    const matched: RateLimitLock[] = [];
+    for (const [key, lock] of this.locks) {
+      if (!matchesFilter(lock, filter)) continue;
+      this.locks.delete(key);
+      matched.push(lock);
+    }
+    return matched;
   }
 
   private evictOldestBinding(): void {

@@ -94,5 +94,5 @@ export interface StateStore {
 export const DEFAULT_BINDING_TTL_MS = 60 * 60 * 1000;
 /** Default maximum number of session bindings kept; the least recently used go first. */
 export const DEFAULT_MAX_BINDINGS = 100_000;
-/** Failure counts fade after this long without a failure. */
-export const FAILURE_COUNT_FADE_MS = 60 * 60 * 1000;
+/** Failure counts fade after this long without a failure (the rate-limit policy's value). */
+export { FAILURE_COUNT_FADE_MS } from '../ratelimit/index.js';

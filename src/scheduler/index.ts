@@ -1,0 +1,35 @@
+export {
+  AccountOrder,
+  type AccountOrderOptions,
+  compareForModel,
+  isSchedulable,
+  remainingFraction,
+  type SchedulingAccounts,
+} from './account-order.js';
+export { LockTable } from './lock-table.js';
+export {
+  type AccountDecision,
+  type AllLimitedDecision,
+  DEFAULT_WINDOW_MS,
+  GRACE_WAIT_MS,
+  type NoneEligibleDecision,
+  type PickDecision,
+  type PickInput,
+  type PickRequest,
+  type PickState,
+  pick,
+  type SchedulingConfig,
+  type SchedulingMode,
+  type UnusableReason,
+  type WaitDecision,
+} from './pick.js';
+export { isQuotaProtected, protectionThreshold, type QuotaProtectionConfig } from './quota-protection.js';
+export {
+  type CircuitBreakerConfig,
+  type FailureOutcome,
+  type FailureReport,
+  Scheduler,
+  type SchedulerConfig,
+  type SchedulerCounts,
+  type SchedulerOptions,
+} from './scheduler.js';

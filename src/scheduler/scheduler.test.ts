@@ -1,0 +1,342 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryAccountPool } from '../core/account-pool.js';
+import { FakeClock } from '../core/clock.js';
+import type { RateLimitLock } from '../core/limits.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { PickRequest, SchedulingConfig } from './pick.js';
+import { DEFAULT_WINDOW_MS } from './pick.js';
+import type { SchedulerConfig } from './scheduler.js';
+import { Scheduler } from './scheduler.js';
+import { testAccount } from './test-account.js';
+
+const MODEL = 'model-x';
+const QUOTA_BODY = { error: { code: 'insufficient_quota', message: 'You exceeded your current quota.' } };
+
+interface Harness {
+  scheduler: Scheduler;
+  store: MemoryStateStore;
+  pool: MemoryAccountPool;
+  clock: FakeClock;
+  config: SchedulerConfig;
+}
+
+const open: Harness[] = [];
+afterEach(async () => {
+  for (const harness of open.splice(0)) {
+    await harness.scheduler.close();
+    await harness.store.close();
+  }
+});
+
+async function harness(
+  options: { ids?: string[]; scheduling?: Partial<SchedulingConfig>; breakerEnabled?: boolean } = {},
+): Promise<Harness> {
+  const clock = new FakeClock();
+  const pool = new MemoryAccountPool((options.ids ?? ['a', 'b', 'c']).map((id) => testAccount(id)));
+  const store = await MemoryStateStore.create({ clock });
+  const config: SchedulerConfig = {
+    scheduling: {
+      mode: 'Balance',
+      maxWaitSeconds: 60,
+      quotaProtection: { enabled: false, thresholdPercentage: 10, monitoredModels: [] },
+      windowMs: DEFAULT_WINDOW_MS,
+      ...options.scheduling,
+    },
+    circuitBreaker: {
+      enabled: options.breakerEnabled ?? true,
+      backoffSteps: [60, 300, 1800, 7200],
+      maxLockSeconds: 86_400,
+    },
+  };
+  const scheduler = new Scheduler({ pool, store, clock, config: () => config });
+  const created = { scheduler, store, pool, clock, config };
+  open.push(created);
+  return created;
+}
+
+function request(overrides: Partial<PickRequest> = {}): PickRequest {
+  return { sessionId: null, model: MODEL, attempted: new Set(), forceRotate: false, ...overrides };
+}
+
+async function pickedIds(scheduler: Scheduler, requests: PickRequest[]): Promise<(string | null)[]> {
+  const result: (string | null)[] = [];
+  for (const next of requests) {
+    const decision = await scheduler.select(next);
+    result.push(decision.kind === 'account' ? decision.accountId : null);
+  }
+  return result;
+}
+
+function lockFor(accountId: string, model: string | null, until: number): RateLimitLock {
+  return {
+    accountId,
+    scope: model ? 'model' : 'account',
+    model,
+    reason: 'Unknown',
+    until,
+    detectedAt: 0,
+    message: null,
+  };
+}
+
+describe('Scheduler.select', () => {
+  it('binds a new session on its round-robin pick and keeps it there on later turns', async () => {
+    const { scheduler, store } = await harness({ scheduling: { windowMs: 0 } });
+    await scheduler.select(request());
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'b',
+      via: 'round-robin',
+      bind: true,
+    });
+    expect(await store.getBinding('s')).toBe('b');
+    expect(await pickedIds(scheduler, [request({ sessionId: 's' }), request({ sessionId: 's' })])).toEqual([
+      'b',
+      'b',
+    ]);
+  });
+
+  it('re-binds the session to the new account on a forced rotation', async () => {
+    const { scheduler, store } = await harness();
+    await store.setBinding('s', 'a');
+    const decision = await scheduler.select(
+      request({ sessionId: 's', forceRotate: true, attempted: new Set(['a']) }),
+    );
+    expect(decision).toMatchObject({ kind: 'account', via: 'round-robin', bind: true });
+    expect(decision.kind === 'account' && decision.accountId).not.toBe('a');
+    expect(await store.getBinding('s')).toBe(decision.kind === 'account' ? decision.accountId : null);
+  });
+
+  it('drops the binding of a limited account and binds the session to its replacement', async () => {
+    const { scheduler, store, clock } = await harness();
+    await store.setBinding('s', 'a');
+    await store.setLock(lockFor('a', MODEL, clock.now() + 60_000));
+    const decision = await scheduler.select(request({ sessionId: 's' }));
+    expect(decision).toMatchObject({ kind: 'account', unbind: true, bind: true });
+    expect(await store.getBinding('s')).not.toBe('a');
+  });
+
+  it('reuses the last-used account for 60 s from the pick, then moves on', async () => {
+    const { scheduler, clock, store } = await harness();
+    expect(await pickedIds(scheduler, [request(), request(), request()])).toEqual(['a', 'a', 'a']);
+    expect(await store.getLastUsed()).toEqual({ accountId: 'a', at: clock.now() });
+    await clock.advance(DEFAULT_WINDOW_MS - 1);
+    expect(await pickedIds(scheduler, [request()])).toEqual(['a']);
+    await clock.advance(1);
+    expect(await scheduler.select(request())).toMatchObject({ via: 'round-robin', setLastUsed: true });
+  });
+
+  it('gives concurrent requests different round-robin positions', async () => {
+    const { scheduler } = await harness({ scheduling: { mode: 'PerformanceFirst' } });
+    const decisions = await Promise.all([1, 2, 3].map(() => scheduler.select(request())));
+    expect(
+      new Set(decisions.map((decision) => (decision.kind === 'account' ? decision.accountId : null))),
+    ).toEqual(new Set(['a', 'b', 'c']));
+  });
+
+  it('moves the counter past skipped accounts so the next request does not land on the same one', async () => {
+    const { scheduler, store, clock } = await harness({ scheduling: { mode: 'PerformanceFirst' } });
+    await store.setLock(lockFor('b', null, clock.now() + 60_000));
+    const requests = Array.from({ length: 6 }, () => request());
+    expect(await pickedIds(scheduler, requests)).toEqual(['a', 'c', 'a', 'c', 'a', 'c']);
+  });
+
+  it('applies a configuration change on the next call', async () => {
+    const { scheduler, store, config } = await harness();
+    config.scheduling = { ...config.scheduling, mode: 'PerformanceFirst' };
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({ bind: false });
+    expect(await store.getBinding('s')).toBeNull();
+  });
+
+  it('returns a CacheFirst wait without applying any effect', async () => {
+    const { scheduler, store, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
+    await store.setBinding('s', 'a');
+    await store.setLock(lockFor('a', null, clock.now() + 30_000));
+    expect(await scheduler.select(request({ sessionId: 's' }))).toEqual({
+      kind: 'wait',
+      accountId: 'a',
+      waitMs: 30_000,
+    });
+    expect(await store.getBinding('s')).toBe('a');
+    expect(await store.getLastUsed()).toBeNull();
+  });
+
+  it('ignores locks while the circuit breaker is off', async () => {
+    const { scheduler, store, clock } = await harness({ ids: ['a'], breakerEnabled: false });
+    await store.setLock(lockFor('a', null, clock.now() + 60_000));
+    expect(await scheduler.select(request())).toMatchObject({ kind: 'account', accountId: 'a' });
+  });
+});
+
+describe('Scheduler.recordFailure and recordSuccess', () => {
+  it('locks the model on quota exhaustion, escalating through the backoff steps', async () => {
+    const { scheduler, store, clock } = await harness();
+    const report = { accountId: 'a', model: MODEL, status: 429, headers: {}, body: QUOTA_BODY };
+    const first = await scheduler.recordFailure(report);
+    expect(first.classification.reason).toBe('QuotaExhausted');
+    expect(first.lock).toMatchObject({ scope: 'model', model: MODEL, until: clock.now() + 60_000 });
+    expect((await store.getLocks('a', MODEL)).model).toEqual(first.lock);
+    expect((await store.getFailureCount('a'))?.count).toBe(1);
+    const second = await scheduler.recordFailure(report);
+    expect(second.lock?.until).toBe(clock.now() + 300_000);
+  });
+
+  it('does not silently cap a configured backoff step', async () => {
+    const { scheduler, store, clock } = await harness();
+    await store.incrementFailureCount('a');
+    await store.incrementFailureCount('a');
+    const outcome = await scheduler.recordFailure({
+      accountId: 'a',
+      model: MODEL,
+      status: 429,
+      headers: {},
+      body: QUOTA_BODY,
+    });
+    expect(outcome.lock?.until).toBe(clock.now() + 1_800_000);
+  });
+
+  it('asks for a grace retry without locking when the upstream says to wait at most 2 s', async () => {
+    const { scheduler, store } = await harness();
+    const outcome = await scheduler.recordFailure({
+      accountId: 'a',
+      model: MODEL,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { error: { message: 'Rate limit reached' } },
+    });
+    expect(outcome.decision.graceRetryMs).toBe(1000);
+    expect(outcome.lock).toBeNull();
+    expect(await store.listLocks()).toEqual([]);
+  });
+
+  it('locks the whole account on a server error without escalating the failure count', async () => {
+    const { scheduler, store, clock } = await harness();
+    const outcome = await scheduler.recordFailure({
+      accountId: 'a',
+      model: MODEL,
+      status: 500,
+      headers: {},
+      body: '',
+    });
+    expect(outcome.lock).toMatchObject({ scope: 'account', model: null, until: clock.now() + 8_000 });
+    expect(await store.getFailureCount('a')).toBeNull();
+  });
+
+  it('neither locks nor counts when the circuit breaker is off, but still classifies', async () => {
+    const { scheduler, store } = await harness({ breakerEnabled: false });
+    const outcome = await scheduler.recordFailure({
+      accountId: 'a',
+      model: MODEL,
+      status: 429,
+      headers: {},
+      body: QUOTA_BODY,
+    });
+    expect(outcome.classification.reason).toBe('QuotaExhausted');
+    expect(outcome.lock).toBeNull();
+    expect(await store.listLocks()).toEqual([]);
+    expect(await store.getFailureCount('a')).toBeNull();
+  });
+
+  it('a success clears the failure count and the account-level lock but keeps model locks', async () => {
+    const { scheduler, store, clock } = await harness();
+    await store.incrementFailureCount('a');
+    await store.setLock(lockFor('a', null, clock.now() + 60_000));
+    await store.setLock(lockFor('a', MODEL, clock.now() + 60_000));
+    await scheduler.recordSuccess({ accountId: 'a', model: 'other-model' });
+    expect(await store.getFailureCount('a')).toBeNull();
+    expect(await store.getLocks('a', MODEL)).toMatchObject({ account: null, model: { model: MODEL } });
+  });
+});
+
+describe('Scheduler fixed account and pool changes', () => {
+  it('refuses an unknown or disabled fixed account', async () => {
+    const { scheduler, pool } = await harness();
+    await expect(scheduler.setFixedAccount('nope')).rejects.toMatchObject({ code: 'not_found' });
+    pool.upsert(testAccount('b', { proxyDisabled: true }));
+    await expect(scheduler.setFixedAccount('b')).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('routes to the fixed account, and forgets it and its bindings when it is disabled', async () => {
+    const { scheduler, pool, store } = await harness();
+    await scheduler.setFixedAccount('c');
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'c',
+      via: 'fixed',
+    });
+    await store.setBinding('s', 'c');
+    pool.upsert(testAccount('c', { disabled: true }));
+    await scheduler.settled();
+    expect(await scheduler.getFixedAccount()).toBeNull();
+    expect(await store.getBinding('s')).toBeNull();
+  });
+
+  it('a removed account loses its bindings, locks, failure count and fixed status', async () => {
+    const { scheduler, pool, store, clock } = await harness();
+    await scheduler.setFixedAccount('b');
+    await store.setBinding('s', 'b');
+    await store.setBinding('t', 'a');
+    await store.setLock(lockFor('b', MODEL, clock.now() + 60_000));
+    await store.incrementFailureCount('b');
+    pool.remove('b');
+    await scheduler.settled();
+    expect(await scheduler.getFixedAccount()).toBeNull();
+    expect(await store.getBinding('s')).toBeNull();
+    expect(await store.getBinding('t')).toBe('a');
+    expect(await store.listLocks()).toEqual([]);
+    expect(await store.getFailureCount('b')).toBeNull();
+  });
+
+  it('an update that keeps the account enabled leaves its bindings alone', async () => {
+    const { scheduler, pool, store } = await harness();
+    await scheduler.setFixedAccount('a');
+    await store.setBinding('s', 'a');
+    pool.upsert(testAccount('a', { label: 'renamed' }));
+    await scheduler.settled();
+    expect(await store.getBinding('s')).toBe('a');
+    expect(await scheduler.getFixedAccount()).toBe('a');
+  });
+
+  it('drops a fixed account that is missing after the pool is replaced', async () => {
+    const { scheduler, pool } = await harness();
+    await scheduler.setFixedAccount('a');
+    pool.replaceAll([testAccount('b')]);
+    await scheduler.settled();
+    expect(await scheduler.getFixedAccount()).toBeNull();
+  });
+
+  it('clears bindings and locks on request and reports counts', async () => {
+    const { scheduler, store, clock } = await harness();
+    await store.setBinding('s', 'a');
+    await store.setBinding('t', 'b');
+    await store.setLock(lockFor('a', null, clock.now() + 60_000));
+    await store.setLock(lockFor('b', MODEL, clock.now() + 60_000));
+    expect(await scheduler.counts()).toEqual({ bindings: 2, activeLocks: 2 });
+    expect(await scheduler.clearLocks('a')).toBe(1);
+    expect(await scheduler.listLocks()).toHaveLength(1);
+    expect(await scheduler.clearLocks()).toBe(1);
+    expect(await scheduler.clearBindings()).toBe(2);
+    expect(await scheduler.counts()).toEqual({ bindings: 0, activeLocks: 0 });
+  });
+
+  it('reports clean-up errors to onBackgroundError', async () => {
+    const clock = new FakeClock();
+    const pool = new MemoryAccountPool([testAccount('a')]);
+    const store = await MemoryStateStore.create({ clock });
+    const failure = new Error('store down');
+    store.deleteBindingsForAccount = async () => {
+      throw failure;
+    };
+    const errors: unknown[] = [];
+    const config = (await harness()).config;
+    const scheduler = new Scheduler({
+      pool,
+      store,
+      clock,
+      config: () => config,
+      onBackgroundError: (error) => errors.push(error),
+    });
+    pool.remove('a');
+    await scheduler.close();
+    await store.close();
+    expect(errors).toEqual([failure]);
+  });
+});
