@@ -1,0 +1,116 @@
+import type { FailureReason, RateLimitLock } from '../core/limits.js';
+import type { FailureClassification } from './classify-failure.js';
+
+/** Default QuotaExhausted backoff steps in seconds, by consecutive-failure count (DESIGN §3). */
+export const DEFAULT_BACKOFF_STEPS: readonly number[] = [60, 300, 1800, 7200];
+
+/** A stated delay up to this long is waited out on the same account instead of locking it. */
+export const GRACE_RETRY_MAX_MS = 2000;
+
+const MIN_LOCK_MS = 1000;
+
+export interface LockOptions {
+  classification: FailureClassification;
+  accountId: string;
+  /** The model the request was for; null when unknown (the lock then covers the account). */
+  model: string | null;
+  /** Consecutive failures before this one (see nextFailureCount). */
+  failureCount: number;
+  /** QuotaExhausted backoff in seconds, indexed by failure count; the last step repeats. */
+  backoffSteps: readonly number[];
+  /** Upper bound of any lock, in seconds; upstream hints are not trusted beyond it. */
+  maxLockSeconds: number;
+  now: number;
+}
+
+/** What to do with the account after a failure. */
+export interface LockDecision {
+  /** Wait this long (ms, ≤ 2000) and retry the same account; no lock. Null otherwise. */
+  graceRetryMs: number | null;
+  /** The lock to set, or null (client errors, grace retries). */
+  lock: RateLimitLock | null;
+  /** Whether the failure is counted against the account (failure count, health). */
+  countsAsFailure: boolean;
+  /**
+   * Whether the consecutive-failure count that drives the backoff steps goes up. Server and auth
+   * errors count as failures but do not escalate the quota backoff.
+   */
+  escalatesBackoff: boolean;
+}
+
+// A short stated delay on a limit is cheaper to wait out than to lose the account's prompt cache.
+const GRACE_REASONS: ReadonlySet<FailureReason> = new Set([
+  'QuotaExhausted',
+  'RateLimitExceeded',
+  'ModelCapacityExhausted',
+]);
+
+const NON_ESCALATING: ReadonlySet<FailureReason> = new Set(['ServerError', 'AuthError']);
+
+/**
+ * Decides the lock for one failure (DESIGN §3). Scope: the model for QuotaExhausted when a model is
+ * given, the whole account otherwise. Duration: the upstream's stated delay (at least 1 s), else by
+ * reason (see {@link defaultLockMs}); always capped at `maxLockSeconds`. Client errors
+ * (`retryable: false`) set no lock and do not count.
+ */
+export function decideLock(options: LockOptions): LockDecision {
+  const { classification, now } = options;
+  if (!classification.retryable) {
+    return { graceRetryMs: null, lock: null, countsAsFailure: false, escalatesBackoff: false };
+  }
+  const stated = classification.retryAfterMs;
+  if (
+    stated !== null &&
+    stated > 0 &&
+    stated <= GRACE_RETRY_MAX_MS &&
+    GRACE_REASONS.has(classification.reason)
+  ) {
+    return { graceRetryMs: stated, lock: null, countsAsFailure: false, escalatesBackoff: false };
+  }
+  const wanted = stated !== null ? Math.max(stated, MIN_LOCK_MS) : defaultLockMs(options);
+  const duration = Math.min(wanted, Math.max(0, options.maxLockSeconds) * 1000);
+  const modelScoped = classification.reason === 'QuotaExhausted' && options.model !== null;
+  return {
+    graceRetryMs: null,
+    lock: {
+      accountId: options.accountId,
+      scope: modelScoped ? 'model' : 'account',
+      model: modelScoped ? options.model : null,
+      reason: classification.reason,
+      until: now + duration,
+      detectedAt: now,
+      message: classification.message,
+    },
+    countsAsFailure: true,
+    escalatesBackoff: !NON_ESCALATING.has(classification.reason),
+  };
+}
+
+/**
+ * Lock length in ms when the upstream stated none: QuotaExhausted → the backoff step for the
+ * failure count (no silent cap; an empty list falls back to the defaults); RateLimitExceeded 5 s, or
+ * 30 s when the body said "resource exhausted"; ModelCapacityExhausted 5/10/15 s by failure count;
+ * ServerError 8 s; AuthError 600 s when verification is required, else 60 s; Unknown 60 s.
+ */
+export function defaultLockMs(
+  options: Pick<LockOptions, 'classification' | 'failureCount' | 'backoffSteps'>,
+): number {
+  const { classification } = options;
+  const failureCount = Math.max(0, Math.floor(options.failureCount));
+  switch (classification.reason) {
+    case 'QuotaExhausted': {
+      const steps = options.backoffSteps.length > 0 ? options.backoffSteps : DEFAULT_BACKOFF_STEPS;
+      return (steps[Math.min(failureCount, steps.length - 1)] ?? 0) * 1000;
+    }
+    case 'RateLimitExceeded':
+      return classification.resourceExhausted ? 30_000 : 5_000;
+    case 'ModelCapacityExhausted':
+      return [5_000, 10_000, 15_000][Math.min(failureCount, 2)] ?? 15_000;
+    case 'ServerError':
+      return 8_000;
+    case 'AuthError':
+      return classification.verificationRequired ? 600_000 : 60_000;
+    case 'Unknown':
+      return 60_000;
+  }
+}

@@ -1,0 +1,18 @@
+export {
+  classifyFailure,
+  type FailureClassification,
+  type FailureInput,
+} from './classify-failure.js';
+export {
+  DEFAULT_BACKOFF_STEPS,
+  decideLock,
+  defaultLockMs,
+  GRACE_RETRY_MAX_MS,
+  type LockDecision,
+  type LockOptions,
+} from './decide-lock.js';
+export type { HeaderBag } from './header-value.js';
+export { FAILURE_COUNT_FADE_MS, nextFailureCount } from './next-failure-count.js';
+export { type DurationObject, parseDuration } from './parse-duration.js';
+export { type HeaderQuota, parseQuotaHeaders } from './parse-quota-headers.js';
+export { parseRetryAfterHeader, retryDelayFromHeaders } from './parse-retry-after-header.js';

@@ -1,0 +1,43 @@
+import type { ProviderKind } from '../core/account.js';
+import type { HeaderBag } from './header-value.js';
+import { type HeaderFamily, readRateLimitDimensions } from './rate-limit-headers.js';
+
+/** Remaining quota as read from one response's rate-limit headers. */
+export interface HeaderQuota {
+  /** Remaining share of the most depleted dimension, 0..1. */
+  remainingFraction: number;
+  /** When that dimension resets (epoch ms), when stated. */
+  resetAt: number | null;
+}
+
+const FAMILIES: Record<ProviderKind, HeaderFamily | null> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  // Neither the Gemini API nor Code Assist sends rate-limit headers; their quota comes from APIs.
+  gemini: null,
+  'code-assist': null,
+};
+
+/**
+ * The remaining quota an upstream reported in its response headers: for every dimension with both
+ * a limit and a remaining count (OpenAI requests and tokens; Anthropic requests, tokens, input and
+ * output tokens), remaining / limit; the lowest fraction wins, with its reset time. Null when the
+ * provider sends no such headers or they are absent.
+ */
+export function parseQuotaHeaders(options: {
+  provider: ProviderKind;
+  headers: HeaderBag;
+  now: number;
+}): HeaderQuota | null {
+  const family = FAMILIES[options.provider];
+  if (family === null) return null;
+  let lowest: HeaderQuota | null = null;
+  for (const dimension of readRateLimitDimensions({ family, headers: options.headers, now: options.now })) {
+    if (dimension.limit === null || dimension.remaining === null || dimension.limit <= 0) continue;
+    const remainingFraction = Math.min(1, Math.max(0, dimension.remaining / dimension.limit));
+    if (lowest === null || remainingFraction < lowest.remainingFraction) {
+      lowest = { remainingFraction, resetAt: dimension.resetAt };
+    }
+  }
+  return lowest;
+}
