@@ -33,6 +33,8 @@ export type {
   ToolResultPart,
   UserContentPart,
 } from './content-part.js';
+export type { ParsedSseEvent } from './parse-sse-text.js';
+export { parseSseText } from './parse-sse-text.js';
 export { safeParseJson } from './safe-parse-json.js';
 export { sseFrame } from './sse-frame.js';
 export type {
