@@ -1,0 +1,165 @@
+import type { Account } from '../core/account.js';
+import type { Logger } from './logger.js';
+import { type Counter, type Histogram, PrometheusRegistry } from './prometheus-registry.js';
+import type { RequestLogEntry, RequestLogSink } from './request-log-entry.js';
+
+/** Upper bounds (seconds) of the request latency histogram. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+/** Upper bounds of the attempts-per-request histogram. */
+export const ATTEMPT_BUCKETS = [1, 2, 3, 4, 5, 10] as const;
+
+/** How many accounts are in each state. An account counts once: disabled wins over proxy-disabled. */
+export interface AccountStateCounts {
+  active: number;
+  disabled: number;
+  proxyDisabled: number;
+}
+
+/** Counts `accounts` by state, for `MetricsGaugeSources.accountStates`. */
+export function countAccountStates(
+  accounts: readonly Pick<Account, 'disabled' | 'proxyDisabled'>[],
+): AccountStateCounts {
+  const counts: AccountStateCounts = { active: 0, disabled: 0, proxyDisabled: 0 };
+  for (const account of accounts) {
+    if (account.disabled) counts.disabled += 1;
+    else if (account.proxyDisabled) counts.proxyDisabled += 1;
+    else counts.active += 1;
+  }
+  return counts;
+}
+
+/**
+ * Values read at scrape time. Each may be async (the state store is Redis in cluster mode); one that
+ * is missing or fails leaves its gauge without samples instead of failing the scrape.
+ */
+export interface MetricsGaugeSources {
+  /** Rate-limit locks (account- or model-level) that have not expired yet. */
+  locksActive?: () => number | Promise<number>;
+  /** Session → account bindings held. */
+  sessionBindings?: () => number | Promise<number>;
+  /** Accounts by state. */
+  accountStates?: () => AccountStateCounts | Promise<AccountStateCounts>;
+}
+
+export interface MetricsOptions {
+  gauges?: MetricsGaugeSources;
+  /** Where failing gauge sources are reported. */
+  logger?: Logger;
+}
+
+interface GaugeValues {
+  locksActive: number | null;
+  sessionBindings: number | null;
+  accountStates: AccountStateCounts | null;
+}
+
+/**
+ * The gateway's Prometheus metrics, fed by every finished request (`record`) and rendered for
+ * `GET /metrics`. Label `account` is the account email (empty when no account served the request).
+ */
+export class Metrics implements RequestLogSink {
+  private readonly registry = new PrometheusRegistry();
+  private readonly requests: Counter;
+  private readonly latency: Histogram;
+  private readonly attempts: Histogram;
+  private readonly tokens: Counter;
+  private gaugeValues: GaugeValues = { locksActive: null, sessionBindings: null, accountStates: null };
+
+  constructor(private readonly options: MetricsOptions = {}) {
+    const registry = this.registry;
+    this.requests = registry.counter({
+      name: 'switchyard_requests_total',
+      help: 'Proxied requests by client protocol, HTTP status returned and serving account.',
+      labelNames: ['protocol', 'status', 'account'],
+    });
+    this.latency = registry.histogram({
+      name: 'switchyard_upstream_latency_seconds',
+      help: 'Time from request arrival until the response was complete, all attempts included.',
+      labelNames: ['protocol'],
+      buckets: LATENCY_BUCKETS,
+    });
+    this.attempts = registry.histogram({
+      name: 'switchyard_request_attempts',
+      help: 'Upstream attempts made per request.',
+      labelNames: ['protocol'],
+      buckets: ATTEMPT_BUCKETS,
+    });
+    this.tokens = registry.counter({
+      name: 'switchyard_tokens_total',
+      help: 'Tokens reported by the upstream, by account and type.',
+      labelNames: ['account', 'type'],
+    });
+    this.registerGauges(registry);
+  }
+
+  record(entry: RequestLogEntry): void {
+    const account = entry.accountEmail ?? '';
+    this.requests.inc({ protocol: entry.protocol, status: String(entry.status), account });
+    this.latency.observe({ protocol: entry.protocol }, Math.max(0, entry.latencyMs) / 1000);
+    this.attempts.observe({ protocol: entry.protocol }, entry.attempts);
+    const usage = entry.usage;
+    if (!usage) return;
+    const byType: [string, number][] = [
+      ['input', usage.inputTokens],
+      ['output', usage.outputTokens],
+      ['cache_read', usage.cacheReadTokens],
+      ['cache_write', usage.cacheWriteTokens],
+    ];
+    for (const [type, count] of byType) {
+      if (count > 0) this.tokens.inc({ account, type }, count);
+    }
+  }
+
+  /** Every metric in the Prometheus text format; gauges are read from their sources first. */
+  async render(): Promise<string> {
+    const sources = this.options.gauges ?? {};
+    const [locksActive, sessionBindings, accountStates] = await Promise.all([
+      this.read('locksActive', sources.locksActive),
+      this.read('sessionBindings', sources.sessionBindings),
+      this.read('accountStates', sources.accountStates),
+    ]);
+    this.gaugeValues = { locksActive, sessionBindings, accountStates };
+    return this.registry.render();
+  }
+
+  private registerGauges(registry: PrometheusRegistry): void {
+    registry.gauge({
+      name: 'switchyard_locks_active',
+      help: 'Rate-limit locks in force (account or model scope).',
+      collect: () => (this.gaugeValues.locksActive === null ? [] : [{ value: this.gaugeValues.locksActive }]),
+    });
+    registry.gauge({
+      name: 'switchyard_session_bindings',
+      help: 'Conversation sessions bound to an account.',
+      collect: () =>
+        this.gaugeValues.sessionBindings === null ? [] : [{ value: this.gaugeValues.sessionBindings }],
+    });
+    registry.gauge({
+      name: 'switchyard_accounts',
+      help: 'Accounts by state.',
+      labelNames: ['state'],
+      collect: () => {
+        const counts = this.gaugeValues.accountStates;
+        if (!counts) return [];
+        return [
+          { labels: { state: 'active' }, value: counts.active },
+          { labels: { state: 'disabled' }, value: counts.disabled },
+          { labels: { state: 'proxy_disabled' }, value: counts.proxyDisabled },
+        ];
+      },
+    });
+  }
+
+  private async read<Value>(
+    name: string,
+    source: (() => Value | Promise<Value>) | undefined,
+  ): Promise<Value | null> {
+    if (!source) return null;
+    try {
+      return await source();
+    } catch (error) {
+      this.options.logger?.warn({ err: error, gauge: name }, 'metrics gauge could not be read');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,255 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../config/schema.js';
+import { FakeClock } from '../core/clock.js';
+import type { RequestLogRow } from '../store/request-log-store.js';
+import { createLogger } from './logger.js';
+import {
+  type RequestLogSettings,
+  RequestLogWriter,
+  type RequestLogWriterOptions,
+  type RequestLogWriteStore,
+  requestLogSettings,
+} from './request-log-writer.js';
+import { sampleRequestLogEntry } from './sample-request-log-entry.js';
+
+const DAY_MS = 86_400_000;
+
+class FakeStore implements RequestLogWriteStore {
+  batches: RequestLogRow[][] = [];
+  prunes: { olderThan: number; maxRows: number }[] = [];
+  failInserts = false;
+  failPrunes = false;
+
+  async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
+    if (this.failInserts) throw new Error('disk I/O error');
+    this.batches.push([...rows]);
+  }
+
+  async prune(options: { olderThan: number; maxRows: number }): Promise<number> {
+    if (this.failPrunes) throw new Error('database is locked');
+    this.prunes.push(options);
+    return 0;
+  }
+
+  storedIds(): string[] {
+    return this.batches.flat().map((row) => row.id);
+  }
+}
+
+interface LogLine {
+  level: number;
+  msg: string;
+  failures?: number;
+}
+
+function setup(overrides: Partial<RequestLogWriterOptions> = {}, settings: Partial<RequestLogSettings> = {}) {
+  const clock = new FakeClock();
+  const store = new FakeStore();
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
+      callback();
+    },
+  });
+  const current: RequestLogSettings = {
+    enabled: true,
+    retentionDays: 7,
+    maxRows: 100_000,
+    debugBodies: false,
+    maxBodyChars: 16_384,
+    ...settings,
+  };
+  const writer = new RequestLogWriter({
+    store,
+    clock,
+    logger: createLogger({ destination }),
+    settings: () => current,
+    ...overrides,
+  });
+  return { clock, store, lines, writer, settings: current };
+}
+
+/** Lets the promise chains started by a timer callback run to completion. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('requestLogSettings', () => {
+  it('reads proxy.enable_logging and proxy.logging.*', () => {
+    const config = defaultConfig();
+    expect(requestLogSettings(config)).toEqual({
+      enabled: config.proxy.enable_logging,
+      retentionDays: config.proxy.logging.retention_days,
+      maxRows: config.proxy.logging.max_rows,
+      debugBodies: config.proxy.logging.debug_bodies,
+      maxBodyChars: config.proxy.logging.max_body_chars,
+    });
+  });
+});
+
+describe('RequestLogWriter', () => {
+  it('stores nothing on record, then everything queued in one batch at the next 500 ms tick', async () => {
+    const { clock, store, writer } = setup();
+    writer.start();
+    writer.record(sampleRequestLogEntry({ id: 'req_a' }));
+    writer.record(sampleRequestLogEntry({ id: 'req_b' }));
+    await clock.advance(499);
+    await settle();
+    expect(store.batches).toEqual([]);
+    await clock.advance(1);
+    await settle();
+    expect(store.batches.map((batch) => batch.map((row) => row.id))).toEqual([['req_a', 'req_b']]);
+    expect(writer.stats()).toEqual({ queued: 0, written: 2, dropped: 0, failed: 0 });
+  });
+
+  it('splits a long queue into batches of batchSize, oldest first', async () => {
+    const { store, writer } = setup({ batchSize: 2 });
+    for (const id of ['r1', 'r2', 'r3', 'r4', 'r5']) writer.record(sampleRequestLogEntry({ id }));
+    await writer.flush();
+    expect(store.batches.map((batch) => batch.map((row) => row.id))).toEqual([
+      ['r1', 'r2'],
+      ['r3', 'r4'],
+      ['r5'],
+    ]);
+  });
+
+  it('keeps at most `capacity` rows waiting, dropping the oldest and counting them', async () => {
+    const { store, writer } = setup({ capacity: 3 });
+    for (const id of ['r1', 'r2', 'r3', 'r4', 'r5']) writer.record(sampleRequestLogEntry({ id }));
+    expect(writer.stats()).toMatchObject({ queued: 3, dropped: 2 });
+    await writer.flush();
+    expect(store.storedIds()).toEqual(['r3', 'r4', 'r5']);
+  });
+
+  it('stores nothing while enable_logging is off, and resumes as soon as it is on again', async () => {
+    const { store, writer, settings } = setup({}, { enabled: false });
+    writer.record(sampleRequestLogEntry({ id: 'off' }));
+    await writer.flush();
+    expect(store.batches).toEqual([]);
+    settings.enabled = true;
+    writer.record(sampleRequestLogEntry({ id: 'on' }));
+    await writer.flush();
+    expect(store.storedIds()).toEqual(['on']);
+  });
+
+  it('drops bodies unless debug_bodies is on, then keeps them cut to max_body_chars', async () => {
+    const { store, writer, settings } = setup({}, { debugBodies: false, maxBodyChars: 5 });
+    const entry = { requestBody: '{"model":"x"}', responseBody: 'ok' };
+    writer.record(sampleRequestLogEntry({ id: 'plain', ...entry }));
+    settings.debugBodies = true;
+    writer.record(sampleRequestLogEntry({ id: 'debug', ...entry }));
+    await writer.flush();
+    const [plain, debug] = store.batches.flat();
+    expect([plain?.requestBody, plain?.responseBody]).toEqual([null, null]);
+    expect([debug?.requestBody, debug?.responseBody]).toEqual(['{"mod', 'ok']);
+  });
+
+  it('prunes at start and every 5 minutes with the retention settings in force', async () => {
+    const { clock, store, writer, settings } = setup({}, { retentionDays: 7, maxRows: 5000 });
+    const start = clock.now();
+    writer.start();
+    await settle();
+    expect(store.prunes).toEqual([{ olderThan: start - 7 * DAY_MS, maxRows: 5000 }]);
+    settings.retentionDays = 1;
+    settings.maxRows = 2000;
+    await clock.advance(5 * 60_000);
+    await settle();
+    expect(store.prunes).toHaveLength(2);
+    expect(store.prunes[1]).toEqual({ olderThan: start + 5 * 60_000 - DAY_MS, maxRows: 2000 });
+  });
+
+  it('logs a failing insert instead of throwing, counts the rows lost and keeps writing later batches', async () => {
+    const { store, writer, lines } = setup();
+    store.failInserts = true;
+    writer.record(sampleRequestLogEntry({ id: 'lost' }));
+    await expect(writer.flush()).resolves.toBeUndefined();
+    expect(writer.stats()).toMatchObject({ failed: 1, written: 0, queued: 0 });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 50, msg: 'request log batch of 1 rows could not be stored' }),
+    ]);
+    store.failInserts = false;
+    writer.record(sampleRequestLogEntry({ id: 'kept' }));
+    await writer.flush();
+    expect(store.storedIds()).toEqual(['kept']);
+  });
+
+  it('logs repeated failures at most once a minute, with how many happened', async () => {
+    const { clock, store, writer, lines } = setup();
+    store.failInserts = true;
+    for (let second = 0; second < 3; second++) {
+      writer.record(sampleRequestLogEntry({ id: `r${second}` }));
+      await writer.flush();
+      clock.set(clock.now() + 1000);
+    }
+    expect(lines).toHaveLength(1);
+    clock.set(clock.now() + 60_000);
+    writer.record(sampleRequestLogEntry({ id: 'later' }));
+    await writer.flush();
+    expect(lines).toHaveLength(2);
+    expect(lines[1]?.failures).toBe(3);
+  });
+
+  it('logs a failing prune instead of throwing', async () => {
+    const { store, writer, lines } = setup();
+    store.failPrunes = true;
+    await expect(writer.prune()).resolves.toBeUndefined();
+    expect(lines[0]).toMatchObject({ level: 50, msg: 'request log could not be pruned' });
+  });
+
+  it('never throws from record, even when reading the settings fails', () => {
+    const { writer } = setup({
+      settings: () => {
+        throw new Error('config unavailable');
+      },
+    });
+    expect(() => writer.record(sampleRequestLogEntry())).not.toThrow();
+  });
+
+  it('never runs two inserts at once: a flush requested mid-flush waits, then writes what came since', async () => {
+    const { store, writer } = setup();
+    let release = () => {};
+    let running = 0;
+    let mostAtOnce = 0;
+    const insert = store.insertBatch.bind(store);
+    store.insertBatch = async (rows) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      if (rows[0]?.id === 'first') await new Promise<void>((resolve) => (release = resolve));
+      await insert(rows);
+      running -= 1;
+    };
+    writer.record(sampleRequestLogEntry({ id: 'first' }));
+    const first = writer.flush();
+    writer.record(sampleRequestLogEntry({ id: 'second' }));
+    let secondDone = false;
+    const second = writer.flush().then(() => {
+      secondDone = true;
+    });
+    await settle();
+    expect(secondDone).toBe(false);
+    release();
+    await Promise.all([first, second]);
+    expect(mostAtOnce).toBe(1);
+    expect(store.batches.map((batch) => batch.map((row) => row.id))).toEqual([['first'], ['second']]);
+  });
+
+  it('discardQueued forgets rows not stored yet', async () => {
+    const { store, writer } = setup();
+    writer.record(sampleRequestLogEntry({ id: 'gone' }));
+    expect(writer.discardQueued()).toBe(1);
+    await writer.flush();
+    expect(store.batches).toEqual([]);
+  });
+
+  it('close stores what is queued, stops its timers and ignores later records', async () => {
+    const { clock, store, writer } = setup();
+    writer.start();
+    writer.record(sampleRequestLogEntry({ id: 'last' }));
+    await writer.close();
+    expect(store.storedIds()).toEqual(['last']);
+    expect(clock.pendingTimers()).toBe(0);
+    writer.record(sampleRequestLogEntry({ id: 'after' }));
+    await writer.flush();
+    expect(store.storedIds()).toEqual(['last']);
+  });
+});

@@ -1,0 +1,49 @@
+import type { RequestLogRow } from '../store/request-log-store.js';
+import type { RequestLogEntry } from './request-log-entry.js';
+
+/** What happens to request and response bodies when an entry becomes a stored row. */
+export interface BodyPolicy {
+  /** Keep bodies at all (`proxy.logging.debug_bodies`). */
+  keepBodies: boolean;
+  /** Kept bodies are cut to this many characters (`proxy.logging.max_body_chars`). */
+  maxBodyChars: number;
+}
+
+/** The stored form of an entry: usage split into token columns, bodies kept or dropped per `bodies`. */
+export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): RequestLogRow {
+  return {
+    id: entry.id,
+    time: entry.time,
+    protocol: entry.protocol,
+    method: entry.method,
+    path: entry.path,
+    clientModel: entry.clientModel,
+    mappedModel: entry.mappedModel,
+    accountId: entry.accountId,
+    accountEmail: entry.accountEmail,
+    sessionId: entry.sessionId,
+    status: entry.status,
+    attempts: entry.attempts,
+    accountsTried: [...entry.accountsTried],
+    latencyMs: entry.latencyMs,
+    ttfbMs: entry.ttfbMs,
+    inputTokens: entry.usage?.inputTokens ?? null,
+    outputTokens: entry.usage?.outputTokens ?? null,
+    cacheReadTokens: entry.usage?.cacheReadTokens ?? null,
+    cacheWriteTokens: entry.usage?.cacheWriteTokens ?? null,
+    error: entry.error,
+    requestBody: bodies.keepBodies ? truncate(entry.requestBody, bodies.maxBodyChars) : null,
+    responseBody: bodies.keepBodies ? truncate(entry.responseBody, bodies.maxBodyChars) : null,
+  };
+}
+
+/** `text` cut to `maxChars` UTF-16 units, never splitting a surrogate pair; null when absent. */
+export function truncate(text: string | undefined, maxChars: number): string | null {
+  if (text === undefined) return null;
+  if (text.length <= maxChars) return text;
+  const limit = Math.max(0, maxChars);
+  const lastCode = text.charCodeAt(limit - 1);
+  // A high surrogate at the cut would leave half a character behind.
+  const end = lastCode >= 0xd800 && lastCode <= 0xdbff ? limit - 1 : limit;
+  return text.slice(0, end);
+}
