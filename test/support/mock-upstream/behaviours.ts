@@ -125,9 +125,9 @@ export interface DropBeforeFirstByteBehaviour {
 }
 
 /**
- * Writes the head and the stream up to `afterChunks` content events (text or tool-call deltas;
- * 0 = only the preamble such as Anthropic `message_start`), then destroys the socket. A JSON
- * answer is cut in half instead.
+ * Writes the head and the stream up to `afterChunks` content events (text deltas, tool-call starts
+ * and argument deltas; 0 = only the preamble such as Anthropic `message_start`), then destroys the
+ * socket. A JSON answer is cut in half instead.
  */
 export interface DropMidStreamBehaviour {
   type: 'drop-mid-stream';
