@@ -44,6 +44,21 @@ describe('AccountOrder', () => {
     expect(ids(order.eligibleFor('m2'))).toEqual(['a', 'b']);
   });
 
+  it('keeps a separate order per provider filter, patched like the others', () => {
+    const pool = new MemoryAccountPool([
+      testAccount('o1'),
+      testAccount('a1', { provider: 'anthropic' }),
+      testAccount('g1', { provider: 'gemini' }),
+    ]);
+    const order = new AccountOrder(pool);
+    expect(ids(order.eligibleFor(MODEL, new Set(['anthropic'])))).toEqual(['a1']);
+    expect(ids(order.eligibleFor(MODEL, new Set(['anthropic', 'gemini'])))).toEqual(['a1', 'g1']);
+    expect(ids(order.eligibleFor(MODEL, null))).toEqual(['a1', 'g1', 'o1']);
+    pool.upsert(testAccount('a0', { provider: 'anthropic', tier: 'PRO' }));
+    expect(ids(order.eligibleFor(MODEL, new Set(['anthropic'])))).toEqual(['a0', 'a1']);
+    expect(ids(order.eligibleFor(MODEL, new Set()))).toEqual([]);
+  });
+
   it('leaves out disabled, proxy-disabled and non-serving accounts, and counts them', () => {
     const pool = new MemoryAccountPool([
       testAccount('a', { disabled: true }),
@@ -102,7 +117,7 @@ describe('AccountOrder', () => {
     order.eligibleFor('m2');
     order.eligibleFor('m3');
     const internals = order as unknown as { orders: Map<string, unknown> };
-    expect([...internals.orders.keys()]).toEqual(['m2', 'm3']);
+    expect([...internals.orders.keys()].map((key) => key.split(':')[1])).toEqual(['m2', 'm3']);
     expect(ids(order.eligibleFor('m1'))).toEqual(['a']);
   });
 

@@ -1,5 +1,5 @@
-import type { Account, Tier } from '../core/account.js';
-import { accountServesModel } from '../core/account.js';
+import type { Account, ProviderKind, Tier } from '../core/account.js';
+import { accountServesModel, PROVIDER_KINDS } from '../core/account.js';
 import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 
 /**
@@ -8,11 +8,12 @@ import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
  */
 export interface SchedulingAccounts {
   /**
-   * The accounts that are enabled, not proxy-disabled and serve `model`, ordered ULTRA > PRO >
-   * FREE > no tier, then by remaining quota for `model` (descending; no quota info counts as 1),
-   * then by creation. The array must not be mutated and is only valid until the pool changes.
+   * The accounts that are enabled, not proxy-disabled, serve `model` and (when `providers` is
+   * given) are of one of those provider kinds, ordered ULTRA > PRO > FREE > no tier, then by
+   * remaining quota for `model` (descending; no quota info counts as 1), then by creation. The
+   * array must not be mutated and is only valid until the pool changes.
    */
-  eligibleFor(model: string): readonly Account[];
+  eligibleFor(model: string, providers?: ReadonlySet<ProviderKind> | null): readonly Account[];
   get(accountId: string): Account | undefined;
   /** Number of accounts, disabled ones included. */
   readonly totalCount: number;
@@ -21,12 +22,34 @@ export interface SchedulingAccounts {
 }
 
 export interface AccountOrderOptions {
-  /** How many per-model orders are kept; the least recently used is dropped. Default 256. */
+  /** How many (model, provider filter) orders are kept; the least recently used is dropped. Default 256. */
   maxCachedModels?: number;
 }
 
 const TIER_RANK: Record<Tier, number> = { ULTRA: 0, PRO: 1, FREE: 2 };
 const NO_TIER_RANK = 3;
+
+/** One bit per provider kind, so a provider filter becomes a small number. */
+const PROVIDER_BIT = Object.fromEntries(PROVIDER_KINDS.map((kind, index) => [kind, 1 << index])) as Record<
+  ProviderKind,
+  number
+>;
+const ALL_PROVIDERS = (1 << PROVIDER_KINDS.length) - 1;
+
+/** The bit mask of a provider filter; every provider when there is none. */
+export function providerMask(providers: ReadonlySet<ProviderKind> | null | undefined): number {
+  if (providers === null || providers === undefined) return ALL_PROVIDERS;
+  let mask = 0;
+  for (const kind of PROVIDER_KINDS) if (providers.has(kind)) mask |= PROVIDER_BIT[kind];
+  return mask;
+}
+
+/** One cached order: the accounts eligible for a model under a provider filter. */
+interface ModelOrder {
+  model: string;
+  mask: number;
+  accounts: Account[];
+}
 
 /** Whether the account may be scheduled at all (enabled and not proxy-disabled). */
 export function isSchedulable(account: Account): boolean {
@@ -53,14 +76,15 @@ export function compareForModel(a: Account, b: Account, model: string): number {
 
 /**
  * The per-model scheduling order of a pool's accounts, kept up to date incrementally: an order is
- * sorted once, the first time its model is asked for, and then patched (binary-search remove and
- * insert) on every pool change instead of being re-sorted on every pick.
+ * sorted once, the first time its model (and provider filter) is asked for, and then patched
+ * (binary-search remove and insert) on every pool change instead of being re-sorted on every pick.
  */
 export class AccountOrder implements SchedulingAccounts {
   private readonly pool: AccountPool;
   private readonly maxCachedModels: number;
-  private readonly orders = new Map<string, Account[]>();
-  private lastModel: string | null = null;
+  /** Keyed by `${providerMask}:${model}`, in least-recently-used order. */
+  private readonly orders = new Map<string, ModelOrder>();
+  private lastKey: string | null = null;
   private total = 0;
   private enabled = 0;
   private readonly unsubscribe: () => void;
@@ -84,28 +108,30 @@ export class AccountOrder implements SchedulingAccounts {
     return this.pool.get(accountId);
   }
 
-  eligibleFor(model: string): readonly Account[] {
-    const cached = this.orders.get(model);
+  eligibleFor(model: string, providers?: ReadonlySet<ProviderKind> | null): readonly Account[] {
+    const mask = providerMask(providers);
+    const key = `${mask}:${model}`;
+    const cached = this.orders.get(key);
     if (cached !== undefined) {
-      if (this.lastModel !== model) {
+      if (this.lastKey !== key) {
         // Re-insert to keep the map in least-recently-used order.
-        this.orders.delete(model);
-        this.orders.set(model, cached);
-        this.lastModel = model;
+        this.orders.delete(key);
+        this.orders.set(key, cached);
+        this.lastKey = key;
       }
-      return cached;
+      return cached.accounts;
     }
-    const order = this.pool
+    const accounts = this.pool
       .list()
-      .filter((account) => isEligible(account, model))
+      .filter((account) => isEligible(account, model, mask))
       .sort((a, b) => compareForModel(a, b, model));
     if (this.orders.size >= this.maxCachedModels) {
       const oldest = this.orders.keys().next();
       if (!oldest.done) this.orders.delete(oldest.value);
     }
-    this.orders.set(model, order);
-    this.lastModel = model;
-    return order;
+    this.orders.set(key, { model, mask, accounts });
+    this.lastKey = key;
+    return accounts;
   }
 
   /** Stops following the pool. */
@@ -117,22 +143,23 @@ export class AccountOrder implements SchedulingAccounts {
   private onPoolEvent(event: AccountPoolEvent): void {
     if (event.type === 'reset') {
       this.orders.clear();
-      this.lastModel = null;
+      this.lastKey = null;
       this.recount();
       return;
     }
     if (event.type === 'remove') {
       this.total--;
       if (isSchedulable(event.account)) this.enabled--;
-      for (const [model, order] of this.orders) {
-        if (isEligible(event.account, model)) removeFrom(order, event.account, model);
+      for (const order of this.orders.values()) {
+        if (isEligible(event.account, order.model, order.mask))
+          removeFrom(order.accounts, event.account, order.model);
       }
       return;
     }
     const { account, previous } = event;
     if (previous === null) this.total++;
     this.enabled += (isSchedulable(account) ? 1 : 0) - (previous !== null && isSchedulable(previous) ? 1 : 0);
-    for (const [model, order] of this.orders) patch(order, { account, previous, model });
+    for (const order of this.orders.values()) patch(order, { account, previous });
   }
 
   private recount(): void {
@@ -142,28 +169,30 @@ export class AccountOrder implements SchedulingAccounts {
   }
 }
 
-function isEligible(account: Account, model: string): boolean {
-  return isSchedulable(account) && accountServesModel(account, model);
+function isEligible(account: Account, model: string, mask: number): boolean {
+  return (
+    isSchedulable(account) &&
+    (mask & PROVIDER_BIT[account.provider]) !== 0 &&
+    accountServesModel(account, model)
+  );
 }
 
-/** Moves one changed account to its new place in one model's order (or out of it). */
-function patch(
-  order: Account[],
-  change: { account: Account; previous: Account | null; model: string },
-): void {
-  const { account, previous, model } = change;
-  const eligibleNow = isEligible(account, model);
-  if (previous !== null && isEligible(previous, model)) {
+/** Moves one changed account to its new place in one cached order (or out of it). */
+function patch(order: ModelOrder, change: { account: Account; previous: Account | null }): void {
+  const { account, previous } = change;
+  const { model, mask, accounts } = order;
+  const eligibleNow = isEligible(account, model, mask);
+  if (previous !== null && isEligible(previous, model, mask)) {
     if (eligibleNow && compareForModel(previous, account, model) === 0) {
-      const index = indexOf(order, previous, model);
+      const index = indexOf(accounts, previous, model);
       if (index >= 0) {
-        order[index] = account;
+        accounts[index] = account;
         return;
       }
     }
-    removeFrom(order, previous, model);
+    removeFrom(accounts, previous, model);
   }
-  if (eligibleNow) order.splice(lowerBound(order, account, model), 0, account);
+  if (eligibleNow) accounts.splice(lowerBound(accounts, account, model), 0, account);
 }
 
 function removeFrom(order: Account[], account: Account, model: string): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../core/account.js';
+import type { Account, ProviderKind } from '../core/account.js';
 import { accountServesModel, modelMatches, TIERS } from '../core/account.js';
 import { MemoryAccountPool } from '../core/account-pool.js';
 import type { RateLimitLock } from '../core/limits.js';
@@ -22,6 +22,7 @@ const accountArbitrary = (id: string) =>
       tier: fc.constantFrom(null, ...TIERS),
       fraction: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
       models: fc.constantFrom<string[]>([], [], ['model-*'], ['other']),
+      provider: fc.constantFrom('openai', 'openai', 'anthropic'),
       createdAt: fc.nat(5),
     })
     .map(({ fraction, ...rest }) =>
@@ -40,6 +41,7 @@ const scenarioArbitrary = fc.record({
   attempted: fc.subarray(IDS),
   sessionId: fc.option(fc.constant('session')),
   forceRotate: fc.boolean(),
+  providers: fc.constantFrom<ProviderKind[] | null>(null, null, ['openai'], ['anthropic', 'gemini']),
   boundAccountId: fc.option(fc.constantFrom(...IDS, 'ghost')),
   fixedAccountId: fc.option(fc.constantFrom(...IDS, 'ghost')),
   lastUsed: fc.option(
@@ -77,6 +79,7 @@ function toInput(scenario: Scenario): PickInput {
       model: MODEL,
       attempted: new Set(scenario.attempted),
       forceRotate: scenario.forceRotate,
+      providers: scenario.providers === null ? null : new Set(scenario.providers),
     },
     state: {
       boundAccountId: scenario.boundAccountId,
@@ -101,6 +104,7 @@ function usable(scenario: Scenario, accountId: string): boolean {
   if (!account || account.disabled || account.proxyDisabled || !accountServesModel(account, MODEL))
     return false;
   if (scenario.attempted.includes(accountId)) return false;
+  if (scenario.providers !== null && !scenario.providers.includes(account.provider)) return false;
   const { enabled, thresholdPercentage, monitoredModels } = scenario.protection;
   const fraction = account.quota[MODEL]?.remainingFraction ?? 1;
   const monitored = monitoredModels.some((pattern) => modelMatches(pattern, MODEL));
@@ -112,7 +116,7 @@ function usable(scenario: Scenario, accountId: string): boolean {
 }
 
 describe('pick properties', () => {
-  it('never picks a disabled, proxy-disabled, non-serving, locked, protected or attempted account', () => {
+  it('never picks a disabled, proxy-disabled, non-serving, other-provider, locked, protected or attempted account', () => {
     fc.assert(
       fc.property(scenarioArbitrary, (scenario) => {
         const decision = pick(toInput(scenario));

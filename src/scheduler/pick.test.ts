@@ -286,6 +286,54 @@ table('round robin', [
   },
 ]);
 
+const MIXED = [
+  testAccount('o1'),
+  testAccount('a1', { provider: 'anthropic' }),
+  testAccount('a2', { provider: 'anthropic' }),
+];
+const ANTHROPIC_ONLY = new Set(['anthropic'] as const);
+
+table('provider filter', [
+  {
+    name: 'round robin only considers accounts of the allowed provider kinds',
+    accounts: MIXED,
+    request: { providers: ANTHROPIC_ONLY },
+    state: { roundRobinCounter: 1 },
+    expected: { kind: 'account', accountId: 'a2', advanceCounterTo: 2 },
+  },
+  {
+    name: 'a fixed account of another provider is bypassed as provider-not-allowed',
+    accounts: MIXED,
+    request: { providers: ANTHROPIC_ONLY },
+    state: { fixedAccountId: 'o1' },
+    expected: { kind: 'account', accountId: 'a1', fixedBypassed: 'provider-not-allowed' },
+  },
+  {
+    name: 'a session bound to an account of another provider is unbound',
+    accounts: MIXED,
+    request: { providers: ANTHROPIC_ONLY, sessionId: 's' },
+    state: { boundAccountId: 'o1' },
+    expected: { kind: 'account', accountId: 'a1', unbind: true, bind: true },
+  },
+  {
+    name: 'the window account of another provider is not reused',
+    accounts: MIXED,
+    request: { providers: ANTHROPIC_ONLY },
+    state: { lastUsed: { accountId: 'o1', at: NOW - 1 } },
+    expected: { kind: 'account', accountId: 'a1', via: 'round-robin' },
+  },
+  {
+    name: 'no account of the allowed kinds: model-not-served, naming the kinds',
+    accounts: [testAccount('o1')],
+    request: { providers: ANTHROPIC_ONLY },
+    expected: {
+      kind: 'none-eligible',
+      reason: 'model-not-served',
+      message: 'No enabled anthropic account serves model "model-x".',
+    },
+  },
+]);
+
 table('quota protection', [
   {
     name: 'protects an account below the threshold for a model matching a wildcard',

@@ -1,4 +1,4 @@
-import type { Account } from '../core/account.js';
+import type { Account, ProviderKind } from '../core/account.js';
 import { accountServesModel } from '../core/account.js';
 import type { SchedulingAccounts } from './account-order.js';
 import { remainingFraction } from './account-order.js';
@@ -37,6 +37,11 @@ export interface PickRequest {
   attempted: ReadonlySet<string>;
   /** Set on retries: skip the sticky binding and the window, go straight to round robin. */
   forceRotate: boolean;
+  /**
+   * Only accounts of these provider kinds may serve the request (pass-through needs the client's
+   * own protocol); absent or null means any. Read, never kept.
+   */
+  providers?: ReadonlySet<ProviderKind> | null;
 }
 
 /** The shared scheduling state, as read from the state store for this pick. */
@@ -67,6 +72,7 @@ export type UnusableReason =
   | 'disabled'
   | 'proxy-disabled'
   | 'model-not-served'
+  | 'provider-not-allowed'
   | 'attempted'
   | 'quota-protected'
   | 'locked';
@@ -118,6 +124,7 @@ export type PickDecision = AccountDecision | WaitDecision | AllLimitedDecision |
 /** What one pick checks every account against, computed once per pick. */
 interface PickContext {
   model: string;
+  providers: ReadonlySet<ProviderKind> | null;
   attempted: ReadonlySet<string>;
   locks: LockTable;
   now: number;
@@ -134,6 +141,7 @@ export function pick(input: PickInput): PickDecision {
   const { accounts, request, state, config, now } = input;
   const context: PickContext = {
     model: request.model,
+    providers: request.providers ?? null,
     attempted: request.attempted,
     locks: state.locks,
     now,
@@ -192,11 +200,11 @@ function roundRobin(
   carry: { bind: boolean; unbind: boolean; fixedBypassed: UnusableReason | undefined },
 ): PickDecision {
   const { accounts, state, config } = input;
-  const order = accounts.eligibleFor(context.model);
+  const order = accounts.eligibleFor(context.model, context.providers);
   const size = order.length;
   if (size === 0) {
-    if (accounts.totalCount === 0) return noneEligible('no-accounts', context.model);
-    return noneEligible(accounts.enabledCount === 0 ? 'all-disabled' : 'model-not-served', context.model);
+    if (accounts.totalCount === 0) return noneEligible('no-accounts', context);
+    return noneEligible(accounts.enabledCount === 0 ? 'all-disabled' : 'model-not-served', context);
   }
   const counter = state.roundRobinCounter;
   const start = ((counter % size) + size) % size;
@@ -241,7 +249,7 @@ function exhausted(order: readonly Account[], context: PickContext, config: Sche
     const message = `All ${limitedCount} available accounts for model "${context.model}" are rate-limited; the first frees in ${seconds}s.`;
     return { kind: 'all-limited', retryAfterMs: waitMs, message };
   }
-  return noneEligible(protectedCount > 0 ? 'all-protected' : 'all-attempted', context.model);
+  return noneEligible(protectedCount > 0 ? 'all-protected' : 'all-attempted', context);
 }
 
 /** Why `account` cannot serve this pick, or null when it can. */
@@ -250,6 +258,7 @@ function problemOf(account: Account | undefined, context: PickContext): Unusable
   if (account.disabled) return 'disabled';
   if (account.proxyDisabled) return 'proxy-disabled';
   if (!accountServesModel(account, context.model)) return 'model-not-served';
+  if (context.providers !== null && !context.providers.has(account.provider)) return 'provider-not-allowed';
   return candidateProblem(account, context);
 }
 
@@ -276,15 +285,19 @@ function withFixed(
   return decision;
 }
 
-const NONE_ELIGIBLE_MESSAGES: Record<NoneEligibleDecision['reason'], (model: string) => string> = {
+const NONE_ELIGIBLE_MESSAGES: Record<
+  NoneEligibleDecision['reason'],
+  (model: string, kinds: string) => string
+> = {
   'no-accounts': (model) => `No accounts are configured, so none can serve model "${model}".`,
   'all-disabled': (model) => `Every account is disabled, so none can serve model "${model}".`,
-  'model-not-served': (model) => `No enabled account serves model "${model}".`,
+  'model-not-served': (model, kinds) => `No enabled ${kinds}account serves model "${model}".`,
   'all-protected': (model) =>
     `Every account for model "${model}" is below its quota-protection threshold for that model.`,
   'all-attempted': (model) => `Every account for model "${model}" has already failed for this request.`,
 };
 
-function noneEligible(reason: NoneEligibleDecision['reason'], model: string): NoneEligibleDecision {
-  return { kind: 'none-eligible', reason, message: NONE_ELIGIBLE_MESSAGES[reason](model) };
+function noneEligible(reason: NoneEligibleDecision['reason'], context: PickContext): NoneEligibleDecision {
+  const kinds = context.providers === null ? '' : `${[...context.providers].join('/') || 'matching'} `;
+  return { kind: 'none-eligible', reason, message: NONE_ELIGIBLE_MESSAGES[reason](context.model, kinds) };
 }
