@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { AppDependencies, RuntimeInfo } from '../server/app-dependencies.js';
 import { effectiveAuthMode, isLoopbackHost } from '../server/auth.js';
 import { createApp } from '../server/create-app.js';
+import { composeGateway, type GatewayServices } from './compose-gateway.js';
 import { type OpenStores, openStores } from './open-stores.js';
 
 export interface GatewayOptions {
@@ -37,13 +38,21 @@ export class GatewayRuntime {
   private constructor(
     private readonly options: GatewayOptions,
     readonly stores: OpenStores,
+    readonly services: GatewayServices,
   ) {
     this.unsubscribe = stores.config.subscribe((event) => this.onConfigChange(event));
   }
 
   static async start(options: GatewayOptions): Promise<GatewayRuntime> {
     const stores = await openStores(options);
-    const runtime = new GatewayRuntime(options, stores);
+    let services: GatewayServices;
+    try {
+      services = await composeGateway({ ...stores, clock: options.clock, logger: options.logger });
+    } catch (error) {
+      await stores.close();
+      throw error;
+    }
+    const runtime = new GatewayRuntime(options, stores, services);
     try {
       await runtime.listen(stores.config.get());
     } catch (error) {
@@ -74,7 +83,17 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    return { config: this.stores.config, accounts: this.stores.accounts, logger, clock, ids, runtime };
+    const { gateway, scheduler } = this.services;
+    return {
+      config: this.stores.config,
+      accounts: this.stores.accounts,
+      logger,
+      clock,
+      ids,
+      runtime,
+      gateway,
+      scheduler,
+    };
   }
 
   private checkExposure(config: SwitchyardConfig, host: string): void {
@@ -94,6 +113,9 @@ export class GatewayRuntime {
     const app = await createApp(this.dependencies());
     const previous = this.app;
     const previousBound = this.bound;
+    // A new host on the same port cannot be bound while the old socket holds the port.
+    const releaseFirst = previous !== null && previousBound?.port === port;
+    if (releaseFirst) await previous.close();
     try {
       // Reported before listen so the app resolves `auto` auth against the new address.
       this.bound = { host, port };
@@ -101,13 +123,21 @@ export class GatewayRuntime {
     } catch (error) {
       this.bound = previousBound;
       await app.close();
+      if (releaseFirst && previousBound) await this.rebind(previousBound);
       throw error;
     }
     const address = app.server.address();
     this.bound = { host, port: typeof address === 'object' && address ? address.port : port };
     this.app = app;
     this.lastListenError = null;
-    if (previous) await previous.close();
+    if (previous && !releaseFirst) await previous.close();
+  }
+
+  /** Listens again on the old address after a failed move (the old app cannot listen twice). */
+  private async rebind(address: { host: string; port: number }): Promise<void> {
+    const app = await createApp(this.dependencies());
+    await app.listen(address);
+    this.app = app;
   }
 
   private onConfigChange(event: ConfigChangeEvent): void {
@@ -138,6 +168,7 @@ export class GatewayRuntime {
       cancel();
     }
     this.bound = null;
+    await this.services.close();
     await this.stores.close();
   }
 }

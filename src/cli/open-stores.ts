@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import { type IdSource, newApiKey } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
 import { AccountStore } from '../store/account-store.js';
 import { openDatabase } from '../store/database.js';
+import type { DatabaseSchema } from '../store/database-schema.js';
 import { loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
 import { type DataPaths, dataPaths, ensureDataDir } from './data-dir.js';
 
@@ -11,11 +13,13 @@ export interface OpenStores {
   paths: DataPaths;
   config: ConfigStore;
   accounts: AccountStore;
+  db: Kysely<DatabaseSchema>;
   close(): Promise<void>;
 }
 
 export interface OpenAccountDatabase {
   accounts: AccountStore;
+  db: Kysely<DatabaseSchema>;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function openAccountDatabase(options: {
     });
     return {
       accounts,
+      db: database.db,
       async close() {
         await accounts.close();
         await database.close();
@@ -77,6 +82,7 @@ export async function openStores(options: {
       paths,
       config,
       accounts: database.accounts,
+      db: database.db,
       async close() {
         config.close();
         await database.close();

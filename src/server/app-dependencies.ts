@@ -1,7 +1,9 @@
 import type { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
+import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AccountStore } from '../store/account-store.js';
 
 /** Facts about the running process that routes report (status, settings page). */
@@ -22,4 +24,6 @@ export interface AppDependencies {
   clock: Clock;
   ids: IdSource;
   runtime: RuntimeInfo;
+  gateway: Gateway;
+  scheduler: Scheduler;
 }

@@ -5,6 +5,7 @@ import { VERSION } from '../core/version.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
 import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
+import { registerProxyRoutes } from './register-proxy-routes.js';
 
 /** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
 export interface RoutePolicy {
@@ -133,5 +134,11 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
   app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
   app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health);
   await registerAdminRoutes(app, deps);
+  registerProxyRoutes(app, {
+    gateway: deps.gateway,
+    clock: deps.clock,
+    accounts: deps.accounts,
+    mapping: () => deps.config.get().proxy.custom_mapping,
+  });
   return app;
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SwitchyardError } from '../core/errors.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
@@ -88,7 +89,8 @@ export function toProxyRequest(
 export function sendProxyResponse(reply: FastifyReply, response: ProxyResponse): FastifyReply {
   reply.status(response.status).headers(response.headers);
   if (Buffer.isBuffer(response.body)) return reply.send(response.body);
-  return reply.send(response.body);
+  // Each upstream chunk is written as it arrives (Fastify pipes with backpressure).
+  return reply.send(Readable.from(response.body, { objectMode: false }));
 }
 
 /** Runs one proxied call; on error the headers that identify the request still go out. */
