@@ -145,6 +145,12 @@ export const proxyStatus = z.object({
   listen_error: z.string().nullable(),
   data_dir: z.string(),
   config_path: z.string(),
+  /** Live session bindings (conversation → account). */
+  session_bindings: z.number(),
+  /** Active rate-limit locks (account or model scope). */
+  active_locks: z.number(),
+  /** The pinned account, if any. */
+  fixed_account_id: z.string().nullable(),
 });
 export type ProxyStatus = z.output<typeof proxyStatus>;
 
@@ -155,4 +161,52 @@ export const adminError = z.object({
     message: z.string(),
     details: z.record(z.string(), z.unknown()).optional(),
   }),
+});
+
+/** `GET|PUT /api/proxy/scheduling`: the scheduling mode, persisted to gui_config.json and applied at once. */
+export const schedulingSettings = z.strictObject({
+  mode: z.enum(['CacheFirst', 'Balance', 'PerformanceFirst']),
+  /** CacheFirst only: longest wait for a limited bound account, seconds (0–300). */
+  max_wait_seconds: z.number().int().min(0).max(300),
+});
+export type SchedulingSettings = z.output<typeof schedulingSettings>;
+
+/** `PUT /api/proxy/scheduling` accepts any subset. */
+export const schedulingPatch = schedulingSettings.partial();
+
+/** `GET|PUT /api/proxy/fixed-account`: runtime only, never persisted. */
+export const fixedAccountBody = z.strictObject({ account_id: z.string().min(1).nullable() });
+export const fixedAccountState = z.object({
+  account_id: z.string().nullable(),
+  /** Set when the fixed account is currently bypassed (locked, disabled, …) and why. */
+  bypassed_reason: z.string().nullable(),
+});
+export type FixedAccountState = z.output<typeof fixedAccountState>;
+
+/** One entry of `GET /api/proxy/rate-limits`. */
+export const rateLimitView = z.object({
+  account_id: z.string(),
+  account_email: z.string().nullable(),
+  scope: z.enum(['account', 'model']),
+  model: z.string().nullable(),
+  reason: z.string(),
+  /** ISO time the lock ends. */
+  until: z.string(),
+  remaining_seconds: z.number(),
+  message: z.string().nullable(),
+});
+export type RateLimitView = z.output<typeof rateLimitView>;
+export const rateLimitList = z.object({ rate_limits: z.array(rateLimitView) });
+
+/** `POST /api/proxy/session-bindings/clear` response. */
+export const clearedBindings = z.object({ cleared: z.number() });
+
+/** `POST /api/proxy/mapping/test`: which rule maps a model name, and to what. */
+export const mappingTestBody = z.strictObject({ model: z.string().trim().min(1, 'model must not be empty') });
+export const mappingTestResult = z.object({
+  model: z.string(),
+  mapped: z.string(),
+  /** The mapping key that matched, or null for pass-through. */
+  rule: z.string().nullable(),
+  kind: z.enum(['exact', 'wildcard', 'passthrough']),
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../server/app-dependencies.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerConfigRoutes } from './routes/config-routes.js';
+import { registerSchedulingRoutes } from './routes/scheduling-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
 
 /** Every `/api/*` route. All of them require admin auth except `/api/health` (registered by the app). */
@@ -9,4 +10,5 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AppDepende
   registerAccountRoutes(app, deps);
   registerConfigRoutes(app, deps);
   registerStatusRoutes(app, deps);
+  registerSchedulingRoutes(app, deps);
 }

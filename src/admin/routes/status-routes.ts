@@ -6,12 +6,16 @@ import type { ProxyStatus } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
 
 /** Builds the status document shared by `GET /api/proxy/status` and the CLI. */
-export function proxyStatus(deps: AppDependencies): ProxyStatus {
+export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
   const config = deps.config.get();
   const bound = deps.runtime.boundAddress();
   const all = deps.accounts.list();
   const active = all.filter((account) => !account.disabled && !account.proxyDisabled).length;
   const host = bound?.host ?? '127.0.0.1';
+  const [counts, fixedAccountId] = await Promise.all([
+    deps.scheduler.counts(),
+    deps.scheduler.getFixedAccount(),
+  ]);
   return {
     running: bound !== null,
     host,
@@ -24,6 +28,9 @@ export function proxyStatus(deps: AppDependencies): ProxyStatus {
     listen_error: deps.runtime.listenError(),
     data_dir: deps.runtime.dataDir,
     config_path: deps.runtime.configPath,
+    session_bindings: counts.bindings,
+    active_locks: counts.activeLocks,
+    fixed_account_id: fixedAccountId,
   };
 }
 

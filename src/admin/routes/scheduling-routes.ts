@@ -1,0 +1,121 @@
+import type { FastifyInstance } from 'fastify';
+import type { Account } from '../../core/account.js';
+import { SwitchyardError } from '../../core/errors.js';
+import { newApiKey } from '../../core/ids.js';
+import type { RateLimitLock } from '../../core/limits.js';
+import { parseOrThrow } from '../../core/validation.js';
+import { resolveModel } from '../../routing/index.js';
+import type { AppDependencies } from '../../server/app-dependencies.js';
+import {
+  type FixedAccountState,
+  fixedAccountBody,
+  mappingTestBody,
+  type RateLimitView,
+  type SchedulingSettings,
+  schedulingPatch,
+} from '../contracts.js';
+import { adminRoute } from './admin-route.js';
+
+function schedulingView(deps: AppDependencies): SchedulingSettings {
+  const { mode, max_wait_seconds } = deps.config.get().proxy.scheduling;
+  return { mode, max_wait_seconds };
+}
+
+function lockView(lock: RateLimitLock, account: Account | undefined, now: number): RateLimitView {
+  return {
+    account_id: lock.accountId,
+    account_email: account?.email ?? null,
+    scope: lock.scope,
+    model: lock.model,
+    reason: lock.reason,
+    until: new Date(lock.until).toISOString(),
+    remaining_seconds: Math.max(0, Math.ceil((lock.until - now) / 1000)),
+    message: lock.message,
+  };
+}
+
+/** Why the pinned account is not taking requests right now, or null when it is usable. */
+export function fixedBypassReason(
+  account: Account | undefined,
+  locks: readonly RateLimitLock[],
+  now: number,
+): string | null {
+  if (!account) return 'the account no longer exists';
+  if (account.disabled) return `disabled${account.disabledReason ? `: ${account.disabledReason}` : ''}`;
+  if (account.proxyDisabled) return 'proxy is turned off for this account';
+  const active = locks.filter((lock) => lock.accountId === account.id && lock.until > now);
+  const accountLock = active.find((lock) => lock.scope === 'account');
+  if (accountLock)
+    return `rate-limited (${accountLock.reason}) for ${Math.ceil((accountLock.until - now) / 1000)} s`;
+  const models = active.filter((lock) => lock.scope === 'model').map((lock) => lock.model);
+  return models.length > 0 ? `rate-limited for ${models.join(', ')}` : null;
+}
+
+async function fixedAccountState(deps: AppDependencies): Promise<FixedAccountState> {
+  const accountId = await deps.scheduler.getFixedAccount();
+  if (accountId === null) return { account_id: null, bypassed_reason: null };
+  const locks = await deps.scheduler.listLocks();
+  return {
+    account_id: accountId,
+    bypassed_reason: fixedBypassReason(deps.accounts.get(accountId), locks, deps.clock.now()),
+  };
+}
+
+/**
+ * Hot scheduling control: mode (persisted to gui_config.json), fixed account (runtime only),
+ * session bindings, rate-limit records, the API key, and a model-mapping tester.
+ */
+export function registerSchedulingRoutes(app: FastifyInstance, deps: AppDependencies): void {
+  app.get('/api/proxy/scheduling', adminRoute, async () => schedulingView(deps));
+
+  app.put('/api/proxy/scheduling', adminRoute, async (request) => {
+    const patch = parseOrThrow(schedulingPatch, request.body, 'scheduling settings');
+    await deps.config.update({ proxy: { scheduling: patch } }, 'api');
+    return schedulingView(deps);
+  });
+
+  app.post('/api/proxy/session-bindings/clear', adminRoute, async () => ({
+    cleared: await deps.scheduler.clearBindings(),
+  }));
+
+  app.get('/api/proxy/fixed-account', adminRoute, async () => fixedAccountState(deps));
+
+  app.put('/api/proxy/fixed-account', adminRoute, async (request) => {
+    const body = parseOrThrow(fixedAccountBody, request.body, 'fixed account');
+    await deps.scheduler.setFixedAccount(body.account_id);
+    return fixedAccountState(deps);
+  });
+
+  app.get('/api/proxy/rate-limits', adminRoute, async () => {
+    const now = deps.clock.now();
+    const locks = await deps.scheduler.listLocks();
+    return { rate_limits: locks.map((lock) => lockView(lock, deps.accounts.get(lock.accountId), now)) };
+  });
+
+  app.delete('/api/proxy/rate-limits', adminRoute, async () => ({
+    cleared: await deps.scheduler.clearLocks(),
+  }));
+
+  app.delete<{ Params: { accountId: string } }>(
+    '/api/proxy/rate-limits/:accountId',
+    adminRoute,
+    async (request) => {
+      const { accountId } = request.params;
+      if (!deps.accounts.get(accountId))
+        throw new SwitchyardError('not_found', `No account with id ${accountId}`);
+      return { cleared: await deps.scheduler.clearLocks(accountId) };
+    },
+  );
+
+  app.post('/api/proxy/api-key/regenerate', adminRoute, async () => {
+    const apiKey = newApiKey();
+    await deps.config.update({ proxy: { api_key: apiKey } }, 'api');
+    return { api_key: apiKey };
+  });
+
+  app.post('/api/proxy/mapping/test', adminRoute, async (request) => {
+    const body = parseOrThrow(mappingTestBody, request.body, 'mapping test');
+    const result = resolveModel(body.model, deps.config.get().proxy.custom_mapping);
+    return { model: body.model, mapped: result.mapped, rule: result.rule, kind: result.kind };
+  });
+}
