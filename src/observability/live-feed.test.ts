@@ -12,8 +12,8 @@ describe('LiveFeed', () => {
     const second = feed.subscribe();
     feed.record(entry('a'));
     feed.record(entry('b'));
-    expect([(await first.next())?.id, (await first.next())?.id]).toEqual(['a', 'b']);
-    expect([(await second.next())?.id, (await second.next())?.id]).toEqual(['a', 'b']);
+    expect([(await first.next())?.entry.id, (await first.next())?.entry.id]).toEqual(['a', 'b']);
+    expect([(await second.next())?.entry.id, (await second.next())?.entry.id]).toEqual(['a', 'b']);
   });
 
   it('resolves a waiting next() when the entry arrives', async () => {
@@ -21,7 +21,7 @@ describe('LiveFeed', () => {
     const subscription = feed.subscribe();
     const pending = subscription.next();
     feed.record(entry('late'));
-    expect((await pending)?.id).toBe('late');
+    expect(await pending).toEqual({ entry: expect.objectContaining({ id: 'late' }), missedBefore: 0 });
   });
 
   it('bounds a slow subscriber to its buffer, keeping the newest and counting the dropped', async () => {
@@ -31,17 +31,31 @@ describe('LiveFeed', () => {
     const fastSeen: string[] = [];
     for (let index = 1; index <= 10; index++) {
       feed.record(entry(`r${index}`));
-      fastSeen.push((await fast.next())?.id ?? '');
+      fastSeen.push((await fast.next())?.entry.id ?? '');
     }
     expect(slow.buffered).toBe(3);
     expect(slow.dropped).toBe(7);
-    expect([(await slow.next())?.id, (await slow.next())?.id, (await slow.next())?.id]).toEqual([
-      'r8',
-      'r9',
-      'r10',
+    const pulled = [await slow.next(), await slow.next(), await slow.next()];
+    expect(pulled.map((delivery) => [delivery?.entry.id, delivery?.missedBefore])).toEqual([
+      ['r8', 7],
+      ['r9', 0],
+      ['r10', 0],
     ]);
     expect(fastSeen).toHaveLength(10);
     expect(fast.dropped).toBe(0);
+  });
+
+  it('places the gap where entries were lost, even after the subscriber caught up once', async () => {
+    const feed = new LiveFeed({ bufferSize: 2 });
+    const subscription = feed.subscribe();
+    for (const id of ['a', 'b']) feed.record(entry(id));
+    expect((await subscription.next())?.entry.id).toBe('a');
+    for (const id of ['c', 'd']) feed.record(entry(id));
+    const rest = [await subscription.next(), await subscription.next()];
+    expect(rest.map((delivery) => [delivery?.entry.id, delivery?.missedBefore])).toEqual([
+      ['c', 1],
+      ['d', 0],
+    ]);
   });
 
   it('close ends a pending next() with null and unsubscribes', async () => {
@@ -62,7 +76,7 @@ describe('LiveFeed', () => {
     const subscription = feed.subscribe();
     const seen: string[] = [];
     const reading = (async () => {
-      for await (const item of subscription) seen.push(item.id);
+      for await (const { entry: item } of subscription) seen.push(item.id);
     })();
     feed.record(entry('x'));
     feed.record(entry('y'));

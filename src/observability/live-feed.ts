@@ -1,14 +1,21 @@
 import { BoundedQueue } from './bounded-queue.js';
 import type { RequestLogEntry, RequestLogSink } from './request-log-entry.js';
 
+/** One entry handed to a subscriber. */
+export interface LiveFeedDelivery {
+  entry: RequestLogEntry;
+  /** Entries this subscriber lost (buffer full) between the previous delivery and this one. */
+  missedBefore: number;
+}
+
 /**
  * One subscriber's view of the feed: entries recorded after it subscribed, in order. Pull them with
  * `next()` or `for await`. A subscriber that pulls slower than entries arrive loses the oldest
- * unread ones beyond its buffer; `dropped` counts them.
+ * unread ones beyond its buffer; `dropped` counts them and each delivery says how many it follows.
  */
-export interface LiveFeedSubscription extends AsyncIterable<RequestLogEntry> {
-  /** The next entry, waiting for one if none is buffered; null once the subscription is closed. */
-  next(): Promise<RequestLogEntry | null>;
+export interface LiveFeedSubscription extends AsyncIterable<LiveFeedDelivery> {
+  /** The next delivery, waiting for one if none is buffered; null once the subscription is closed. */
+  next(): Promise<LiveFeedDelivery | null>;
   /** Entries this subscriber lost because its buffer was full. */
   readonly dropped: number;
   /** Entries buffered and not yet pulled. */
@@ -24,8 +31,10 @@ export interface LiveFeedOptions {
 
 class Subscription implements LiveFeedSubscription {
   private readonly queue: BoundedQueue<RequestLogEntry>;
-  private waiting: ((entry: RequestLogEntry | null) => void) | null = null;
+  private waiting: ((delivery: LiveFeedDelivery | null) => void) | null = null;
   private closed = false;
+  // Drop-oldest means the gap is always just before the head of the buffer.
+  private missedBeforeHead = 0;
 
   constructor(
     bufferSize: number,
@@ -47,15 +56,19 @@ class Subscription implements LiveFeedSubscription {
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = null;
-      waiting(entry);
+      waiting({ entry, missedBefore: 0 });
       return;
     }
-    this.queue.push(entry);
+    if (!this.queue.push(entry)) this.missedBeforeHead += 1;
   }
 
-  next(): Promise<RequestLogEntry | null> {
+  next(): Promise<LiveFeedDelivery | null> {
     const buffered = this.queue.shift();
-    if (buffered !== undefined) return Promise.resolve(buffered);
+    if (buffered !== undefined) {
+      const missedBefore = this.missedBeforeHead;
+      this.missedBeforeHead = 0;
+      return Promise.resolve({ entry: buffered, missedBefore });
+    }
     if (this.closed) return Promise.resolve(null);
     // One reader per subscription; a second pending reader would silently steal entries.
     if (this.waiting) return Promise.reject(new Error('LiveFeedSubscription.next() is already pending'));
@@ -74,12 +87,12 @@ class Subscription implements LiveFeedSubscription {
     this.onClose(this);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<RequestLogEntry> {
+  async *[Symbol.asyncIterator](): AsyncIterator<LiveFeedDelivery> {
     try {
       for (;;) {
-        const entry = await this.next();
-        if (entry === null) return;
-        yield entry;
+        const delivery = await this.next();
+        if (delivery === null) return;
+        yield delivery;
       }
     } finally {
       this.close();
