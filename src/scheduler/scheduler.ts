@@ -251,8 +251,9 @@ export class Scheduler {
     if (event.type === 'remove') {
       this.inBackground(this.forgetAccount(event.account.id, { removed: true }));
     } else if (event.type === 'upsert') {
+      // A new account has no bindings yet, so only a change from schedulable needs the clean-up.
       const becameUnschedulable =
-        !isSchedulable(event.account) && (event.previous === null || isSchedulable(event.previous));
+        event.previous !== null && isSchedulable(event.previous) && !isSchedulable(event.account);
       if (becameUnschedulable) this.inBackground(this.forgetAccount(event.account.id, { removed: false }));
     } else {
       this.inBackground(this.dropStaleFixedAccount());
