@@ -86,8 +86,8 @@ function registerLogStream(app: FastifyInstance, deps: LogRoutesDependencies): v
   });
 
   app.get('/api/logs/stream', streamRoute, async (request, reply) => {
-    const { token } = parseOrThrow(logStreamQuery, request.query, 'stream query');
-    authorizeStream(request, deps, token);
+    authorizeStream(request, deps.adminCredentials());
+    parseOrThrow(logStreamQuery, request.query, 'stream query');
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -106,11 +106,16 @@ function registerLogStream(app: FastifyInstance, deps: LogRoutesDependencies): v
   });
 }
 
-function authorizeStream(request: FastifyRequest, deps: LogRoutesDependencies, token: string | undefined) {
+/** Admin auth from the headers, or else from `?token=` (EventSource cannot send headers). */
+function authorizeStream(
+  request: FastifyRequest,
+  credentials: { adminPassword: string | null; apiKey: string },
+): void {
   const { headers } = request;
-  const useToken = token !== undefined && !headers.authorization && !headers['x-api-key'];
+  const token = (request.query as Record<string, unknown> | undefined)?.['token'];
+  const useToken = typeof token === 'string' && !headers.authorization && !headers['x-api-key'];
   const outcome = checkAdminAuth({
-    ...deps.adminCredentials(),
+    ...credentials,
     headers: useToken ? { ...headers, authorization: `Bearer ${token}` } : headers,
   });
   if (!outcome.ok) throw new SwitchyardError('unauthorized', outcome.message);
