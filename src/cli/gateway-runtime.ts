@@ -143,6 +143,9 @@ export class GatewayRuntime {
   private onConfigChange(event: ConfigChangeEvent): void {
     if (!event.changed.some((path) => LISTEN_KEYS.includes(path))) return;
     const next = this.target(event.current);
+    const previous = this.target(event.previous);
+    // Under a --host/--port override the target never moves; `--port 0` must not re-listen on a new random port.
+    if (next.host === previous.host && next.port === previous.port) return;
     if (this.bound && next.host === this.bound.host && next.port === this.bound.port) return;
     this.listen(event.current).then(
       () => this.options.logger.info(this.bound ?? {}, 'listening on the new address'),
