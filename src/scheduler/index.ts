@@ -23,7 +23,12 @@ export {
   type UnusableReason,
   type WaitDecision,
 } from './pick.js';
-export { isQuotaProtected, protectionThreshold, type QuotaProtectionConfig } from './quota-protection.js';
+export {
+  isQuotaProtected,
+  protectedFraction,
+  protectionThreshold,
+  type QuotaProtectionConfig,
+} from './quota-protection.js';
 export {
   type CircuitBreakerConfig,
   type FailureOutcome,

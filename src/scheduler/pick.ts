@@ -1,10 +1,9 @@
 import type { Account, ProviderKind } from '../core/account.js';
 import { accountServesModel } from '../core/account.js';
 import type { SchedulingAccounts } from './account-order.js';
-import { remainingFraction } from './account-order.js';
 import type { LockTable } from './lock-table.js';
 import type { QuotaProtectionConfig } from './quota-protection.js';
-import { protectionThreshold } from './quota-protection.js';
+import { protectedFraction, protectionThreshold } from './quota-protection.js';
 
 /**
  * - `Balance` (default): sticky sessions and the last-used window; waits only a short grace.
@@ -265,7 +264,7 @@ function problemOf(account: Account | undefined, context: PickContext): Unusable
 /** `problemOf` for an account from the model's order, which is already enabled and serves the model. */
 function candidateProblem(account: Account, context: PickContext): UnusableReason | null {
   if (context.attempted.size > 0 && context.attempted.has(account.id)) return 'attempted';
-  if (context.threshold > 0 && remainingFraction(account, context.model) < context.threshold)
+  if (context.threshold > 0 && protectedFraction(account, context.model, context.now) < context.threshold)
     return 'quota-protected';
   if (context.locks.blocking(account.id, context.model, context.now) !== null) return 'locked';
   return null;

@@ -36,7 +36,23 @@ export function protectionThreshold(config: QuotaProtectionConfig, model: string
   return monitored ? config.thresholdPercentage / 100 : -1;
 }
 
-/** Whether quota protection keeps `account` from serving `model`. */
-export function isQuotaProtected(account: Account, model: string, config: QuotaProtectionConfig): boolean {
-  return remainingFraction(account, model) < protectionThreshold(config, model);
+/**
+ * The remaining quota fraction protection judges `account` by for `model` at `now`: the observed
+ * one, or 1 once the observation's stated reset time has passed. A protected account gets no
+ * traffic and so no fresh rate-limit headers; judging it by the stale value would keep it out of
+ * rotation for that model for good.
+ */
+export function protectedFraction(account: Account, model: string, now: number): number {
+  const resetAt = account.quota[model]?.resetAt;
+  if (resetAt !== undefined && resetAt !== null && resetAt <= now) return 1;
+  return remainingFraction(account, model);
+}
+
+/** Whether quota protection keeps `account` from serving `model` at `now`. */
+export function isQuotaProtected(
+  account: Account,
+  model: string,
+  options: { config: QuotaProtectionConfig; now: number },
+): boolean {
+  return protectedFraction(account, model, options.now) < protectionThreshold(options.config, model);
 }
