@@ -3,8 +3,11 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { Gateway } from '../gateway/gateway.js';
+import { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
-import { discardRequestLog, type RequestLogSink } from '../observability/request-log-entry.js';
+import { countAccountStates, Metrics } from '../observability/metrics.js';
+import { RequestLogPipeline } from '../observability/request-log-pipeline.js';
+import { RequestLogWriter, requestLogSettings } from '../observability/request-log-writer.js';
 import { type CredentialProvider, staticCredentials } from '../providers/auth/credential-provider.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { ModelRouter } from '../routing/index.js';
@@ -15,6 +18,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
 import { SqliteLockPersistence } from '../store/lock-store.js';
+import { RequestLogStore } from '../store/request-log-store.js';
 
 /** Derives a value from the frozen config, recomputed only when the config object changes. */
 export function memoizeByConfig<T>(
@@ -66,7 +70,45 @@ export interface GatewayServices {
   scheduler: Scheduler;
   upstream: UpstreamClient;
   gateway: Gateway;
+  observability: Observability;
   close(): Promise<void>;
+}
+
+/** The request log (SQLite, batched), the live feed for the Monitor page, and Prometheus metrics. */
+export interface Observability {
+  requestLogStore: RequestLogStore;
+  writer: RequestLogWriter;
+  feed: LiveFeed;
+  metrics: Metrics;
+}
+
+function composeObservability(options: {
+  config: ConfigStore;
+  accounts: AccountStore;
+  db: Kysely<DatabaseSchema>;
+  state: StateStore;
+  clock: Clock;
+  logger: Logger;
+}): Observability {
+  const { config, accounts, state, clock, logger } = options;
+  const requestLogStore = new RequestLogStore(options.db);
+  const feed = new LiveFeed();
+  const metrics = new Metrics({
+    logger,
+    gauges: {
+      locksActive: async () => (await state.listLocks()).filter((lock) => lock.until > clock.now()).length,
+      sessionBindings: () => state.countBindings(),
+      accountStates: () => countAccountStates(accounts.list()),
+    },
+  });
+  const writer = new RequestLogWriter({
+    store: requestLogStore,
+    clock,
+    logger,
+    settings: () => requestLogSettings(config.get()),
+  });
+  writer.start();
+  return { requestLogStore, writer, feed, metrics };
 }
 
 /** Wires the request path: state store (locks persisted to SQLite), scheduler, upstream client, gateway. */
@@ -76,7 +118,6 @@ export async function composeGateway(options: {
   db: Kysely<DatabaseSchema>;
   clock: Clock;
   logger: Logger;
-  requestLog?: RequestLogSink;
   credentials?: CredentialProvider;
 }): Promise<GatewayServices> {
   const { config, accounts, clock, logger } = options;
@@ -94,6 +135,7 @@ export async function composeGateway(options: {
     config: memoizeByConfig(config, schedulerConfig),
     onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
   });
+  const observability = composeObservability({ ...options, state });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
@@ -106,7 +148,10 @@ export async function composeGateway(options: {
     upstream,
     config: () => config.get(),
     router: memoizeByConfig(config, (current) => new ModelRouter(current.proxy.custom_mapping)),
-    requestLog: options.requestLog ?? discardRequestLog,
+    requestLog: new RequestLogPipeline(
+      [observability.writer, observability.feed, observability.metrics],
+      logger,
+    ),
     clock,
     logger,
   });
@@ -115,10 +160,13 @@ export async function composeGateway(options: {
     scheduler,
     upstream,
     gateway,
+    observability,
     async close() {
       unsubscribe();
+      observability.feed.closeAll();
       await scheduler.close();
       await upstream.close();
+      await observability.writer.close();
       await state.close();
     },
   };

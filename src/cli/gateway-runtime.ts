@@ -83,17 +83,9 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler } = this.services;
-    return {
-      config: this.stores.config,
-      accounts: this.stores.accounts,
-      logger,
-      clock,
-      ids,
-      runtime,
-      gateway,
-      scheduler,
-    };
+    const { gateway, scheduler, observability } = this.services;
+    const { config, accounts } = this.stores;
+    return { config, accounts, logger, clock, ids, runtime, gateway, scheduler, observability };
   }
 
   private checkExposure(config: SwitchyardConfig, host: string): void {

@@ -104,6 +104,9 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Runs the command in `argv`; any failure is printed as one clear line and exits non-zero. */
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv, { from: 'user' });
+  await buildProgram()
+    .parseAsync(argv, { from: 'user' })
+    .catch((error: unknown) => fail(error));
 }

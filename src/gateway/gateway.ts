@@ -67,18 +67,22 @@ export class Gateway {
     let lastFailure: { account: Account; failure: FailedAttempt; lockUntil: number | null } | null = null;
 
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const decision = await this.deps.scheduler.select({
-        sessionId: request.sessionId,
-        model,
-        attempted,
-        forceRotate: attempt > 0,
-        providers,
-      });
-      let accountId: string;
+      const select = () =>
+        this.deps.scheduler.select({
+          sessionId: request.sessionId,
+          model,
+          attempted,
+          forceRotate: attempt > 0,
+          providers,
+        });
+      let decision = await select();
       if (decision.kind === 'wait') {
+        // Sleep, then pick again so the usual effects (binding, window) apply; a second wait is honoured directly.
         await this.deps.clock.sleep(decision.waitMs, request.signal);
-        accountId = decision.accountId;
-      } else if (decision.kind === 'account') {
+        decision = await select();
+      }
+      let accountId: string;
+      if (decision.kind === 'wait' || decision.kind === 'account') {
         accountId = decision.accountId;
       } else {
         if (lastFailure) break;

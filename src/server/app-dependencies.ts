@@ -1,3 +1,4 @@
+import type { Observability } from '../cli/compose-gateway.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
@@ -26,4 +27,5 @@ export interface AppDependencies {
   runtime: RuntimeInfo;
   gateway: Gateway;
   scheduler: Scheduler;
+  observability: Observability;
 }

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerAdminRoutes } from '../admin/register-admin-routes.js';
+import { registerLogRoutes } from '../admin/routes/log-routes.js';
 import { SwitchyardError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
 import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
+import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
 
 /** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
@@ -134,6 +136,18 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
   app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
   app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health);
   await registerAdminRoutes(app, deps);
+  const { observability } = deps;
+  registerLogRoutes(app, {
+    store: observability.requestLogStore,
+    writer: observability.writer,
+    feed: observability.feed,
+    clock: deps.clock,
+    adminCredentials: () => {
+      const { proxy } = deps.config.get();
+      return { adminPassword: proxy.admin_password, apiKey: proxy.api_key };
+    },
+  });
+  registerMetricsRoute(app, { metrics: observability.metrics });
   registerProxyRoutes(app, {
     gateway: deps.gateway,
     clock: deps.clock,

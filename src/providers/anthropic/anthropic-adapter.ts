@@ -62,7 +62,8 @@ class AnthropicStreamObserver implements StreamObserver {
     if (type === 'message_delta' && isJsonObject(payload['usage'])) {
       this.outputTokens = count(payload['usage']['output_tokens']);
     }
-    return { content: type === 'content_block_start' || type === 'content_block_delta', error: null };
+    // A block start carries no output yet (empty text, a tool name); the first delta is the commit point.
+    return { content: type === 'content_block_delta', error: null };
   }
 
   usage(): Usage | null {
