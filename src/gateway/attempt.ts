@@ -29,6 +29,8 @@ export interface FailedAttempt {
   body: unknown;
   /** A short description for logs and the final error, never containing secrets. */
   message: string;
+  /** The account's credential could not be obtained (OAuth refresh failed); nothing was sent. */
+  credentialFailure?: boolean;
 }
 
 export type AttemptOutcome = CommittedAttempt | FailedAttempt;
@@ -97,7 +99,8 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
       };
     }
     if (!isEventStream(contentType)) {
-      const body = Buffer.from(await response.body.arrayBuffer());
+      const raw = Buffer.from(await response.body.arrayBuffer());
+      const body = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
       const usage = adapter.usageFromJson(parseBody(body));
       return {
         kind: 'committed',
@@ -109,7 +112,8 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         usage,
       };
     }
-    const relay = new StreamRelay(response.body, options.observer);
+    const rewrite = adapter.rewriteStreamEvent?.bind(adapter);
+    const relay = new StreamRelay(response.body, options.observer, rewrite);
     const peeked = await relay.peek();
     if (peeked.kind === 'error') {
       await relay.cancel();

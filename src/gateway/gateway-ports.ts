@@ -26,6 +26,8 @@ export interface AccountUsagePort {
   list(): readonly Account[];
   recordQuota(id: string, model: string, quota: ModelQuota): void;
   touchLastUsed(id: string, at: number): void;
+  /** Remembers that the upstream asks the user to verify the account at `url` (shown in the UI). */
+  markVerificationRequired?(id: string, url: string): void;
 }
 
 /** What the rate-limit tracker concluded about one failure. */

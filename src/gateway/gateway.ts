@@ -122,10 +122,22 @@ export class Gateway {
     trace: RequestTrace;
   }): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
     const { account, request, trace } = options;
-    for (let graceUsed = false; ; graceUsed = true) {
+    let graceUsed = false;
+    let refreshed = false;
+    for (;;) {
       trace.tried(account);
-      const outcome = await this.sendOnce(options);
+      const outcome = await this.sendOnce({ ...options, forceRefresh: refreshed });
       if (outcome.kind === 'committed') return outcome;
+      // An OAuth access token can be revoked before it expires: refresh once and retry here.
+      if (
+        outcome.status === 401 &&
+        account.credential.type === 'oauth' &&
+        !refreshed &&
+        !outcome.credentialFailure
+      ) {
+        refreshed = true;
+        continue;
+      }
       const recorded = await this.deps.scheduler.recordFailure({
         accountId: account.id,
         model: options.model,
@@ -142,8 +154,12 @@ export class Gateway {
         },
         `attempt failed: ${outcome.message}`,
       );
+      if (recorded.classification.validationUrl) {
+        this.deps.accounts.markVerificationRequired?.(account.id, recorded.classification.validationUrl);
+      }
       const graceMs = recorded.decision.graceRetryMs;
       if (graceUsed || graceMs === null) return { ...outcome, recorded };
+      graceUsed = true;
       await this.deps.clock.sleep(graceMs, request.signal);
     }
   }
@@ -153,14 +169,24 @@ export class Gateway {
     adapter: ProviderAdapter;
     model: string;
     request: ProxyRequest;
+    forceRefresh: boolean;
   }): Promise<AttemptOutcome> {
     const config = this.deps.config().proxy;
     let credential: AuthorizedCredential;
     try {
-      credential = await this.deps.credentials.authorize(options.account);
+      credential = await this.deps.credentials.authorize(options.account, {
+        forceRefresh: options.forceRefresh,
+      });
     } catch (error) {
       if (!(error instanceof CredentialError)) throw error;
-      return { kind: 'failed', status: 401, upstreamHeaders: {}, body: null, message: error.message };
+      return {
+        kind: 'failed',
+        status: 401,
+        upstreamHeaders: {},
+        body: null,
+        message: error.message,
+        credentialFailure: true,
+      };
     }
     return attemptUpstream({
       ...options,

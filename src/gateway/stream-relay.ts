@@ -23,23 +23,37 @@ export class StreamRelay {
   private readonly iterator: AsyncIterator<Buffer>;
   private done = false;
 
+  /**
+   * @param rewrite turns each upstream event into the SSE text the client gets (upstreams that wrap
+   *   the client's protocol); without it the upstream bytes pass through untouched.
+   */
   constructor(
     body: AsyncIterable<Buffer>,
     private readonly observer: StreamObserver,
+    private readonly rewrite?: (event: SseEvent) => string,
   ) {
     this.iterator = body[Symbol.asyncIterator]();
   }
 
-  /** Feeds one chunk through the parser; returns the first in-band error or whether content appeared. */
-  private inspect(chunk: Buffer): { content: boolean; error: { status: number; body: unknown } | null } {
+  /**
+   * Feeds one chunk through the parser: the first in-band error, whether content appeared, and the
+   * bytes to send on for this chunk.
+   */
+  private inspect(chunk: Buffer): {
+    content: boolean;
+    error: { status: number; body: unknown } | null;
+    output: Buffer;
+  } {
     this.parser.feed(this.decoder.write(chunk));
     let content = false;
+    let rewritten = '';
     for (const event of this.pending.splice(0)) {
       const observation = this.observer.observe(event);
-      if (observation.error) return { content, error: observation.error };
+      if (observation.error) return { content, error: observation.error, output: chunk };
       content ||= observation.content;
+      if (this.rewrite) rewritten += this.rewrite(event);
     }
-    return { content, error: null };
+    return { content, error: null, output: this.rewrite ? Buffer.from(rewritten) : chunk };
   }
 
   /** Reads until the commit point. Throws what the upstream body throws (drop, timeout, abort). */
@@ -51,10 +65,9 @@ export class StreamRelay {
         this.done = true;
         return { kind: 'ended', buffered };
       }
-      const chunk = Buffer.from(next.value);
-      buffered.push(chunk);
-      const seen = this.inspect(chunk);
-      if (seen.error) return { kind: 'error', ...seen.error };
+      const seen = this.inspect(Buffer.from(next.value));
+      if (seen.error) return { kind: 'error', status: seen.error.status, body: seen.error.body };
+      if (seen.output.length > 0) buffered.push(seen.output);
       if (seen.content) return { kind: 'content', buffered };
     }
   }
@@ -70,9 +83,8 @@ export class StreamRelay {
       for (;;) {
         const next = await this.iterator.next();
         if (next.done) break;
-        const chunk = Buffer.from(next.value);
-        this.inspect(chunk);
-        yield chunk;
+        const { output } = this.inspect(Buffer.from(next.value));
+        if (output.length > 0) yield output;
       }
     } catch (error) {
       yield Buffer.from(onFailure(error));

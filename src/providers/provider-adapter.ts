@@ -27,6 +27,11 @@ export interface UpstreamRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: Buffer | string;
+  /**
+   * Further URLs for the same request, tried in order when one answers 404, 408 or 5xx or cannot
+   * be reached (never on 429) — for upstreams with several equivalent endpoints (Code Assist).
+   */
+  fallbackUrls?: string[];
 }
 
 /** A client request of the adapter's native protocol, to forward as is but for model and auth. */
@@ -77,6 +82,13 @@ export interface ProviderAdapter {
   /** Usage from a complete JSON response of the native protocol. */
   usageFromJson(json: unknown): Usage | null;
   createStreamObserver(): StreamObserver;
+  /**
+   * For upstreams whose native answers wrap the client protocol's (Code Assist wraps Gemini in
+   * `{response: …}`): rewrites a complete JSON answer for the client. Absent = bytes unchanged.
+   */
+  rewriteJsonResponse?(body: Buffer): Buffer;
+  /** Like `rewriteJsonResponse`, per stream event; returns the SSE text to send for it. */
+  rewriteStreamEvent?(event: SseEvent): string;
 }
 
 /** Base URL without a trailing slash. */

@@ -1,6 +1,9 @@
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import type { UpstreamRequest } from './provider-adapter.js';
 
+/** Statuses after which an equivalent endpoint is tried (never 429: that is the account's limit). */
+const FALL_THROUGH = (status: number) => status === 404 || status === 408 || status >= 500;
+
 /** An upstream answer whose body has not been read yet. */
 export interface UpstreamResponse {
   status: number;
@@ -53,8 +56,33 @@ export class UpstreamClient {
     previous.close().catch(() => undefined);
   }
 
+  /**
+   * Sends the request; with `fallbackUrls`, moves to the next URL when one answers 404, 408 or 5xx
+   * or cannot be reached, and returns the last answer (or throws the last error) when all fail.
+   */
   async send(upstream: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
-    const response = await request(upstream.url, {
+    const urls = [upstream.url, ...(upstream.fallbackUrls ?? [])];
+    for (let index = 0; ; index++) {
+      const last = index === urls.length - 1;
+      const url = urls[index] ?? upstream.url;
+      let response: UpstreamResponse;
+      try {
+        response = await this.sendOnce(url, upstream, options);
+      } catch (error) {
+        if (last || options.signal.aborted) throw error;
+        continue;
+      }
+      if (last || !FALL_THROUGH(response.status)) return response;
+      await response.body.dump().catch(() => undefined);
+    }
+  }
+
+  private async sendOnce(
+    url: string,
+    upstream: UpstreamRequest,
+    options: SendOptions,
+  ): Promise<UpstreamResponse> {
+    const response = await request(url, {
       dispatcher: this.dispatcher,
       method: upstream.method,
       headers: upstream.headers,
