@@ -1,0 +1,109 @@
+/**
+ * Proxy benchmark (`npm run bench:proxy`): the mock upstream directly, a bare Node proxy (the
+ * practical ceiling), Switchyard pass-through, Portkey's gateway and the translation rows, each in
+ * its own process on 127.0.0.1, measured in one run in interleaved rounds: req/s at saturation,
+ * latency percentiles at a fixed rate in µs, peak RSS and stream time to first byte. Prints the
+ * table and writes bench/results/proxy.md and proxy.json.
+ *
+ * Options: `--rounds N`, `--quick` (one short round, nothing written), `--cpu-prof DIR` (profile the
+ * Switchyard processes; the profiles are written when they stop), `--only id,id` (rows by id; the
+ * baseline rows they need are added).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../src/core/clock.js';
+import type { BenchParameters } from './proxy/measure.js';
+import { runBenchmark } from './proxy/measure.js';
+import { ProcessGroup } from './proxy/process-group.js';
+import { renderReport } from './proxy/report.js';
+import { CEILING_ROW, SCENARIOS, type Scenario } from './proxy/scenarios.js';
+import { startMock } from './proxy/targets.js';
+
+const FULL: BenchParameters = {
+  rounds: 5,
+  warmupMs: 1500,
+  connections: 32,
+  saturationMs: 2000,
+  rate: 1000,
+  latencyMs: 2000,
+  streamRequests: 150,
+};
+
+const QUICK: BenchParameters = {
+  rounds: 1,
+  warmupMs: 300,
+  connections: 32,
+  saturationMs: 500,
+  rate: 1000,
+  latencyMs: 500,
+  streamRequests: 20,
+};
+
+/** The chosen rows plus the baselines and the ceiling row their numbers are relative to. */
+function selectScenarios(only: string | undefined): Scenario[] {
+  if (!only) return [...SCENARIOS];
+  const wanted = new Set(only.split(',').map((id) => id.trim()));
+  wanted.add(CEILING_ROW);
+  for (const scenario of SCENARIOS) {
+    if (wanted.has(scenario.id) && scenario.baseline) wanted.add(scenario.baseline);
+  }
+  return SCENARIOS.filter((scenario) => wanted.has(scenario.id));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      only: { type: 'string' },
+    },
+  });
+  const parameters = { ...(values.quick ? QUICK : FULL) };
+  if (values.rounds) parameters.rounds = Number(values.rounds);
+  const root = process.cwd();
+  const startedAt = systemClock.now();
+  const loadAverage = loadavg()[0] ?? 0;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const group = new ProcessGroup(systemClock);
+  // Ctrl-C must go through process.exit so the group's exit hook kills the children.
+  process.on('SIGINT', () => process.exit(130));
+  try {
+    log('starting the mock upstream and the targets');
+    const mock = await startMock(group);
+    const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
+    const rows = await runBenchmark({
+      scenarios: selectScenarios(values.only),
+      parameters,
+      context: { group, mock, root, cpuProfileDir },
+      clock: systemClock,
+      log,
+    });
+    const info = {
+      date: new Date(startedAt).toISOString(),
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown CPU',
+      cores: cpus().length,
+      loadAverage,
+      durationSeconds: (systemClock.now() - startedAt) / 1000,
+    };
+    const report = renderReport({ rows, parameters, info });
+    process.stdout.write(`\n${report}`);
+    if (values.quick) return;
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/proxy.md', report);
+    writeFileSync('bench/results/proxy.json', `${JSON.stringify({ ...info, parameters, rows }, null, 2)}\n`);
+    log('wrote bench/results/proxy.md and bench/results/proxy.json');
+  } finally {
+    await group.stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:proxy failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,267 @@
+import type { Clock } from '../../src/core/clock.js';
+import { type LatencySummary, median, summarizeLatencies } from './latency-summary.js';
+import { closedLoop, LoadClient, openLoop, streamFirstBytes } from './load-generator.js';
+import type { Scenario } from './scenarios.js';
+import { type RunningTarget, startTarget, type TargetContext } from './targets.js';
+import { requestBodies, requestPath } from './wire-samples.js';
+
+/** How long and how hard each measurement runs. */
+export interface BenchParameters {
+  /** Measurement rounds; each round visits every row in turn (rotated), results are pooled or medians. */
+  rounds: number;
+  /** Closed-loop load per row before the first round, to let the JIT and connection pools settle. */
+  warmupMs: number;
+  /** Concurrent connections of the saturation (closed-loop) load. */
+  connections: number;
+  /** Saturation load per row and round. */
+  saturationMs: number;
+  /** Fixed request rate of the latency (open-loop) load, req/s. */
+  rate: number;
+  /** Fixed-rate load per row and round. */
+  latencyMs: number;
+  /** Streamed requests, one after another, per row and round. */
+  streamRequests: number;
+}
+
+export interface RowResult {
+  id: string;
+  label: string;
+  baseline: string | null;
+  /** `skipped`: needs translation the gateway lacks; `unavailable`: could not start or answer. */
+  outcome: 'measured' | 'skipped' | 'unavailable';
+  notes: string[];
+  /** Median over rounds of completed req/s with `connections` connections; per-round values kept. */
+  saturation: { requestsPerSecond: number; rounds: number[]; failed: number } | null;
+  /** Send-to-last-byte latency at `rate` req/s, all rounds pooled, in µs. */
+  latency: (LatencySummary & { achievedRate: number; failed: number; rounds: LatencySummary[] }) | null;
+  /** Stream time to first body byte, all rounds pooled, in µs. */
+  streamFirstByte: LatencySummary | null;
+  /** Peak RSS of the target's process after all rounds. */
+  peakRssMb: number | null;
+  firstFailure: string | null;
+}
+
+interface ActiveRow {
+  scenario: Scenario;
+  target: RunningTarget;
+  client: LoadClient;
+  result: RowResult;
+  streams: boolean;
+  saturation: number[];
+  saturationFailed: number;
+  latencies: number[];
+  latencyRounds: LatencySummary[];
+  latencyFailed: number;
+  achievedRates: number[];
+  firstBytes: number[];
+}
+
+/** Every answer of the mock contains this text, whatever the protocol or translation in between. */
+const ANSWER_MARK = 'Hello!';
+
+/**
+ * True when the gateway refused a request because it cannot translate between the client's
+ * protocol and the accounts' yet: HTTP 400 with the `unsupported_translation` code (OpenAI error
+ * shape) or its message (the Anthropic error shape carries no code).
+ */
+export function isTranslationUnavailable(status: number, text: string): boolean {
+  return status === 400 && /unsupported_translation|No account of a matching protocol/.test(text);
+}
+
+/** Runs every scenario against its target and returns one result per scenario, in table order. */
+export async function runBenchmark(options: {
+  scenarios: readonly Scenario[];
+  parameters: BenchParameters;
+  context: TargetContext;
+  clock: Clock;
+  log: (line: string) => void;
+}): Promise<RowResult[]> {
+  const { parameters, log } = options;
+  const results: RowResult[] = [];
+  const active: ActiveRow[] = [];
+  try {
+    for (const scenario of options.scenarios) {
+      const prepared = await prepareRow(scenario, options);
+      results.push(prepared.result);
+      if (prepared.row) active.push(prepared.row);
+    }
+    log(`warm-up: ${parameters.warmupMs} ms per row`);
+    for (const row of active) {
+      await closedLoop(row.client, { connections: parameters.connections, durationMs: parameters.warmupMs });
+    }
+    for (let round = 0; round < parameters.rounds; round++) {
+      log(`round ${round + 1}/${parameters.rounds}`);
+      await measureRound({ rows: rotate(active, round), parameters, clock: options.clock });
+    }
+    for (const row of active) finish(row, parameters.rate);
+  } finally {
+    for (const row of active) {
+      await row.client.close();
+      await row.target.stop();
+    }
+  }
+  return results;
+}
+
+function emptyResult(scenario: Scenario): RowResult {
+  return {
+    id: scenario.id,
+    label: scenario.label,
+    baseline: scenario.baseline,
+    outcome: 'measured',
+    notes: scenario.note ? [scenario.note] : [],
+    saturation: null,
+    latency: null,
+    streamFirstByte: null,
+    peakRssMb: null,
+    firstFailure: null,
+  };
+}
+
+/** Starts the row's target and checks it answers like the mock before any load is sent. */
+async function prepareRow(
+  scenario: Scenario,
+  options: { parameters: BenchParameters; context: TargetContext; log: (line: string) => void },
+): Promise<{ result: RowResult; row: ActiveRow | null }> {
+  const result = emptyResult(scenario);
+  const unavailable = (outcome: RowResult['outcome'], note: string) => {
+    options.log(`  ${scenario.label}: ${note}`);
+    result.outcome = outcome;
+    result.notes.push(note);
+    return { result, row: null };
+  };
+  let target: RunningTarget;
+  try {
+    target = await startTarget(scenario.target, options.context);
+  } catch (error) {
+    return unavailable('unavailable', `could not start: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const client = new LoadClient(
+    {
+      origin: target.origin,
+      path: requestPath(scenario.client),
+      headers: target.headers(scenario.client),
+      bodies: requestBodies(scenario.client, false),
+      streamBodies: requestBodies(scenario.client, true),
+    },
+    options.parameters.connections,
+  );
+  const problem = await probe(scenario, client);
+  if (problem.kind !== 'ok') {
+    await client.close();
+    await target.stop();
+    return unavailable(problem.kind, problem.note);
+  }
+  if (problem.streamNote) result.notes.push(problem.streamNote);
+  options.log(`  ${scenario.label}: ready at ${target.origin}`);
+  const row: ActiveRow = {
+    scenario,
+    target,
+    client,
+    result,
+    streams: scenario.streams && problem.streamNote === null,
+    saturation: [],
+    saturationFailed: 0,
+    latencies: [],
+    latencyRounds: [],
+    latencyFailed: 0,
+    achievedRates: [],
+    firstBytes: [],
+  };
+  return { result, row };
+}
+
+type ProbeOutcome =
+  | { kind: 'ok'; streamNote: string | null }
+  | { kind: 'skipped' | 'unavailable'; note: string };
+
+/** One plain and (for streaming rows) one streamed request, each must carry the mock's answer. */
+async function probe(scenario: Scenario, client: LoadClient): Promise<ProbeOutcome> {
+  try {
+    const plain = await client.probe(false);
+    if (scenario.translation && isTranslationUnavailable(plain.status, plain.text)) {
+      return { kind: 'skipped', note: 'translation not available yet' };
+    }
+    if (plain.status !== 200 || !plain.text.includes(ANSWER_MARK)) {
+      return { kind: 'unavailable', note: `answered HTTP ${plain.status}: ${plain.text.slice(0, 200)}` };
+    }
+    if (!scenario.streams) return { kind: 'ok', streamNote: null };
+    const streamed = await client.probe(true);
+    if (streamed.status !== 200 || !streamed.text.includes(ANSWER_MARK)) {
+      return {
+        kind: 'ok',
+        streamNote: `streams not measured: HTTP ${streamed.status}: ${streamed.text.slice(0, 200)}`,
+      };
+    }
+    return { kind: 'ok', streamNote: null };
+  } catch (error) {
+    return { kind: 'unavailable', note: `request failed: ${(error as Error).message}` };
+  }
+}
+
+/** Each round measures saturation, then fixed-rate latency, then stream first byte, row after row. */
+async function measureRound(options: {
+  rows: readonly ActiveRow[];
+  parameters: BenchParameters;
+  clock: Clock;
+}): Promise<void> {
+  const { rows, parameters } = options;
+  for (const row of rows) {
+    const throughput = await closedLoop(row.client, {
+      connections: parameters.connections,
+      durationMs: parameters.saturationMs,
+    });
+    row.saturation.push(throughput.requestsPerSecond);
+    row.saturationFailed += throughput.failed;
+  }
+  for (const row of rows) {
+    // Below the rate the queue grows without bound: there is no latency to speak of.
+    if (median(row.saturation) < parameters.rate) continue;
+    const load = await openLoop(row.client, {
+      rate: parameters.rate,
+      durationMs: parameters.latencyMs,
+      clock: options.clock,
+    });
+    row.latencies.push(...load.latenciesUs);
+    row.latencyRounds.push(summarizeLatencies(load.latenciesUs));
+    row.latencyFailed += load.failed;
+    row.achievedRates.push(load.achievedRate);
+  }
+  for (const row of rows) {
+    if (!row.streams) continue;
+    const streams = await streamFirstBytes(row.client, { count: parameters.streamRequests });
+    row.firstBytes.push(...streams.firstBytesUs);
+  }
+}
+
+/** Folds a row's rounds into its result; reads peak RSS while the target still runs. */
+function finish(row: ActiveRow, rate: number): void {
+  const { result } = row;
+  result.saturation = {
+    requestsPerSecond: median(row.saturation),
+    rounds: row.saturation,
+    failed: row.saturationFailed,
+  };
+  if (row.latencyRounds.length > 0) {
+    result.latency = {
+      ...summarizeLatencies(row.latencies),
+      achievedRate: median(row.achievedRates),
+      failed: row.latencyFailed,
+      rounds: row.latencyRounds,
+    };
+    if (result.saturation.requestsPerSecond < 1.5 * rate) {
+      result.notes.push('latency measured close to saturation: it includes queueing');
+    }
+  } else {
+    result.notes.push('latency at the fixed rate not measured: it saturates below that rate');
+  }
+  if (row.firstBytes.length > 0) result.streamFirstByte = summarizeLatencies(row.firstBytes);
+  result.peakRssMb = row.target.process.peakRssMb();
+  result.firstFailure = row.client.firstFailure();
+}
+
+/** The rows starting at `round` (mod length), so no row is always measured first or last. */
+function rotate<T>(rows: readonly T[], round: number): T[] {
+  const start = rows.length === 0 ? 0 : round % rows.length;
+  return [...rows.slice(start), ...rows.slice(0, start)];
+}

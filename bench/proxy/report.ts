@@ -1,0 +1,158 @@
+import type { BenchParameters, RowResult } from './measure.js';
+import { CEILING_ROW } from './scenarios.js';
+
+/** Where and how a run happened, for proxy.json and the report header. */
+export interface RunInfo {
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  /** 1-minute load average before the run (the machine is shared). */
+  loadAverage: number;
+  durationSeconds: number;
+}
+
+/** One goal of the issue, checked on the Switchyard pass-through row. */
+export interface GoalCheck {
+  goal: string;
+  measured: string;
+  /** Null when a number it needs is missing. */
+  met: boolean | null;
+}
+
+const SWITCHYARD_ROW = 'switchyard';
+const PORTKEY_ROW = 'portkey';
+
+function byId(rows: readonly RowResult[], id: string | null): RowResult | undefined {
+  return rows.find((row) => row.id === id);
+}
+
+/** Latency this row adds over its baseline (the mock) at one percentile, in µs. */
+function added(rows: readonly RowResult[], row: RowResult, key: 'p50' | 'p99'): number | null {
+  const baseline = byId(rows, row.baseline)?.latency;
+  return row.latency && baseline ? row.latency[key] - baseline[key] : null;
+}
+
+function addedFirstByte(rows: readonly RowResult[], row: RowResult): number | null {
+  const baseline = byId(rows, row.baseline)?.streamFirstByte;
+  return row.streamFirstByte && baseline ? row.streamFirstByte.p50 - baseline.p50 : null;
+}
+
+function ratio(row: RowResult, to: RowResult | undefined): number | null {
+  const value = row.saturation?.requestsPerSecond;
+  const reference = to?.saturation?.requestsPerSecond;
+  return value !== undefined && reference ? value / reference : null;
+}
+
+/** The issue's goals for Switchyard pass-through, against the rows measured in the same run. */
+export function checkGoals(rows: readonly RowResult[]): GoalCheck[] {
+  const switchyard = byId(rows, SWITCHYARD_ROW);
+  if (!switchyard) return [];
+  const toCeiling = ratio(switchyard, byId(rows, CEILING_ROW));
+  const toPortkey = ratio(switchyard, byId(rows, PORTKEY_ROW));
+  const p50 = added(rows, switchyard, 'p50');
+  const p99 = added(rows, switchyard, 'p99');
+  const rss = switchyard.peakRssMb;
+  const check = (value: number | null, passes: (value: number) => boolean) =>
+    value === null ? null : passes(value);
+  return [
+    {
+      goal: 'saturation ≥ 70 % of the bare proxy',
+      measured: toCeiling === null ? 'n/a' : `${(toCeiling * 100).toFixed(0)} %`,
+      met: check(toCeiling, (value) => value >= 0.7),
+    },
+    {
+      goal: 'saturation ≥ 10 × Portkey',
+      measured: toPortkey === null ? 'n/a' : `${toPortkey.toFixed(1)} ×`,
+      met: check(toPortkey, (value) => value >= 10),
+    },
+    {
+      goal: 'added p50 ≤ 500 µs at the fixed rate',
+      measured: p50 === null ? 'n/a' : `${Math.round(p50)} µs`,
+      met: check(p50, (value) => value <= 500),
+    },
+    {
+      goal: 'added p99 ≤ 3 000 µs at the fixed rate',
+      measured: p99 === null ? 'n/a' : `${Math.round(p99)} µs`,
+      met: check(p99, (value) => value <= 3000),
+    },
+    {
+      goal: 'peak RSS ≤ 150 MB',
+      measured: rss === null ? 'n/a' : `${rss.toFixed(0)} MB`,
+      met: check(rss, (value) => value <= 150),
+    },
+  ];
+}
+
+const integer = (value: number | null | undefined) =>
+  value === null || value === undefined || Number.isNaN(value)
+    ? '–'
+    : Math.round(value).toLocaleString('en-US');
+
+function tableRow(rows: readonly RowResult[], row: RowResult): string {
+  const toCeiling = ratio(row, byId(rows, CEILING_ROW));
+  const cells =
+    row.outcome !== 'measured'
+      ? [row.outcome === 'skipped' ? 'skipped' : 'not available', ...Array(10).fill('')]
+      : [
+          integer(row.saturation?.requestsPerSecond),
+          toCeiling === null ? '–' : toCeiling.toFixed(2),
+          integer(row.latency?.p50),
+          integer(row.latency?.p99),
+          integer(row.latency?.p999),
+          integer(added(rows, row, 'p50')),
+          integer(added(rows, row, 'p99')),
+          row.peakRssMb === null ? '–' : row.peakRssMb.toFixed(0),
+          integer(row.streamFirstByte?.p50),
+          integer(addedFirstByte(rows, row)),
+        ];
+  return `| ${row.label} | ${cells.join(' | ')} |`;
+}
+
+/** The results as markdown: header, table, notes per row, goals. */
+export function renderReport(options: {
+  rows: readonly RowResult[];
+  parameters: BenchParameters;
+  info: RunInfo;
+}): string {
+  const { rows, parameters, info } = options;
+  const lines = [
+    '# Proxy benchmark',
+    '',
+    `${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores, load average ${info.loadAverage.toFixed(2)} before the run), ${info.durationSeconds.toFixed(0)} s.`,
+    '',
+    `Saturation: ${parameters.connections} connections, closed loop, median of ${parameters.rounds} rounds of ${parameters.saturationMs / 1000} s.`,
+    `Latency: open loop at ${parameters.rate.toLocaleString('en-US')} req/s, send to last byte, ${parameters.rounds} rounds of ${parameters.latencyMs / 1000} s pooled; added = row − mock at the same percentile.`,
+    `Stream TTFB: ${parameters.streamRequests} streamed requests per round one after another, median time to the first body byte.`,
+    '',
+    '| target | req/s at saturation | × bare proxy | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | peak RSS MB | stream TTFB p50 µs | TTFB added µs |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((row) => tableRow(rows, row)),
+    '',
+  ];
+  const notes = rows.flatMap((row) => [
+    ...row.notes.map((note) => `- ${row.label}: ${note}`),
+    ...(row.firstFailure
+      ? [
+          `- ${row.label}: ${row.saturation?.failed ?? 0} requests failed under saturation and ${row.latency?.failed ?? 0} at the fixed rate; the first: ${row.firstFailure}`,
+        ]
+      : []),
+  ]);
+  if (notes.length > 0) lines.push(...notes, '');
+  const goals = checkGoals(rows);
+  if (goals.length > 0) {
+    lines.push(
+      'Goals for Switchyard pass-through (c):',
+      '',
+      '| goal | measured | met |',
+      '| --- | ---: | :---: |',
+    );
+    for (const goal of goals) {
+      lines.push(
+        `| ${goal.goal} | ${goal.measured} | ${goal.met === null ? '–' : goal.met ? 'yes' : 'no'} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,95 @@
+import type { TargetSpec } from './targets.js';
+import type { WireProtocol } from './wire-samples.js';
+
+/**
+ * One row of the proxy benchmark: a target, the protocol its client speaks, and what its latency is
+ * compared with. Adding a row is adding one entry to `SCENARIOS`.
+ */
+export interface Scenario {
+  /** Stable key in proxy.json; other rows name it as their `baseline`. */
+  id: string;
+  /** Row label in the table. */
+  label: string;
+  target: TargetSpec;
+  /** The protocol of the requests sent to the target. */
+  client: WireProtocol;
+  /**
+   * The row whose latency this one is compared with: the mock answering in the protocol this row's
+   * upstream speaks. Null for the mock rows themselves.
+   */
+  baseline: string | null;
+  /** Whether to measure stream time to first byte. */
+  streams: boolean;
+  /**
+   * The row needs the gateway to translate between protocols: while the gateway answers 400
+   * `unsupported_translation` it is skipped with the note "translation not available yet".
+   */
+  translation?: boolean;
+  /** Shown under the table, e.g. why streams are not measured. */
+  note?: string;
+}
+
+/** Saturation ratios are given against this row (the practical ceiling). */
+export const CEILING_ROW = 'bare-proxy';
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'mock',
+    label: '(a) mock upstream, direct',
+    target: { kind: 'mock' },
+    client: 'openai',
+    baseline: null,
+    streams: true,
+  },
+  {
+    id: 'mock-anthropic',
+    label: '(a) mock upstream, direct, Anthropic Messages',
+    target: { kind: 'mock' },
+    client: 'anthropic',
+    baseline: null,
+    streams: true,
+  },
+  {
+    id: 'bare-proxy',
+    label: '(b) bare Node proxy',
+    target: { kind: 'bare-proxy' },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+  },
+  {
+    id: 'switchyard',
+    label: '(c) Switchyard pass-through, OpenAI client → openai account',
+    target: { kind: 'switchyard', accounts: 'openai' },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+  },
+  {
+    id: 'portkey',
+    label: '(d) Portkey gateway, OpenAI → custom host',
+    target: { kind: 'portkey' },
+    client: 'openai',
+    baseline: 'mock',
+    streams: false,
+    note: 'streams not measured: its streaming fails on Node 20',
+  },
+  {
+    id: 'switchyard-openai-to-anthropic',
+    label: '(e) Switchyard translation, OpenAI client → anthropic account',
+    target: { kind: 'switchyard', accounts: 'anthropic' },
+    client: 'openai',
+    baseline: 'mock-anthropic',
+    streams: true,
+    translation: true,
+  },
+  {
+    id: 'switchyard-anthropic-to-openai',
+    label: '(f) Switchyard translation, Anthropic client → openai account',
+    target: { kind: 'switchyard', accounts: 'openai' },
+    client: 'anthropic',
+    baseline: 'mock',
+    streams: true,
+    translation: true,
+  },
+];

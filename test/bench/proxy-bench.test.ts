@@ -1,0 +1,170 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
+import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
+import { isTranslationUnavailable, type RowResult } from '../../bench/proxy/measure.js';
+import { checkGoals } from '../../bench/proxy/report.js';
+
+describe('latency percentiles', () => {
+  const oneToHundred = Array.from({ length: 100 }, (_, index) => index + 1);
+
+  it.each([
+    [0.5, 50],
+    [0.9, 90],
+    [0.99, 99],
+    [0.999, 100],
+    [0, 1],
+    [1, 100],
+  ])('nearest rank: quantile %f of 1…100 is %i', (quantile, expected) => {
+    expect(percentile(oneToHundred, quantile)).toBe(expected);
+  });
+
+  it('summarizes unsorted samples without reordering them', () => {
+    const samples = [900, 100, 500, 300, 700, 200, 800, 400, 1000, 600];
+    const summary = summarizeLatencies(samples);
+    expect(summary).toMatchObject({ count: 10, p50: 500, p90: 900, p99: 1000, p999: 1000, max: 1000 });
+    expect(summary.mean).toBe(550);
+    expect(samples[0]).toBe(900);
+  });
+
+  it('a single slow request shows in p99.9 and max, not in p50', () => {
+    const samples = [...Array.from({ length: 999 }, () => 200), 50_000];
+    expect(summarizeLatencies(samples)).toMatchObject({ p50: 200, p99: 200, p999: 200, max: 50_000 });
+    expect(summarizeLatencies([...samples, 50_000])).toMatchObject({ p999: 50_000 });
+  });
+
+  it('has no percentiles without samples', () => {
+    expect(summarizeLatencies([]).p50).toBeNaN();
+    expect(median([])).toBeNaN();
+  });
+
+  it('median of rounds: middle value, or the mean of the middle two', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('bare proxy', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  async function listen(server: Server): Promise<string> {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('forwards the re-serialized JSON body, path and credential, and relays the answer', async () => {
+    const seen: { path?: string; authorization?: string; body?: string } = {};
+    const upstream = await listen(
+      createServer((incoming, response) => {
+        let body = '';
+        incoming.on('data', (chunk: Buffer) => {
+          body += chunk.toString('utf8');
+        });
+        incoming.on('end', () => {
+          Object.assign(seen, { path: incoming.url, authorization: incoming.headers.authorization, body });
+          response.writeHead(201, { 'content-type': 'application/json' }).end('{"answer":42}');
+        });
+      }),
+    );
+    const proxy = await listen(createBareProxy(upstream));
+
+    const response = await request(`${proxy}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+      body: '{ "model" : "gpt-4o",\n "messages": [] }',
+    });
+
+    expect(response.statusCode).toBe(201);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(await response.body.text()).toBe('{"answer":42}');
+    expect(seen).toEqual({
+      path: '/v1/chat/completions',
+      authorization: 'Bearer sk-test',
+      body: '{"model":"gpt-4o","messages":[]}',
+    });
+  });
+
+  it('answers 502 when the body is not JSON', async () => {
+    const proxy = await listen(createBareProxy('http://127.0.0.1:9'));
+    const response = await request(`${proxy}/v1/chat/completions`, { method: 'POST', body: 'not json' });
+    expect(response.statusCode).toBe(502);
+    await response.body.dump();
+  });
+});
+
+describe('translation rows', () => {
+  it.each([
+    [
+      400,
+      '{"error":{"message":"…","type":"invalid_request_error","param":null,"code":"unsupported_translation"}}',
+      true,
+    ],
+    [
+      400,
+      '{"type":"error","error":{"type":"invalid_request_error","message":"No account of a matching protocol serves model gpt-4o-mini: anthropic requests need an account of the same protocol"}}',
+      true,
+    ],
+    [400, '{"error":{"code":"invalid_request","message":"messages is required"}}', false],
+    [503, '{"error":{"code":"unsupported_translation"}}', false],
+  ])('HTTP %i %s → skipped: %s', (status, text, skipped) => {
+    expect(isTranslationUnavailable(status, text)).toBe(skipped);
+  });
+});
+
+describe('goals', () => {
+  function row(id: string, fields: { rps: number; p50?: number; p99?: number; rss?: number }): RowResult {
+    const latency =
+      fields.p50 === undefined
+        ? null
+        : {
+            ...summarizeLatencies([]),
+            p50: fields.p50,
+            p99: fields.p99 ?? fields.p50,
+            achievedRate: 1000,
+            failed: 0,
+            rounds: [],
+          };
+    return {
+      id,
+      label: id,
+      baseline: id === 'mock' ? null : 'mock',
+      outcome: 'measured',
+      notes: [],
+      saturation: { requestsPerSecond: fields.rps, rounds: [fields.rps], failed: 0 },
+      latency,
+      streamFirstByte: null,
+      peakRssMb: fields.rss ?? null,
+      firstFailure: null,
+    };
+  }
+
+  it('compares Switchyard with the bare proxy, Portkey and the mock of the same run', () => {
+    const rows = [
+      row('mock', { rps: 20_000, p50: 150, p99: 600 }),
+      row('bare-proxy', { rps: 8000, p50: 400, p99: 1500 }),
+      row('switchyard', { rps: 5000, p50: 700, p99: 3700, rss: 120 }),
+      row('portkey', { rps: 400 }),
+    ];
+    expect(checkGoals(rows).map((goal) => [goal.measured, goal.met])).toEqual([
+      ['63 %', false],
+      ['12.5 ×', true],
+      ['550 µs', false],
+      ['3100 µs', false],
+      ['120 MB', true],
+    ]);
+  });
+
+  it('leaves a goal open when a number it needs was not measured', () => {
+    const goals = checkGoals([row('bare-proxy', { rps: 8000 }), row('switchyard', { rps: 6000 })]);
+    expect(goals.map((goal) => goal.met)).toEqual([true, null, null, null, null]);
+  });
+});
