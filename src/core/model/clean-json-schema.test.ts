@@ -31,6 +31,13 @@ describe('cleanJsonSchema', () => {
     });
   });
 
+  it('keeps a property named __proto__ as a property', () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string","format":"x"}}}');
+    const cleaned = cleanJsonSchema(schema, { removeKeywords: ['format'] });
+    expect(Object.keys(cleaned.properties as object)).toEqual(['__proto__']);
+    expect(JSON.stringify(cleaned)).toBe('{"type":"object","properties":{"__proto__":{"type":"string"}}}');
+  });
+
   it('does not modify its input', () => {
     const copy = structuredClone(nested);
     cleanJsonSchema(nested, { removeKeywords: ['format'], objectRoot: true });

@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import { setOwnProperty } from './set-own-property.js';
 
 /**
  * How to adapt a tool's JSON Schema to what one upstream accepts. Each provider converter documents
@@ -61,7 +62,7 @@ function cleanSchemaNode(node: JsonValue, options: CleanJsonSchemaOptions): Json
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (removed.has(key)) continue;
-    result[key] = cleanKeywordValue(key, value, options);
+    setOwnProperty(result, key, cleanKeywordValue(key, value, options));
   }
   return options.transform ? options.transform(result) : result;
 }
@@ -73,7 +74,8 @@ function cleanKeywordValue(key: string, value: JsonValue, options: CleanJsonSche
   if ((SCHEMA_KEYWORDS as readonly string[]).includes(key)) return cleanSchemaNode(value, options);
   if ((SCHEMA_MAP_KEYWORDS as readonly string[]).includes(key) && isJsonObject(value)) {
     const map: JsonObject = {};
-    for (const [name, subschema] of Object.entries(value)) map[name] = cleanSchemaNode(subschema, options);
+    for (const [name, subschema] of Object.entries(value))
+      setOwnProperty(map, name, cleanSchemaNode(subschema, options));
     return map;
   }
   return value;

@@ -20,6 +20,7 @@ export type { CanonicalResponse, FinishReason, Usage } from './canonical-respons
 export { emptyUsage } from './canonical-response.js';
 export type { CleanJsonSchemaOptions } from './clean-json-schema.js';
 export { cleanJsonSchema } from './clean-json-schema.js';
+export { collectStream } from './collect-stream.js';
 export type {
   AssistantContentPart,
   CacheControl,
@@ -36,6 +37,7 @@ export type {
 export type { ParsedSseEvent } from './parse-sse-text.js';
 export { parseSseText } from './parse-sse-text.js';
 export { safeParseJson } from './safe-parse-json.js';
+export { setOwnProperty } from './set-own-property.js';
 export { sseFrame } from './sse-frame.js';
 export type {
   FinishEvent,

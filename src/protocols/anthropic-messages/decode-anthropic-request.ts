@@ -11,6 +11,7 @@ import {
   type ToolChoice,
 } from '../../core/model/canonical-request.js';
 import type { TextPart } from '../../core/model/content-part.js';
+import { setOwnProperty } from '../../core/model/set-own-property.js';
 import { invalidRequest, validateRequest } from '../../core/model/validate-request.js';
 import type { Converted, Warning } from '../../core/model/warning.js';
 import {
@@ -150,7 +151,7 @@ function decodeProviderOptions(options: {
   if (request.context_management) anthropic.contextManagement = request.context_management as JsonObject;
   const extraBody: JsonObject = {};
   for (const [key, value] of Object.entries(body)) {
-    if (!MODELED_REQUEST_FIELDS.has(key)) extraBody[key] = value;
+    if (!MODELED_REQUEST_FIELDS.has(key)) setOwnProperty(extraBody, key, value);
   }
   const outputConfig = body.output_config;
   if (isJsonObject(outputConfig)) {

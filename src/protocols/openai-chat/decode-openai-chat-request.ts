@@ -9,6 +9,7 @@ import {
   type Sampling,
   type ToolChoice,
 } from '../../core/model/canonical-request.js';
+import { setOwnProperty } from '../../core/model/set-own-property.js';
 import { invalidRequest, validateRequest } from '../../core/model/validate-request.js';
 import type { Converted, Warning } from '../../core/model/warning.js';
 import { decodeOpenAIChatMessages } from './decode-openai-chat-messages.js';
@@ -143,7 +144,7 @@ function decodeProviderOptions(
   if (request.stream_options?.include_usage) openai.includeUsage = true;
   const extraBody: JsonObject = {};
   for (const [key, value] of Object.entries(body)) {
-    if (!MODELED_REQUEST_FIELDS.has(key) && value !== null) extraBody[key] = value;
+    if (!MODELED_REQUEST_FIELDS.has(key) && value !== null) setOwnProperty(extraBody, key, value);
   }
   if (Object.keys(extraBody).length > 0) openai.extraBody = extraBody;
   return Object.keys(openai).length > 0 ? openai : undefined;

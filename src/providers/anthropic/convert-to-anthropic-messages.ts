@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../core/json.js';
 import type { CanonicalRequest, ReasoningConfig } from '../../core/model/canonical-request.js';
+import { setOwnProperty } from '../../core/model/set-own-property.js';
 import type { Converted, Warning } from '../../core/model/warning.js';
 import { convertAnthropicTools } from './convert-anthropic-tools.js';
 import {
@@ -167,8 +168,8 @@ function addOutputConfig({ request, body, warnings }: BodyContext): void {
 /** Copies fields the converter did not set; `output_config` keys are merged one level deep. */
 function mergeExtraBody(body: AnthropicMessagesBody, extraBody: JsonObject | undefined): void {
   for (const [key, value] of Object.entries(extraBody ?? {})) {
-    const current = body[key];
-    if (current === undefined) body[key] = value;
+    const current = Object.hasOwn(body, key) ? body[key] : undefined;
+    if (current === undefined) setOwnProperty(body, key, value);
     else if (key === 'output_config' && isPlainObject(current) && isPlainObject(value)) {
       body[key] = { ...value, ...current };
     }

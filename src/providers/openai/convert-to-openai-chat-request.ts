@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../../core/json.js';
 import type { CanonicalRequest, ReasoningEffort } from '../../core/model/canonical-request.js';
 import { cleanJsonSchema } from '../../core/model/clean-json-schema.js';
+import { setOwnProperty } from '../../core/model/set-own-property.js';
 import type { Converted, Warning } from '../../core/model/warning.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 
@@ -66,7 +67,7 @@ export function convertToOpenAIChatRequest(
   }
   addUser(request, { body, warnings });
   for (const [key, value] of Object.entries(request.providerOptions.openai?.extraBody ?? {})) {
-    if (body[key] === undefined) body[key] = value;
+    if (!Object.hasOwn(body, key)) setOwnProperty(body, key, value);
   }
   warnForeignOptions(request, warnings);
   return { value: body, warnings };
@@ -117,9 +118,9 @@ function addStop(request: CanonicalRequest, { body, warnings }: BodyContext): vo
 
 function addResponseFormat(request: CanonicalRequest, body: OpenAIChatBody): void {
   const format = request.responseFormat;
-  if (!format || format.type === 'text') return;
-  if (format.type === 'json') {
-    body.response_format = { type: 'json_object' };
+  if (!format) return;
+  if (format.type === 'text' || format.type === 'json') {
+    body.response_format = { type: format.type === 'text' ? 'text' : 'json_object' };
     return;
   }
   const jsonSchema: JsonObject = { name: format.name ?? 'response', schema: format.schema };
