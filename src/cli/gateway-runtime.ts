@@ -159,7 +159,11 @@ export class GatewayRuntime {
     if (app) {
       const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
       const cancel = this.options.clock.after(timeoutMs, () => app.server.closeAllConnections());
+      // A keep-alive connection whose request finishes during the drain would otherwise stay open
+      // until the timeout: close each one as soon as it goes idle.
+      const stopReaping = this.options.clock.every(50, () => app.server.closeIdleConnections());
       await app.close();
+      stopReaping();
       cancel();
     }
     this.bound = null;

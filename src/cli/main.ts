@@ -45,6 +45,19 @@ async function startCommand(flags: StartFlags): Promise<void> {
     ids: systemIds,
     shutdownTimeoutMs: Number(flags.shutdownTimeout) * 1000,
   });
+  // Handlers go in before the banner: whoever reads it may signal at once.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => fail(error),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   const { host, port } = runtime.address;
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -63,18 +76,6 @@ async function startCommand(flags: StartFlags): Promise<void> {
       '',
     ].join('\n'),
   );
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    runtime.stop().then(
-      () => process.exit(0),
-      (error: unknown) => fail(error),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 /** Builds the command tree; `main` parses argv with it. */

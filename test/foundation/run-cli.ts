@@ -3,12 +3,22 @@
  * child process, the way a user does. `npm test` builds `dist/` before the tests run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { systemClock } from '../../src/core/clock.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/switchyard.js');
+const COMPILED_CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+
+function spawnCli(args: string[], options: { env?: Record<string, string>; stdin: boolean }): ChildProcess {
+  if (!existsSync(COMPILED_CLI)) throw new Error(`${COMPILED_CLI} is missing: run \`npm run build\` first`);
+  return spawn(process.execPath, [BIN, ...args], {
+    env: childEnvironment(options.env),
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+}
 
 /** How a finished command ended and what it printed. */
 export interface CliResult {
@@ -55,10 +65,7 @@ function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
 
 /** Runs `switchyard ...args` to completion. */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: childEnvironment(options.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, { env: options.env, stdin: true });
   child.stdin?.end(options.stdin ?? '');
   return collect(child, options.timeoutMs ?? 15_000);
 }
@@ -83,10 +90,7 @@ export async function startCliGateway(options: {
   env?: Record<string, string>;
 }): Promise<CliGateway> {
   const args = ['start', '--data-dir', options.dataDir, '--port', '0', ...(options.extraArgs ?? [])];
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: childEnvironment(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, { env: options.env, stdin: false });
   const exited = collect(child, 60_000);
   let output = '';
   const banner = await new Promise<string>((resolvePromise, reject) => {
