@@ -6,10 +6,23 @@ cd "$(dirname "$0")/.."
 
 echo '== typecheck'
 npx tsc -p tsconfig.json --noEmit
+echo '== typecheck:ui'
+npx tsc -p ui/tsconfig.json --noEmit
 echo '== lint'
 npx biome check .
 echo '== build'
 # The CLI tests run the real `switchyard` command, which loads the compiled dist/.
 npm run --silent build
+echo '== browser'
+# The UI tests (test/ui) drive Debian's Chromium through playwright-core; no browser is downloaded.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update && apt-get install -y chromium
+  else
+    echo 'The UI tests need Chromium at /usr/bin/chromium. Install it with:' >&2
+    echo '  sudo apt-get update && sudo apt-get install -y chromium' >&2
+    exit 1
+  fi
+fi
 echo '== tests'
 npx vitest run "$@"

@@ -1,0 +1,140 @@
+/**
+ * The admin API client: JSON over fetch with the stored admin credential as a Bearer token. Every
+ * failure becomes an `ApiError` carrying the server's `{error: {code, message}}`. A 401 also calls
+ * `onUnauthorized`, so the app can return to the login screen.
+ */
+
+import {
+  clearedBindings,
+  fixedAccountState,
+  mappingTestResult,
+  proxyStatus,
+  rateLimitList,
+  schedulingSettings,
+} from '../../../src/admin/contracts.js';
+import { logPage, requestLogRecord } from '../../../src/admin/log-contracts.js';
+import { ApiError, apiErrorFrom } from './api-error.js';
+import { credentialStore } from './credential-store.js';
+import type {
+  ConfigPatch,
+  CreateAccountBody,
+  FixedAccountState,
+  ImportResult,
+  LogPage,
+  MappingTestResult,
+  PatchAccountBody,
+  ProxyStatus,
+  PublicAccount,
+  RateLimitView,
+  RequestLogRecord,
+  SchedulingSettings,
+  SwitchyardConfig,
+} from './types.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface Schema<T> {
+  parse(value: unknown): T;
+}
+
+let unauthorizedListener: (() => void) | null = null;
+
+/** Called whenever the server rejects the stored credential. */
+export function onUnauthorized(listener: (() => void) | null): void {
+  unauthorizedListener = listener;
+}
+
+async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const credential = credentialStore.get();
+  if (credential) headers['authorization'] = `Bearer ${credential}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network_error', `The gateway did not answer (${(error as Error).message}).`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    // A 401 for a credential replaced meanwhile (API key regenerated) is not a reason to sign out.
+    if (response.status === 401 && credentialStore.get() === credential) unauthorizedListener?.();
+    throw apiErrorFrom(response.status, text);
+  }
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(
+      response.status,
+      'bad_response',
+      `The gateway sent something that is not JSON: ${text.slice(0, 120)}`,
+    );
+  }
+}
+
+/** A call whose answer is checked against the server's own zod contract. */
+async function checked<T>(schema: Schema<T>, method: Method, path: string, body?: unknown): Promise<T> {
+  const value = await call<unknown>(method, path, body);
+  try {
+    return schema.parse(value);
+  } catch (error) {
+    throw new ApiError(200, 'bad_response', `Unexpected answer from ${path}: ${(error as Error).message}`);
+  }
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** Every admin endpoint the UI uses. */
+export const api = {
+  /** Checks a credential without storing it: true when the server accepts it. */
+  async verifyCredential(credential: string): Promise<boolean> {
+    const response = await fetch('/api/proxy/status', { headers: { authorization: `Bearer ${credential}` } });
+    if (response.status === 401) return false;
+    if (!response.ok) throw apiErrorFrom(response.status, await response.text());
+    return true;
+  },
+  status: (): Promise<ProxyStatus> => checked(proxyStatus, 'GET', '/api/proxy/status'),
+
+  listAccounts: async (): Promise<PublicAccount[]> =>
+    (await call<{ accounts: PublicAccount[] }>('GET', '/api/accounts')).accounts,
+  createAccount: (body: CreateAccountBody): Promise<PublicAccount> => call('POST', '/api/accounts', body),
+  updateAccount: (accountId: string, patch: PatchAccountBody): Promise<PublicAccount> =>
+    call('PATCH', `/api/accounts/${id(accountId)}`, patch),
+  deleteAccount: (accountId: string): Promise<void> => call('DELETE', `/api/accounts/${id(accountId)}`),
+  importAccounts: (document: unknown): Promise<ImportResult> =>
+    call('POST', '/api/accounts/import', document),
+
+  config: (): Promise<SwitchyardConfig> => call('GET', '/api/config'),
+  updateConfig: (patch: ConfigPatch): Promise<SwitchyardConfig> => call('PUT', '/api/config', patch),
+
+  scheduling: (): Promise<SchedulingSettings> => checked(schedulingSettings, 'GET', '/api/proxy/scheduling'),
+  updateScheduling: (patch: Partial<SchedulingSettings>): Promise<SchedulingSettings> =>
+    checked(schedulingSettings, 'PUT', '/api/proxy/scheduling', patch),
+  fixedAccount: (): Promise<FixedAccountState> =>
+    checked(fixedAccountState, 'GET', '/api/proxy/fixed-account'),
+  setFixedAccount: (accountId: string | null): Promise<FixedAccountState> =>
+    checked(fixedAccountState, 'PUT', '/api/proxy/fixed-account', { account_id: accountId }),
+  clearBindings: async (): Promise<number> =>
+    (await checked(clearedBindings, 'POST', '/api/proxy/session-bindings/clear')).cleared,
+  rateLimits: async (): Promise<RateLimitView[]> =>
+    (await checked(rateLimitList, 'GET', '/api/proxy/rate-limits')).rate_limits,
+  clearRateLimits: async (): Promise<number> =>
+    (await call<{ cleared: number }>('DELETE', '/api/proxy/rate-limits')).cleared,
+  regenerateApiKey: async (): Promise<string> =>
+    (await call<{ api_key: string }>('POST', '/api/proxy/api-key/regenerate')).api_key,
+  testMapping: (model: string): Promise<MappingTestResult> =>
+    checked(mappingTestResult, 'POST', '/api/proxy/mapping/test', { model }),
+
+  logs: (query: Record<string, string> = {}): Promise<LogPage> =>
+    checked(logPage, 'GET', `/api/logs?${new URLSearchParams(query).toString()}`),
+  log: (logId: string): Promise<RequestLogRecord> =>
+    checked(requestLogRecord, 'GET', `/api/logs/${id(logId)}`),
+  clearLogs: (): Promise<void> => call('DELETE', '/api/logs'),
+  /** URL of the live log feed; EventSource cannot send headers, so the credential rides as `?token=`. */
+  logStreamUrl: (): string => `/api/logs/stream?token=${encodeURIComponent(credentialStore.get() ?? '')}`,
+};

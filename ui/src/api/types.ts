@@ -1,0 +1,31 @@
+/**
+ * The admin API types the UI uses, all taken from the server's own contracts (one source of truth):
+ * zod schemas in `src/admin/`, the public account view of `src/store/`, the config schema.
+ */
+import type { z } from 'zod';
+import type { mappingTestResult } from '../../../src/admin/contracts.js';
+import type { PublicAccount } from '../../../src/store/public-account.js';
+
+export type {
+  CreateAccountBody,
+  FixedAccountState,
+  PatchAccountBody,
+  ProxyStatus,
+  RateLimitView,
+  SchedulingSettings,
+} from '../../../src/admin/contracts.js';
+export type { LogPage, RequestLogRecord } from '../../../src/admin/log-contracts.js';
+export type { SchedulingMode, SwitchyardConfig } from '../../../src/config/schema.js';
+export type { ProviderKind, Tier } from '../../../src/core/account.js';
+export type { PublicAccount, PublicModelQuota } from '../../../src/store/public-account.js';
+
+export type MappingTestResult = z.output<typeof mappingTestResult>;
+
+/** `POST /api/accounts/import` response. */
+export interface ImportResult {
+  created: PublicAccount[];
+  updated: PublicAccount[];
+}
+
+/** A deep-partial config document for `PUT /api/config`. */
+export type ConfigPatch = { [key: string]: unknown };

@@ -1,0 +1,63 @@
+/** Per-model quota bars of one account: percentage, reset countdown, protection lock, model locks. */
+
+import type { PublicAccount, RateLimitView } from '../../api/types.js';
+import { Countdown, QuotaBar } from '../../components/badges.js';
+import { describeLock } from '../../lib/account-status.js';
+import { isModelProtected, type QuotaProtectionSettings, quotaPercent } from '../../lib/quota-protection.js';
+
+export function AccountQuota(props: {
+  account: PublicAccount;
+  modelLocks: readonly RateLimitView[];
+  protection: QuotaProtectionSettings | null;
+}) {
+  const { account, modelLocks, protection } = props;
+  const entries = Object.entries(account.quota).sort(([a], [b]) => a.localeCompare(b));
+  const unreportedLocks = modelLocks.filter((lock) => lock.model === null || !(lock.model in account.quota));
+  if (entries.length === 0 && modelLocks.length === 0)
+    return <span className="muted small">No quota reported yet</span>;
+  return (
+    <ul className="quota-list">
+      {entries.map(([model, quota]) => {
+        const percent = quotaPercent(quota);
+        const lock = modelLocks.find((candidate) => candidate.model === model);
+        const guarded = protection !== null && isModelProtected({ model, quota, settings: protection });
+        return (
+          <li key={model}>
+            <div className="quota-head">
+              <span className="quota-model" title={model}>
+                {guarded && (
+                  <span
+                    className="lock"
+                    role="img"
+                    aria-label="Protected: below the quota protection threshold"
+                    title="Protected: below the quota protection threshold"
+                  >
+                    🔒
+                  </span>
+                )}
+                {model}
+              </span>
+              <span className="quota-value">{percent}%</span>
+            </div>
+            <QuotaBar percent={percent} label={`${model} quota left`} />
+            <div className="quota-meta small muted">
+              {quota.reset_at && <Countdown until={quota.reset_at} prefix="resets in " />}
+              {lock && (
+                <span className="badge badge-warn" title={describeLock(lock)}>
+                  locked <Countdown until={lock.until} />
+                </span>
+              )}
+            </div>
+          </li>
+        );
+      })}
+      {unreportedLocks.map((lock) => (
+        <li key={`${lock.model}-lock`}>
+          <span className="badge badge-warn" title={describeLock(lock)}>
+            {lock.model} locked <Countdown until={lock.until} />
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
