@@ -12,7 +12,19 @@ describe('configSchema defaults', () => {
     const { proxy, ...rest } = configSchema.parse({});
     const { api_key, ...proxyWithoutKey } = proxy;
     expect(api_key).toMatch(/^sk-[0-9a-f]{32}$/);
-    expect(rest).toEqual({ refresh_interval: 15 });
+    expect(rest).toEqual({
+      auto_refresh: true,
+      refresh_interval: 15,
+      oauth: { refresh_skew_seconds: 90, clients: {} },
+      code_assist: {
+        base_urls: [
+          'https://daily-cloudcode-pa.sandbox.googleapis.com/v1internal',
+          'https://daily-cloudcode-pa.googleapis.com/v1internal',
+          'https://cloudcode-pa.googleapis.com/v1internal',
+        ],
+        ide_type: 'ANTIGRAVITY',
+      },
+    });
     expect(proxyWithoutKey).toEqual({
       port: 8045,
       allow_lan_access: false,
@@ -31,6 +43,23 @@ describe('configSchema defaults', () => {
       upstream_proxy: { enabled: false, url: '' },
       enable_logging: true,
       logging: { retention_days: 7, max_rows: 100_000, debug_bodies: false, max_body_chars: 16_384 },
+    });
+  });
+
+  it('fills an OAuth client with Google endpoints and asks for no secret', () => {
+    const config = configSchema.parse({ oauth: { clients: { 'code-assist': { client_id: 'my-client' } } } });
+    expect(config.oauth.clients['code-assist']).toEqual({
+      client_id: 'my-client',
+      client_secret: null,
+      token_url: 'https://oauth2.googleapis.com/token',
+      auth_url: 'https://accounts.google.com/o/oauth2/v2/auth',
+      userinfo_url: 'https://www.googleapis.com/oauth2/v2/userinfo',
+      scopes: [
+        'https://www.googleapis.com/auth/cloud-platform',
+        'https://www.googleapis.com/auth/userinfo.email',
+        'https://www.googleapis.com/auth/userinfo.profile',
+        'openid',
+      ],
     });
   });
 

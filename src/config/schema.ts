@@ -136,11 +136,79 @@ const proxySchema = z.looseObject({
   logging: loggingSchema.prefault({}),
 });
 
+/** Google's public OAuth endpoints: the defaults of an OAuth client for `gemini` and `code-assist`. */
+export const GOOGLE_OAUTH_ENDPOINTS = {
+  token_url: 'https://oauth2.googleapis.com/token',
+  auth_url: 'https://accounts.google.com/o/oauth2/v2/auth',
+  userinfo_url: 'https://www.googleapis.com/oauth2/v2/userinfo',
+  scopes: [
+    'https://www.googleapis.com/auth/cloud-platform',
+    'https://www.googleapis.com/auth/userinfo.email',
+    'https://www.googleapis.com/auth/userinfo.profile',
+    'openid',
+  ],
+} as const;
+
+/** The Google Cloud Code `v1internal` endpoints, tried in this order (the reference's list). */
+export const DEFAULT_CODE_ASSIST_BASE_URLS = [
+  'https://daily-cloudcode-pa.sandbox.googleapis.com/v1internal',
+  'https://daily-cloudcode-pa.googleapis.com/v1internal',
+  'https://cloudcode-pa.googleapis.com/v1internal',
+] as const;
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+/**
+ * An OAuth client registered with the provider, used to refresh tokens and to add accounts by
+ * signing in. No client id or secret ships with Switchyard: each user configures their own. An
+ * account's own `client_id` / `client_secret` / `token_url` win over these.
+ */
+const oauthClientSchema = z.looseObject({
+  /** The OAuth client id. */
+  client_id: z.string().trim().min(1),
+  /** The client secret, for clients that have one (Google "Desktop app" clients do). */
+  client_secret: z.string().min(1).nullable().default(null),
+  /** Token endpoint (refresh and authorization-code grants). Default: Google's. */
+  token_url: httpUrl.default(GOOGLE_OAUTH_ENDPOINTS.token_url),
+  /** Authorization endpoint the sign-in flow sends the browser to. Default: Google's. */
+  auth_url: httpUrl.default(GOOGLE_OAUTH_ENDPOINTS.auth_url),
+  /** Where the signed-in account's email is read when the token answer has no id_token. Default: Google's. */
+  userinfo_url: httpUrl.default(GOOGLE_OAUTH_ENDPOINTS.userinfo_url),
+  /** Scopes asked for at sign-in. Default: Google Cloud Platform, email, profile, openid. */
+  scopes: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(() => [...GOOGLE_OAUTH_ENDPOINTS.scopes]),
+});
+
+const oauthSchema = z.looseObject({
+  /** Access tokens are refreshed this many seconds before they expire. */
+  refresh_skew_seconds: z.int().min(0).max(3600).default(90),
+  /** OAuth clients by provider kind (`code-assist`, `gemini`, …). Empty by default: configure your own. */
+  clients: z.record(z.string(), oauthClientSchema).default(() => ({})),
+});
+
+const codeAssistSchema = z.looseObject({
+  /** Cloud Code `v1internal` base URLs, tried in order on 404/408/5xx/network errors (never on 429). */
+  base_urls: z
+    .array(httpUrl)
+    .min(1)
+    .default(() => [...DEFAULT_CODE_ASSIST_BASE_URLS]),
+  /** `metadata.ideType` sent to `loadCodeAssist` (project and tier discovery). */
+  ide_type: z.string().min(1).default('ANTIGRAVITY'),
+});
+
 export const configSchema = z.looseObject({
   /** Everything about the gateway itself (the reference's `proxy.*` section). */
   proxy: proxySchema.prefault({}),
+  /** Refresh quotas and tiers in the background: every `refresh_interval` minutes, at start and for new accounts. */
+  auto_refresh: z.boolean().default(true),
   /** Minutes between quota refreshes of all accounts (top level, as in the reference). */
   refresh_interval: z.int().min(1).max(1440).default(15),
+  /** OAuth accounts: token refresh timing and the OAuth clients per provider. */
+  oauth: oauthSchema.prefault({}),
+  /** The Google Cloud Code (`code-assist`) upstream. */
+  code_assist: codeAssistSchema.prefault({}),
 });
 
 /** The validated configuration. Read it through `ConfigStore.get()`, which returns it frozen. */

@@ -152,6 +152,30 @@ describe('invalid_grant', () => {
   });
 });
 
+describe('extra and verification', () => {
+  const verification = { verification: { url: 'https://verify.example', at: EARLIER } };
+
+  it('mergeExtra sets and deletes single keys and keeps the others', () => {
+    const before = account({ extra: { 'code-assist': { projectId: 'p' }, old: 1 } });
+
+    const after = applyAccountPatch(before, { mergeExtra: { old: null, fresh: true } }, NOW);
+
+    expect(after.extra).toEqual({ 'code-assist': { projectId: 'p' }, fresh: true });
+  });
+
+  it('a new refresh token forgets a pending verification request', () => {
+    const before = account({ credential: { ...oauth, refreshToken: 'refresh-old' }, extra: verification });
+
+    expect(withCredential(before, oauth).extra).toEqual({});
+  });
+
+  it('a refreshed access token on the same refresh token keeps it', () => {
+    const before = account({ credential: oauth, extra: verification });
+
+    expect(withCredential(before, { ...oauth, accessToken: 'new-access' }).extra).toEqual(verification);
+  });
+});
+
 describe('validation', () => {
   it.each([
     ['an unknown provider', { provider: 'bogus', email: 'a' }],

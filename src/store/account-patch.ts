@@ -9,6 +9,7 @@ import {
   type Tier,
 } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
+import { VERIFICATION_KEY } from './account-verification.js';
 
 /**
  * Disabled reason the gateway records when an OAuth refresh fails with `invalid_grant` (the user
@@ -57,6 +58,11 @@ export interface AccountPatch {
   /** Surrounding blanks are removed; must stay unique per provider. */
   email?: string;
   extra?: Record<string, unknown>;
+  /**
+   * Sets these top-level keys of `extra` on the stored value (a null value deletes the key),
+   * after `extra` if both are given. Unlike `extra` it keeps what other writers stored meanwhile.
+   */
+  mergeExtra?: Record<string, unknown>;
   /** Replaces the whole quota map. */
   quota?: Record<string, ModelQuota>;
 }
@@ -108,17 +114,46 @@ export function applyAccountPatch(account: Account, patch: AccountPatch, now: nu
   if (patch.label !== undefined) next.label = patch.label;
   if (patch.models !== undefined) next.models = [...patch.models];
   if (patch.extra !== undefined) next.extra = { ...patch.extra };
+  if (patch.mergeExtra !== undefined) next.extra = mergeExtra(next.extra, patch.mergeExtra);
   if (patch.quota !== undefined) next.quota = { ...patch.quota };
   next = applyDisabled(next, patch, now);
   return applyProxyDisabled(next, patch);
 }
 
-/** `account` with a new credential, re-enabled when it was disabled for `invalid_grant`. */
+/**
+ * `account` with a new credential, re-enabled when it was disabled for `invalid_grant`. A new
+ * secret (another refresh token or API key, not just a refreshed access token) also forgets a
+ * pending verification request: the user re-authorized the account.
+ */
 export function withCredential(account: Account, credential: Credential): Account {
+  const extra = isNewSecret(account.credential, credential)
+    ? mergeExtra(account.extra, { [VERIFICATION_KEY]: null })
+    : account.extra;
   if (account.disabled && isInvalidGrantReason(account.disabledReason)) {
-    return { ...account, credential, disabled: false, disabledReason: null, disabledAt: null };
+    return { ...account, credential, extra, disabled: false, disabledReason: null, disabledAt: null };
   }
-  return { ...account, credential };
+  return { ...account, credential, extra };
+}
+
+function isNewSecret(previous: Credential, next: Credential): boolean {
+  return secretOf(previous) !== secretOf(next);
+}
+
+function secretOf(credential: Credential): string {
+  return credential.type === 'api_key' ? credential.apiKey : credential.refreshToken;
+}
+
+/** `extra` with `changes` applied key by key; a null value removes the key. */
+export function mergeExtra(
+  extra: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...extra };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
 }
 
 function applyDisabled(account: Account, patch: AccountPatch, now: number): Account {

@@ -175,6 +175,25 @@ describe('AccountStore.update', () => {
   });
 });
 
+describe('AccountStore.markVerificationRequired', () => {
+  it('stores the link and time in extra, keeping other extras, and survives a restart', async () => {
+    const created = await store.create(input({ extra: { 'code-assist': { projectId: 'p-1' } } }));
+
+    store.markVerificationRequired(created.id, 'https://accounts.example/verify?x=1');
+    await store.flush();
+
+    const expected = {
+      'code-assist': { projectId: 'p-1' },
+      verification: { url: 'https://accounts.example/verify?x=1', at: clock.now() },
+    };
+    expect(store.get(created.id)?.extra).toEqual(expected);
+    expect(store.get(created.id)?.disabled).toBe(false);
+    await store.close();
+    store = await openStore();
+    expect(store.get(created.id)?.extra).toEqual(expected);
+  });
+});
+
 describe('AccountStore.remove', () => {
   it('deletes the account and its locks and drops it from the pool', async () => {
     const created = await store.create(input());

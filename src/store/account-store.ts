@@ -14,6 +14,7 @@ import {
   withCredential,
 } from './account-patch.js';
 import { accountFromRow, accountToRow, parseQuota } from './account-row.js';
+import { verificationExtra } from './account-verification.js';
 import { readDataVersion } from './database.js';
 import type { AccountsTable, DatabaseSchema } from './database-schema.js';
 import { type SecretBox, verifySecretKey } from './secret-box.js';
@@ -199,6 +200,17 @@ export class AccountStore {
     if (!account) return;
     this.pool.upsert({ ...account, quota: { ...account.quota, [model]: quota } });
     this.pending.recordQuota(id, model, quota);
+  }
+
+  /**
+   * Remembers that the upstream asks the user to verify the account at `url` (shown in the admin
+   * API until a successful quota refresh or a new credential). Written in the background: the
+   * gateway calls it on the request path; failures go to `onError`.
+   */
+  markVerificationRequired(id: string, url: string): void {
+    if (!this.pool.get(id)) return;
+    const mergeExtra = verificationExtra({ url, at: this.clock.now() });
+    this.update(id, { mergeExtra }).catch(this.onError);
   }
 
   /** Records that the account served a request at `at` (epoch ms); visible in the pool at once. */

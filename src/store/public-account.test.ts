@@ -99,7 +99,18 @@ describe('toPublicAccount', () => {
       label: null,
       created_at: '2026-01-01T12:00:00.000Z',
       last_used_at: '2026-01-01T12:00:02.000Z',
+      verification_url: null,
+      verification_required_at: null,
     });
+  });
+
+  it('shows a pending verification request with its link and time', () => {
+    const view = toPublicAccount(
+      account(oauth(), { extra: { verification: { url: 'https://verify.example/x', at: CREATED } } }),
+    );
+
+    expect(view.verification_url).toBe('https://verify.example/x');
+    expect(view.verification_required_at).toBe('2026-01-01T12:00:00.000Z');
   });
 
   it('shows an OAuth account with its refresh-token hint and access-token expiry only', () => {

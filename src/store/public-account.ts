@@ -1,5 +1,6 @@
 /** The account as the admin API and the CLI show it: snake_case, ISO times, secrets masked. */
 import type { Account, Credential, ModelQuota, ProviderKind, Tier } from '../core/account.js';
+import { accountVerification } from './account-verification.js';
 
 /** Secrets shorter than this are shown as `MASK` only: a 3 + 4 character hint would give too much away. */
 const MIN_PARTIAL_MASK_LENGTH = 16;
@@ -40,10 +41,15 @@ export interface PublicAccount {
   label: string | null;
   created_at: string;
   last_used_at: string | null;
+  /** Where the upstream asks the user to verify the account (Google `VALIDATION_REQUIRED`), or null. */
+  verification_url: string | null;
+  /** When it asked (ISO 8601), or null. */
+  verification_required_at: string | null;
 }
 
-/** The public view of `account`. Provider extras are left out: they are not meant for display. */
+/** The public view of `account`. Provider extras are left out (they are not meant for display), but for a pending verification request. */
 export function toPublicAccount(account: Account): PublicAccount {
+  const verification = accountVerification(account);
   const quota: Record<string, PublicModelQuota> = {};
   for (const [model, entry] of Object.entries(account.quota)) {
     quota[model] = {
@@ -70,6 +76,8 @@ export function toPublicAccount(account: Account): PublicAccount {
     label: account.label,
     created_at: iso(account.createdAt),
     last_used_at: isoOrNull(account.lastUsedAt),
+    verification_url: verification?.url ?? null,
+    verification_required_at: isoOrNull(verification?.at ?? null),
   };
 }
 
