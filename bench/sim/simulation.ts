@@ -1,0 +1,222 @@
+import { MemoryAccountPool } from '../../src/core/account-pool.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { parseQuotaHeaders } from '../../src/ratelimit/index.js';
+import type { PickDecision } from '../../src/scheduler/pick.js';
+import { MemoryStateStore } from '../../src/state/memory-state-store.js';
+import { EventQueue } from './event-queue.js';
+import { MetricsRecorder, type PolicyMetrics, type SendPath } from './metrics-recorder.js';
+import { Prng } from './prng.js';
+import type { PolicyDescriptor, SchedulingPolicy } from './scheduling-policy.js';
+import type { SimulationParameters } from './sim-parameters.js';
+import { simulatedAccounts } from './sim-parameters.js';
+import { SimulatedUpstream, type UpstreamAnswer } from './simulated-upstream.js';
+import type { Conversation, Workload } from './workload.js';
+import { RANDOM_STREAMS } from './workload.js';
+
+/** The gateway's default `proxy.max_attempts`. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * How the simulated gateway resends without a fresh pick. `as-built` mirrors src/gateway/gateway.ts:
+ * a grace retry goes back to the same account after its pause, and a second `wait` decision (after
+ * the first wait) is sent to at once. `recheck` is the proposed fix: a second wait is slept too,
+ * and before any such resend the account's locks are read again; a locked account counts as a
+ * failed attempt and the request rotates.
+ */
+export type GatewayResend = 'as-built' | 'recheck';
+
+export interface SimulationOptions {
+  parameters: SimulationParameters;
+  /** The conversations; the same object for every policy of a load point. */
+  workload: Workload;
+  policy: PolicyDescriptor;
+  /** Default `as-built`. */
+  gatewayResend?: GatewayResend;
+}
+
+/** One client request (conversation turn) on its way through the simulated attempt loop. */
+interface TurnRequest {
+  conversation: Conversation;
+  turn: number;
+  /** Accounts tried by this request, over all its attempts (the gateway's `attempted`). */
+  attempted: Set<string>;
+  attempt: number;
+  /** Whether the current attempt already used its grace retry on the same account. */
+  graceUsed: boolean;
+}
+
+/**
+ * Runs one policy over one workload on virtual time and returns its metrics. Deterministic: the
+ * same parameters, workload and policy give the same numbers.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<PolicyMetrics> {
+  const simulation = await Simulation.create(options);
+  return simulation.run();
+}
+
+/**
+ * A discrete-event simulation of the gateway's attempt loop (src/gateway/gateway.ts) in front of
+ * the simulated upstream: attempt 0 may stick, later attempts force rotation, `attempted` spans the
+ * request, a short stated delay is waited out once on the same account, a `wait` decision is
+ * honoured by picking again after the wait, and successes feed the remaining quota from the
+ * response headers into the account pool.
+ */
+class Simulation {
+  private readonly queue = new EventQueue();
+  private readonly previousAccount: (string | null)[];
+  private readonly maxAttempts: number;
+
+  private constructor(
+    private readonly options: SimulationOptions,
+    private readonly parts: {
+      clock: FakeClock;
+      pool: MemoryAccountPool;
+      store: MemoryStateStore;
+      policy: SchedulingPolicy;
+      upstream: SimulatedUpstream;
+      metrics: MetricsRecorder;
+    },
+  ) {
+    this.previousAccount = options.workload.conversations.map(() => null);
+    this.maxAttempts = Math.max(1, Math.min(MAX_ATTEMPTS, parts.pool.list().length + 1));
+  }
+
+  static async create(options: SimulationOptions): Promise<Simulation> {
+    const { parameters } = options;
+    const accounts = simulatedAccounts(parameters);
+    const clock = new FakeClock(parameters.startAt);
+    const pool = new MemoryAccountPool(accounts.map((entry) => entry.account));
+    const store = await MemoryStateStore.create({ clock });
+    const random = Prng.derive(parameters.seed, RANDOM_STREAMS.policy);
+    const policy = options.policy.create({ pool, store, clock, random });
+    const upstream = new SimulatedUpstream({
+      accounts,
+      parameters,
+      random: Prng.derive(parameters.seed, RANDOM_STREAMS.upstream),
+    });
+    const metrics = new MetricsRecorder(accounts.map((entry) => entry.account.id));
+    return new Simulation(options, { clock, pool, store, policy, upstream, metrics });
+  }
+
+  async run(): Promise<PolicyMetrics> {
+    const { clock, policy, store, metrics } = this.parts;
+    for (const conversation of this.options.workload.conversations) {
+      this.queue.push({ at: conversation.arrivalAt, run: () => this.startTurn(conversation, 0) });
+    }
+    for (let event = this.queue.pop(); event !== undefined; event = this.queue.pop()) {
+      clock.set(event.at);
+      await event.run();
+    }
+    await policy.close();
+    await store.close();
+    return metrics.result(this.options.policy.name);
+  }
+
+  private later(delayMs: number, run: () => Promise<void> | void): void {
+    this.queue.push({ at: this.parts.clock.now() + delayMs, run });
+  }
+
+  private startTurn(conversation: Conversation, turn: number): Promise<void> {
+    return this.attempt({ conversation, turn, attempted: new Set(), attempt: 0, graceUsed: false });
+  }
+
+  private async attempt(request: TurnRequest): Promise<void> {
+    if (request.attempt >= this.maxAttempts) return this.finish(request, null);
+    const decision = await this.select(request);
+    if (decision.kind !== 'wait') return this.proceed(request, decision);
+    // Like the gateway: sleep, then pick again so the usual effects apply.
+    this.parts.metrics.waited();
+    this.later(decision.waitMs, async () => this.proceed(request, await this.select(request)));
+  }
+
+  private select(request: TurnRequest): Promise<PickDecision> {
+    return this.parts.policy.select({
+      sessionId: request.conversation.sessionId,
+      model: request.conversation.model,
+      attempted: request.attempted,
+      forceRotate: request.attempt > 0,
+    });
+  }
+
+  /**
+   * The gateway sends to the decision's account. As built, a wait after a wait is sent to at once;
+   * with `recheck` it is slept first.
+   */
+  private proceed(request: TurnRequest, decision: PickDecision): Promise<void> | void {
+    if (decision.kind === 'account')
+      return this.send(request, { accountId: decision.accountId, path: 'picked' });
+    if (decision.kind !== 'wait') return this.finish(request, null);
+    const target = { accountId: decision.accountId, path: 'second-wait' } as const;
+    if (this.options.gatewayResend !== 'recheck') return this.send(request, target);
+    this.later(decision.waitMs, () => this.send(request, target));
+  }
+
+  private async send(request: TurnRequest, target: { accountId: string; path: SendPath }): Promise<void> {
+    const { store, upstream, metrics, clock } = this.parts;
+    const { accountId, path } = target;
+    const model = request.conversation.model;
+    const locks = await store.getLocks(accountId, model);
+    const locked = locks.account !== null || locks.model !== null;
+    if (locked && path !== 'picked' && this.options.gatewayResend === 'recheck')
+      return this.nextAttempt(request);
+    request.attempted.add(accountId);
+    const answer = upstream.respond({ accountId, model, now: clock.now() });
+    metrics.sent({ accountId, path, locked, answer });
+    this.later(answer.latencyMs, () => this.answered(request, accountId, answer));
+  }
+
+  private async answered(request: TurnRequest, accountId: string, answer: UpstreamAnswer): Promise<void> {
+    const { policy } = this.parts;
+    const model = request.conversation.model;
+    if (answer.status < 400) {
+      await policy.recordSuccess({ accountId, model });
+      this.recordQuota({ accountId, model, headers: answer.headers });
+      return this.finish(request, accountId);
+    }
+    const outcome = await policy.recordFailure({
+      accountId,
+      model,
+      status: answer.status,
+      headers: answer.headers,
+      body: answer.body,
+    });
+    if (!outcome.classification.retryable) return this.finish(request, null);
+    const graceMs = outcome.decision.graceRetryMs;
+    if (graceMs !== null && !request.graceUsed) {
+      request.graceUsed = true;
+      this.later(graceMs, () => this.send(request, { accountId, path: 'grace-retry' }));
+      return;
+    }
+    return this.nextAttempt(request);
+  }
+
+  private nextAttempt(request: TurnRequest): Promise<void> {
+    request.attempt++;
+    request.graceUsed = false;
+    return this.attempt(request);
+  }
+
+  /** What the gateway's `accounts.recordQuota` does: the headers' remaining quota, into the pool. */
+  private recordQuota(success: { accountId: string; model: string; headers: Record<string, string> }): void {
+    const { pool, clock } = this.parts;
+    const account = pool.get(success.accountId);
+    if (account === undefined) return;
+    const now = clock.now();
+    const quota = parseQuotaHeaders({ provider: account.provider, headers: success.headers, now });
+    if (quota === null) return;
+    pool.upsert({
+      ...account,
+      quota: { ...account.quota, [success.model]: { ...quota, observedAt: now, source: 'headers' } },
+    });
+  }
+
+  private finish(request: TurnRequest, accountId: string | null): void {
+    const { conversation, turn } = request;
+    const previousAccountId = this.previousAccount[conversation.index] ?? null;
+    this.parts.metrics.finished({ accountId, previousAccountId });
+    if (accountId !== null) this.previousAccount[conversation.index] = accountId;
+    const next = turn + 1;
+    const thinkMs = conversation.thinkMs[next - 1];
+    if (thinkMs !== undefined) this.later(thinkMs, () => this.startTurn(conversation, next));
+  }
+}
