@@ -100,7 +100,9 @@ function installAuth(app: FastifyInstance, deps: AppDependencies): void {
 function installErrorHandling(app: FastifyInstance, deps: AppDependencies): void {
   app.setErrorHandler((error, request, reply) => {
     const failure = toSwitchyardError(error);
-    if (failure.scope === 'internal') deps.logger.error({ err: error, url: request.url }, 'request failed');
+    // The path only: Gemini clients may send the API key as `?key=`.
+    const path = request.url.split('?')[0];
+    if (failure.scope === 'internal') deps.logger.error({ err: error, path }, 'request failed');
     const rendered = renderError(failure, policyOf(request).dialect);
     return reply.status(rendered.status).headers(rendered.headers).send(rendered.body);
   });

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
@@ -30,13 +31,18 @@ afterEach(async () => {
 
 describe('switchyard start (the path `npm start` runs)', () => {
   it('prints the URL, the admin address, the API key and the config path, and answers /healthz', async () => {
-    gateway = await startCliGateway({ dataDir: directory.path, extraArgs: ['--log-level', 'warn'] });
+    const dataDir = join(directory.path, 'new-home');
+    gateway = await startCliGateway({ dataDir, extraArgs: ['--log-level', 'warn'] });
     const { banner, url, apiKey } = gateway;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(banner).toMatch(/^Switchyard \d+\.\d+\.\d+ is listening on 127\.0\.0\.1:\d+$/m);
     expect(banner).toContain(`Admin API / UI:  ${url}/`);
     expect(apiKey).toMatch(/^sk-[0-9a-f]{32}$/);
-    expect(banner).toContain(`Config file:     ${join(directory.path, 'gui_config.json')}`);
+    const configPath = join(dataDir, 'gui_config.json');
+    expect(banner).toContain(`Config file:     ${configPath}`);
+    // It holds the API key: owner-only, like the data directory.
+    expect((await stat(configPath)).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
 
     const health = await httpCall(`${url}/healthz`);
     expect(health.status).toBe(200);
