@@ -1,6 +1,6 @@
 import { safeParseJson } from '../../core/model/safe-parse-json.js';
 import { sseFrame } from '../../core/model/sse-frame.js';
-import type { StreamEvent, ToolCallEvent } from '../../core/model/stream-event.js';
+import type { FinishEvent, StreamEvent, ToolCallEvent } from '../../core/model/stream-event.js';
 import { encodeFunctionCall, type GeminiResponsePart } from './encode-gemini-parts.js';
 import type { GeminiCandidate, GeminiGenerateContentResponse } from './encode-gemini-response.js';
 import { encodeGeminiFinishReason, encodeGeminiUsage } from './encode-gemini-usage.js';
@@ -29,84 +29,49 @@ export interface GeminiStreamEncoder {
  * usage; `error` sends Gemini's `{error: {code, message, status}}`.
  */
 export function createGeminiStreamEncoder(options: GeminiStreamEncoderOptions = {}): GeminiStreamEncoder {
-  const includeThoughts = options.includeThoughts ?? true;
-  let responseId = options.id ?? 'switchyard';
-  let modelVersion = options.model ?? 'unknown';
-  let pendingSignature: string | undefined;
-  // Reasoning blocks whose text reached the client, and the redacted data of those that started so.
-  const shownReasoning = new Set<string>();
-  const redactedReasoning = new Map<string, string>();
+  const state = new GeminiStreamState(options);
+  return { encode: (event) => state.encode(event) };
+}
 
-  function chunk(
-    candidate: Omit<GeminiCandidate, 'index'>,
-    extra: Partial<GeminiGenerateContentResponse> = {},
-  ) {
-    const body: GeminiGenerateContentResponse = {
-      candidates: [{ ...candidate, index: 0 }],
-      ...extra,
-      modelVersion,
-      responseId,
-    };
-    return sseFrame(body);
+class GeminiStreamState {
+  private readonly includeThoughts: boolean;
+  private responseId: string;
+  private modelVersion: string;
+  /** A signature for the next part (from a reasoning block with no text to show). */
+  private pendingSignature: string | undefined;
+  /** Reasoning blocks whose text reached the client. */
+  private readonly shownReasoning = new Set<string>();
+  /** The redacted data of reasoning blocks that started with it. */
+  private readonly redactedReasoning = new Map<string, string>();
+
+  constructor(options: GeminiStreamEncoderOptions) {
+    this.includeThoughts = options.includeThoughts ?? true;
+    this.responseId = options.id ?? 'switchyard';
+    this.modelVersion = options.model ?? 'unknown';
   }
 
-  function part(value: GeminiResponsePart): string {
-    const signed = pendingSignature === undefined ? value : { ...value, thoughtSignature: pendingSignature };
-    pendingSignature = undefined;
-    return chunk({ content: { role: 'model', parts: [signed] } });
-  }
-
-  function reasoningEnd(id: string, signature: string | undefined): string {
-    const shown = shownReasoning.delete(id);
-    if (signature === undefined) return '';
-    if (shown)
-      return chunk({
-        content: { role: 'model', parts: [{ text: '', thought: true, thoughtSignature: signature }] },
-      });
-    const flushed = pendingSignature === undefined ? '' : part({ text: '' });
-    pendingSignature = signature;
-    return flushed;
-  }
-
-  function finish(event: Extract<StreamEvent, { type: 'finish' }>): string {
-    const candidate: Omit<GeminiCandidate, 'index'> = {
-      finishReason: encodeGeminiFinishReason(event.finishReason),
-    };
-    if (pendingSignature !== undefined) {
-      candidate.content = { role: 'model', parts: [{ text: '', thoughtSignature: pendingSignature }] };
-      pendingSignature = undefined;
-    }
-    return chunk(candidate, { usageMetadata: encodeGeminiUsage(event.usage) });
-  }
-
-  function encode(event: StreamEvent): string {
+  encode(event: StreamEvent): string {
     switch (event.type) {
       case 'response-metadata':
-        responseId = event.id ?? responseId;
-        modelVersion = event.model ?? modelVersion;
+        this.responseId = event.id ?? this.responseId;
+        this.modelVersion = event.model ?? this.modelVersion;
         return '';
       case 'text-delta':
-        return event.delta === '' ? '' : part({ text: event.delta });
+        return event.delta === '' ? '' : this.part({ text: event.delta });
       case 'reasoning-start':
-        if (event.redactedData !== undefined) redactedReasoning.set(event.id, event.redactedData);
+        if (event.redactedData !== undefined) this.redactedReasoning.set(event.id, event.redactedData);
         return '';
       case 'reasoning-delta':
-        if (!includeThoughts || event.delta === '') return '';
-        shownReasoning.add(event.id);
-        // A signature waiting for the next part belongs to the earlier block, not to these thoughts.
-        return (
-          (pendingSignature === undefined ? '' : part({ text: '' })) +
-          part({ text: event.delta, thought: true })
-        );
+        return this.thought(event.id, event.delta);
       case 'reasoning-end': {
-        const redacted = redactedReasoning.get(event.id);
-        redactedReasoning.delete(event.id);
-        return reasoningEnd(event.id, event.signature ?? event.redactedData ?? redacted);
+        const redacted = this.redactedReasoning.get(event.id);
+        this.redactedReasoning.delete(event.id);
+        return this.reasoningEnd(event.id, event.signature ?? event.redactedData ?? redacted);
       }
       case 'tool-call':
-        return part({ functionCall: encodeFunctionCall(event.id, event.name, parseArguments(event)) });
+        return this.part({ functionCall: encodeFunctionCall(event.id, event.name, parseArguments(event)) });
       case 'finish':
-        return finish(event);
+        return this.finish(event);
       case 'error':
         return sseFrame({ error: { ...geminiErrorStatus(event.error.type), message: event.error.message } });
       default:
@@ -115,7 +80,57 @@ export function createGeminiStreamEncoder(options: GeminiStreamEncoderOptions = 
     }
   }
 
-  return { encode };
+  private chunk(
+    candidate: Omit<GeminiCandidate, 'index'>,
+    extra: Partial<GeminiGenerateContentResponse> = {},
+  ) {
+    const body: GeminiGenerateContentResponse = {
+      candidates: [{ ...candidate, index: 0 }],
+      ...extra,
+      modelVersion: this.modelVersion,
+      responseId: this.responseId,
+    };
+    return sseFrame(body);
+  }
+
+  /** One part in its own chunk, carrying the pending signature if there is one. */
+  private part(value: GeminiResponsePart): string {
+    const signature = this.pendingSignature;
+    this.pendingSignature = undefined;
+    const signed = signature === undefined ? value : { ...value, thoughtSignature: signature };
+    return this.chunk({ content: { role: 'model', parts: [signed] } });
+  }
+
+  private thought(id: string, delta: string): string {
+    if (!this.includeThoughts || delta === '') return '';
+    this.shownReasoning.add(id);
+    // A signature waiting for the next part belongs to the earlier block, not to these thoughts.
+    const flushed = this.pendingSignature === undefined ? '' : this.part({ text: '' });
+    return flushed + this.part({ text: delta, thought: true });
+  }
+
+  private reasoningEnd(id: string, signature: string | undefined): string {
+    const shown = this.shownReasoning.delete(id);
+    if (signature === undefined) return '';
+    if (shown) {
+      const part = { text: '', thought: true, thoughtSignature: signature };
+      return this.chunk({ content: { role: 'model', parts: [part] } });
+    }
+    const flushed = this.pendingSignature === undefined ? '' : this.part({ text: '' });
+    this.pendingSignature = signature;
+    return flushed;
+  }
+
+  private finish(event: FinishEvent): string {
+    const candidate: Omit<GeminiCandidate, 'index'> = {
+      finishReason: encodeGeminiFinishReason(event.finishReason),
+    };
+    if (this.pendingSignature !== undefined) {
+      candidate.content = { role: 'model', parts: [{ text: '', thoughtSignature: this.pendingSignature }] };
+      this.pendingSignature = undefined;
+    }
+    return this.chunk(candidate, { usageMetadata: encodeGeminiUsage(event.usage) });
+  }
 }
 
 function parseArguments(event: ToolCallEvent): unknown {

@@ -1,12 +1,18 @@
 import type { Usage } from '../../core/model/canonical-response.js';
 import { sseFrame } from '../../core/model/sse-frame.js';
-import type { FinishEvent, StreamEvent, ToolCallEvent } from '../../core/model/stream-event.js';
+import type {
+  FinishEvent,
+  StreamErrorEvent,
+  StreamEvent,
+  ToolCallEvent,
+} from '../../core/model/stream-event.js';
 import {
   buildResponseObject,
   finishState,
   type ResponseState,
   type ResponsesEncodeOptions,
   type ResponsesOutputItem,
+  type ResponsesResponseObject,
 } from './encode-responses-output.js';
 import {
   type ClosedItem,
@@ -22,8 +28,6 @@ export interface ResponsesStreamEncoder {
   encode(event: StreamEvent): string;
 }
 
-type OpenItem = MessageStreamItem | ReasoningStreamItem | FunctionCallStreamItem;
-
 /**
  * Creates the encoder for one response. It writes `response.created` and `response.in_progress`
  * before anything else, then one output item per canonical block (a message per text block, a
@@ -34,142 +38,156 @@ type OpenItem = MessageStreamItem | ReasoningStreamItem | FunctionCallStreamItem
  * `error` event ends with `response.failed`.
  */
 export function createResponsesStreamEncoder(options: ResponsesEncodeOptions): ResponsesStreamEncoder {
-  let sequence = 0;
-  let started = false;
-  let ended = false;
-  let model: string | undefined;
-  let open: OpenItem | null = null;
-  const output: ResponsesOutputItem[] = [];
+  const state = new ResponsesStreamState(options);
+  return { encode: (event) => state.encode(event) };
+}
 
-  const emit = (type: string, payload: Record<string, unknown>): string =>
-    sseFrame({ type, sequence_number: sequence++, ...payload }, type);
+type OpenItem = MessageStreamItem | ReasoningStreamItem | FunctionCallStreamItem;
+type ReasoningEnd = { signature?: string | undefined; redactedData?: string | undefined };
 
-  function response(state: Omit<ResponseState, 'output' | 'model'>) {
-    return buildResponseObject(options, { ...state, output: [...output], ...(model ? { model } : {}) });
+class ResponsesStreamState {
+  private sequence = 0;
+  private started = false;
+  private ended = false;
+  private model: string | undefined;
+  private open: OpenItem | null = null;
+  private readonly output: ResponsesOutputItem[] = [];
+
+  constructor(private readonly options: ResponsesEncodeOptions) {}
+
+  encode(event: StreamEvent): string {
+    if (this.ended) return '';
+    return this.start() + this.handle(event);
   }
 
-  function start(): string {
-    if (started) return '';
-    started = true;
-    const inProgress = response({ status: 'in_progress', usage: null });
+  private handle(event: StreamEvent): string {
+    switch (event.type) {
+      case 'response-metadata':
+        this.model = event.model ?? this.model;
+        return '';
+      case 'text-start':
+        return this.close() + this.openText(event.id);
+      case 'text-delta':
+        return this.ensureText(event.id) + (this.open as MessageStreamItem).delta(event.delta);
+      case 'text-end':
+        return this.open?.blockId === event.id ? this.close() : '';
+      case 'reasoning-start':
+        return this.close() + this.openReasoning(event.id, event.redactedData);
+      case 'reasoning-delta':
+        return this.ensureReasoning(event.id) + (this.open as ReasoningStreamItem).delta(event.delta);
+      case 'reasoning-end':
+        return this.open?.blockId === event.id ? this.close(event) : '';
+      case 'tool-input-start':
+        return this.close() + this.openFunctionCall(event.id, event.name);
+      case 'tool-input-delta':
+        return this.open?.blockId === event.id ? this.open.delta(event.delta) : '';
+      case 'tool-input-end':
+        // The item stays open until its `tool-call` event brings the complete arguments.
+        return '';
+      case 'tool-call':
+        return this.toolCall(event);
+      case 'finish':
+        return this.finish(event);
+      case 'error':
+        return this.fail(event);
+    }
+  }
+
+  private emit = (type: string, payload: Record<string, unknown>): string =>
+    sseFrame({ type, sequence_number: this.sequence++, ...payload }, type);
+
+  private response(state: Omit<ResponseState, 'output' | 'model'>): ResponsesResponseObject {
+    const model = this.model ? { model: this.model } : {};
+    return buildResponseObject(this.options, { ...state, output: [...this.output], ...model });
+  }
+
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    const inProgress = this.response({ status: 'in_progress', usage: null });
     return (
-      emit('response.created', { response: inProgress }) +
-      emit('response.in_progress', { response: inProgress })
+      this.emit('response.created', { response: inProgress }) +
+      this.emit('response.in_progress', { response: inProgress })
     );
   }
 
-  function context(): StreamItemContext {
-    // Callers close the open item first, so the new item comes right after the finished ones.
-    return { emit, options, outputIndex: output.length };
+  /** Callers close the open item first, so a new item comes right after the finished ones. */
+  private context(): StreamItemContext {
+    return { emit: this.emit, options: this.options, outputIndex: this.output.length };
   }
 
-  function settle(closed: ClosedItem): string {
-    if (closed.item) output.push(closed.item);
+  private settle(closed: ClosedItem): string {
+    if (closed.item) this.output.push(closed.item);
     return closed.text;
   }
 
   /** Closes the open item; a reasoning item takes the opaque values that arrive with its end. */
-  function close(end?: { signature?: string | undefined; redactedData?: string | undefined }): string {
-    const item = open;
+  private close(end?: ReasoningEnd): string {
+    const item = this.open;
     if (!item) return '';
-    open = null;
-    if (item instanceof ReasoningStreamItem) return settle(item.close(end));
-    return settle(item.close());
+    this.open = null;
+    return this.settle(item instanceof ReasoningStreamItem ? item.close(end) : item.close());
   }
 
-  function openItem(item: OpenItem, startText: string): string {
-    open = item;
-    return startText;
+  private openText(id: string): string {
+    const item = new MessageStreamItem(id, this.context());
+    this.open = item;
+    return item.start();
   }
 
-  function toolCall(event: ToolCallEvent): string {
-    if (open instanceof FunctionCallStreamItem && open.blockId === event.id) {
-      const item = open;
-      open = null;
-      return settle(item.close(event.input));
-    }
-    const text = close();
-    const item = new FunctionCallStreamItem(event.id, context(), event.name);
-    return text + item.start() + item.delta(event.input) + settle(item.close(event.input));
+  private openReasoning(id: string, redactedData: string | undefined): string {
+    this.open = new ReasoningStreamItem(id, this.context(), redactedData);
+    return '';
   }
 
-  function end(
-    state: Omit<ResponseState, 'output' | 'model' | 'usage'>,
-    usage: Usage | null,
-    type: string,
-  ): string {
-    ended = true;
-    const text = start() + close();
-    return text + emit(type, { response: response({ ...state, usage }) });
-  }
-
-  /** An error leaves the open item unfinished: a half-streamed function call must never look complete. */
-  function fail(event: Extract<StreamEvent, { type: 'error' }>): string {
-    open = null;
-    const error = { code: event.error.type, message: event.error.message };
-    return end({ status: 'failed', error }, null, 'response.failed');
-  }
-
-  function finish(event: FinishEvent): string {
-    const state = finishState(event.finishReason);
-    const type = state.status === 'completed' ? 'response.completed' : `response.${state.status}`;
-    return end(state, event.usage, type);
-  }
-
-  function encode(event: StreamEvent): string {
-    if (ended) return '';
-    const prefix = start();
-    switch (event.type) {
-      case 'response-metadata':
-        model = event.model ?? model;
-        return prefix;
-      case 'text-start':
-        return prefix + close() + openText(event.id);
-      case 'text-delta':
-        return prefix + ensureText(event.id) + (open as MessageStreamItem).delta(event.delta);
-      case 'reasoning-start':
-        return (
-          prefix + close() + openItem(new ReasoningStreamItem(event.id, context(), event.redactedData), '')
-        );
-      case 'reasoning-delta':
-        return prefix + ensureReasoning(event.id) + (open as ReasoningStreamItem).delta(event.delta);
-      case 'reasoning-end':
-        return prefix + (open?.blockId === event.id ? close(event) : '');
-      case 'tool-input-start': {
-        const text = close();
-        const item = new FunctionCallStreamItem(event.id, context(), event.name);
-        return prefix + text + openItem(item, item.start());
-      }
-      case 'tool-input-delta':
-        return prefix + (open?.blockId === event.id ? open.delta(event.delta) : '');
-      case 'tool-call':
-        return prefix + toolCall(event);
-      case 'text-end':
-      case 'tool-input-end':
-        // A tool call's item stays open until its `tool-call` event brings the complete arguments.
-        return prefix + (event.type === 'text-end' && open?.blockId === event.id ? close() : '');
-      case 'finish':
-        return prefix + finish(event);
-      case 'error':
-        return prefix + fail(event);
-    }
-  }
-
-  function openText(id: string): string {
-    const item = new MessageStreamItem(id, context());
-    return openItem(item, item.start());
+  private openFunctionCall(id: string, name: string): string {
+    const item = new FunctionCallStreamItem(id, this.context(), name);
+    this.open = item;
+    return item.start();
   }
 
   /** Opens a message for a text delta that arrived without its start event. */
-  function ensureText(id: string): string {
-    if (open instanceof MessageStreamItem && open.blockId === id) return '';
-    return close() + openText(id);
+  private ensureText(id: string): string {
+    if (this.open instanceof MessageStreamItem && this.open.blockId === id) return '';
+    return this.close() + this.openText(id);
   }
 
-  function ensureReasoning(id: string): string {
-    if (open instanceof ReasoningStreamItem && open.blockId === id) return '';
-    return close() + openItem(new ReasoningStreamItem(id, context(), undefined), '');
+  private ensureReasoning(id: string): string {
+    if (this.open instanceof ReasoningStreamItem && this.open.blockId === id) return '';
+    return this.close() + this.openReasoning(id, undefined);
   }
 
-  return { encode };
+  /** Completes the streamed call of the same id, or writes a call that arrived whole. */
+  private toolCall(event: ToolCallEvent): string {
+    const open = this.open;
+    if (open instanceof FunctionCallStreamItem && open.blockId === event.id) {
+      this.open = null;
+      return this.settle(open.close(event.input));
+    }
+    const text = this.close();
+    const item = new FunctionCallStreamItem(event.id, this.context(), event.name);
+    return text + item.start() + item.delta(event.input) + this.settle(item.close(event.input));
+  }
+
+  private finish(event: FinishEvent): string {
+    const state = finishState(event.finishReason);
+    const type = state.status === 'completed' ? 'response.completed' : `response.${state.status}`;
+    return this.end({ ...state, usage: event.usage }, type);
+  }
+
+  /** An error leaves the open item unfinished: a half-streamed function call must never look complete. */
+  private fail(event: StreamErrorEvent): string {
+    this.open = null;
+    const error = { code: event.error.type, message: event.error.message };
+    return this.end({ status: 'failed', error, usage: null }, 'response.failed');
+  }
+
+  private end(
+    state: Omit<ResponseState, 'output' | 'model'> & { usage: Usage | null },
+    type: string,
+  ): string {
+    this.ended = true;
+    const text = this.close();
+    return text + this.emit(type, { response: this.response(state) });
+  }
 }
