@@ -26,8 +26,9 @@ const LABELS: Record<AccountStatusKind, string> = {
 };
 
 /**
- * The status shown for `account`, most important first: disabled, verification needed (a 403 that
- * asked to verify the account locks it, DESIGN §3), proxy turned off, locked, active.
+ * The status shown for `account`, most important first: disabled, verification needed (the account's
+ * `verification_url`, or a lock from a 403 that asked for verification, DESIGN §3), proxy turned
+ * off, locked, active.
  */
 export function accountStatus(account: PublicAccount, locks: readonly RateLimitView[]): AccountStatus {
   const own = locks.filter((lock) => lock.account_id === account.id);
@@ -49,6 +50,13 @@ export function accountStatus(account: PublicAccount, locks: readonly RateLimitV
     return status('disabled', { reason, link: findLink(reason) });
   }
   const lockReason = accountLock ? describeLock(accountLock) : null;
+  if (account.verification_url !== null) {
+    return status('verification', {
+      reason: lockReason ?? 'The provider asks you to verify this account.',
+      until: accountLock?.until ?? null,
+      link: account.verification_url,
+    });
+  }
   if (accountLock && isVerificationLock(accountLock)) {
     return status('verification', {
       reason: lockReason,

@@ -4,25 +4,30 @@ import type { ProviderKind } from '../api/types.js';
 export interface ProviderInfo {
   kind: ProviderKind;
   title: string;
-  /** The provider's public default base URL (README, "Provider kinds"), shown as the placeholder. */
-  defaultBaseUrl: string;
+  /** What an empty base URL means: the provider's public default (README, "Provider kinds"). */
+  baseUrlPlaceholder: string;
   /** Whether accounts of this kind are added with an API key (code-assist takes OAuth only). */
   apiKey: boolean;
 }
 
 export const PROVIDERS: readonly ProviderInfo[] = [
-  { kind: 'openai', title: 'OpenAI-compatible', defaultBaseUrl: 'https://api.openai.com/v1', apiKey: true },
-  { kind: 'anthropic', title: 'Anthropic', defaultBaseUrl: 'https://api.anthropic.com', apiKey: true },
+  {
+    kind: 'openai',
+    title: 'OpenAI-compatible',
+    baseUrlPlaceholder: 'https://api.openai.com/v1',
+    apiKey: true,
+  },
+  { kind: 'anthropic', title: 'Anthropic', baseUrlPlaceholder: 'https://api.anthropic.com', apiKey: true },
   {
     kind: 'gemini',
     title: 'Gemini',
-    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+    baseUrlPlaceholder: 'https://generativelanguage.googleapis.com',
     apiKey: true,
   },
   {
     kind: 'code-assist',
     title: 'Google Code Assist (OAuth)',
-    defaultBaseUrl: 'https://cloudcode-pa.googleapis.com',
+    baseUrlPlaceholder: 'default: the code_assist.base_urls of the config',
     apiKey: false,
   },
 ];

@@ -116,7 +116,7 @@ export function AccountForm({ account, onDone }: { account: PublicAccount | null
         type="url"
         value={state.baseUrl}
         onChange={set('baseUrl')}
-        placeholder={info.defaultBaseUrl}
+        placeholder={info.baseUrlPlaceholder}
       />
       <label htmlFor="account-tier">Tier</label>
       <select id="account-tier" value={state.tier} onChange={set('tier')}>

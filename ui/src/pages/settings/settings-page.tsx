@@ -105,6 +105,21 @@ function QuotaProtectionCard({ config, save }: { config: SwitchyardConfig; save:
           Exact ids or wildcards (`*` for every model). Protection applies only to the models listed.
         </p>
       </form>
+      <div className="setting-row">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={config.auto_refresh}
+            onChange={(event) =>
+              save(
+                { auto_refresh: event.target.checked },
+                event.target.checked ? 'Background quota refresh on' : 'Background quota refresh off',
+              )
+            }
+          />
+          Refresh quotas and tiers in the background
+        </label>
+      </div>
       <NumberSetting
         id="refresh-interval"
         label="Quota refresh every"
@@ -112,6 +127,7 @@ function QuotaProtectionCard({ config, save }: { config: SwitchyardConfig; save:
         value={config.refresh_interval}
         min={1}
         max={1440}
+        disabled={!config.auto_refresh}
         hint="How often account quotas are fetched from providers that have a quota API."
         onSave={(value) => save({ refresh_interval: value }, `Quota refresh every ${value} min`)}
       />
