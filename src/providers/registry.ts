@@ -1,5 +1,7 @@
 import type { ProviderKind } from '../core/account.js';
 import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
+import { createCodeAssistAdapter } from './code-assist/code-assist-adapter.js';
+import { codeAssistContext } from './code-assist/code-assist-context.js';
 import { geminiAdapter } from './gemini/gemini-adapter.js';
 import { openAIAdapter } from './openai/openai-adapter.js';
 import type { ClientProtocol, ProviderAdapter } from './provider-adapter.js';
@@ -9,6 +11,7 @@ export const PROVIDERS: Partial<Record<ProviderKind, ProviderAdapter>> = {
   openai: openAIAdapter,
   anthropic: anthropicAdapter,
   gemini: geminiAdapter,
+  'code-assist': createCodeAssistAdapter(codeAssistContext),
 };
 
 export function providerFor(kind: ProviderKind): ProviderAdapter | undefined {

@@ -1,0 +1,110 @@
+import { isJsonObject, type JsonObject } from '../../core/json.js';
+import type { GeminiRequest } from '../gemini/convert-to-gemini-request.js';
+import { geminiAdapter, geminiUsage } from '../gemini/gemini-adapter.js';
+import type {
+  PassThroughInput,
+  ProviderAdapter,
+  SseEvent,
+  StreamObservation,
+  StreamObserver,
+  UpstreamRequest,
+} from '../provider-adapter.js';
+import type { CodeAssistContext } from './code-assist-context.js';
+import { unwrapCodeAssistResponse } from './unwrap-code-assist-response.js';
+import { wrapCodeAssistRequest } from './wrap-code-assist-request.js';
+
+/** The unwrapped (Gemini) JSON text of one Code Assist answer or event; the input when it is not JSON. */
+function unwrapText(text: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const inner = unwrapCodeAssistResponse(json);
+  return inner === json ? text : JSON.stringify(inner);
+}
+
+/** The Gemini observer, fed the Gemini payload inside each `{response}` event. */
+class CodeAssistStreamObserver implements StreamObserver {
+  private readonly inner = geminiAdapter.createStreamObserver();
+
+  observe(event: SseEvent): StreamObservation {
+    return this.inner.observe({ ...event, data: unwrapText(event.data) });
+  }
+
+  usage() {
+    return this.inner.usage();
+  }
+}
+
+function methodOf(input: PassThroughInput): string {
+  if (input.operation === 'count-tokens') return 'countTokens';
+  return input.stream ? 'streamGenerateContent' : 'generateContent';
+}
+
+/**
+ * `countTokens` takes `{request: {model: "models/<id>", contents}}`; a Gemini client sends
+ * `{contents}` or `{generateContentRequest: {contents, …}}`.
+ */
+function countTokensBody(body: JsonObject, model: string): JsonObject {
+  const nested = isJsonObject(body['generateContentRequest']) ? body['generateContentRequest'] : body;
+  return { request: { model: `models/${model}`, contents: nested['contents'] ?? [] } };
+}
+
+/**
+ * Google Cloud Code `v1internal` with OAuth accounts (the upstream of the reference): serves Gemini
+ * clients by wrapping their request as `{model, project, request}` and unwrapping each answer and
+ * stream event from `{response: …}`. The project comes from the account's `extra['code-assist']`
+ * (discovered through `loadCodeAssist` before the first request, see `withCodeAssistProjects`).
+ * Equivalent endpoints are tried in order on 404/408/5xx/network errors, never on 429.
+ */
+export function createCodeAssistAdapter(context: CodeAssistContext): ProviderAdapter {
+  return {
+    kind: 'code-assist',
+    nativeProtocol: 'gemini',
+    defaultBaseUrl: 'https://cloudcode-pa.googleapis.com',
+
+    passThrough(input: PassThroughInput): UpstreamRequest {
+      const [first, ...rest] = context.endpointsFor(input.account);
+      const method = methodOf(input);
+      const query = input.stream && input.operation === 'generate' ? '?alt=sse' : '';
+      const body =
+        input.operation === 'count-tokens'
+          ? countTokensBody(input.body, input.model)
+          : wrapCodeAssistRequest({
+              model: input.model,
+              project: context.projectOf(input.account) ?? undefined,
+              // The client's Gemini body travels as is: unknown fields survive.
+              request: input.body as unknown as GeminiRequest,
+            });
+      const url = (base: string | undefined) => `${base}:${method}${query}`;
+      return {
+        url: url(first),
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${input.credential.value}`,
+        },
+        body: JSON.stringify(body),
+        fallbackUrls: rest.map(url),
+      };
+    },
+
+    usageFromJson(json) {
+      return isJsonObject(json) ? geminiUsage(json['usageMetadata']) : null;
+    },
+
+    createStreamObserver: () => new CodeAssistStreamObserver(),
+
+    rewriteJsonResponse(body: Buffer): Buffer {
+      const text = body.toString('utf8');
+      const unwrapped = unwrapText(text);
+      return unwrapped === text ? body : Buffer.from(unwrapped);
+    },
+
+    rewriteStreamEvent(event: SseEvent): string {
+      return `data: ${unwrapText(event.data)}\r\n\r\n`;
+    },
+  };
+}
