@@ -174,8 +174,10 @@ function checkpoint(file: string): void {
 }
 
 describe('secrets at rest', () => {
-  it('never appear in the bytes of switchyard.db, -wal or -shm', async () => {
+  it('never appear in the bytes of switchyard.db, -wal or -shm (request log included)', async () => {
     const file = join(directory.path, 'switchyard.db');
+    await runtime.services.observability.writer.flush();
+    expect((await admin('/api/logs')).text).toContain('generateContent');
     checkpoint(file);
     const names = (await readdir(directory.path)).filter((name) => name.startsWith('switchyard.db'));
     expect(names).toContain('switchyard.db');
