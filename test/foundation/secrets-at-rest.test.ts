@@ -9,7 +9,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { httpCall, pick } from '../support/http-call.js';
-import { type MockUpstream, startMockUpstream, unauthorized } from '../support/mock-upstream.js';
+import { ANY_KEY, type MockUpstream, startMockUpstream, unauthorized } from '../support/mock-upstream.js';
 import { sampleChat, sampleContents, sampleMessages } from '../support/sample-requests.js';
 import { temporaryDirectory } from './run-cli.js';
 
@@ -137,17 +137,20 @@ async function proxyRequests(): Promise<void> {
     body: sampleChat('hello'),
   });
   expect(chat.status).toBe(200);
-  upstream.script(ANTHROPIC_KEY, unauthorized());
-  const messages = await httpCall(`${url}/v1/messages`, {
-    headers: { 'x-api-key': PROXY_KEY, 'anthropic-version': '2023-06-01' },
-    body: sampleMessages('hello'),
-  });
-  expect(messages.status).toBeGreaterThanOrEqual(400);
   const gemini = await httpCall(`${url}/v1beta/models/gemini-2.5-flash:generateContent`, {
     headers: { 'x-goog-api-key': PROXY_KEY },
     body: sampleContents('hello'),
   });
   expect(gemini.status).toBe(200);
+  // Every upstream refuses its credential: the failure paths log about accounts too.
+  upstream.setDefault(ANY_KEY, unauthorized());
+  const messages = await httpCall(`${url}/v1/messages`, {
+    headers: { 'x-api-key': PROXY_KEY, 'anthropic-version': '2023-06-01' },
+    body: sampleMessages('hello'),
+  });
+  expect(messages.status).toBeGreaterThanOrEqual(400);
+  expect(upstream.requests.some((recorded) => recorded.behaviour.type !== 'ok')).toBe(true);
+  upstream.reset();
   const refused = await httpCall(`${url}/v1/chat/completions`, {
     headers: { authorization: `Bearer ${OPENAI_KEY}` },
     body: sampleChat('wrong key'),
