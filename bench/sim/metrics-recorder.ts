@@ -38,6 +38,8 @@ export interface PolicyMetrics {
   attemptsPerRequest: number;
   /** Requests that waited for a locked account (CacheFirst wait or the 2 s grace), per 1 000. */
   waitsPerThousand: number;
+  /** `wait` decisions by the reason of the lock waited for (`none` when no lock was found). */
+  waitsByLockReason: Record<string, number>;
   /** Upstream calls per account id. */
   callsPerAccount: Record<string, number>;
 }
@@ -54,6 +56,7 @@ export class MetricsRecorder {
   private readonly lockedSends: Record<SendPath, number> = { picked: 0, 'second-wait': 0, 'grace-retry': 0 };
   private calls = 0;
   private waits = 0;
+  private readonly waitReasons = new Map<string, number>();
   private readonly callsPerAccount = new Map<string, number>();
 
   constructor(accountIds: readonly string[]) {
@@ -70,8 +73,10 @@ export class MetricsRecorder {
     else if (call.answer.refusal === 'server-error') this.serverErrors++;
   }
 
-  waited(): void {
+  /** A `wait` decision; `lockReason` is the reason of the lock it waits for. */
+  waited(lockReason: string): void {
     this.waits++;
+    this.waitReasons.set(lockReason, (this.waitReasons.get(lockReason) ?? 0) + 1);
   }
 
   /**
@@ -107,6 +112,7 @@ export class MetricsRecorder {
       loadMaxOverMean: mean === 0 ? 0 : Math.max(...counts) / mean,
       attemptsPerRequest: this.requests === 0 ? 0 : this.calls / this.requests,
       waitsPerThousand: perThousand(this.waits),
+      waitsByLockReason: Object.fromEntries([...this.waitReasons].sort(([a], [b]) => (a < b ? -1 : 1))),
       callsPerAccount: Object.fromEntries(this.callsPerAccount),
     };
   }

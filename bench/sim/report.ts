@@ -67,6 +67,14 @@ const COLUMNS =
   'success | sticky | 429/1k (minute + quota) | 5xx/1k | calls to locked | load CV | max/mean | calls/request | waits/1k |';
 const RULE = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
 
+const COLUMN_NOTES = [
+  "Columns: *sticky* = share of turns after a conversation's first success served by the account of its previous success;",
+  '*429/1k* = upstream 429 answers per 1 000 client requests (minute limit + quota); *calls to locked* = upstream calls',
+  'to an account the state store held locked for the model at send time, by how the gateway came to send them;',
+  '*load CV* and *max/mean* = spread of upstream calls over the accounts; *calls/request* = upstream calls per client',
+  'request; *waits/1k* = `wait` decisions per 1 000 requests.',
+];
+
 /** Rows of metrics as a markdown table whose first column is `label`. */
 export function metricsTable(
   label: string,
@@ -135,6 +143,12 @@ export function renderMarkdown(result: BenchmarkResult, meta: { date: string; no
     `Capacity ${fixed(capacity.requestsPerMinute, 1)} requests/min (quota-bound; the minute limits add up to ` +
       `${capacity.minuteLimitRequestsPerMinute}/min). Quota protection of the \`+protect\` rows: below ${result.protectionPercentage} %.`,
   ];
+  lines.push(
+    '',
+    ...COLUMN_NOTES,
+    '',
+    ...result.policies.map(({ name, description }) => `- \`${name}\`: ${description}.`),
+  );
   for (const point of result.loadPoints) lines.push('', loadPointSection(point));
   const goalPoint = result.loadPoints.find((point) => point.capacityOverLoad === GOAL_LOAD_POINT);
   if (goalPoint !== undefined) {

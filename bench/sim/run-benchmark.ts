@@ -26,6 +26,8 @@ export interface BenchmarkResult {
   capacity: Capacity;
   /** The quota-protection threshold of the `+protect` policies, percent. */
   protectionPercentage: number;
+  /** What each policy of the main tables is. */
+  policies: { name: string; description: string }[];
   loadPoints: LoadPointResult[];
 }
 
@@ -78,6 +80,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     parameters: options.parameters,
     capacity,
     protectionPercentage: options.protectionPercentage,
+    policies: allPolicies(options.protectionPercentage).map(({ name, description }) => ({
+      name,
+      description,
+    })),
     loadPoints,
   };
 }

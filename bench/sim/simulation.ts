@@ -125,8 +125,16 @@ class Simulation {
     const decision = await this.select(request);
     if (decision.kind !== 'wait') return this.proceed(request, decision);
     // Like the gateway: sleep, then pick again so the usual effects apply.
-    this.parts.metrics.waited();
+    this.parts.metrics.waited(await this.lockReason(decision.accountId, request.conversation.model));
     this.later(decision.waitMs, async () => this.proceed(request, await this.select(request)));
+  }
+
+  /** The reason of the lock that keeps the account from the model now (the later-ending one). */
+  private async lockReason(accountId: string, model: string): Promise<string> {
+    const { account, model: modelLock } = await this.parts.store.getLocks(accountId, model);
+    const lock =
+      account !== null && (modelLock === null || account.until >= modelLock.until) ? account : modelLock;
+    return lock?.reason ?? 'none';
   }
 
   private select(request: TurnRequest): Promise<PickDecision> {
