@@ -1,6 +1,7 @@
 /** Circuit breaker: on/off and the lock seconds per consecutive quota failure, saved together. */
 import { useEffect, useState } from 'react';
 import { api } from '../../api/api-client.js';
+import { CheckboxSetting } from '../../components/checkbox-setting.js';
 import { useGatewayData } from '../../hooks/gateway-data.js';
 import { useAction } from '../../hooks/use-action.js';
 import {
@@ -31,20 +32,17 @@ export function BackoffStepsEditor() {
   return (
     <fieldset className="setting-row backoff">
       <legend>Circuit breaker</legend>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={saved.enabled}
-          disabled={busy}
-          onChange={(event) =>
-            run(
-              () => api.updateConfig({ proxy: { circuit_breaker: { enabled: event.target.checked } } }),
-              event.target.checked ? 'Circuit breaker on' : 'Circuit breaker off',
-            )
-          }
-        />
+      <CheckboxSetting
+        checked={saved.enabled}
+        onChange={(checked) =>
+          run(
+            () => api.updateConfig({ proxy: { circuit_breaker: { enabled: checked } } }),
+            checked ? 'Circuit breaker on' : 'Circuit breaker off',
+          )
+        }
+      >
         Lock accounts after quota exhaustion, for:
-      </label>
+      </CheckboxSetting>
       <ol className="steps">
         {steps.map((seconds, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a step has no identity but its position

@@ -6,25 +6,28 @@ import { useState } from 'react';
 import { api } from '../../api/api-client.js';
 import { useGatewayData } from '../../hooks/gateway-data.js';
 import { useAction } from '../../hooks/use-action.js';
+import { useOptimisticChange } from '../../hooks/use-optimistic-change.js';
 
 export function FixedAccountControl() {
   const { accounts, fixed } = useGatewayData();
-  const { run, busy } = useAction();
+  const { run } = useAction();
   const usable = accounts.filter((account) => !account.disabled && !account.proxy_disabled);
   const [choice, setChoice] = useState('');
-  const pinnedId = fixed?.account_id ?? null;
+  const emailOf = (id: string) => accounts.find((account) => account.id === id)?.email ?? id;
+  const { shown: pinnedId, change: pin } = useOptimisticChange(
+    fixed?.account_id ?? null,
+    (id: string | null) =>
+      run(() => api.setFixedAccount(id), id === null ? 'Fixed account off' : `Fixed account: ${emailOf(id)}`),
+  );
   const selectedId =
     pinnedId ?? (usable.some((account) => account.id === choice) ? choice : (usable[0]?.id ?? ''));
-  const emailOf = (id: string) => accounts.find((account) => account.id === id)?.email ?? id;
-  const pin = (id: string | null) =>
-    run(() => api.setFixedAccount(id), id === null ? 'Fixed account off' : `Fixed account: ${emailOf(id)}`);
   return (
     <div className="setting-row">
       <label className="check">
         <input
           type="checkbox"
           checked={pinnedId !== null}
-          disabled={busy || (pinnedId === null && usable.length === 0)}
+          disabled={pinnedId === null && usable.length === 0}
           onChange={(event) => pin(event.target.checked ? selectedId : null)}
         />
         Fixed account mode
@@ -36,10 +39,10 @@ export function FixedAccountControl() {
         <select
           id="fixed-account"
           value={selectedId}
-          disabled={busy || usable.length === 0}
+          disabled={usable.length === 0}
           onChange={(event) => {
             setChoice(event.target.value);
-            if (pinnedId !== null) void pin(event.target.value);
+            if (pinnedId !== null) pin(event.target.value);
           }}
         >
           {usable.length === 0 && <option value="">No usable account</option>}

@@ -157,7 +157,12 @@ function MappingEditorRow(props: {
         )}
       </td>
       <td className="row-actions">
-        <button type="submit" form={formId} className={adding ? undefined : 'primary'}>
+        <button
+          type="submit"
+          form={formId}
+          className={adding ? undefined : 'primary'}
+          aria-label={adding ? undefined : `Save the rule for ${initial.from}`}
+        >
           {adding ? 'Add rule' : 'Save'}
         </button>
         {onCancel && (

@@ -8,6 +8,7 @@ import { NumberSetting } from '../../components/number-setting.js';
 import { useConfirm } from '../../hooks/confirm-dialog.js';
 import { useGatewayData } from '../../hooks/gateway-data.js';
 import { useAction } from '../../hooks/use-action.js';
+import { useOptimisticChange } from '../../hooks/use-optimistic-change.js';
 import { BackoffStepsEditor } from './backoff-steps-editor.js';
 import { FixedAccountControl } from './fixed-account-control.js';
 
@@ -72,27 +73,7 @@ export function SchedulingCard() {
   return (
     <section className="card" aria-labelledby="scheduling-title">
       <h2 id="scheduling-title">Account Scheduling &amp; Rotation</h2>
-      <fieldset className="modes">
-        <legend>Scheduling mode</legend>
-        {MODES.map((option) => (
-          <label key={option.value} className={`mode-option${option.value === mode ? ' checked' : ''}`}>
-            <input
-              type="radio"
-              name="scheduling-mode"
-              value={option.value}
-              checked={option.value === mode}
-              disabled={busy}
-              onChange={() =>
-                run(() => api.updateScheduling({ mode: option.value }), `Mode: ${option.title}`)
-              }
-            />
-            <span>
-              <strong>{option.title}</strong>
-              <span className="hint">{option.explanation}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <ModeChooser mode={mode} />
       <NumberSetting
         id="max-wait"
         label="Max wait"
@@ -135,5 +116,35 @@ export function SchedulingCard() {
         </div>
       </div>
     </section>
+  );
+}
+
+function ModeChooser({ mode }: { mode: SchedulingMode }) {
+  const { run } = useAction();
+  const { shown, change } = useOptimisticChange(mode, (next: SchedulingMode) =>
+    run(
+      () => api.updateScheduling({ mode: next }),
+      `Mode: ${MODES.find((option) => option.value === next)?.title}`,
+    ),
+  );
+  return (
+    <fieldset className="modes">
+      <legend>Scheduling mode</legend>
+      {MODES.map((option) => (
+        <label key={option.value} className={`mode-option${option.value === shown ? ' checked' : ''}`}>
+          <input
+            type="radio"
+            name="scheduling-mode"
+            value={option.value}
+            checked={option.value === shown}
+            onChange={() => change(option.value)}
+          />
+          <span>
+            <strong>{option.title}</strong>
+            <span className="hint">{option.explanation}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
   );
 }

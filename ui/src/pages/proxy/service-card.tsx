@@ -3,10 +3,12 @@ import { useState } from 'react';
 import { api } from '../../api/api-client.js';
 import { credentialStore } from '../../api/credential-store.js';
 import type { ProxyStatus, SwitchyardConfig } from '../../api/types.js';
+import { CheckboxSetting } from '../../components/checkbox-setting.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { NumberSetting } from '../../components/number-setting.js';
 import { useConfirm } from '../../hooks/confirm-dialog.js';
 import { useAction } from '../../hooks/use-action.js';
+import { useOptimisticChange } from '../../hooks/use-optimistic-change.js';
 
 const AUTH_MODES = [
   { value: 'auto', label: 'Auto (recommended): off on loopback, all except health on the LAN' },
@@ -51,45 +53,29 @@ export function ServiceCard({ status, config }: { status: ProxyStatus; config: S
         value={proxy.port}
         min={1}
         max={65_535}
-        hint="The gateway re-listens at once; this page then lives at the new port (sign in again there)."
+        hint={
+          status.port === proxy.port
+            ? 'The gateway re-listens at once; this page then lives at the new port (sign in again there).'
+            : `Listening on ${status.port}, set on the command line (--port); this setting applies when started without it.`
+        }
         onSave={(port) => update({ port }, `Listening on port ${port}`)}
       />
       <div className="setting-row">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={proxy.allow_lan_access}
-            onChange={(event) =>
-              update(
-                { allow_lan_access: event.target.checked },
-                event.target.checked ? 'LAN access on' : 'LAN access off',
-              )
-            }
-          />
+        <CheckboxSetting
+          checked={proxy.allow_lan_access}
+          onChange={(checked) =>
+            update({ allow_lan_access: checked }, checked ? 'LAN access on' : 'LAN access off')
+          }
+        >
           Allow LAN access
-        </label>
+        </CheckboxSetting>
         <p className="hint">
           Listen on 0.0.0.0 instead of 127.0.0.1. Other machines then need the API key (auth Auto).
         </p>
       </div>
       <div className="setting-row">
         <label htmlFor="service-auth">Authorization</label>
-        <select
-          id="service-auth"
-          value={proxy.auth_mode}
-          onChange={(event) =>
-            update(
-              { auth_mode: event.target.value as SwitchyardConfig['proxy']['auth_mode'] },
-              'Auth mode saved',
-            )
-          }
-        >
-          {AUTH_MODES.map((mode) => (
-            <option key={mode.value} value={mode.value}>
-              {mode.label}
-            </option>
-          ))}
-        </select>
+        <AuthModeSelect value={proxy.auth_mode} />
       </div>
       <ApiKeyRow apiKey={proxy.api_key} adminPasswordSet={proxy.admin_password !== null} />
       <NumberSetting
@@ -149,5 +135,23 @@ function ApiKeyRow({ apiKey, adminPasswordSet }: { apiKey: string; adminPassword
         </button>
       </div>
     </div>
+  );
+}
+
+type AuthMode = SwitchyardConfig['proxy']['auth_mode'];
+
+function AuthModeSelect({ value }: { value: AuthMode }) {
+  const { run } = useAction();
+  const { shown, change } = useOptimisticChange(value, (next: AuthMode) =>
+    run(() => api.updateConfig({ proxy: { auth_mode: next } }), 'Auth mode saved'),
+  );
+  return (
+    <select id="service-auth" value={shown} onChange={(event) => change(event.target.value as AuthMode)}>
+      {AUTH_MODES.map((mode) => (
+        <option key={mode.value} value={mode.value}>
+          {mode.label}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -2,6 +2,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api/api-client.js';
 import type { ConfigPatch, SwitchyardConfig } from '../../api/types.js';
+import { CheckboxSetting } from '../../components/checkbox-setting.js';
 import { NumberSetting } from '../../components/number-setting.js';
 import { useGatewayData } from '../../hooks/gateway-data.js';
 import { useAction } from '../../hooks/use-action.js';
@@ -63,19 +64,17 @@ function QuotaProtectionCard({ config, save }: { config: SwitchyardConfig; save:
     <section className="card" aria-labelledby="quota-title">
       <h2 id="quota-title">Quota protection</h2>
       <div className="setting-row">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={protection.enabled}
-            onChange={(event) =>
-              save(
-                { proxy: { quota_protection: { enabled: event.target.checked } } },
-                event.target.checked ? 'Quota protection on' : 'Quota protection off',
-              )
-            }
-          />
+        <CheckboxSetting
+          checked={protection.enabled}
+          onChange={(checked) =>
+            save(
+              { proxy: { quota_protection: { enabled: checked } } },
+              checked ? 'Quota protection on' : 'Quota protection off',
+            )
+          }
+        >
           Skip an account for a model when its remaining quota is low
-        </label>
+        </CheckboxSetting>
       </div>
       <NumberSetting
         id="quota-threshold"
@@ -106,19 +105,17 @@ function QuotaProtectionCard({ config, save }: { config: SwitchyardConfig; save:
         </p>
       </form>
       <div className="setting-row">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={config.auto_refresh}
-            onChange={(event) =>
-              save(
-                { auto_refresh: event.target.checked },
-                event.target.checked ? 'Background quota refresh on' : 'Background quota refresh off',
-              )
-            }
-          />
+        <CheckboxSetting
+          checked={config.auto_refresh}
+          onChange={(checked) =>
+            save(
+              { auto_refresh: checked },
+              checked ? 'Background quota refresh on' : 'Background quota refresh off',
+            )
+          }
+        >
           Refresh quotas and tiers in the background
-        </label>
+        </CheckboxSetting>
       </div>
       <NumberSetting
         id="refresh-interval"
@@ -141,19 +138,14 @@ function LoggingCard({ config, save }: { config: SwitchyardConfig; save: Save })
     <section className="card" aria-labelledby="logging-title">
       <h2 id="logging-title">Logging</h2>
       <div className="setting-row">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={config.proxy.enable_logging}
-            onChange={(event) =>
-              save(
-                { proxy: { enable_logging: event.target.checked } },
-                event.target.checked ? 'Request log on' : 'Request log off',
-              )
-            }
-          />
+        <CheckboxSetting
+          checked={config.proxy.enable_logging}
+          onChange={(checked) =>
+            save({ proxy: { enable_logging: checked } }, checked ? 'Request log on' : 'Request log off')
+          }
+        >
           Keep the request log (Monitor page)
-        </label>
+        </CheckboxSetting>
       </div>
       <NumberSetting
         id="log-retention"
@@ -176,19 +168,17 @@ function LoggingCard({ config, save }: { config: SwitchyardConfig; save: Save })
         }
       />
       <div className="setting-row">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={logging.debug_bodies}
-            onChange={(event) =>
-              save(
-                { proxy: { logging: { debug_bodies: event.target.checked } } },
-                event.target.checked ? 'Storing bodies' : 'Not storing bodies',
-              )
-            }
-          />
+        <CheckboxSetting
+          checked={logging.debug_bodies}
+          onChange={(checked) =>
+            save(
+              { proxy: { logging: { debug_bodies: checked } } },
+              checked ? 'Storing bodies' : 'Not storing bodies',
+            )
+          }
+        >
           Store request and response bodies (debugging; secrets are still redacted)
-        </label>
+        </CheckboxSetting>
       </div>
       <NumberSetting
         id="log-body-chars"
