@@ -3,13 +3,23 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { Gateway } from '../gateway/gateway.js';
+import { ResponseStore } from '../gateway/translation/response-store.js';
 import { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
 import { countAccountStates, Metrics } from '../observability/metrics.js';
 import { RequestLogPipeline } from '../observability/request-log-pipeline.js';
 import { RequestLogWriter, requestLogSettings } from '../observability/request-log-writer.js';
-import { type CredentialProvider, staticCredentials } from '../providers/auth/credential-provider.js';
+import type { CredentialProvider } from '../providers/auth/credential-provider.js';
+import { oauthClientsFromConfig } from '../providers/auth/oauth-clients.js';
+import { OAuthCredentialProvider } from '../providers/auth/oauth-credential-provider.js';
+import { httpOAuthEndpoints } from '../providers/auth/oauth-endpoints.js';
+import { OAuthLogin } from '../providers/auth/oauth-login.js';
+import { httpCodeAssistApi } from '../providers/code-assist/code-assist-api.js';
+import { codeAssistContext } from '../providers/code-assist/code-assist-context.js';
+import { CodeAssistProjects, withCodeAssistProjects } from '../providers/code-assist/code-assist-projects.js';
+import { CodeAssistQuota } from '../providers/code-assist/code-assist-quota.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { QuotaRefresher } from '../quota/quota-refresher.js';
 import { ModelRouter } from '../routing/index.js';
 import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
@@ -71,7 +81,62 @@ export interface GatewayServices {
   upstream: UpstreamClient;
   gateway: Gateway;
   observability: Observability;
+  accountServices: AccountServices;
   close(): Promise<void>;
+}
+
+/** OAuth sign-in and server-side quota refresh, for the admin routes. */
+export interface AccountServices {
+  oauthLogin: OAuthLogin;
+  quotaRefresher: QuotaRefresher;
+}
+
+/**
+ * OAuth accounts and Code Assist: token refresh (the gateway's credential provider), project and
+ * tier discovery, quota refresh, sign-in. Configures the process-wide Code Assist endpoints.
+ */
+function composeAccountServices(options: {
+  config: ConfigStore;
+  accounts: AccountStore;
+  state: StateStore;
+  upstream: UpstreamClient;
+  clock: Clock;
+  logger: Logger;
+}): { credentials: CredentialProvider; services: AccountServices } {
+  const { config, accounts, upstream, clock, logger } = options;
+  const endpoints = httpOAuthEndpoints(upstream);
+  const clients = memoizeByConfig(config, (current) => oauthClientsFromConfig(current.oauth.clients));
+  const onError = (error: unknown, account: { email: string }) =>
+    logger.error({ err: error, account: account.email }, 'could not store an OAuth account update');
+  const oauth = new OAuthCredentialProvider({
+    accounts,
+    endpoints,
+    clock,
+    settings: () => ({ skewMs: config.get().oauth.refresh_skew_seconds * 1000, clients: clients() }),
+    onError,
+  });
+  codeAssistContext.configure({ baseUrls: config.get().code_assist.base_urls });
+  const api = httpCodeAssistApi({
+    upstream,
+    context: codeAssistContext,
+    ideType: () => config.get().code_assist.ide_type,
+  });
+  const projects = new CodeAssistProjects({ api, accounts, context: codeAssistContext, onError });
+  const credentials = withCodeAssistProjects(oauth, projects);
+  const quotaRefresher = new QuotaRefresher({
+    accounts,
+    credentials,
+    sources: [new CodeAssistQuota({ api, projects, context: codeAssistContext })],
+    locks: options.state,
+    clock,
+    settings: () => ({
+      enabled: config.get().auto_refresh,
+      intervalMs: config.get().refresh_interval * 60_000,
+    }),
+    logger,
+  });
+  const oauthLogin = new OAuthLogin({ clients, endpoints, accounts, clock });
+  return { credentials, services: { oauthLogin, quotaRefresher } };
 }
 
 /** The request log (SQLite, batched), the live feed for the Monitor page, and Prometheus metrics. */
@@ -137,14 +202,20 @@ export async function composeGateway(options: {
   });
   const observability = composeObservability({ ...options, state });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
+  const oauth = composeAccountServices({ ...options, state, upstream });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
+    if (event.changed.some((path) => path.startsWith('code_assist')))
+      codeAssistContext.configure({ baseUrls: event.current.code_assist.base_urls });
+    if (event.changed.some((path) => path === 'refresh_interval' || path === 'auto_refresh'))
+      oauth.services.quotaRefresher.reschedule();
   });
   const gateway = new Gateway({
+    responses: new ResponseStore({ clock }),
     accounts,
     scheduler,
-    credentials: options.credentials ?? staticCredentials,
+    credentials: options.credentials ?? oauth.credentials,
     upstream,
     config: () => config.get(),
     router: memoizeByConfig(config, (current) => new ModelRouter(current.proxy.custom_mapping)),
@@ -155,14 +226,17 @@ export async function composeGateway(options: {
     clock,
     logger,
   });
+  oauth.services.quotaRefresher.start();
   return {
     state,
     scheduler,
     upstream,
     gateway,
     observability,
+    accountServices: oauth.services,
     async close() {
       unsubscribe();
+      await oauth.services.quotaRefresher.stop();
       observability.feed.closeAll();
       await scheduler.close();
       await upstream.close();

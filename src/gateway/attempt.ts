@@ -6,6 +6,7 @@ import type { UpstreamClient } from '../providers/upstream-client.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { parseBody, readBounded } from './read-body.js';
 import { StreamRelay } from './stream-relay.js';
+import type { Translation } from './translation/translation.js';
 
 /** The upstream answered with output (or a valid empty answer): the request is committed to it. */
 export interface CommittedAttempt {
@@ -46,6 +47,8 @@ export interface AttemptOptions {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   observer: ReturnType<ProviderAdapter['createStreamObserver']>;
+  /** Set when the upstream speaks another protocol than the client. */
+  translation?: Translation | undefined;
 }
 
 function describeNetworkError(error: unknown): string {
@@ -62,17 +65,21 @@ function isEventStream(contentType: string): boolean {
 
 /** Sends one request to one account and reads it up to the commit point. */
 export async function attemptUpstream(options: AttemptOptions): Promise<AttemptOutcome> {
-  const { request, adapter } = options;
+  const { request, adapter, translation } = options;
   const upstreamRequest = adapter.passThrough({
     account: options.account,
     credential: options.credential,
     operation: request.operation,
     model: options.model,
     stream: request.stream,
-    body: request.body,
-    rawBody: request.rawBody,
-    clientHeaders: request.headers,
-    query: request.query,
+    ...(translation
+      ? { body: translation.body, rawBody: null, clientHeaders: {}, query: '' }
+      : {
+          body: request.body,
+          rawBody: request.rawBody,
+          clientHeaders: request.headers,
+          query: request.query,
+        }),
   });
   const attemptAbort = new AbortController();
   const signal = AbortSignal.any([request.signal, attemptAbort.signal]);
@@ -100,8 +107,10 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     }
     if (!isEventStream(contentType)) {
       const raw = Buffer.from(await response.body.arrayBuffer());
-      const body = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
-      const usage = adapter.usageFromJson(parseBody(body));
+      const native = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
+      const json = parseBody(native);
+      const usage = adapter.usageFromJson(json);
+      const body = translation ? translation.translateJson(json) : native;
       return {
         kind: 'committed',
         status: response.status,
@@ -112,8 +121,9 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         usage,
       };
     }
-    const rewrite = adapter.rewriteStreamEvent?.bind(adapter);
-    const relay = new StreamRelay(response.body, options.observer, rewrite);
+    const translator = translation?.createStreamTranslator();
+    const rewrite = translator ? translator.event : adapter.rewriteStreamEvent?.bind(adapter);
+    const relay = new StreamRelay(response.body, options.observer, rewrite, translator?.end);
     const peeked = await relay.peek();
     if (peeked.kind === 'error') {
       await relay.cancel();

@@ -1,5 +1,5 @@
 import type { SwitchyardConfig } from '../config/schema.js';
-import type { Account } from '../core/account.js';
+import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -7,7 +7,7 @@ import type { RequestLogSink } from '../observability/request-log-entry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import { passThroughKinds, providerFor } from '../providers/registry.js';
+import { PROVIDERS, passThroughKinds, providerFor } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
 import { parseQuotaHeaders } from '../ratelimit/index.js';
 import type { ModelRouter } from '../routing/index.js';
@@ -21,8 +21,37 @@ import { finalFailure, noAccountError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { RequestTrace } from './request-trace.js';
+import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
+import { RequestTranslator } from './translation/request-translator.js';
+import type { ResponseStore } from './translation/response-store.js';
+
+/** One request on its way through the attempt loop. */
+interface RunContext {
+  request: ProxyRequest;
+  model: string;
+  trace: RequestTrace;
+  translator: RequestTranslator;
+}
+
+/** An upstream client error on a translated request, in a form the client's protocol can carry. */
+function translatedClientError(outcome: FailedAttempt): SwitchyardError {
+  const body = outcome.body as { error?: { message?: unknown } | string; message?: unknown } | null;
+  const upstreamMessage =
+    typeof body?.error === 'object' && typeof body.error.message === 'string'
+      ? body.error.message
+      : typeof body?.error === 'string'
+        ? body.error
+        : typeof body?.message === 'string'
+          ? body.message
+          : `upstream answered ${outcome.status}`;
+  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
+    status: outcome.status,
+  });
+}
 
 export interface GatewayDependencies {
+  /** Conversations of Responses API answers, for `previous_response_id`. */
+  responses: ResponseStore;
   accounts: AccountUsagePort;
   scheduler: SchedulerPort;
   credentials: CredentialProvider;
@@ -50,17 +79,75 @@ export class Gateway {
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
     const model = this.mappedModel(request.clientModel);
     const trace = new RequestTrace(request, model, this.deps.clock, this.deps.requestLog);
+    const translator = new RequestTranslator(request, model, {
+      logger: this.deps.logger,
+      responses: this.deps.responses,
+      now: this.deps.clock.now(),
+    });
     try {
-      return await this.run(request, model, trace);
+      // The Responses API is always translated: reject a bad body before using an account.
+      if (request.protocol === 'openai-responses') translator.decode();
+      if (request.operation === 'count-tokens' && !this.hasPassThroughAccount(request, model)) {
+        return this.estimateTokens({ request, model, translator, trace });
+      }
+      return await this.run({ request, model, trace, translator });
     } catch (error) {
       trace.fail(error);
       throw error;
     }
   }
 
-  private async run(request: ProxyRequest, model: string, trace: RequestTrace): Promise<ProxyResponse> {
+  /** Provider kinds that can serve the request: its own protocol's, and any we can translate for. */
+  private servingKinds(request: ProxyRequest): ReadonlySet<ProviderKind> {
+    const kinds = new Set<ProviderKind>();
+    for (const adapter of Object.values(PROVIDERS)) {
+      const native = adapter.nativeProtocol === request.protocol;
+      if (native || (request.operation === 'generate' && RequestTranslator.supports(adapter)))
+        kinds.add(adapter.kind);
+    }
+    return kinds;
+  }
+
+  private hasPassThroughAccount(request: ProxyRequest, model: string): boolean {
+    const kinds = passThroughKinds(request.protocol);
+    return this.deps.accounts
+      .list()
+      .some(
+        (account) =>
+          kinds.has(account.provider) &&
+          !account.disabled &&
+          !account.proxyDisabled &&
+          accountServesModel(account, model),
+      );
+  }
+
+  /** count_tokens / countTokens without an upstream that counts: a local, documented estimate. */
+  private estimateTokens(options: {
+    request: ProxyRequest;
+    model: string;
+    translator: RequestTranslator;
+    trace: RequestTrace;
+  }): ProxyResponse {
+    const { request, model, translator, trace } = options;
+    const tokens = estimateInputTokens(translator.decode().request);
+    const body = Buffer.from(JSON.stringify(countTokensBody(request.protocol, tokens)));
+    trace.estimated(200);
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'x-mapped-model': model,
+        'x-request-id': request.id,
+        'x-token-count': 'estimate',
+      },
+      body,
+    };
+  }
+
+  private async run(context: RunContext): Promise<ProxyResponse> {
+    const { request, model, trace } = context;
     const config = this.deps.config();
-    const providers = passThroughKinds(request.protocol);
+    const providers = this.servingKinds(request);
     const poolSize = this.deps.accounts.list().length;
     const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
     const attempted = new Set<string>();
@@ -97,10 +184,11 @@ export class Gateway {
       const adapter = account ? providerFor(account.provider) : undefined;
       if (!account || !adapter) continue;
       attempted.add(account.id);
-      const outcome = await this.tryAccount({ account, adapter, model, request, trace });
+      const outcome = await this.tryAccount({ ...context, account, adapter });
       if (outcome.kind === 'committed') return this.succeed({ account, model, request, outcome, trace });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
+        if (context.translator.needed(adapter)) throw translatedClientError(outcome);
         return this.clientError({ account, model, request, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
@@ -114,13 +202,9 @@ export class Gateway {
    * One account: authorize, send, record a failure with the rate-limit tracker, and retry once on
    * the same account when the upstream asks for a short (≤ 2 s) pause.
    */
-  private async tryAccount(options: {
-    account: Account;
-    adapter: ProviderAdapter;
-    model: string;
-    request: ProxyRequest;
-    trace: RequestTrace;
-  }): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
+  private async tryAccount(
+    options: RunContext & { account: Account; adapter: ProviderAdapter },
+  ): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
     const { account, request, trace } = options;
     let graceUsed = false;
     let refreshed = false;
@@ -164,13 +248,9 @@ export class Gateway {
     }
   }
 
-  private async sendOnce(options: {
-    account: Account;
-    adapter: ProviderAdapter;
-    model: string;
-    request: ProxyRequest;
-    forceRefresh: boolean;
-  }): Promise<AttemptOutcome> {
+  private async sendOnce(
+    options: RunContext & { account: Account; adapter: ProviderAdapter; forceRefresh: boolean },
+  ): Promise<AttemptOutcome> {
     const config = this.deps.config().proxy;
     let credential: AuthorizedCredential;
     try {
@@ -188,8 +268,10 @@ export class Gateway {
         credentialFailure: true,
       };
     }
+    const { translator, adapter } = options;
     return attemptUpstream({
       ...options,
+      translation: translator.needed(adapter) ? translator.forAttempt(adapter) : undefined,
       credential,
       upstream: this.deps.upstream,
       clock: this.deps.clock,

@@ -48,6 +48,11 @@ export class RequestTrace {
     });
   }
 
+  /** Answered locally (a token-count estimate), without an account. */
+  estimated(status: number): void {
+    this.finish({ account: null, status, usage: null, error: null });
+  }
+
   fail(error: unknown): void {
     const status = isSwitchyardError(error) ? error.status : 499;
     const message = error instanceof Error ? error.message : String(error);

@@ -31,6 +31,7 @@ export class StreamRelay {
     body: AsyncIterable<Buffer>,
     private readonly observer: StreamObserver,
     private readonly rewrite?: (event: SseEvent) => string,
+    private readonly end?: () => string,
   ) {
     this.iterator = body[Symbol.asyncIterator]();
   }
@@ -63,6 +64,8 @@ export class StreamRelay {
       const next = await this.iterator.next();
       if (next.done) {
         this.done = true;
+        const closing = this.end?.();
+        if (closing) buffered.push(Buffer.from(closing));
         return { kind: 'ended', buffered };
       }
       const seen = this.inspect(Buffer.from(next.value));
@@ -82,7 +85,11 @@ export class StreamRelay {
     try {
       for (;;) {
         const next = await this.iterator.next();
-        if (next.done) break;
+        if (next.done) {
+          const closing = this.end?.();
+          if (closing) yield Buffer.from(closing);
+          break;
+        }
         const { output } = this.inspect(Buffer.from(next.value));
         if (output.length > 0) yield output;
       }

@@ -1,4 +1,4 @@
-import type { Observability } from '../cli/compose-gateway.js';
+import type { AccountServices, Observability } from '../cli/compose-gateway.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
@@ -28,4 +28,6 @@ export interface AppDependencies {
   gateway: Gateway;
   scheduler: Scheduler;
   observability: Observability;
+  /** OAuth sign-in and quota refresh; their admin routes are registered only when present. */
+  accountServices?: AccountServices;
 }

@@ -48,6 +48,24 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
     run({ protocol: 'openai-chat', operation: 'generate' }),
   );
   app.post(
+    '/v1/responses',
+    proxyRoute('openai-responses'),
+    run({ protocol: 'openai-responses', operation: 'generate' }),
+  );
+  // Codex first tries the Responses API over a WebSocket; answering at once (not 101) makes it
+  // fall back to plain POST without waiting.
+  app.get('/v1/responses', proxyRoute('openai-responses'), async (_request, reply) =>
+    reply.status(426).send({
+      error: {
+        message:
+          'WebSocket transport is not supported here; send POST /v1/responses (HTTP streaming) instead',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'websocket_not_supported',
+      },
+    }),
+  );
+  app.post(
     '/v1/messages',
     proxyRoute('anthropic-messages'),
     run({ protocol: 'anthropic-messages', operation: 'generate' }),

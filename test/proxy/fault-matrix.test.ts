@@ -80,6 +80,12 @@ const CASES: ProtocolCase[] = [
   },
 ];
 
+const MODELS: Record<Protocol, string> = {
+  openai: 'gpt-4o',
+  anthropic: 'claude-sonnet-4-6',
+  gemini: 'gemini-2.5-pro',
+};
+
 let upstream: MockUpstream;
 let gateway: GatewayHarness;
 
@@ -91,6 +97,8 @@ beforeAll(async () => {
       email: `${key}@example.com`,
       api_key: key,
       base_url: entry.protocol === 'openai' ? `${upstream.url}/v1` : upstream.url,
+      // One model per protocol keeps failover among the protocol's own two accounts.
+      models: [MODELS[entry.protocol]],
     })),
   );
   gateway = await startGateway({

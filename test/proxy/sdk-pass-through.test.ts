@@ -17,9 +17,23 @@ beforeAll(async () => {
         email: 'openai@example.com',
         api_key: 'sk-openai-1',
         base_url: `${upstream.url}/v1`,
+        // Each account serves only its own family, so every request stays on its own protocol.
+        models: ['gpt-*'],
       },
-      { provider: 'anthropic', email: 'anthropic@example.com', api_key: 'sk-ant-1', base_url: upstream.url },
-      { provider: 'gemini', email: 'gemini@example.com', api_key: 'AIza-gemini-1', base_url: upstream.url },
+      {
+        provider: 'anthropic',
+        email: 'anthropic@example.com',
+        api_key: 'sk-ant-1',
+        base_url: upstream.url,
+        models: ['claude-*'],
+      },
+      {
+        provider: 'gemini',
+        email: 'gemini@example.com',
+        api_key: 'AIza-gemini-1',
+        base_url: upstream.url,
+        models: ['gemini-*'],
+      },
     ],
   });
 });

@@ -1,0 +1,114 @@
+import { SwitchyardError } from '../../core/errors.js';
+import type { CanonicalResponse, StreamEvent, Warning } from '../../core/model/index.js';
+import { collectStream } from '../../core/model/index.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProviderAdapter } from '../../providers/provider-adapter.js';
+import type { ProxyRequest } from '../proxy-request.js';
+import { type DecodedClientRequest, decodeClientRequest, type EncodeContext } from './client-codecs.js';
+import type { ResponseStore } from './response-store.js';
+import { createTranslation, type Translation } from './translation.js';
+import { upstreamCodecFor } from './upstream-codecs.js';
+
+const ID_PREFIXES: Record<ProxyRequest['protocol'], string> = {
+  'openai-chat': 'chatcmpl-',
+  'openai-responses': 'resp_',
+  'anthropic-messages': 'msg_',
+  gemini: '',
+};
+
+/**
+ * Translation for one client request: decodes the client body once (only when an attempt needs
+ * it), builds a fresh `Translation` per attempt, logs lossy conversions with the request id, and
+ * keeps Responses API conversations for `previous_response_id`.
+ */
+export class RequestTranslator {
+  private decoded: DecodedClientRequest | null = null;
+  readonly context: EncodeContext;
+
+  constructor(
+    private readonly request: ProxyRequest,
+    private readonly model: string,
+    private readonly deps: { logger: Logger; responses: ResponseStore; now: number },
+  ) {
+    this.context = {
+      id: `${ID_PREFIXES[request.protocol]}${request.id.replace(/^req_/, '')}`,
+      model,
+      now: deps.now,
+    };
+  }
+
+  /** Whether an account of this adapter needs translation for this request. */
+  needed(adapter: ProviderAdapter): boolean {
+    return adapter.nativeProtocol !== this.request.protocol;
+  }
+
+  /** Whether requests can be translated for this adapter at all. */
+  static supports(adapter: ProviderAdapter): boolean {
+    return upstreamCodecFor(adapter.kind) !== undefined;
+  }
+
+  /** The decoded request, with a Responses conversation continued from its stored history. */
+  decode(): DecodedClientRequest {
+    if (this.decoded) return this.decoded;
+    const { request } = this;
+    const decoded = decodeClientRequest(request.protocol, request.body, {
+      model: request.clientModel,
+      stream: request.stream,
+    });
+    if (decoded.previousResponseId) {
+      const history = this.deps.responses.get(decoded.previousResponseId);
+      if (!history) {
+        throw new SwitchyardError(
+          'invalid_request',
+          `previous_response_id: no stored response ${decoded.previousResponseId} (unknown, expired, or created with store: false)`,
+        );
+      }
+      decoded.request = { ...decoded.request, messages: [...history, ...decoded.request.messages] };
+    }
+    this.warn(decoded.warnings);
+    this.decoded = decoded;
+    return decoded;
+  }
+
+  /** A translation for one attempt on an account of `adapter`'s kind. */
+  forAttempt(adapter: ProviderAdapter): Translation {
+    const codec = upstreamCodecFor(adapter.kind);
+    if (!codec) {
+      throw new SwitchyardError(
+        'unsupported_translation',
+        `Requests cannot be translated for ${adapter.kind} accounts`,
+      );
+    }
+    const decoded = this.decode();
+    const events: StreamEvent[] = [];
+    const keep = this.request.protocol === 'openai-responses' && decoded.store !== false;
+    return createTranslation({
+      decoded,
+      codec,
+      model: this.model,
+      stream: this.request.stream,
+      context: this.context,
+      onWarnings: (warnings) => this.warn(warnings),
+      onResponse: keep ? (response) => this.remember(decoded, response) : undefined,
+      onStreamEvent: keep
+        ? (event) => {
+            events.push(event);
+            if (event.type === 'finish') this.remember(decoded, collectStream(events));
+          }
+        : undefined,
+    });
+  }
+
+  private remember(decoded: DecodedClientRequest, response: CanonicalResponse): void {
+    this.deps.responses.save(this.context.id, [
+      ...decoded.request.messages,
+      { role: 'assistant', content: response.content },
+    ]);
+  }
+
+  private warn(warnings: readonly Warning[]): void {
+    for (const warning of warnings) {
+      this.deps.logger.warn({ requestId: this.request.id, warning }, 'lossy translation');
+    }
+  }
+}
