@@ -17,6 +17,8 @@ export interface SchedulerPort {
     headers: Record<string, string | string[] | undefined>;
     body: unknown;
   }): Promise<RecordedFailure>;
+  /** Whether the account is locked for the model now (checked before re-sending after a pause). */
+  isLocked(accountId: string, model: string): Promise<boolean>;
   /** Clears the account's failure count and account-level lock. */
   recordSuccess(input: { accountId: string; model: string }): Promise<void>;
 }

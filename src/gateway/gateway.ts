@@ -25,6 +25,9 @@ import { countTokensBody, estimateInputTokens } from './translation/estimate-tok
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
 
+/** Waits honoured in a row for one attempt before giving up on it (each wait is bounded by the scheduler). */
+const MAX_WAITS = 3;
+
 /** One request on its way through the attempt loop. */
 interface RunContext {
   request: ProxyRequest;
@@ -163,14 +166,24 @@ export class Gateway {
           providers,
         });
       let decision = await select();
-      if (decision.kind === 'wait') {
-        // Sleep, then pick again so the usual effects (binding, window) apply; a second wait is honoured directly.
+      // A wait means the account frees up soon: sleep, then pick again so the usual effects
+      // (binding, window) apply. Never send to an account that is still locked.
+      for (let waits = 0; decision.kind === 'wait' && waits < MAX_WAITS; waits++) {
         await this.deps.clock.sleep(decision.waitMs, request.signal);
         decision = await select();
       }
       let accountId: string;
-      if (decision.kind === 'wait' || decision.kind === 'account') {
+      if (decision.kind === 'account') {
         accountId = decision.accountId;
+      } else if (decision.kind === 'wait') {
+        if (lastFailure) break;
+        throw new SwitchyardError(
+          'all_accounts_limited',
+          `Every account that serves ${model} is still rate-limited`,
+          {
+            retryAfterSeconds: Math.ceil(decision.waitMs / 1000),
+          },
+        );
       } else {
         if (lastFailure) break;
         throw noAccountError(decision, {
@@ -245,6 +258,8 @@ export class Gateway {
       if (graceUsed || graceMs === null) return { ...outcome, recorded };
       graceUsed = true;
       await this.deps.clock.sleep(graceMs, request.signal);
+      // Another request may have locked the account during the pause: then rotate instead.
+      if (await this.deps.scheduler.isLocked(account.id, options.model)) return { ...outcome, recorded };
     }
   }
 

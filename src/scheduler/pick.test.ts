@@ -125,17 +125,17 @@ table('60-second window', [
     expected: { kind: 'account', accountId: 'b', via: 'window', bind: false, setLastUsed: false },
   },
   {
-    name: 'a session without a binding lands on the window account and is bound to it',
+    name: 'a new session skips the window: round robin spreads new conversations, and binds',
     request: { sessionId: 's' },
     state: { lastUsed: recently },
-    expected: { kind: 'account', accountId: 'b', via: 'window', bind: true, unbind: false },
+    expected: { kind: 'account', accountId: 'a', via: 'round-robin', bind: true, unbind: false },
   },
   {
-    name: 'a session whose bound account is limited lands on the window account, unbinding and re-binding',
+    name: 'a session whose bound account is limited moves by round robin, unbinding and re-binding',
     request: { sessionId: 's' },
     state: { lastUsed: recently, boundAccountId: 'c' },
     locks: [accountLock('c')],
-    expected: { kind: 'account', accountId: 'b', via: 'window', bind: true, unbind: true },
+    expected: { kind: 'account', accountId: 'a', via: 'round-robin', bind: true, unbind: true },
   },
   {
     name: 'the window closes exactly 60 s after the pick, and round robin starts a new one',

@@ -180,8 +180,11 @@ export function pick(input: PickInput): PickDecision {
   }
 
   const bind = request.sessionId !== null && config.mode !== 'PerformanceFirst';
+  // The window keeps clients that send no session id on one account. A conversation that has an
+  // id but no binding yet starts with a cold cache anyway: round robin spreads new conversations
+  // instead of piling every conversation of the minute onto one account (see BENCHMARKS.md, sim).
   const lastUsed = state.lastUsed;
-  if (cacheAware && lastUsed !== null && now - lastUsed.at < config.windowMs) {
+  if (cacheAware && request.sessionId === null && lastUsed !== null && now - lastUsed.at < config.windowMs) {
     if (problemOf(accounts.get(lastUsed.accountId), context) === null) {
       return withFixed(
         { via: 'window', accountId: lastUsed.accountId, bind, unbind, setLastUsed: false },

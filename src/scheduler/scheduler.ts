@@ -159,6 +159,16 @@ export class Scheduler {
     return { classification, decision, lock: decision.lock };
   }
 
+  /**
+   * Whether the account is locked for the model right now (circuit breaker on). The gateway asks
+   * before re-sending to the same account after a pause, as another request may have locked it.
+   */
+  async isLocked(accountId: string, model: string): Promise<boolean> {
+    if (!this.config().circuitBreaker.enabled) return false;
+    const locks = await this.store.getLocks(accountId, model);
+    return locks.account !== null || locks.model !== null;
+  }
+
   /** A request succeeded on the account: forget its failure count and lift its account-level lock. */
   async recordSuccess(success: { accountId: string; model: string | null }): Promise<void> {
     await Promise.all([
