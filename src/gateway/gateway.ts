@@ -81,7 +81,8 @@ export class Gateway {
 
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
     const model = this.mappedModel(request.clientModel);
-    const trace = new RequestTrace(request, model, this.deps.clock, this.deps.requestLog);
+    const { logging } = this.deps.config().proxy;
+    const trace = new RequestTrace(request, model, this.deps.clock, this.deps.requestLog, logging.debug_bodies);
     const translator = new RequestTranslator(request, model, {
       logger: this.deps.logger,
       responses: this.deps.responses,

@@ -18,6 +18,8 @@ export class RequestTrace {
     private readonly mappedModel: string,
     private readonly clock: Clock,
     private readonly sink: RequestLogSink,
+    /** Keep request and response bodies (debug logging); off, no body is copied at all. */
+    private readonly keepBodies = false,
   ) {}
 
   tried(account: Account): void {
@@ -44,7 +46,7 @@ export class RequestTrace {
       status: options.status,
       usage: options.usage,
       error: options.streamError ? 'stream broke off after the first byte' : null,
-      responseBody: options.responseBody?.toString('utf8'),
+      responseBody: this.keepBodies ? options.responseBody?.toString('utf8') : undefined,
     });
   }
 
@@ -89,7 +91,7 @@ export class RequestTrace {
       usage: outcome.usage,
       error: outcome.error,
       stream: request.stream,
-      requestBody: request.rawBody?.toString('utf8'),
+      requestBody: this.keepBodies ? request.rawBody?.toString('utf8') : undefined,
       responseBody: outcome.responseBody,
     });
   }
