@@ -3,93 +3,24 @@
  * the mock upstream: every control is used the way a person would, and its effect is checked on
  * the running gateway (admin API, response headers) and on the page.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppDependencies } from '../../src/server/app-dependencies.js';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
-import { type MockUpstream, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
-import { launchChromium, screenshot } from './support/browser.js';
-import { ensureUiBuilt } from './support/ensure-ui-built.js';
+import { describe, expect, it, vi } from 'vitest';
+import { rateLimited } from '../support/mock-upstream.js';
+import { screenshot } from './support/browser.js';
 import { monitorAccounts, openPage, signIn, WAIT_MS } from './support/ui-session.js';
+import { adminJson, chat, EMAILS, setUpUiTests } from './support/ui-test-env.js';
 
-// The gateway serves the UI through registerStaticUi; until createApp registers it itself, these
-// tests add it to every app the runtime creates (and only then).
-vi.mock('../../src/server/create-app.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/server/create-app.js')>();
-  const { defaultUiRoot, registerStaticUi } = await import('../../src/server/static-ui.js');
-  return {
-    ...original,
-    async createApp(deps: AppDependencies): Promise<FastifyInstance> {
-      const app = await original.createApp(deps);
-      if (!app.hasRoute({ method: 'GET', url: '/*' })) await registerStaticUi(app, { root: defaultUiRoot() });
-      return app;
-    },
-  };
-});
+vi.mock('../../src/server/create-app.js', async (importOriginal) =>
+  (await import('./support/serve-ui.js')).withStaticUi(await importOriginal()),
+);
 
-const KEYS = ['sk-one', 'sk-two', 'sk-three'];
-const EMAILS = ['account1@example.com', 'account2@example.com', 'account3@example.com'];
-
-let browser: Browser;
-let upstream: MockUpstream;
-let gateway: GatewayHarness;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  await ensureUiBuilt();
-  browser = await launchChromium();
-}, 150_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  upstream = await startMockUpstream();
-  gateway = await startGateway({
-    accounts: KEYS.map((key, index) => ({
-      provider: 'openai' as const,
-      email: EMAILS[index] ?? key,
-      api_key: key,
-      base_url: `${upstream.url}/v1`,
-    })),
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-});
-
-afterEach(async () => {
-  await context?.close();
-  await gateway?.close();
-  await upstream?.close();
-});
-
-/** One turn of a conversation through the proxy; the gateway's answer headers. */
-async function chat(conversation: string, model = 'gpt-4o') {
-  const result = await gateway.call('POST', '/v1/chat/completions', {
-    body: {
-      model,
-      messages: [{ role: 'user', content: `conversation ${conversation}: long enough to hash` }],
-    },
-  });
-  expect(result.status).toBe(200);
-  return {
-    account: String(result.headers['x-account-email']),
-    mappedModel: String(result.headers['x-mapped-model']),
-    requestId: String(result.headers['x-request-id']),
-  };
-}
-
-async function apiJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const result = await gateway.call(method, path, body === undefined ? {} : { body });
-  return result.json as T;
-}
+const env = setUpUiTests();
+const send = (conversation: string, model?: string) => chat(env.gateway, conversation, model);
+const api = <T>(method: string, path: string, body?: unknown) =>
+  adminJson<T>(env.gateway, method, path, body);
 
 describe('the admin web UI', () => {
   it('signs in with the API key after refusing a wrong one, and lists the accounts', async () => {
+    const { page, gateway } = env;
     await page.goto(`${gateway.url}/accounts`);
     await page.getByLabel('Admin password or API key').fill('sk-wrong-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -108,6 +39,7 @@ describe('the admin web UI', () => {
   });
 
   it('adds an account with the API-key form', async () => {
+    const { page, gateway, upstream } = env;
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     await page.getByRole('button', { name: 'Add account' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add account' });
@@ -123,7 +55,7 @@ describe('the admin web UI', () => {
     const row = page.locator('tr[data-account="new@example.com"]');
     await row.waitFor();
     expect(await row.textContent()).toContain('ULTRA');
-    const { accounts } = await apiJson<{ accounts: { email: string; tier: string; label: string }[] }>(
+    const { accounts } = await api<{ accounts: { email: string; tier: string; label: string }[] }>(
       'GET',
       '/api/accounts',
     );
@@ -132,17 +64,18 @@ describe('the admin web UI', () => {
       label: 'from the UI',
     });
     // ULTRA goes first in the round robin: the new account takes the next new conversation.
-    expect((await chat('fresh')).account).toBe('new@example.com');
+    expect((await send('fresh')).account).toBe('new@example.com');
     await screenshot(page, 'add-account');
   });
 
   it('switches to Performance First and the Monitor shows one conversation spread over the accounts', async () => {
+    const { page, gateway } = env;
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     await openPage(page, 'API Proxy');
     await page.getByRole('radio', { name: /Performance First/ }).check();
     await vi.waitFor(
       async () =>
-        expect(await apiJson('GET', '/api/proxy/scheduling')).toMatchObject({ mode: 'PerformanceFirst' }),
+        expect(await api('GET', '/api/proxy/scheduling')).toMatchObject({ mode: 'PerformanceFirst' }),
       {
         timeout: WAIT_MS,
       },
@@ -152,7 +85,7 @@ describe('the admin web UI', () => {
     await openPage(page, 'Monitor');
     await page.getByTestId('stream-state').filter({ hasText: 'Live' }).waitFor();
     const turns = [];
-    for (let turn = 0; turn < 6; turn++) turns.push(await chat('spread'));
+    for (let turn = 0; turn < 6; turn++) turns.push(await send('spread'));
     const shown = await monitorAccounts(
       page,
       turns.map((turn) => turn.requestId),
@@ -163,13 +96,14 @@ describe('the admin web UI', () => {
   });
 
   it('pins a fixed account: every new request is served by it, as the headers and the Monitor agree', async () => {
+    const { page, gateway } = env;
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     await openPage(page, 'API Proxy');
     await page.getByLabel('Fixed account', { exact: true }).selectOption({ label: 'account2@example.com' });
     await page.getByLabel('Fixed account mode').check();
     await vi.waitFor(
       async () =>
-        expect(await apiJson('GET', '/api/proxy/fixed-account')).toEqual({
+        expect(await api('GET', '/api/proxy/fixed-account')).toEqual({
           account_id: gateway.accountIds['account2@example.com'],
           bypassed_reason: null,
         }),
@@ -178,7 +112,7 @@ describe('the admin web UI', () => {
 
     await openPage(page, 'Monitor');
     const served = [];
-    for (const conversation of ['a', 'b', 'c', 'd']) served.push(await chat(conversation));
+    for (const conversation of ['a', 'b', 'c', 'd']) served.push(await send(conversation));
     expect(served.map((turn) => turn.account)).toEqual(Array(4).fill('account2@example.com'));
     expect(
       await monitorAccounts(
@@ -190,12 +124,13 @@ describe('the admin web UI', () => {
   });
 
   it('shows the fallback and a live countdown while the fixed account is locked', async () => {
-    await apiJson('PUT', '/api/proxy/fixed-account', {
+    const { page, gateway, upstream } = env;
+    await api('PUT', '/api/proxy/fixed-account', {
       account_id: gateway.accountIds['account2@example.com'],
     });
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     upstream.script('sk-two', rateLimited({ retryAfter: '60' }));
-    const fallback = await chat('locked');
+    const fallback = await send('locked');
     expect(fallback.account).not.toBe('account2@example.com');
 
     const badge = page.locator('tr[data-account="account2@example.com"] [data-status="locked"]');
@@ -228,8 +163,9 @@ describe('the admin web UI', () => {
   });
 
   it('clears the session bindings after a confirmation that shows how many there are', async () => {
-    await chat('one');
-    await chat('two');
+    const { page, gateway } = env;
+    await send('one');
+    await send('two');
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     await openPage(page, 'API Proxy');
     await page.getByTestId('binding-count').filter({ hasText: '2 conversations bound' }).waitFor();
@@ -239,26 +175,27 @@ describe('the admin web UI', () => {
     await dialog.getByRole('button', { name: 'Clear bindings' }).click();
     await page.getByRole('status').filter({ hasText: 'Cleared 2 session bindings' }).waitFor();
     await page.getByTestId('binding-count').filter({ hasText: '0 conversations bound' }).waitFor();
-    expect(await apiJson('GET', '/api/proxy/status')).toMatchObject({ session_bindings: 0 });
+    expect(await api('GET', '/api/proxy/status')).toMatchObject({ session_bindings: 0 });
     await screenshot(page, 'bindings-cleared');
   });
 
   it('edits the model router and X-Mapped-Model follows each change', async () => {
+    const { page, gateway, upstream } = env;
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     await openPage(page, 'API Proxy');
-    expect((await chat('map-0')).mappedModel).toBe('gpt-4o');
+    expect((await send('map-0')).mappedModel).toBe('gpt-4o');
 
     await page.getByLabel('New rule: model the client asks for').fill('gpt-4*');
     await page.getByLabel('New rule: model sent upstream').fill('gpt-4.1-mini');
     await page.getByRole('button', { name: 'Add rule' }).click();
     await page.locator('tr[data-mapping="gpt-4*"]').waitFor();
-    expect((await chat('map-1')).mappedModel).toBe('gpt-4.1-mini');
+    expect((await send('map-1')).mappedModel).toBe('gpt-4.1-mini');
 
     await page.getByRole('button', { name: 'Edit the rule for gpt-4*' }).click();
     await page.getByLabel('Model sent upstream', { exact: true }).fill('gpt-4o-mini');
     await page.getByRole('button', { name: 'Save the rule for gpt-4*' }).click();
     await page.locator('tr[data-mapping="gpt-4*"]').filter({ hasText: 'gpt-4o-mini' }).waitFor();
-    expect((await chat('map-2')).mappedModel).toBe('gpt-4o-mini');
+    expect((await send('map-2')).mappedModel).toBe('gpt-4o-mini');
     expect(upstream.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
 
     await page.getByLabel('Test a model name').fill('gpt-4o');
@@ -270,6 +207,7 @@ describe('the admin web UI', () => {
   });
 
   it('fits a 390 px screen without sideways scrolling, in the dark theme', async () => {
+    const { page, gateway } = env;
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();

@@ -52,6 +52,12 @@ describe('trafficStats', () => {
     ]);
   });
 
+  it("counts an entry stamped after the browser's now (clock skew) in the current minute", () => {
+    const skewed = trafficStats({ records: [sampleLog({ time: now + 40_000 })], now, windowMinutes: 15 });
+    expect([skewed.total, skewed.requestsLastMinute]).toEqual([1, 1]);
+    expect(skewed.perMinute.at(-1)).toEqual({ minute: SAMPLE_NOW + MINUTE, ok: 1, errors: 0 });
+  });
+
   it('reports a zero cache share, not NaN, when no tokens were read from cache', () => {
     const none = trafficStats({
       records: [sampleLog({ time: now - 1000, cache_read_tokens: 0 })],

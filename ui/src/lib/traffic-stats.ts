@@ -36,15 +36,20 @@ export interface TrafficStats {
 
 const MINUTE_MS = 60_000;
 
-/** Stats over the entries of the last `windowMinutes` minutes before `now`. */
+/**
+ * Stats over the entries of the last `windowMinutes` minutes before `now`. Entry times come from
+ * the gateway's clock and `now` from the browser's: an entry newer than `now` (a clock ahead of the
+ * browser's, or a request that finished since the browser's last tick) moves the window's end to it.
+ */
 export function trafficStats(options: {
   records: readonly RequestLogRecord[];
   now: number;
   windowMinutes: number;
 }): TrafficStats {
-  const { now, windowMinutes } = options;
+  const { windowMinutes } = options;
+  const now = options.records.reduce((latest, record) => Math.max(latest, record.time), options.now);
   const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - (windowMinutes - 1) * MINUTE_MS;
-  const records = options.records.filter((record) => record.time >= firstMinute && record.time <= now);
+  const records = options.records.filter((record) => record.time >= firstMinute);
   const perMinute: MinuteBucket[] = Array.from({ length: windowMinutes }, (_, index) => ({
     minute: firstMinute + index * MINUTE_MS,
     ok: 0,

@@ -2,6 +2,7 @@
 
 import type { PublicAccount, RateLimitView } from '../../api/types.js';
 import { Countdown, QuotaBar } from '../../components/badges.js';
+import { LockIcon } from '../../components/lock-icon.js';
 import { describeLock } from '../../lib/account-status.js';
 import { isModelProtected, type QuotaProtectionSettings, quotaPercent } from '../../lib/quota-protection.js';
 
@@ -25,16 +26,7 @@ export function AccountQuota(props: {
           <li key={model}>
             <div className="quota-head">
               <span className="quota-model" title={model}>
-                {guarded && (
-                  <span
-                    className="lock"
-                    role="img"
-                    aria-label="Protected: below the quota protection threshold"
-                    title="Protected: below the quota protection threshold"
-                  >
-                    🔒
-                  </span>
-                )}
+                {guarded && <LockIcon label="Protected: below the quota protection threshold" />}
                 {model}
               </span>
               <span className="quota-value">{percent}%</span>

@@ -18,7 +18,7 @@ export function TrafficDashboard({
   locks: readonly RateLimitView[];
 }) {
   const now = useNow();
-  // Recomputed at most every 5 s: the numbers need not move with the clock's every tick.
+  // Recomputed at most every 5 s (and on every new entry): the numbers need not move with each tick.
   const slot = Math.floor(now / 5000);
   const stats = useMemo(
     () => trafficStats({ records, now: (slot + 1) * 5000, windowMinutes: WINDOW_MINUTES }),

@@ -101,7 +101,8 @@ function QuotaProtectionCard({ config, save }: { config: SwitchyardConfig; save:
           </button>
         </div>
         <p className="hint">
-          Exact ids or wildcards (`*` for every model). Protection applies only to the models listed.
+          Exact ids or wildcards (<code>*</code> for every model). Protection applies only to the models
+          listed.
         </p>
       </form>
       <div className="setting-row">
