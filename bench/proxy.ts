@@ -23,7 +23,7 @@ import { startMock } from './proxy/targets.js';
 
 const FULL: BenchParameters = {
   rounds: 5,
-  warmupMs: 1500,
+  warmupMs: 12_000,
   connections: 32,
   saturationMs: 2000,
   rate: 1000,
@@ -33,7 +33,7 @@ const FULL: BenchParameters = {
 
 const QUICK: BenchParameters = {
   rounds: 1,
-  warmupMs: 300,
+  warmupMs: 1000,
   connections: 32,
   saturationMs: 500,
   rate: 1000,

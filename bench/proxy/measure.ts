@@ -9,7 +9,10 @@ import { requestBodies, requestPath } from './wire-samples.js';
 export interface BenchParameters {
   /** Measurement rounds; each round visits every row in turn (rotated), results are pooled or medians. */
   rounds: number;
-  /** Closed-loop load per row before the first round, to let the JIT and connection pools settle. */
+  /**
+   * Longest closed-loop warm-up per row before the first round: load runs in 1 s slices until
+   * throughput stops rising by more than 10 % (Switchyard takes seconds under load to get there).
+   */
   warmupMs: number;
   /** Concurrent connections of the saturation (closed-loop) load. */
   connections: number;
@@ -30,8 +33,19 @@ export interface RowResult {
   /** `skipped`: needs translation the gateway lacks; `unavailable`: could not start or answer. */
   outcome: 'measured' | 'skipped' | 'unavailable';
   notes: string[];
-  /** Median over rounds of completed req/s with `connections` connections; per-round values kept. */
-  saturation: { requestsPerSecond: number; rounds: number[]; failed: number } | null;
+  /** req/s of each warm-up slice. */
+  warmup: number[];
+  /**
+   * Median over rounds of completed req/s with `connections` connections (per-round values kept),
+   * and the target process's CPU time per completed request over all rounds, in µs: less sensitive
+   * to a busy machine than req/s.
+   */
+  saturation: {
+    requestsPerSecond: number;
+    rounds: number[];
+    failed: number;
+    cpuUsPerRequest: number | null;
+  } | null;
   /** Send-to-last-byte latency at `rate` req/s, all rounds pooled, in µs. */
   latency: (LatencySummary & { achievedRate: number; failed: number; rounds: LatencySummary[] }) | null;
   /** Stream time to first body byte, all rounds pooled, in µs. */
@@ -49,6 +63,9 @@ interface ActiveRow {
   streams: boolean;
   saturation: number[];
   saturationFailed: number;
+  saturationCompleted: number;
+  /** Null once the process's CPU time could not be read. */
+  saturationCpuSeconds: number | null;
   latencies: number[];
   latencyRounds: LatencySummary[];
   latencyFailed: number;
@@ -85,9 +102,10 @@ export async function runBenchmark(options: {
       results.push(prepared.result);
       if (prepared.row) active.push(prepared.row);
     }
-    log(`warm-up: ${parameters.warmupMs} ms per row`);
     for (const row of active) {
-      await closedLoop(row.client, { connections: parameters.connections, durationMs: parameters.warmupMs });
+      const rates = await warmUp(row.client, parameters);
+      row.result.warmup = rates;
+      log(`  warm-up ${row.scenario.id}: ${rates.map((rate) => Math.round(rate)).join(', ')} req/s`);
     }
     for (let round = 0; round < parameters.rounds; round++) {
       log(`round ${round + 1}/${parameters.rounds}`);
@@ -110,6 +128,7 @@ function emptyResult(scenario: Scenario): RowResult {
     baseline: scenario.baseline,
     outcome: 'measured',
     notes: scenario.note ? [scenario.note] : [],
+    warmup: [],
     saturation: null,
     latency: null,
     streamFirstByte: null,
@@ -153,7 +172,7 @@ async function prepareRow(
     return unavailable(problem.kind, problem.note);
   }
   if (problem.streamNote) result.notes.push(problem.streamNote);
-  options.log(`  ${scenario.label}: ready at ${target.origin}`);
+  options.log(`  ${scenario.label}: ready at ${target.origin}, pid ${target.process.pid}`);
   const row: ActiveRow = {
     scenario,
     target,
@@ -162,6 +181,8 @@ async function prepareRow(
     streams: scenario.streams && problem.streamNote === null,
     saturation: [],
     saturationFailed: 0,
+    saturationCompleted: 0,
+    saturationCpuSeconds: 0,
     latencies: [],
     latencyRounds: [],
     latencyFailed: 0,
@@ -199,6 +220,25 @@ async function probe(scenario: Scenario, client: LoadClient): Promise<ProbeOutco
   }
 }
 
+/**
+ * Closed-loop slices until two in a row are no more than 10 % faster than the best before them (a
+ * single slow slice on a busy machine must not end it early); returns each slice's req/s.
+ */
+async function warmUp(client: LoadClient, parameters: BenchParameters): Promise<number[]> {
+  const sliceMs = Math.min(1000, parameters.warmupMs / 3);
+  const rates: number[] = [];
+  let flat = 0;
+  for (let spent = 0; spent < parameters.warmupMs && flat < 2; spent += sliceMs) {
+    const { requestsPerSecond } = await closedLoop(client, {
+      connections: parameters.connections,
+      durationMs: sliceMs,
+    });
+    flat = rates.length > 0 && requestsPerSecond <= Math.max(...rates) * 1.1 ? flat + 1 : 0;
+    rates.push(requestsPerSecond);
+  }
+  return rates;
+}
+
 /** Each round measures saturation, then fixed-rate latency, then stream first byte, row after row. */
 async function measureRound(options: {
   rows: readonly ActiveRow[];
@@ -207,12 +247,19 @@ async function measureRound(options: {
 }): Promise<void> {
   const { rows, parameters } = options;
   for (const row of rows) {
+    const cpuBefore = row.target.process.cpuSeconds();
     const throughput = await closedLoop(row.client, {
       connections: parameters.connections,
       durationMs: parameters.saturationMs,
     });
+    const cpuAfter = row.target.process.cpuSeconds();
     row.saturation.push(throughput.requestsPerSecond);
     row.saturationFailed += throughput.failed;
+    row.saturationCompleted += throughput.completed;
+    row.saturationCpuSeconds =
+      cpuBefore === null || cpuAfter === null || row.saturationCpuSeconds === null
+        ? null
+        : row.saturationCpuSeconds + cpuAfter - cpuBefore;
   }
   for (const row of rows) {
     // Below the rate the queue grows without bound: there is no latency to speak of.
@@ -241,6 +288,10 @@ function finish(row: ActiveRow, rate: number): void {
     requestsPerSecond: median(row.saturation),
     rounds: row.saturation,
     failed: row.saturationFailed,
+    cpuUsPerRequest:
+      row.saturationCpuSeconds === null || row.saturationCompleted === 0
+        ? null
+        : (row.saturationCpuSeconds * 1e6) / row.saturationCompleted,
   };
   if (row.latencyRounds.length > 0) {
     result.latency = {

@@ -25,6 +25,8 @@ export interface ServerProcess {
   readonly ready: RegExpMatchArray | null;
   /** Peak resident set size so far (VmHWM from /proc), in MB; null once exited or off Linux. */
   peakRssMb(): number | null;
+  /** User + system CPU time used so far, in seconds; null once exited or off Linux. */
+  cpuSeconds(): number | null;
   /** The last few kilobytes the process printed. */
   output(): string;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
@@ -75,6 +77,7 @@ export class ProcessGroup {
       pid: child.pid ?? -1,
       ready: null,
       peakRssMb: () => (child.exitCode === null ? readPeakRssMb(child.pid ?? -1) : null),
+      cpuSeconds: () => (child.exitCode === null ? readCpuSeconds(child.pid ?? -1) : null),
       output: () => output,
       stop: () => this.stopChild(child, exited),
     };
@@ -144,6 +147,21 @@ export function readPeakRssMb(pid: number): number | null {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kilobytes = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
     return kilobytes === undefined ? null : Number(kilobytes) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times: USER_HZ, 100 on every mainstream Linux. */
+const USER_HZ = 100;
+
+/** utime + stime of /proc/<pid>/stat in seconds, or null when it cannot be read. */
+export function readCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself contain spaces: state is [0], utime [11], stime [12].
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
   } catch {
     return null;
   }

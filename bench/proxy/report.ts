@@ -93,10 +93,11 @@ function tableRow(rows: readonly RowResult[], row: RowResult): string {
   const toCeiling = ratio(row, byId(rows, CEILING_ROW));
   const cells =
     row.outcome !== 'measured'
-      ? [row.outcome === 'skipped' ? 'skipped' : 'not available', ...Array(10).fill('')]
+      ? [row.outcome === 'skipped' ? 'skipped' : 'not available', ...Array(11).fill('')]
       : [
           integer(row.saturation?.requestsPerSecond),
           toCeiling === null ? '–' : toCeiling.toFixed(2),
+          integer(row.saturation?.cpuUsPerRequest),
           integer(row.latency?.p50),
           integer(row.latency?.p99),
           integer(row.latency?.p999),
@@ -121,12 +122,12 @@ export function renderReport(options: {
     '',
     `${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores, load average ${info.loadAverage.toFixed(2)} before the run), ${info.durationSeconds.toFixed(0)} s.`,
     '',
-    `Saturation: ${parameters.connections} connections, closed loop, median of ${parameters.rounds} rounds of ${parameters.saturationMs / 1000} s.`,
+    `Saturation: ${parameters.connections} connections, closed loop, median of ${parameters.rounds} rounds of ${parameters.saturationMs / 1000} s; CPU µs/req is the target process's own CPU time (user + system) per request under that load.`,
     `Latency: open loop at ${parameters.rate.toLocaleString('en-US')} req/s, send to last byte, ${parameters.rounds} rounds of ${parameters.latencyMs / 1000} s pooled; added = row − mock at the same percentile.`,
     `Stream TTFB: ${parameters.streamRequests} streamed requests per round one after another, median time to the first body byte.`,
     '',
-    '| target | req/s at saturation | × bare proxy | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | peak RSS MB | stream TTFB p50 µs | TTFB added µs |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| target | req/s at saturation | × bare proxy | CPU µs/req | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | peak RSS MB | stream TTFB p50 µs | TTFB added µs |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((row) => tableRow(rows, row)),
     '',
   ];

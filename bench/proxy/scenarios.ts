@@ -66,6 +66,15 @@ export const SCENARIOS: readonly Scenario[] = [
     streams: true,
   },
   {
+    id: 'switchyard-no-log',
+    label: '(c) Switchyard pass-through, request log off',
+    target: { kind: 'switchyard', accounts: 'openai', config: { proxy: { enable_logging: false } } },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+    note: 'the same as (c) with `proxy.enable_logging: false`: what the request log costs',
+  },
+  {
     id: 'portkey',
     label: '(d) Portkey gateway, OpenAI → custom host',
     target: { kind: 'portkey' },

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,11 @@ export type TargetSpec =
   | { kind: 'mock' }
   /** The bare Node proxy of `bare-proxy.ts` in front of the mock. */
   | { kind: 'bare-proxy' }
-  /** A Switchyard gateway whose accounts (`accounts` is their provider kind) all point at the mock. */
-  | { kind: 'switchyard'; accounts: 'openai' | 'anthropic' }
+  /**
+   * A Switchyard gateway whose accounts (`accounts` is their provider kind) all point at the mock;
+   * `config` is written as its gui_config.json before it starts (defaults otherwise).
+   */
+  | { kind: 'switchyard'; accounts: 'openai' | 'anthropic'; config?: Record<string, unknown> }
   /** Portkey's open-source gateway, routed to the mock as a custom OpenAI-compatible host. */
   | { kind: 'portkey' };
 
@@ -72,7 +75,7 @@ export async function startTarget(spec: TargetSpec, context: TargetContext): Pro
     case 'bare-proxy':
       return startBareProxy(context);
     case 'switchyard':
-      return startSwitchyard(spec.accounts, context);
+      return startSwitchyard(spec, context);
     case 'portkey':
       return startPortkey(context);
   }
@@ -94,21 +97,19 @@ async function startBareProxy(context: TargetContext): Promise<RunningTarget> {
 }
 
 /**
- * A Switchyard gateway as a user runs it (`switchyard start`), with a fresh data directory and the
- * default gui_config.json (request log on), and a few accounts pointing at the mock.
+ * A Switchyard gateway as a user runs it (`switchyard start`), with a fresh data directory, the
+ * default gui_config.json (request log on) unless the spec gives one, and a few accounts pointing at
+ * the mock, added through the admin API.
  */
 async function startSwitchyard(
-  accounts: 'openai' | 'anthropic',
+  spec: Extract<TargetSpec, { kind: 'switchyard' }>,
   context: TargetContext,
 ): Promise<RunningTarget> {
+  const { accounts } = spec;
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
-  const profile = context.cpuProfileDir
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${context.cpuProfileDir}`,
-        `--cpu-prof-name=switchyard-${accounts}.cpuprofile`,
-      ]
-    : [];
+  if (spec.config) await writeFile(join(dataDir, 'gui_config.json'), JSON.stringify(spec.config));
+  // Node names each profile CPU.<date>.<time>.<pid>…; the log shows which pid serves which row.
+  const profile = context.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`] : [];
   const child = await context.group.start({
     name: `Switchyard (${accounts} accounts)`,
     command: process.execPath,
