@@ -118,7 +118,7 @@ export function loadPointSection(point: LoadPointResult): string {
   }
   if (point.whatIf.length > 0) {
     const rows = point.whatIf.map(({ change, metrics }) => ({ name: change, metrics }));
-    lines.push('', 'Balance+protect with a proposed change:', '', metricsTable('change', rows));
+    lines.push('', 'Balance+protect compared with the previous gateway:', '', metricsTable('change', rows));
   }
   return lines.join('\n');
 }

@@ -17,20 +17,19 @@ import { RANDOM_STREAMS } from './workload.js';
 export const MAX_ATTEMPTS = 3;
 
 /**
- * How the simulated gateway resends without a fresh pick. `as-built` mirrors src/gateway/gateway.ts:
- * a grace retry goes back to the same account after its pause, and a second `wait` decision (after
- * the first wait) is sent to at once. `recheck` is the proposed fix: a second wait is slept too,
- * and before any such resend the account's locks are read again; a locked account counts as a
- * failed attempt and the request rotates.
+ * How the simulated gateway resends without a fresh pick. `recheck` mirrors src/gateway/gateway.ts:
+ * before a grace retry goes back to the same account the account's locks are read again (a locked
+ * account counts as a failed attempt and the request rotates), and a second `wait` is slept too.
+ * `previous` is how the gateway behaved before: it re-sent at once, locked or not.
  */
-export type GatewayResend = 'as-built' | 'recheck';
+export type GatewayResend = 'previous' | 'recheck';
 
 export interface SimulationOptions {
   parameters: SimulationParameters;
   /** The conversations; the same object for every policy of a load point. */
   workload: Workload;
   policy: PolicyDescriptor;
-  /** Default `as-built`. */
+  /** Default `recheck` (the gateway as built). */
   gatewayResend?: GatewayResend;
 }
 
@@ -155,7 +154,7 @@ class Simulation {
       return this.send(request, { accountId: decision.accountId, path: 'picked' });
     if (decision.kind !== 'wait') return this.finish(request, null);
     const target = { accountId: decision.accountId, path: 'second-wait' } as const;
-    if (this.options.gatewayResend !== 'recheck') return this.send(request, target);
+    if ((this.options.gatewayResend ?? 'recheck') !== 'recheck') return this.send(request, target);
     this.later(decision.waitMs, () => this.send(request, target));
   }
 
@@ -165,7 +164,7 @@ class Simulation {
     const model = request.conversation.model;
     const locks = await store.getLocks(accountId, model);
     const locked = locks.account !== null || locks.model !== null;
-    if (locked && path !== 'picked' && this.options.gatewayResend === 'recheck')
+    if (locked && path !== 'picked' && (this.options.gatewayResend ?? 'recheck') === 'recheck')
       return this.nextAttempt(request);
     request.attempted.add(accountId);
     const answer = upstream.respond({ accountId, model, now: clock.now() });
