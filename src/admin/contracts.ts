@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_KINDS, TIERS } from '../core/account.js';
+import type { PublicAccount } from '../store/public-account.js';
 
 const httpUrl = z
   .string()
@@ -210,3 +211,92 @@ export const mappingTestResult = z.object({
   rule: z.string().nullable(),
   kind: z.enum(['exact', 'wildcard', 'passthrough']),
 });
+
+/** `POST /api/accounts/oauth/start`: begin adding an OAuth account by signing in. */
+export const oauthStartBody = z.strictObject({
+  /** Provider whose OAuth client (`oauth.clients.<provider>` in gui_config.json) signs in. Default `code-assist`. */
+  provider: z.enum(PROVIDER_KINDS).default('code-assist'),
+  /**
+   * Where the browser returns after consent. Default: this gateway's own `/auth/callback` on its
+   * loopback address (what Google allows for desktop clients). Must be registered with the client.
+   */
+  redirect_uri: httpUrl.optional(),
+});
+export type OAuthStartBody = z.output<typeof oauthStartBody>;
+
+/** Answer of `POST /api/accounts/oauth/start`: open `authorization_url` in a browser. */
+export const oauthStartResult = z.object({
+  state: z.string(),
+  provider: z.enum(PROVIDER_KINDS),
+  authorization_url: z.string(),
+  redirect_uri: z.string(),
+  /** ISO time after which the sign-in can no longer be completed. */
+  expires_at: z.string(),
+});
+export type OAuthStartResult = z.output<typeof oauthStartResult>;
+
+/**
+ * `POST /api/accounts/oauth/complete`, for machines whose browser cannot reach the gateway: paste
+ * the URL the browser was sent to (`redirect_url`), or its `code` (with `state` when several
+ * sign-ins are pending).
+ */
+export const oauthCompleteBody = z
+  .strictObject({
+    redirect_url: z.string().trim().min(1).optional(),
+    code: z.string().trim().min(1).optional(),
+    state: z.string().trim().min(1).optional(),
+  })
+  .refine((body) => body.redirect_url !== undefined || body.code !== undefined, {
+    message: 'give redirect_url (the whole URL the browser ended on) or code',
+  });
+export type OAuthCompleteBody = z.output<typeof oauthCompleteBody>;
+
+/** Answer of `POST /api/accounts/oauth/complete`: the stored account, new or re-authorized. */
+export const oauthCompleteResult = z.object({
+  account: z.custom<PublicAccount>(),
+  /** False when an existing account (same provider and email) got the new credential. */
+  created: z.boolean(),
+});
+export type OAuthCompleteResult = z.output<typeof oauthCompleteResult>;
+
+/** `GET /api/accounts/oauth/:state`: where a sign-in stands (for a page waiting on the browser). */
+export const oauthLoginStatus = z.object({
+  state: z.string(),
+  status: z.enum(['pending', 'completed', 'failed']),
+  provider: z.enum(PROVIDER_KINDS),
+  /** When completed. */
+  account: z.custom<PublicAccount>().optional(),
+  created: z.boolean().optional(),
+  /** When failed. */
+  error: z.string().optional(),
+});
+export type OAuthLoginStatusView = z.output<typeof oauthLoginStatus>;
+
+/** What a quota refresh did to one account. */
+export const quotaRefreshOutcome = z.object({
+  account_id: z.string(),
+  email: z.string(),
+  status: z.enum(['refreshed', 'failed', 'skipped']),
+  /** Why it failed or was skipped. */
+  message: z.string().nullable(),
+  /** Models whose quota was recorded. */
+  models: z.number(),
+  /** Models whose rate-limit lock was lifted because the fresh quota shows them recovered. */
+  cleared_locks: z.array(z.string()),
+});
+export type QuotaRefreshOutcomeView = z.output<typeof quotaRefreshOutcome>;
+
+/** `POST /api/accounts/:id/refresh-quota`: the outcome and the account as it is now. */
+export const accountQuotaRefresh = z.object({
+  outcome: quotaRefreshOutcome,
+  account: z.custom<PublicAccount>(),
+});
+
+/** `POST /api/accounts/refresh-quota`: every account's outcome and the totals. */
+export const quotaRefreshSummary = z.object({
+  outcomes: z.array(quotaRefreshOutcome),
+  refreshed: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+});
+export type QuotaRefreshSummaryView = z.output<typeof quotaRefreshSummary>;

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../server/app-dependencies.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerConfigRoutes } from './routes/config-routes.js';
+import { registerOAuthRoutes } from './routes/oauth-routes.js';
+import { registerQuotaRoutes } from './routes/quota-routes.js';
 import { registerSchedulingRoutes } from './routes/scheduling-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
 
@@ -11,4 +13,9 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AppDepende
   registerConfigRoutes(app, deps);
   registerStatusRoutes(app, deps);
   registerSchedulingRoutes(app, deps);
+  const { accountServices } = deps;
+  if (accountServices) {
+    registerOAuthRoutes(app, { accountServices, runtime: deps.runtime });
+    registerQuotaRoutes(app, { accountServices, accounts: deps.accounts });
+  }
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseImportDocument, toAccountPatch, toNewAccountInput } from '../admin/account-input.js';
 import { createAccountBody } from '../admin/contracts.js';
@@ -9,7 +8,9 @@ import { systemIds } from '../core/ids.js';
 import { parseOrThrow } from '../core/validation.js';
 import { type PublicAccount, toPublicAccount } from '../store/public-account.js';
 import { resolveDataDir } from './data-dir.js';
+import { registerLoginCommand } from './login-command.js';
 import { type OpenAccountDatabase, openAccountDatabase } from './open-stores.js';
+import { readImportDocument } from './read-import-document.js';
 
 interface CommonFlags {
   dataDir?: string;
@@ -204,18 +205,12 @@ export function registerAccountCommands(program: Command): void {
 
   common(
     accounts
-      .command('import <file>')
+      .command('import <file-or-dir>')
       .description(
-        'Import accounts from a JSON file: a list in our shape, or {email, refresh_token} entries',
+        "Import accounts from a JSON file (a list in our shape, or {email, refresh_token} entries) or a directory of per-account *.json files (the reference's accounts/ folder); a new token re-enables a revoked account",
       ),
   ).action(async (file: string, flags: CommonFlags) => {
-    let document: unknown;
-    try {
-      document = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new SwitchyardError('invalid_json', `Cannot read ${file}: ${(error as Error).message}`);
-    }
-    const inputs = parseImportDocument(document);
+    const inputs = parseImportDocument(await readImportDocument(file));
     const result = await withAccounts(flags, ({ accounts: store }) => store.upsertMany(inputs));
     print(
       flags,
@@ -223,4 +218,6 @@ export function registerAccountCommands(program: Command): void {
       `Imported ${result.created.length} new and updated ${result.updated.length} existing account(s) from ${file}\n`,
     );
   });
+
+  registerLoginCommand(accounts, common);
 }

@@ -83,9 +83,20 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability } = this.services;
+    const { gateway, scheduler, observability, accountServices } = this.services;
     const { config, accounts } = this.stores;
-    return { config, accounts, logger, clock, ids, runtime, gateway, scheduler, observability };
+    return {
+      config,
+      accounts,
+      logger,
+      clock,
+      ids,
+      runtime,
+      gateway,
+      scheduler,
+      observability,
+      accountServices,
+    };
   }
 
   private checkExposure(config: SwitchyardConfig, host: string): void {

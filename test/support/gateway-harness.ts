@@ -20,13 +20,19 @@ import { request } from 'undici';
 import { GatewayRuntime } from '../../src/cli/gateway-runtime.js';
 import { systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { type Logger, silentLogger } from '../../src/observability/logger.js';
 
 export interface HarnessAccount {
   provider: 'openai' | 'anthropic' | 'gemini' | 'code-assist';
   email: string;
   api_key?: string;
   refresh_token?: string;
+  /** OAuth: a current access token, its expiry (epoch ms or ISO), and the client and token endpoint. */
+  access_token?: string;
+  expires_at?: number | string;
+  token_url?: string;
+  client_id?: string;
+  client_secret?: string;
   base_url?: string;
   tier?: 'FREE' | 'PRO' | 'ULTRA';
   models?: string[];
@@ -41,6 +47,8 @@ export interface StartGatewayOptions {
   /** Reuse a data directory (it is then not removed on close). */
   dataDir?: string;
   secretKey?: string;
+  /** Where the gateway logs (default: nowhere); pass a logger writing to a stream to read warnings back. */
+  logger?: Logger;
 }
 
 export interface CallOptions {
@@ -80,7 +88,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     host: '127.0.0.1',
     port: 0,
     secretKey: options.secretKey,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock: systemClock,
     ids: systemIds,
     shutdownTimeoutMs: 2000,

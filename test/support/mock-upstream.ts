@@ -10,7 +10,9 @@
  * - Gemini: `POST /v1beta/models/{model}:generateContent|streamGenerateContent|countTokens`
  *   (streams are SSE with `?alt=sse`, else a JSON array), `GET /v1beta/models`;
  * - Code Assist: `POST /v1internal:generateContent|streamGenerateContent|countTokens|loadCodeAssist|fetchAvailableModels`;
- * - OAuth: `POST /oauth/token` (also `/token`), keyed by the refresh token (or authorization code).
+ * - OAuth: `POST /oauth/token` (also `/token`), keyed by the refresh token (or authorization code);
+ *   `GET /oauth/authorize` (redirects back with a code, checks PKCE at the exchange), keyed by
+ *   `client_id`; `GET /oauth/userinfo`, keyed by the access token.
  *
  * A request's key is its credential: `Authorization: Bearer X`, `x-api-key`, `x-goog-api-key` or
  * `?key=`. Each request consumes the next behaviour scripted for its key (then for `*`), else the
@@ -73,6 +75,8 @@ export interface RecordedRequest {
   key: string | null;
   /** Parsed JSON, form fields as an object, raw text, or null when empty. */
   body: unknown;
+  /** The body exactly as received (UTF-8), '' when empty: for byte-for-byte pass-through checks. */
+  rawBody: string;
   protocol: UpstreamProtocol;
   /** The behaviour that answered it. */
   behaviour: Behaviour;
@@ -188,7 +192,7 @@ class MockUpstreamServer implements MockUpstream {
         await writeJson({ kind: 'json', status: 404, headers: {}, body }, { response, signal });
         return;
       }
-      const key = credentialOf(incoming, route.protocol);
+      const key = credentialOf(incoming, route);
       const behaviour = this.record({ incoming, route, key });
       const context = this.contextFor({ incoming, route, key, behaviour });
       await this.perform(behaviour, { route, context, response, signal });
@@ -204,7 +208,7 @@ class MockUpstreamServer implements MockUpstream {
   private record(options: { incoming: Incoming; route: Route; key: string | null }): Behaviour {
     const { incoming, route, key } = options;
     const behaviour = this.book.next(key);
-    const { method, path, headers, body } = incoming;
+    const { method, path, headers, body, rawBody } = incoming;
     this.requests.push({
       time: this.clock.now(),
       method,
@@ -212,6 +216,7 @@ class MockUpstreamServer implements MockUpstream {
       headers,
       key,
       body,
+      rawBody,
       protocol: route.protocol,
       behaviour,
     });
@@ -233,6 +238,7 @@ class MockUpstreamServer implements MockUpstream {
       route,
       behaviour,
       body: incoming.body,
+      query: incoming.query,
       prompt,
       key,
       callNumber: this.requests.filter((request) => request.key === key).length,

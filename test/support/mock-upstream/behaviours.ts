@@ -42,6 +42,14 @@ export interface TokenAnswer {
   refreshToken?: string;
 }
 
+/** What `GET /oauth/authorize` does for an `ok` behaviour (keyed by `client_id`). */
+export interface LoginAnswer {
+  /** The account that signs in; default `mock-user@example.com`. */
+  email?: string;
+  /** false: the code exchange answers without an id_token (clients must ask `/oauth/userinfo`). */
+  idToken?: boolean;
+}
+
 /** A normal, successful answer in the protocol of the endpoint hit. */
 export interface OkBehaviour {
   type: 'ok';
@@ -64,6 +72,8 @@ export interface OkBehaviour {
   models?: MockModel[];
   /** OAuth token endpoint answer. */
   token?: TokenAnswer;
+  /** OAuth authorization endpoint: who signs in. */
+  login?: LoginAnswer;
   /**
    * Code Assist `loadCodeAssist`: project id (default `mock-project`), current tier id (default
    * `standard-tier`) and, when set, a paid tier id (e.g. `g1-ultra-tier`).

@@ -15,6 +15,8 @@ export interface Incoming {
   headers: Record<string, string>;
   /** Parsed JSON, form fields as an object, the raw text, or null when empty. */
   body: unknown;
+  /** The body exactly as received (UTF-8), '' when empty. */
+  rawBody: string;
 }
 
 function parseBody(raw: string, contentType: string): unknown {
@@ -39,7 +41,8 @@ export async function readIncoming(request: IncomingMessage): Promise<Incoming> 
   }
   const path = request.url ?? '/';
   const url = new URL(path, 'http://mock.invalid');
-  const body = parseBody(Buffer.concat(pieces).toString('utf8'), headers['content-type'] ?? '');
+  const rawBody = Buffer.concat(pieces).toString('utf8');
+  const body = parseBody(rawBody, headers['content-type'] ?? '');
   return {
     method: request.method ?? 'GET',
     path,
@@ -47,15 +50,21 @@ export async function readIncoming(request: IncomingMessage): Promise<Incoming> 
     query: url.searchParams,
     headers,
     body,
+    rawBody,
   };
 }
 
 /**
  * The credential a request carries: the OAuth refresh token (or authorization code) at the token
- * endpoint; elsewhere `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, then `?key=`.
+ * endpoint, the `client_id` at the authorization endpoint; elsewhere (userinfo included)
+ * `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, then `?key=`.
  */
-export function credentialOf(incoming: Incoming, protocol: UpstreamProtocol): string | null {
-  if (protocol === 'oauth') {
+export function credentialOf(
+  incoming: Incoming,
+  route: Pick<Route, 'protocol' | 'operation'>,
+): string | null {
+  if (route.operation === 'authorize') return incoming.query.get('client_id');
+  if (route.operation === 'token') {
     if (!isJsonObject(incoming.body)) return null;
     const token = incoming.body['refresh_token'] ?? incoming.body['code'];
     return typeof token === 'string' ? token : null;
@@ -128,6 +137,8 @@ export function resolveRoute(incoming: Incoming): Route | null {
   }
   if (method === 'POST' && (pathname === '/oauth/token' || pathname === '/token'))
     return route('oauth', 'token');
+  if (method === 'GET' && pathname === '/oauth/authorize') return route('oauth', 'authorize');
+  if (method === 'GET' && pathname === '/oauth/userinfo') return route('oauth', 'userinfo');
   return null;
 }
 

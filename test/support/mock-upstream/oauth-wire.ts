@@ -5,6 +5,7 @@
  */
 import { isJsonObject } from '../../../src/core/json.js';
 import type { UpstreamError } from './behaviours.js';
+import { authorize, checkExchange, decodeMockCode, mockIdToken, userinfo } from './oauth-login-wire.js';
 import { retryHeaders } from './rate-limit-headers.js';
 import type { JsonReply, Wire, WireContext } from './reply.js';
 import { jsonReply } from './reply.js';
@@ -20,10 +21,12 @@ function field(body: unknown, name: string): string | null {
 }
 
 function ok(context: WireContext): JsonReply {
+  if (context.route.operation === 'authorize') return authorize(context, null);
+  if (context.route.operation === 'userinfo') return userinfo(context);
   const grant = field(context.body, 'grant_type');
   const token = context.behaviour.token ?? {};
   const headers = { 'cache-control': 'no-store', ...context.behaviour.headers };
-  const answer = (subject: string, refreshToken: string | undefined) =>
+  const answer = (subject: string, refreshToken: string | undefined, idToken?: string) =>
     jsonReply(
       {
         access_token: token.accessToken ?? `at-${subject}-${context.callNumber}`,
@@ -31,6 +34,7 @@ function ok(context: WireContext): JsonReply {
         token_type: 'Bearer',
         scope: 'openid email profile',
         ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
+        ...(idToken === undefined ? {} : { id_token: idToken }),
       },
       headers,
     );
@@ -43,12 +47,18 @@ function ok(context: WireContext): JsonReply {
   if (grant === 'authorization_code') {
     const code = field(context.body, 'code');
     if (code === null) return oauthError(400, 'invalid_request', 'Missing required parameter: code');
-    return answer(code, token.refreshToken ?? `rt-${code}`);
+    // A code from the mock's own /oauth/authorize: check PKCE and redirect URI, name the account.
+    const login = decodeMockCode(code);
+    const refused = login && checkExchange(login, context.body);
+    if (refused) return refused;
+    const idToken = login?.idToken ? mockIdToken(login.email) : undefined;
+    return answer(code, token.refreshToken ?? `rt-${code}`, idToken);
   }
   return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);
 }
 
 function error(failure: UpstreamError, context: WireContext): JsonReply {
+  if (context.route.operation === 'authorize') return authorize(context, failure);
   switch (failure.kind) {
     case 'invalid-grant':
       return oauthError(400, 'invalid_grant', failure.description ?? 'Token has been expired or revoked.');

@@ -16,7 +16,9 @@ export type Operation =
   | 'list-models'
   | 'load-code-assist'
   | 'fetch-available-models'
-  | 'token';
+  | 'token'
+  | 'authorize'
+  | 'userinfo';
 
 /** How stream events are put on the wire: SSE (`\n\n` or Google's `\r\n\r\n`), or a JSON array written piece by piece. */
 export type Framing = 'sse' | 'sse-crlf' | 'json-array';
@@ -83,6 +85,8 @@ export interface WireContext {
   route: Route;
   behaviour: OkBehaviour;
   body: unknown;
+  /** The query string of the request. */
+  query: URLSearchParams;
   prompt: PromptSummary;
   /** The generated answer. Computing it warms the prompt cache: call it for generation only. */
   answer(): Answer;
