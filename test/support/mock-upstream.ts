@@ -34,32 +34,23 @@
  *
  * Delays use real (unref'd) timers; `close()` cancels them and destroys open sockets, including
  * those held by `hang()`.
+ *
+ * The server and the wire formats live in `src/simulator/` (`upstream-server.ts`, `wire/`), shared
+ * with `switchyard demo`; this module adds what tests need on top: scripts per key and recording.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Clock, systemClock } from '../../src/core/clock.js';
-import { anthropicWire } from './mock-upstream/anthropic-wire.js';
-import type { Behaviour, OkBehaviour } from './mock-upstream/behaviours.js';
-import { codeAssistWire } from './mock-upstream/code-assist-wire.js';
-import { geminiWire } from './mock-upstream/gemini-wire.js';
+import type { Clock } from '../../src/core/clock.js';
 import {
-  credentialOf,
-  type Incoming,
-  promptOf,
-  readIncoming,
-  resolveRoute,
-} from './mock-upstream/incoming.js';
-import { oauthWire } from './mock-upstream/oauth-wire.js';
-import { openaiWire } from './mock-upstream/openai-wire.js';
-import { applyUsageOverride, PromptCache } from './mock-upstream/prompt.js';
-import type { Answer, Route, UpstreamProtocol, Wire, WireContext } from './mock-upstream/reply.js';
-import { splitText } from './mock-upstream/reply.js';
-import { dropConnection, untilAborted, writeJson, writeReply } from './mock-upstream/responder.js';
+  startUpstreamServer,
+  type UpstreamRequest,
+  type UpstreamServer,
+} from '../../src/simulator/upstream-server.js';
+import type { Behaviour } from '../../src/simulator/wire/behaviours.js';
+import type { UpstreamProtocol } from '../../src/simulator/wire/reply.js';
 import { ScriptBook } from './mock-upstream/script-book.js';
 
-export * from './mock-upstream/behaviours.js';
-export type { RateLimitHeaders } from './mock-upstream/rate-limit-headers.js';
-export type { UpstreamProtocol } from './mock-upstream/reply.js';
+export * from '../../src/simulator/wire/behaviours.js';
+export type { RateLimitHeaders } from '../../src/simulator/wire/rate-limit-headers.js';
+export type { UpstreamProtocol } from '../../src/simulator/wire/reply.js';
 export { ANY_KEY } from './mock-upstream/script-book.js';
 
 /** One request the mock received. */
@@ -109,39 +100,26 @@ export interface MockUpstreamOptions {
   clock?: Clock;
 }
 
-const WIRES: Record<UpstreamProtocol, Wire> = {
-  openai: openaiWire,
-  anthropic: anthropicWire,
-  gemini: geminiWire,
-  'code-assist': codeAssistWire,
-  oauth: oauthWire,
-};
-
-const TOOL_ID_PREFIX: Partial<Record<UpstreamProtocol, string>> = {
-  openai: 'call_mock',
-  anthropic: 'toolu_mock',
-};
-
-/** Per-request state shared by the behaviour handlers. */
-interface Exchange {
-  route: Route;
-  context: WireContext;
-  response: ServerResponse;
-  signal: AbortSignal;
-}
-
-class MockUpstreamServer implements MockUpstream {
+class ScriptedUpstream implements MockUpstream {
   readonly requests: RecordedRequest[] = [];
-  url = '';
   private readonly book = new ScriptBook();
-  private readonly cache = new PromptCache();
-  private readonly closing = new AbortController();
-  private sequence = 0;
+  private server: UpstreamServer | null = null;
 
-  constructor(
-    private readonly server: Server,
-    private readonly clock: Clock,
-  ) {}
+  get url(): string {
+    return this.server?.url ?? '';
+  }
+
+  /** Takes the next scripted behaviour for the request's key and records the request. */
+  answer(request: UpstreamRequest): Behaviour {
+    const behaviour = this.book.next(request.key);
+    const { time, method, path, headers, key, body, rawBody, protocol } = request;
+    this.requests.push({ time, method, path, headers, key, body, rawBody, protocol, behaviour });
+    return behaviour;
+  }
+
+  async listen(clock: Clock | undefined): Promise<void> {
+    this.server = await startUpstreamServer({ clock, answer: (request) => this.answer(request) });
+  }
 
   hits(key: string): number {
     return this.requestsFor(key).length;
@@ -165,182 +143,18 @@ class MockUpstreamServer implements MockUpstream {
 
   reset(): void {
     this.book.clear();
-    this.cache.clear();
+    this.server?.reset();
     this.requests.length = 0;
   }
 
   async close(): Promise<void> {
-    this.closing.abort();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-
-  /** Entry point of every request. */
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const gone = new AbortController();
-    response.on('close', () => gone.abort());
-    const signal = AbortSignal.any([this.closing.signal, gone.signal]);
-    try {
-      const incoming = await readIncoming(request);
-      const route = resolveRoute(incoming);
-      if (route === null) {
-        const body = {
-          error: { message: `mock-upstream: no endpoint for ${incoming.method} ${incoming.pathname}` },
-        };
-        await writeJson({ kind: 'json', status: 404, headers: {}, body }, { response, signal });
-        return;
-      }
-      const key = credentialOf(incoming, route);
-      const behaviour = this.record({ incoming, route, key });
-      const context = this.contextFor({ incoming, route, key, behaviour });
-      await this.perform(behaviour, { route, context, response, signal });
-    } catch (error) {
-      if (response.headersSent) dropConnection(response);
-      else
-        response
-          .writeHead(500, { 'content-type': 'text/plain' })
-          .end(`mock-upstream failed: ${String(error)}`);
-    }
-  }
-
-  private record(options: { incoming: Incoming; route: Route; key: string | null }): Behaviour {
-    const { incoming, route, key } = options;
-    const behaviour = this.book.next(key);
-    const { method, path, headers, body, rawBody } = incoming;
-    this.requests.push({
-      time: this.clock.now(),
-      method,
-      path,
-      headers,
-      key,
-      body,
-      rawBody,
-      protocol: route.protocol,
-      behaviour,
-    });
-    return behaviour;
-  }
-
-  private contextFor(options: {
-    incoming: Incoming;
-    route: Route;
-    key: string | null;
-    behaviour: Behaviour;
-  }): WireContext {
-    const { incoming, route, key } = options;
-    const behaviour: OkBehaviour = options.behaviour.type === 'ok' ? options.behaviour : { type: 'ok' };
-    const prompt = promptOf(route, incoming.body);
-    const sequence = ++this.sequence;
-    let answer: Answer | undefined;
-    return {
-      route,
-      behaviour,
-      body: incoming.body,
-      query: incoming.query,
-      prompt,
-      key,
-      callNumber: this.requests.filter((request) => request.key === key).length,
-      sequence,
-      now: this.clock.now(),
-      answer: () => {
-        answer ??= this.compose({ route, behaviour, context: { key, prompt, sequence } });
-        return answer;
-      },
-    };
-  }
-
-  /** The content of an ok answer; warms this key's simulated prompt cache. */
-  private compose(options: {
-    route: Route;
-    behaviour: OkBehaviour;
-    context: Pick<WireContext, 'key' | 'prompt' | 'sequence'>;
-  }): Answer {
-    const { route, behaviour } = options;
-    const { key, prompt, sequence } = options.context;
-    const text = behaviour.text ?? `echo: ${prompt.lastUserText}`;
-    const prefix = TOOL_ID_PREFIX[route.protocol] ?? 'call_mock';
-    const toolCalls = (behaviour.toolCalls ?? []).map((call, index) => ({
-      id: `${prefix}_${sequence}_${index}`,
-      name: call.name,
-      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
-    }));
-    const outputCharacters = toolCalls.reduce(
-      (sum, call) => sum + call.name.length + call.arguments.length,
-      text.length,
-    );
-    const usage = this.cache.usage({ key, prompt, outputCharacters });
-    return {
-      model: route.pathModel ?? prompt.model ?? 'mock-model',
-      text,
-      textChunks: splitText(text, behaviour.chunks ?? 3),
-      toolCalls,
-      usage: applyUsageOverride(usage, behaviour.usage),
-    };
-  }
-
-  private async perform(behaviour: Behaviour, exchange: Exchange): Promise<void> {
-    const { route, context, response, signal } = exchange;
-    const wire = WIRES[route.protocol];
-    switch (behaviour.type) {
-      case 'ok':
-        return writeReply(wire.ok(context), {
-          response,
-          signal,
-          firstByteDelayMs: behaviour.firstByteDelayMs,
-          chunkDelayMs: behaviour.chunkDelayMs,
-        });
-      case 'status': {
-        const reply = { kind: 'json' as const, status: behaviour.status, headers: behaviour.headers ?? {} };
-        return writeJson({ ...reply, body: behaviour.body }, { response, signal });
-      }
-      case 'error': {
-        const reply = wire.error(behaviour.error, context);
-        return writeJson(
-          { ...reply, headers: { ...reply.headers, ...behaviour.headers } },
-          { response, signal },
-        );
-      }
-      case 'drop-before-first-byte':
-        return dropConnection(response);
-      case 'drop-mid-stream':
-        return writeReply(wire.ok(context), {
-          response,
-          signal,
-          fault: { type: 'drop', afterChunks: behaviour.afterChunks },
-        });
-      case 'hang':
-        return untilAborted(signal);
-      case 'in-stream-error': {
-        const failure = wire.streamError(behaviour.message, context);
-        if (!route.stream) {
-          return writeJson(
-            { kind: 'json', status: failure.status, headers: {}, body: failure.body },
-            { response, signal },
-          );
-        }
-        const fault = {
-          type: 'error' as const,
-          beforeContent: behaviour.beforeContent,
-          event: failure.event,
-        };
-        return writeReply(wire.ok(context), { response, signal, fault });
-      }
-    }
+    await this.server?.close();
   }
 }
 
 /** Starts a mock upstream on 127.0.0.1 with an ephemeral port. Close it in `afterEach`/`afterAll`. */
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
-  const server = createServer();
-  const upstream = new MockUpstreamServer(server, options.clock ?? systemClock);
-  server.on('request', (request, response) => void upstream.handle(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  upstream.url = `http://127.0.0.1:${port}`;
+  const upstream = new ScriptedUpstream();
+  await upstream.listen(options.clock);
   return upstream;
 }

@@ -1,5 +1,5 @@
 /** Which behaviour answers the next request carrying a given credential. */
-import type { Behaviour } from './behaviours.js';
+import type { Behaviour } from '../../../src/simulator/wire/behaviours.js';
 
 /** Key that matches every credential (and requests without one) when nothing more specific applies. */
 export const ANY_KEY = '*';

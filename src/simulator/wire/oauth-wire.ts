@@ -3,7 +3,7 @@
  * `authorization_code` in, `{access_token, expires_in, token_type, refresh_token?}` or
  * `{error, error_description}` out. Requests are keyed by their refresh token (or code).
  */
-import { isJsonObject } from '../../../src/core/json.js';
+import { isJsonObject } from '../../core/json.js';
 import type { UpstreamError } from './behaviours.js';
 import { authorize, checkExchange, decodeMockCode, mockIdToken, userinfo } from './oauth-login-wire.js';
 import { retryHeaders } from './rate-limit-headers.js';

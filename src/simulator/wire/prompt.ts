@@ -3,8 +3,8 @@
  * answer) and the prompt as cacheable segments (tools, system, then one per message), from which
  * it derives usage numbers and a per-credential prompt-cache simulation.
  */
-import { sha256Hex } from '../../../src/core/ids.js';
-import { isJsonObject } from '../../../src/core/json.js';
+import { sha256Hex } from '../../core/ids.js';
+import { isJsonObject } from '../../core/json.js';
 import type { UsageOverride } from './behaviours.js';
 
 /** The wire family of a generation request. */

@@ -3,7 +3,7 @@
  * (this is a network server), all unref'd and cancelled by `signal`, so nothing outlives `close()`.
  */
 import type { ServerResponse } from 'node:http';
-import { systemClock } from '../../../src/core/clock.js';
+import { systemClock } from '../../core/clock.js';
 import type { Framing, JsonReply, Reply, StreamEvent, StreamReply } from './reply.js';
 
 /** A fault applied while a stream is written. */

@@ -5,7 +5,7 @@
  * state; `GET /oauth/userinfo` names the account an access token was issued for.
  */
 import { createHash } from 'node:crypto';
-import { isJsonObject } from '../../../src/core/json.js';
+import { isJsonObject } from '../../core/json.js';
 import type { UpstreamError } from './behaviours.js';
 import type { JsonReply, WireContext } from './reply.js';
 import { jsonReply } from './reply.js';

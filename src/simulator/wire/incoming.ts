@@ -1,6 +1,6 @@
 /** Reading one request: body, credential and the endpoint (route) it hit. */
 import type { IncomingMessage } from 'node:http';
-import { isJsonObject } from '../../../src/core/json.js';
+import { isJsonObject } from '../../core/json.js';
 import { type PromptSummary, summarizePrompt } from './prompt.js';
 import type { Framing, Route, UpstreamProtocol } from './reply.js';
 

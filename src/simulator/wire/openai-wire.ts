@@ -1,5 +1,5 @@
 /** OpenAI Chat Completions as the upstream speaks it: JSON, SSE chunks, error objects, `x-ratelimit-*`. */
-import { isJsonObject } from '../../../src/core/json.js';
+import { isJsonObject } from '../../core/json.js';
 import type { UpstreamError } from './behaviours.js';
 import type { Usage } from './prompt.js';
 import { openaiRateLimitHeaders, retryHeaders } from './rate-limit-headers.js';
