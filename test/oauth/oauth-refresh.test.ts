@@ -123,6 +123,32 @@ describe('token refresh through the gateway', () => {
   });
 });
 
+describe('gemini accounts with OAuth', () => {
+  it('sends a refreshed bearer token instead of an API key, using the account’s own client', async () => {
+    gateway = await startOAuthGateway(upstream, {
+      accounts: [
+        {
+          provider: 'gemini',
+          email: 'oauth-gemini@example.com',
+          refresh_token: 'rt-gemini',
+          client_id: 'own-client',
+          token_url: `${upstream.url}/token`,
+          base_url: upstream.url,
+        },
+      ],
+    });
+
+    const answer = await generate(gateway, 'gemini with a bearer token');
+
+    expect(answer.status).toBe(200);
+    expect(tokenCalls('rt-gemini')[0]?.body).toMatchObject({ client_id: 'own-client' });
+    expect(tokenCalls('rt-gemini')[0]?.body).not.toHaveProperty('client_secret');
+    const sent = upstream.requests.find((request) => request.protocol === 'gemini');
+    expect(sent?.headers['authorization']).toBe('Bearer at-rt-gemini-1');
+    expect(sent?.headers['x-goog-api-key']).toBeUndefined();
+  });
+});
+
 describe('invalid_grant', () => {
   const REASON = 'invalid_grant: Token has been expired or revoked.';
 
