@@ -74,12 +74,13 @@ async function main(): Promise<void> {
     log('starting the mock upstream and the targets');
     const mock = await startMock(group);
     const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
-    const rows = await runBenchmark({
+    const { rows, loadAverages } = await runBenchmark({
       scenarios: selectScenarios(values.only),
       parameters,
       context: { group, mock, root, cpuProfileDir },
       clock: systemClock,
       log,
+      loadAverage: () => loadavg()[0] ?? 0,
     });
     const info = {
       date: new Date(startedAt).toISOString(),
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       cpu: cpus()[0]?.model ?? 'unknown CPU',
       cores: cpus().length,
       loadAverage,
+      loadAverages,
       durationSeconds: (systemClock.now() - startedAt) / 1000,
     };
     const report = renderReport({ rows, parameters, info });

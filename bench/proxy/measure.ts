@@ -46,13 +46,26 @@ export interface RowResult {
     failed: number;
     cpuUsPerRequest: number | null;
   } | null;
-  /** Send-to-last-byte latency at `rate` req/s, all rounds pooled, in µs. */
-  latency: (LatencySummary & { achievedRate: number; failed: number; rounds: LatencySummary[] }) | null;
+  /**
+   * Send-to-last-byte latency at `rate` req/s in µs: all rounds pooled, and each round's own
+   * percentiles (tagged with the round number, so rows can be compared round by round).
+   */
+  latency: (LatencySummary & { achievedRate: number; failed: number; rounds: RoundLatency[] }) | null;
   /** Stream time to first body byte, all rounds pooled, in µs. */
   streamFirstByte: LatencySummary | null;
   /** Peak RSS of the target's process after all rounds. */
   peakRssMb: number | null;
   firstFailure: string | null;
+}
+
+/** The latency percentiles of one round. */
+export type RoundLatency = LatencySummary & { round: number };
+
+/** What a run measured: one result per scenario, and the machine's load while it ran. */
+export interface BenchRun {
+  rows: RowResult[];
+  /** 1-minute load average at the start of each round. */
+  loadAverages: number[];
 }
 
 interface ActiveRow {
@@ -67,7 +80,7 @@ interface ActiveRow {
   /** Null once the process's CPU time could not be read. */
   saturationCpuSeconds: number | null;
   latencies: number[];
-  latencyRounds: LatencySummary[];
+  latencyRounds: RoundLatency[];
   latencyFailed: number;
   achievedRates: number[];
   firstBytes: number[];
@@ -92,9 +105,12 @@ export async function runBenchmark(options: {
   context: TargetContext;
   clock: Clock;
   log: (line: string) => void;
-}): Promise<RowResult[]> {
+  /** The machine's 1-minute load average (os.loadavg()[0]). */
+  loadAverage: () => number;
+}): Promise<BenchRun> {
   const { parameters, log } = options;
   const results: RowResult[] = [];
+  const loadAverages: number[] = [];
   const active: ActiveRow[] = [];
   try {
     for (const scenario of options.scenarios) {
@@ -108,8 +124,9 @@ export async function runBenchmark(options: {
       log(`  warm-up ${row.scenario.id}: ${rates.map((rate) => Math.round(rate)).join(', ')} req/s`);
     }
     for (let round = 0; round < parameters.rounds; round++) {
-      log(`round ${round + 1}/${parameters.rounds}`);
-      await measureRound({ rows: rotate(active, round), parameters, clock: options.clock });
+      loadAverages.push(options.loadAverage());
+      log(`round ${round + 1}/${parameters.rounds} (load average ${loadAverages.at(-1)?.toFixed(2)})`);
+      await measureRound({ rows: rotate(active, round), round, parameters, clock: options.clock });
     }
     for (const row of active) finish(row, parameters.rate);
   } finally {
@@ -118,7 +135,7 @@ export async function runBenchmark(options: {
       await row.target.stop();
     }
   }
-  return results;
+  return { rows: results, loadAverages };
 }
 
 function emptyResult(scenario: Scenario): RowResult {
@@ -242,6 +259,7 @@ async function warmUp(client: LoadClient, parameters: BenchParameters): Promise<
 /** Each round measures saturation, then fixed-rate latency, then stream first byte, row after row. */
 async function measureRound(options: {
   rows: readonly ActiveRow[];
+  round: number;
   parameters: BenchParameters;
   clock: Clock;
 }): Promise<void> {
@@ -270,7 +288,7 @@ async function measureRound(options: {
       clock: options.clock,
     });
     row.latencies.push(...load.latenciesUs);
-    row.latencyRounds.push(summarizeLatencies(load.latenciesUs));
+    row.latencyRounds.push({ ...summarizeLatencies(load.latenciesUs), round: options.round });
     row.latencyFailed += load.failed;
     row.achievedRates.push(load.achievedRate);
   }

@@ -1,3 +1,4 @@
+import { median } from './latency-summary.js';
 import type { BenchParameters, RowResult } from './measure.js';
 import { CEILING_ROW } from './scenarios.js';
 
@@ -9,6 +10,8 @@ export interface RunInfo {
   cores: number;
   /** 1-minute load average before the run (the machine is shared). */
   loadAverage: number;
+  /** 1-minute load average at the start of each round. */
+  loadAverages: number[];
   durationSeconds: number;
 }
 
@@ -27,10 +30,18 @@ function byId(rows: readonly RowResult[], id: string | null): RowResult | undefi
   return rows.find((row) => row.id === id);
 }
 
-/** Latency this row adds over its baseline (the mock) at one percentile, in µs. */
-function added(rows: readonly RowResult[], row: RowResult, key: 'p50' | 'p99'): number | null {
-  const baseline = byId(rows, row.baseline)?.latency;
-  return row.latency && baseline ? row.latency[key] - baseline[key] : null;
+/**
+ * Latency this row adds over its baseline (the mock) at one percentile, in µs: the median over
+ * rounds of the difference within each round, so a round spoilt by other load on the machine does
+ * not decide it. Null when the two share no round.
+ */
+export function added(rows: readonly RowResult[], row: RowResult, key: 'p50' | 'p99'): number | null {
+  const baseline = byId(rows, row.baseline)?.latency?.rounds ?? [];
+  const differences = (row.latency?.rounds ?? []).flatMap((round) => {
+    const same = baseline.find((candidate) => candidate.round === round.round);
+    return same ? [round[key] - same[key]] : [];
+  });
+  return differences.length === 0 ? null : median(differences);
 }
 
 function addedFirstByte(rows: readonly RowResult[], row: RowResult): number | null {
@@ -110,6 +121,11 @@ function tableRow(rows: readonly RowResult[], row: RowResult): string {
   return `| ${row.label} | ${cells.join(' | ')} |`;
 }
 
+function loadRange(values: readonly number[]): string {
+  if (values.length === 0) return 'n/a';
+  return `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
+}
+
 /** The results as markdown: header, table, notes per row, goals. */
 export function renderReport(options: {
   rows: readonly RowResult[];
@@ -120,10 +136,10 @@ export function renderReport(options: {
   const lines = [
     '# Proxy benchmark',
     '',
-    `${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores, load average ${info.loadAverage.toFixed(2)} before the run), ${info.durationSeconds.toFixed(0)} s.`,
+    `${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), ${info.durationSeconds.toFixed(0)} s. Load average (other work on this shared machine): ${info.loadAverage.toFixed(1)} before the run, ${loadRange(info.loadAverages)} at the start of the rounds.`,
     '',
     `Saturation: ${parameters.connections} connections, closed loop, median of ${parameters.rounds} rounds of ${parameters.saturationMs / 1000} s; CPU µs/req is the target process's own CPU time (user + system) per request under that load.`,
-    `Latency: open loop at ${parameters.rate.toLocaleString('en-US')} req/s, send to last byte, ${parameters.rounds} rounds of ${parameters.latencyMs / 1000} s pooled; added = row − mock at the same percentile.`,
+    `Latency: open loop at ${parameters.rate.toLocaleString('en-US')} req/s, send to last byte, ${parameters.rounds} rounds of ${parameters.latencyMs / 1000} s pooled; added = median over rounds of (row − mock at the same percentile in the same round).`,
     `Stream TTFB: ${parameters.streamRequests} streamed requests per round one after another, median time to the first body byte.`,
     '',
     '| target | req/s at saturation | × bare proxy | CPU µs/req | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | peak RSS MB | stream TTFB p50 µs | TTFB added µs |',

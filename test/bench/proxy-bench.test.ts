@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
 import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
 import { isTranslationUnavailable, type RowResult } from '../../bench/proxy/measure.js';
-import { checkGoals } from '../../bench/proxy/report.js';
+import { added, checkGoals } from '../../bench/proxy/report.js';
 
 describe('latency percentiles', () => {
   const oneToHundred = Array.from({ length: 100 }, (_, index) => index + 1);
@@ -121,18 +121,14 @@ describe('translation rows', () => {
 });
 
 describe('goals', () => {
-  function row(id: string, fields: { rps: number; p50?: number; p99?: number; rss?: number }): RowResult {
-    const latency =
-      fields.p50 === undefined
-        ? null
-        : {
-            ...summarizeLatencies([]),
-            p50: fields.p50,
-            p99: fields.p99 ?? fields.p50,
-            achievedRate: 1000,
-            failed: 0,
-            rounds: [],
-          };
+  /** A measured row; `p50`/`p99` are given per round (round i = index i), pooled = first round. */
+  function row(id: string, fields: { rps: number; p50?: number[]; p99?: number[]; rss?: number }): RowResult {
+    const rounds = (fields.p50 ?? []).map((p50, round) => ({
+      ...summarizeLatencies([]),
+      p50,
+      p99: fields.p99?.[round] ?? p50,
+      round,
+    }));
     return {
       id,
       label: id,
@@ -141,7 +137,7 @@ describe('goals', () => {
       notes: [],
       warmup: [],
       saturation: { requestsPerSecond: fields.rps, rounds: [fields.rps], failed: 0, cpuUsPerRequest: null },
-      latency,
+      latency: rounds[0] ? { ...rounds[0], achievedRate: 1000, failed: 0, rounds } : null,
       streamFirstByte: null,
       peakRssMb: fields.rss ?? null,
       firstFailure: null,
@@ -150,9 +146,9 @@ describe('goals', () => {
 
   it('compares Switchyard with the bare proxy, Portkey and the mock of the same run', () => {
     const rows = [
-      row('mock', { rps: 20_000, p50: 150, p99: 600 }),
-      row('bare-proxy', { rps: 8000, p50: 400, p99: 1500 }),
-      row('switchyard', { rps: 5000, p50: 700, p99: 3700, rss: 120 }),
+      row('mock', { rps: 20_000, p50: [150], p99: [600] }),
+      row('bare-proxy', { rps: 8000, p50: [400], p99: [1500] }),
+      row('switchyard', { rps: 5000, p50: [700], p99: [3700], rss: 120 }),
       row('portkey', { rps: 400 }),
     ];
     expect(checkGoals(rows).map((goal) => [goal.measured, goal.met])).toEqual([
@@ -162,6 +158,17 @@ describe('goals', () => {
       ['3100 µs', false],
       ['120 MB', true],
     ]);
+  });
+
+  it('added latency is the median of same-round differences, so one disturbed round does not decide it', () => {
+    const mock = row('mock', { rps: 20_000, p50: [150, 160, 900, 155], p99: [600, 650, 40_000, 620] });
+    const switchyard = row('switchyard', {
+      rps: 5000,
+      p50: [450, 480, 30_000, 470],
+      p99: [2000, 2200, 90_000, 2100],
+    });
+    expect(added([mock, switchyard], switchyard, 'p50')).toBe(317.5);
+    expect(added([mock, switchyard], switchyard, 'p99')).toBe(1515);
   });
 
   it('leaves a goal open when a number it needs was not measured', () => {
