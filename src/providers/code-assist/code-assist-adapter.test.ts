@@ -148,11 +148,9 @@ describe('code-assist adapter: answers', () => {
   it('reports an error event inside the stream', () => {
     const { adapter } = setup();
 
-    const observation = adapter
-      .createStreamObserver()
-      .observe({
-        data: JSON.stringify({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } }),
-      });
+    const observation = adapter.createStreamObserver().observe({
+      data: JSON.stringify({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } }),
+    });
 
     expect(observation.error?.status).toBe(429);
   });
