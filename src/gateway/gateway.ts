@@ -285,8 +285,11 @@ export class Gateway {
       };
     }
     const { translator, adapter } = options;
+    // Authorizing may have updated the account (a refreshed token, a discovered project): send with the latest.
+    const account = this.deps.accounts.get(options.account.id) ?? options.account;
     return attemptUpstream({
       ...options,
+      account,
       translation: translator.needed(adapter) ? translator.forAttempt(adapter) : undefined,
       credential,
       upstream: this.deps.upstream,
