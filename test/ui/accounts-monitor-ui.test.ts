@@ -164,4 +164,35 @@ describe('the admin web UI, continued', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'did not accept' }).waitFor();
   });
+
+  it('works from the keyboard alone: sign-in, navigation, a dialog and Escape', async () => {
+    const { page, gateway } = env;
+    await page.goto(`${gateway.url}/`);
+    // The sign-in field takes the focus by itself.
+    await page.waitForFunction('document.activeElement?.id === "credential"', undefined, {
+      timeout: WAIT_MS,
+    });
+    await page.keyboard.type(gateway.apiKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+
+    const focusedText = () => page.evaluate('document.activeElement && document.activeElement.textContent');
+    await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('Skip to content');
+    for (let step = 0; step < 10 && (await focusedText()) !== 'Monitor'; step++)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Monitor' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/monitor');
+
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Add account' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Add account' });
+    await dialog.waitFor();
+    expect(await page.evaluate('document.activeElement?.closest("dialog") !== null')).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
 });

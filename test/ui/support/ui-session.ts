@@ -1,8 +1,8 @@
 /** Steps shared by the UI tests: sign in, move between pages, read the Monitor table. */
 import type { Page } from 'playwright-core';
 
-/** Every wait in the UI tests is bounded by this. */
-export const WAIT_MS = 10_000;
+/** Every wait in the UI tests is bounded by this (generous: the machine may be busy with other suites). */
+export const WAIT_MS = 15_000;
 
 export async function signIn(page: Page, options: { url: string; credential: string }): Promise<void> {
   await page.goto(`${options.url}/`, { timeout: WAIT_MS });

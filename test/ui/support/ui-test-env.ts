@@ -4,7 +4,7 @@
  * `setUpUiTests()` at the top of the file; read `env.page` and friends inside the tests.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { type GatewayHarness, startGateway } from '../../support/gateway-harness.js';
 import { type MockUpstream, startMockUpstream } from '../../support/mock-upstream.js';
 import { launchChromium } from './browser.js';
@@ -25,6 +25,8 @@ export function setUpUiTests(): UiTestEnv {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const current: { page?: Page; gateway?: GatewayHarness; upstream?: MockUpstream } = {};
+  // A browser test makes several bounded waits in a row; the default 20 s would cut the last one short.
+  vi.setConfig({ testTimeout: 90_000 });
 
   beforeAll(async () => {
     await ensureUiBuilt();
