@@ -107,7 +107,8 @@ function usable(scenario: Scenario, accountId: string): boolean {
   if (scenario.providers !== null && !scenario.providers.includes(account.provider)) return false;
   const { enabled, thresholdPercentage, monitoredModels } = scenario.protection;
   const fraction = account.quota[MODEL]?.remainingFraction ?? 1;
-  const monitored = monitoredModels.some((pattern) => modelMatches(pattern, MODEL));
+  const monitored =
+    monitoredModels.length === 0 || monitoredModels.some((pattern) => modelMatches(pattern, MODEL));
   if (enabled && monitored && fraction < thresholdPercentage / 100) return false;
   return !toLocks(scenario).some(
     (lock) =>

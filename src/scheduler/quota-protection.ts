@@ -17,7 +17,8 @@ const monitoredCache = new WeakMap<QuotaProtectionConfig, Map<string, boolean>>(
 
 /**
  * The remaining fraction below which an account is protected for `model`, or -1 when protection
- * does not apply to that model (disabled, or the model is not monitored). Memoised per config
+ * does not apply to that model (disabled, or the model is not monitored; an empty monitored list
+ * monitors every model). Memoised per config
  * object, so a frozen config makes this one map read per pick.
  */
 export function protectionThreshold(config: QuotaProtectionConfig, model: string): number {
@@ -29,7 +30,10 @@ export function protectionThreshold(config: QuotaProtectionConfig, model: string
   }
   let monitored = models.get(model);
   if (monitored === undefined) {
-    monitored = config.monitoredModels.some((pattern) => modelMatches(pattern, model));
+    // An empty list monitors every model: turning protection on with no list protects them all.
+    monitored =
+      config.monitoredModels.length === 0 ||
+      config.monitoredModels.some((pattern) => modelMatches(pattern, model));
     if (models.size >= MAX_MEMOISED_MODELS) models.clear();
     models.set(model, monitored);
   }

@@ -8,6 +8,7 @@ import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
 import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
+import { defaultUiRoot, registerStaticUi } from './static-ui.js';
 
 /** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
 export interface RoutePolicy {
@@ -156,5 +157,7 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     accounts: deps.accounts,
     mapping: () => deps.config.get().proxy.custom_mapping,
   });
+  // Last: the web UI answers every other GET (SPA routes fall back to index.html).
+  await registerStaticUi(app, { root: defaultUiRoot() });
   return app;
 }

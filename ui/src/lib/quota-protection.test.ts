@@ -40,14 +40,14 @@ describe('isModelProtected', () => {
     ).toBe(false);
   });
 
-  it('monitors nothing with an empty list, as the scheduler does', () => {
+  it('monitors every model with an empty list, as the scheduler does', () => {
     expect(
       isModelProtected({
         model: 'claude-x',
         quota: quota(0),
         settings: { ...settings, monitored_models: [] },
       }),
-    ).toBe(false);
+    ).toBe(true);
   });
 
   it('treats an unknown quota as full', () => {

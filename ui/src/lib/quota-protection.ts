@@ -9,8 +9,8 @@ export type QuotaProtectionSettings = Pick<
 
 /**
  * Whether the scheduler skips an account for `model` because of quota protection: protection is on,
- * the model is monitored (exact id or `*` wildcard; an empty list monitors nothing, as the scheduler
- * does), and the observed remaining quota is below the threshold. An unknown quota counts as full.
+ * the model is monitored (exact id or `*` wildcard; an empty list monitors every model, as the
+ * scheduler does), and the observed remaining quota is below the threshold. An unknown quota counts as full.
  */
 export function isModelProtected(options: {
   model: string;
@@ -19,7 +19,10 @@ export function isModelProtected(options: {
 }): boolean {
   const { model, quota, settings } = options;
   if (!settings.enabled) return false;
-  if (!settings.monitored_models.some((pattern) => modelMatches(pattern, model))) return false;
+  const monitored =
+    settings.monitored_models.length === 0 ||
+    settings.monitored_models.some((pattern) => modelMatches(pattern, model));
+  if (!monitored) return false;
   const remaining = quota && Number.isFinite(quota.remaining_fraction) ? quota.remaining_fraction : 1;
   return remaining < settings.threshold_percentage / 100;
 }

@@ -101,8 +101,8 @@ function QuotaProtectionCard({ config, save }: { config: SwitchyardConfig; save:
           </button>
         </div>
         <p className="hint">
-          Exact ids or wildcards (<code>*</code> for every model). Protection applies only to the models
-          listed.
+          Exact ids or wildcards such as <code>gpt-4*</code>. Protection applies to the models listed; leave
+          the list empty to protect every model.
         </p>
       </form>
       <div className="setting-row">
