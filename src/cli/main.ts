@@ -5,6 +5,7 @@ import { VERSION } from '../core/version.js';
 import { createLogger } from '../observability/logger.js';
 import { registerAccountCommands } from './accounts-command.js';
 import { resolveDataDir } from './data-dir.js';
+import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 
 function portNumber(value: string): number {
@@ -102,6 +103,7 @@ export function buildProgram(): Command {
     .action((flags: StartFlags) => startCommand(flags).catch(fail));
 
   registerAccountCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 
