@@ -17,7 +17,7 @@ echo '== browser'
 # The UI tests (test/ui) drive Debian's Chromium through playwright-core; no browser is downloaded.
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update && apt-get install -y chromium
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   else
     echo 'The UI tests need Chromium at /usr/bin/chromium. Install it with:' >&2
     echo '  sudo apt-get update && sudo apt-get install -y chromium' >&2
