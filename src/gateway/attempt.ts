@@ -19,6 +19,8 @@ export interface CommittedAttempt {
   buffered: Buffer[];
   /** Usage for JSON answers; for streams, read it from the relay's observer at the end. */
   usage: Usage | null;
+  /** Translated streams: the client protocol's error event for a stream that breaks after the commit point. */
+  failureEvent?: (message: string) => string;
 }
 
 /** The upstream failed before anything was sent to the client. */
@@ -143,6 +145,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
       body: relay,
       buffered: peeked.buffered,
       usage: null,
+      ...(translator ? { failureEvent: translator.fail } : {}),
     };
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;

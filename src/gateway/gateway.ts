@@ -82,7 +82,13 @@ export class Gateway {
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
     const model = this.mappedModel(request.clientModel);
     const { logging } = this.deps.config().proxy;
-    const trace = new RequestTrace(request, model, this.deps.clock, this.deps.requestLog, logging.debug_bodies);
+    const trace = new RequestTrace(
+      request,
+      model,
+      this.deps.clock,
+      this.deps.requestLog,
+      logging.debug_bodies,
+    );
     const translator = new RequestTranslator(request, model, {
       logger: this.deps.logger,
       responses: this.deps.responses,
@@ -326,9 +332,11 @@ export class Gateway {
         yield* outcome.buffered;
         yield* relay.rest((error) => {
           failure = error;
-          return request.streamErrorEvent(
-            new SwitchyardError('upstream_error', 'The upstream stream broke off before it finished'),
+          const broken = new SwitchyardError(
+            'upstream_error',
+            'The upstream stream broke off before it finished',
           );
+          return outcome.failureEvent?.(broken.message) ?? request.streamErrorEvent(broken);
         });
       } finally {
         trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });

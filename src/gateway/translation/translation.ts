@@ -9,6 +9,11 @@ export interface StreamTranslator {
   event(event: SseEvent): string;
   /** What the client still needs when the upstream stream ended (closing events, or an error). */
   end(): string;
+  /**
+   * The client protocol's own error event, ending the client's stream when the upstream breaks off
+   * after the commit point (a Responses client needs `response.failed`, not a Chat-style error chunk).
+   */
+  fail(message: string): string;
 }
 
 /** Everything one attempt needs to talk to an upstream of another protocol than the client's. */
@@ -62,7 +67,11 @@ export function createTranslation(options: TranslationOptions): Translation {
             return encoder.encode(event);
           })
           .join('');
-      return { event: (event) => encode(decoder.push(event)), end: () => encode(decoder.end()) };
+      return {
+        event: (event) => encode(decoder.push(event)),
+        end: () => encode(decoder.end()),
+        fail: (message) => encode([{ type: 'error', error: { type: 'api_error', message } }]),
+      };
     },
   };
 }
