@@ -10,6 +10,7 @@ import type {
 } from '../../core/model/content-part.js';
 import type { Warning } from '../../core/model/warning.js';
 import type { GeminiContent, GeminiPart } from './gemini-request-schema.js';
+import { decodeThoughtSignature } from './gemini-thought-signature.js';
 import { GeminiToolCallIds, synthesizeToolCallId } from './gemini-tool-call-ids.js';
 
 interface PartContext {
@@ -24,7 +25,8 @@ interface PartContext {
  * - `model` turns become assistant messages. Adjacent text parts are joined, and so are adjacent
  *   `thought` parts until one carries a `thoughtSignature` (clients replay streamed turns chunk by
  *   chunk). A signature on a non-thought part becomes an empty reasoning part with that signature
- *   just before the part, which the Gemini converter turns back into the same part.
+ *   just before the part, which the Gemini converter turns back into the same part. Signatures this
+ *   gateway wrapped (`encodeThoughtSignature`) give back the reasoning they stand for.
  * - Function calls get ids from `GeminiToolCallIds`; responses are paired with them by name.
  */
 export function decodeGeminiContents(contents: GeminiContent[], warnings: Warning[]): CanonicalMessage[] {
@@ -176,14 +178,16 @@ function decodeModelParts(parts: GeminiPart[], context: ContentContext): Assista
       }
       openReasoning.text += part.text ?? '';
       if (part.thoughtSignature) {
-        openReasoning.signature = part.thoughtSignature;
+        const { text, ...opaque } = decodeThoughtSignature(part.thoughtSignature);
+        Object.assign(openReasoning, opaque);
+        if (openReasoning.text === '') openReasoning.text = text;
         openReasoning = null;
       }
       return;
     }
     openReasoning = null;
     if (part.thoughtSignature) {
-      result.push({ type: 'reasoning', text: '', signature: part.thoughtSignature });
+      result.push({ type: 'reasoning', ...decodeThoughtSignature(part.thoughtSignature) });
       openText = null;
     }
     if (part.functionCall) {

@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from '../../core/json.js';
-import type { AssistantContentPart, ReasoningPart } from '../../core/model/content-part.js';
+import type { AssistantContentPart } from '../../core/model/content-part.js';
+import { encodeThoughtSignature } from './gemini-thought-signature.js';
 
 /** A part of a Gemini response as the encoders write it. */
 export interface GeminiResponsePart {
@@ -19,7 +20,8 @@ export interface EncodeGeminiPartsOptions {
  * - reasoning with text → `{text, thought: true, thoughtSignature?}`;
  * - reasoning without text (or whose text the client did not ask for) only carries its signature,
  *   which goes on the next part, the way Gemini sends it on the first function call after thinking;
- *   when no part follows, it stands alone as `{text: "", thoughtSignature}`;
+ *   when no part follows, it stands alone as `{text: "", thoughtSignature}`. Redacted reasoning and
+ *   signed text the client does not see travel in an envelope (see `encodeThoughtSignature`);
  * - tool calls → `functionCall` with the call id, so clients that keep it send it back.
  */
 export function encodeGeminiParts(
@@ -36,8 +38,9 @@ export function encodeGeminiParts(
   };
   for (const part of content) {
     if (part.type === 'reasoning') {
-      const signature = reasoningSignature(part);
-      if (part.text !== '' && options.includeThoughts) {
+      const textSent = part.text !== '' && options.includeThoughts;
+      const signature = encodeThoughtSignature(part, { textSent });
+      if (textSent) {
         if (pendingSignature !== undefined) parts.push(withSignature({ text: '' }));
         const thought: GeminiResponsePart = { text: part.text, thought: true };
         if (signature !== undefined) thought.thoughtSignature = signature;
@@ -54,16 +57,6 @@ export function encodeGeminiParts(
   }
   if (pendingSignature !== undefined) parts.push({ text: '', thoughtSignature: pendingSignature });
   return parts;
-}
-
-/**
- * The opaque value a Gemini client must send back: the signature, or for reasoning that another
- * provider encrypted (Anthropic `redacted_thinking`), its data, so it survives the round trip.
- */
-export function reasoningSignature(
-  part: Pick<ReasoningPart, 'signature' | 'redactedData'>,
-): string | undefined {
-  return part.signature ?? part.redactedData;
 }
 
 /** Gemini `args` must be an object; arguments that are not one (never seen in practice) become `{}`. */

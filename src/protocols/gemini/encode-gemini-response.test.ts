@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, FinishReason } from '../../core/model/canonical-response.js';
 import type { AssistantContentPart } from '../../core/model/content-part.js';
 import { encodeGeminiResponse } from './encode-gemini-response.js';
+import { decodeThoughtSignature } from './gemini-thought-signature.js';
 
 function response(
   content: AssistantContentPart[],
@@ -99,20 +100,6 @@ describe('encodeGeminiResponse', () => {
       parts: [{ functionCall: { id: 'c', name: 'f', args: {} }, thoughtSignature: 'S' }],
     },
     {
-      name: 'thought text is left out when the client did not ask, its signature kept',
-      content: [
-        { type: 'reasoning', text: 'hmm', signature: 'S' },
-        { type: 'text', text: 'A' },
-      ],
-      includeThoughts: false,
-      parts: [{ text: 'A', thoughtSignature: 'S' }],
-    },
-    {
-      name: 'redacted reasoning travels as a signature',
-      content: [{ type: 'reasoning', text: '', redactedData: 'R' }],
-      parts: [{ text: '', thoughtSignature: 'R' }],
-    },
-    {
       name: 'two signatures in a row each get a part',
       content: [
         { type: 'reasoning', text: '', signature: 'S1' },
@@ -131,5 +118,27 @@ describe('encodeGeminiResponse', () => {
     },
   ])('$name', ({ content, includeThoughts, parts }) => {
     expect(partsOf(content, includeThoughts)).toEqual(parts);
+  });
+
+  // A client sends the signature back; it must restore what the provider needs to verify it.
+  it.each<{ name: string; reasoning: AssistantContentPart; includeThoughts: boolean; next: boolean }>([
+    {
+      name: 'signed thought text the client did not ask for',
+      reasoning: { type: 'reasoning', text: 'hmm', signature: 'S' },
+      includeThoughts: false,
+      next: true,
+    },
+    {
+      name: 'redacted reasoning',
+      reasoning: { type: 'reasoning', text: '', redactedData: 'R' },
+      includeThoughts: true,
+      next: false,
+    },
+  ])('wraps $name in a signature that gives it back whole', ({ reasoning, includeThoughts, next }) => {
+    const content: AssistantContentPart[] = next ? [reasoning, { type: 'text', text: 'A' }] : [reasoning];
+    const parts = partsOf(content, includeThoughts) ?? [];
+    expect(parts).toEqual([{ text: next ? 'A' : '', thoughtSignature: expect.any(String) }]);
+    const { type: _type, ...expected } = reasoning as Extract<AssistantContentPart, { type: 'reasoning' }>;
+    expect(decodeThoughtSignature(parts[0]?.thoughtSignature ?? '')).toEqual(expected);
   });
 });

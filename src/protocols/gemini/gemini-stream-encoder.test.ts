@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSseText } from '../../core/model/parse-sse-text.js';
 import type { StreamEvent } from '../../core/model/stream-event.js';
 import { createGeminiStreamEncoder, type GeminiStreamEncoderOptions } from './gemini-stream-encoder.js';
+import { decodeThoughtSignature } from './gemini-thought-signature.js';
 
 const usage = {
   inputTokens: 10,
@@ -72,17 +73,24 @@ describe('createGeminiStreamEncoder', () => {
     ]);
   });
 
-  it('leaves thought text out when the client did not ask, putting the signature on the next part', () => {
+  it('leaves thought text out when the client did not ask, putting text and signature on the next part', () => {
     const { chunks } = encode(
       [
         { type: 'reasoning-start', id: 'r' },
-        { type: 'reasoning-delta', id: 'r', delta: 'thinking' },
+        { type: 'reasoning-delta', id: 'r', delta: 'think' },
+        { type: 'reasoning-delta', id: 'r', delta: 'ing' },
         { type: 'reasoning-end', id: 'r', signature: 'SIG' },
         { type: 'text-delta', id: 't', delta: 'answer' },
       ],
       { includeThoughts: false },
     );
-    expect(partsOf(chunks)).toEqual([{ text: 'answer', thoughtSignature: 'SIG' }]);
+    const parts = partsOf(chunks) as Array<{ thoughtSignature?: string }>;
+    expect(parts).toEqual([{ text: 'answer', thoughtSignature: expect.any(String) }]);
+    // The signature only verifies with its text, so the client's copy carries both.
+    expect(decodeThoughtSignature(parts[0]?.thoughtSignature ?? '')).toEqual({
+      text: 'thinking',
+      signature: 'SIG',
+    });
   });
 
   it('writes a complete tool call as one functionCall part, ignoring the streamed input', () => {
@@ -95,9 +103,18 @@ describe('createGeminiStreamEncoder', () => {
       { type: 'tool-call', id: 'toolu_1', name: 'Read', input: '{"path":"a"}' },
       { type: 'finish', finishReason: 'tool-calls', usage },
     ]);
-    expect(partsOf(chunks)).toEqual([
-      { functionCall: { id: 'toolu_1', name: 'Read', args: { path: 'a' } }, thoughtSignature: 'RED' },
+    const parts = partsOf(chunks) as Array<{ thoughtSignature?: string }>;
+    expect(parts).toEqual([
+      {
+        functionCall: { id: 'toolu_1', name: 'Read', args: { path: 'a' } },
+        thoughtSignature: expect.any(String),
+      },
     ]);
+    // Redacted reasoning must come back as redacted data, not as a signature.
+    expect(decodeThoughtSignature(parts[0]?.thoughtSignature ?? '')).toEqual({
+      text: '',
+      redactedData: 'RED',
+    });
     expect(chunks.at(-1)?.candidates[0].finishReason).toBe('STOP');
   });
 

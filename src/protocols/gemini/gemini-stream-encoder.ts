@@ -4,6 +4,7 @@ import type { FinishEvent, StreamEvent, ToolCallEvent } from '../../core/model/s
 import { encodeFunctionCall, type GeminiResponsePart } from './encode-gemini-parts.js';
 import type { GeminiCandidate, GeminiGenerateContentResponse } from './encode-gemini-response.js';
 import { encodeGeminiFinishReason, encodeGeminiUsage } from './encode-gemini-usage.js';
+import { encodeThoughtSignature } from './gemini-thought-signature.js';
 
 export interface GeminiStreamEncoderOptions {
   /** `responseId` when no `response-metadata` event supplies one. */
@@ -25,7 +26,8 @@ export interface GeminiStreamEncoder {
  * the new parts only, as Gemini streams them: text and thought deltas become one part each, a tool
  * call one `functionCall` part once its arguments are complete. A reasoning block's signature ends
  * its thoughts as `{text: "", thought: true, thoughtSignature}`; a block with no text to show passes
- * its signature to the next part (see `encodeGeminiParts`). `finish` sends the finish reason and
+ * its signature to the next part (see `encodeGeminiParts`; redacted blocks and withheld text travel
+ * in an envelope, see `encodeThoughtSignature`). `finish` sends the finish reason and
  * usage; `error` sends Gemini's `{error: {code, message, status}}`.
  */
 export function createGeminiStreamEncoder(options: GeminiStreamEncoderOptions = {}): GeminiStreamEncoder {
@@ -43,6 +45,8 @@ class GeminiStreamState {
   private readonly shownReasoning = new Set<string>();
   /** The redacted data of reasoning blocks that started with it. */
   private readonly redactedReasoning = new Map<string, string>();
+  /** Thought text the client did not ask for, kept until its block's signature arrives. */
+  private readonly withheldText = new Map<string, string>();
 
   constructor(options: GeminiStreamEncoderOptions) {
     this.includeThoughts = options.includeThoughts ?? true;
@@ -66,7 +70,10 @@ class GeminiStreamState {
       case 'reasoning-end': {
         const redacted = this.redactedReasoning.get(event.id);
         this.redactedReasoning.delete(event.id);
-        return this.reasoningEnd(event.id, event.signature ?? event.redactedData ?? redacted);
+        return this.reasoningEnd(event.id, {
+          signature: event.signature,
+          redactedData: event.redactedData ?? redacted,
+        });
       }
       case 'tool-call':
         return this.part({ functionCall: encodeFunctionCall(event.id, event.name, parseArguments(event)) });
@@ -102,15 +109,32 @@ class GeminiStreamState {
   }
 
   private thought(id: string, delta: string): string {
-    if (!this.includeThoughts || delta === '') return '';
+    if (delta === '') return '';
+    if (!this.includeThoughts) {
+      this.withheldText.set(id, (this.withheldText.get(id) ?? '') + delta);
+      return '';
+    }
     this.shownReasoning.add(id);
     // A signature waiting for the next part belongs to the earlier block, not to these thoughts.
     const flushed = this.pendingSignature === undefined ? '' : this.part({ text: '' });
     return flushed + this.part({ text: delta, thought: true });
   }
 
-  private reasoningEnd(id: string, signature: string | undefined): string {
+  private reasoningEnd(
+    id: string,
+    opaque: { signature: string | undefined; redactedData: string | undefined },
+  ): string {
     const shown = this.shownReasoning.delete(id);
+    const text = this.withheldText.get(id) ?? '';
+    this.withheldText.delete(id);
+    const signature = encodeThoughtSignature(
+      {
+        text,
+        ...(opaque.signature === undefined ? {} : { signature: opaque.signature }),
+        ...(opaque.redactedData === undefined ? {} : { redactedData: opaque.redactedData }),
+      },
+      { textSent: false },
+    );
     if (signature === undefined) return '';
     if (shown) {
       const part = { text: '', thought: true, thoughtSignature: signature };
