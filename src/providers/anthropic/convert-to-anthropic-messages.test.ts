@@ -183,6 +183,47 @@ describe('convertToAnthropicMessages', () => {
     ]);
   });
 
+  describe('thinking after a tool-use turn', () => {
+    const toolTurn = (reasoning: Array<{ type: 'reasoning'; text: string; signature?: string }>) =>
+      request({
+        reasoning: { enabled: true },
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'weather?' }] },
+          {
+            role: 'assistant',
+            content: [...reasoning, { type: 'tool-call', id: 'call_1', name: 'get_weather', input: {} }],
+          },
+          { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', content: 'sunny' }] },
+        ],
+      });
+
+    it('stays on when the last tool-use turn starts with a signed thinking block', () => {
+      const { value, warnings } = convertToAnthropicMessages(
+        toolTurn([{ type: 'reasoning', text: 'hmm', signature: 'sig' }]),
+      );
+      expect(value.thinking).toEqual({ type: 'adaptive' });
+      expect(value.max_tokens).toBe(64000);
+      expect(warnings).toEqual([]);
+    });
+
+    // Anthropic answers 400 ("a final assistant message must start with a thinking block") otherwise.
+    it.each([
+      ['no reasoning', []],
+      ['reasoning of another provider', [{ type: 'reasoning' as const, text: 'foreign' }]],
+    ])('is turned off, with a warning, when that turn has %s', (_name, reasoning) => {
+      const { value, warnings } = convertToAnthropicMessages(toolTurn(reasoning));
+      expect(value.thinking).toEqual({ type: 'disabled' });
+      expect(value.max_tokens).toBe(8192);
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          type: 'lossy',
+          field: 'reasoning',
+          message: expect.stringContaining('turned off'),
+        }),
+      );
+    });
+  });
+
   it('drops reasoning that has no Anthropic signature, with a warning', () => {
     const { value, warnings } = convertToAnthropicMessages(
       request({

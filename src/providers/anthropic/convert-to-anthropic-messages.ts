@@ -4,6 +4,7 @@ import { setOwnProperty } from '../../core/model/set-own-property.js';
 import type { Converted, Warning } from '../../core/model/warning.js';
 import { convertAnthropicTools } from './convert-anthropic-tools.js';
 import {
+  type AnthropicWireMessage,
   convertTextPart,
   convertToAnthropicPrompt,
   type MidConversationSystem,
@@ -36,6 +37,8 @@ export interface AnthropicMessagesBody {
  * - with thinking on, the API only accepts temperature 1 and top_p ≥ 0.95 and no top_k: others are dropped;
  * - temperature is clamped to Anthropic's 0..1, and top_p is dropped when temperature is set
  *   (recent Claude models reject both together);
+ * - thinking is turned off when the last assistant turn calls tools without a signed thinking block
+ *   first (reasoning of another provider, or none): Anthropic rejects that turn with thinking on;
  * - `json` response format (no schema) has no Anthropic equivalent and is dropped;
  * - reasoning without an Anthropic signature, OpenAI-only options and files other than PDF/text are dropped.
  */
@@ -56,7 +59,10 @@ export function convertToAnthropicMessages(
   const system = request.system.filter((part) => part.text !== '').map(convertTextPart);
   if (system.length > 0) body.system = system as JsonValue[];
   Object.assign(body, convertAnthropicTools(request));
-  const thinking = convertThinking({ request, body, warnings });
+  const thinking = convertThinking(
+    { request, body, warnings },
+    { toolTurnWithoutThinking: lacksThinking(messages) },
+  );
   Object.assign(body, convertSampling(request, { thinkingOn: thinking, warnings }));
   if (request.stopSequences && request.stopSequences.length > 0) body.stop_sequences = request.stopSequences;
   if (request.metadata.userId !== undefined) body.metadata = { user_id: request.metadata.userId };
@@ -75,10 +81,35 @@ interface BodyContext {
   warnings: Warning[];
 }
 
+/**
+ * Whether the last assistant turn calls tools without starting with a thinking block. With thinking
+ * on, Anthropic answers such a request 400 ("a final assistant message must start with a thinking
+ * block … To avoid this requirement, disable thinking").
+ */
+function lacksThinking(messages: AnthropicWireMessage[]): boolean {
+  const last = messages.findLast((message) => message.role === 'assistant');
+  if (!last || !Array.isArray(last.content)) return false;
+  const first = last.content[0]?.type;
+  const callsTools = last.content.some((block) => block.type === 'tool_use');
+  return callsTools && first !== 'thinking' && first !== 'redacted_thinking';
+}
+
 /** Sets `thinking` and `max_tokens`; returns whether thinking is on. */
-function convertThinking({ request, body, warnings }: BodyContext): boolean {
+function convertThinking(
+  { request, body, warnings }: BodyContext,
+  options: { toolTurnWithoutThinking: boolean },
+): boolean {
   const reasoning: ReasoningConfig | undefined = request.reasoning;
-  const thinkingOn = reasoning?.enabled === true && reasoning.effort !== 'none';
+  let thinkingOn = reasoning?.enabled === true && reasoning.effort !== 'none';
+  if (thinkingOn && options.toolTurnWithoutThinking) {
+    warnings.push({
+      type: 'lossy',
+      field: 'reasoning',
+      message:
+        'thinking turned off for this request: the last assistant turn calls tools without an Anthropic-signed thinking block, which Anthropic requires with thinking on',
+    });
+    thinkingOn = false;
+  }
   body.max_tokens =
     request.maxOutputTokens ??
     (thinkingOn ? DEFAULT_ANTHROPIC_MAX_TOKENS_WITH_THINKING : DEFAULT_ANTHROPIC_MAX_TOKENS);
