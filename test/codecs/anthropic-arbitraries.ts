@@ -27,8 +27,23 @@ import {
 /*
  * What survives a round trip through the Anthropic Messages wire format. Lost on the way and
  * therefore not generated: empty text (Anthropic rejects it), unsigned reasoning, two user-role
- * messages in a row (merged), a parallel-calls switch without a tool choice, sampling with thinking.
+ * messages in a row (merged), a parallel-calls switch without a tool choice, sampling with thinking,
+ * and, with thinking on, a last tool-calling assistant turn that does not start with thinking (the
+ * converter turns thinking off for it, as Anthropic would reject it).
  */
+
+/** Starts the last assistant turn with a signed thinking block when it calls tools. */
+function withLeadingThinking(messages: CanonicalMessage[]): CanonicalMessage[] {
+  const index = messages.findLastIndex((message) => message.role === 'assistant');
+  const last = messages[index];
+  if (last?.role !== 'assistant' || last.content[0]?.type === 'reasoning') return messages;
+  if (!last.content.some((part) => part.type === 'tool-call')) return messages;
+  const content: AssistantContentPart[] = [
+    { type: 'reasoning', text: '', signature: 'lead' },
+    ...last.content,
+  ];
+  return messages.map((message, position) => (position === index ? { role: 'assistant', content } : message));
+}
 
 const anthropicUser = fc
   .array(fc.oneof(textPart(true), imagePart, pdfPart, textFilePart), { minLength: 1, maxLength: 3 })
@@ -153,6 +168,7 @@ export const anthropicRequest: fc.Arbitrary<CanonicalRequest> = fc
     }
     if (fields.reasoning) request.reasoning = fields.reasoning;
     const thinkingOn = fields.reasoning?.enabled === true;
+    if (thinkingOn) request.messages = withLeadingThinking(request.messages);
     if (!thinkingOn) {
       if (fields.temperature !== undefined) request.sampling.temperature = fields.temperature;
       else if (fields.topP !== undefined) request.sampling.topP = fields.topP;
