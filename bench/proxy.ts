@@ -9,6 +9,7 @@
  * Switchyard processes; the profiles are written when they stop), `--only id,id` (rows by id; the
  * baseline rows they need are added).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -52,6 +53,17 @@ function selectScenarios(only: string | undefined): Scenario[] {
   return SCENARIOS.filter((scenario) => wanted.has(scenario.id));
 }
 
+/** The commit measured, with `+changes` when src/ differs from it; null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim();
+    return changed ? `${commit}+changes` : commit;
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -84,6 +96,7 @@ async function main(): Promise<void> {
     });
     const info = {
       date: new Date(startedAt).toISOString(),
+      commit: gitCommit(),
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown CPU',
       cores: cpus().length,

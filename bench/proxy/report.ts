@@ -5,6 +5,8 @@ import { CEILING_ROW } from './scenarios.js';
 /** Where and how a run happened, for proxy.json and the report header. */
 export interface RunInfo {
   date: string;
+  /** The commit measured (`+changes` when src/ had uncommitted changes). */
+  commit: string | null;
   node: string;
   cpu: string;
   cores: number;
@@ -136,7 +138,7 @@ export function renderReport(options: {
   const lines = [
     '# Proxy benchmark',
     '',
-    `${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), ${info.durationSeconds.toFixed(0)} s. Load average (other work on this shared machine): ${info.loadAverage.toFixed(1)} before the run, ${loadRange(info.loadAverages)} at the start of the rounds.`,
+    `${info.date}, commit ${info.commit ?? 'unknown'}, Node ${info.node}, ${info.cpu} (${info.cores} cores), ${info.durationSeconds.toFixed(0)} s. Load average (other work on this shared machine): ${info.loadAverage.toFixed(1)} before the run, ${loadRange(info.loadAverages)} at the start of the rounds.`,
     '',
     `Saturation: ${parameters.connections} connections, closed loop, median of ${parameters.rounds} rounds of ${parameters.saturationMs / 1000} s; CPU µs/req is the target process's own CPU time (user + system) per request under that load.`,
     `Latency: open loop at ${parameters.rate.toLocaleString('en-US')} req/s, send to last byte, ${parameters.rounds} rounds of ${parameters.latencyMs / 1000} s pooled; added = median over rounds of (row − mock at the same percentile in the same round).`,
