@@ -1,4 +1,12 @@
-import type { FilePart, ImagePart, MediaSource, UserContentPart } from '../../core/model/content-part.js';
+import { isJsonObject } from '../../core/json.js';
+import type {
+  CacheControl,
+  FilePart,
+  ImagePart,
+  MediaSource,
+  TextPart,
+  UserContentPart,
+} from '../../core/model/content-part.js';
 import { validateRequest } from '../../core/model/validate-request.js';
 import type { Warning } from '../../core/model/warning.js';
 import {
@@ -25,19 +33,52 @@ export function decodeMediaUrl(url: string): MediaSource {
   return { type: 'url', url };
 }
 
-/** Content that must be text only (system, developer, assistant, tool): text parts joined. */
+/**
+ * `cache_control` on a content part or a tool. Not OpenAI's own field, but how OpenAI-compatible
+ * gateways (LiteLLM, OpenRouter) let clients mark Anthropic prompt-cache breakpoints: kept, so an
+ * Anthropic upstream gets it; other upstreams ignore it with a warning.
+ */
+export function decodeCacheControl(value: unknown, context: PartContext): CacheControl | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value) || value.type !== 'ephemeral') {
+    context.warnings.push({
+      type: 'unsupported',
+      field: `${context.path}.cache_control`,
+      message: 'only {"type": "ephemeral"} cache breakpoints are understood; dropped',
+    });
+    return undefined;
+  }
+  return value.ttl === '5m' || value.ttl === '1h'
+    ? { type: 'ephemeral', ttl: value.ttl }
+    : { type: 'ephemeral' };
+}
+
+/** Adds the part's `cache_control`, when it has one. */
+function withCacheControl<T extends object>(
+  decoded: T,
+  part: OpenAIContentPart,
+  context: PartContext,
+): T & { cacheControl?: CacheControl } {
+  const cacheControl = decodeCacheControl(part.cache_control, context);
+  return cacheControl ? { ...decoded, cacheControl } : decoded;
+}
+
+/** Content that must be text only (system, developer, assistant, tool): its text parts. */
 export function decodeTextContent(
   content: string | OpenAIContentPart[] | null | undefined,
   context: PartContext,
-): string[] {
+): TextPart[] {
   if (content === null || content === undefined) return [];
-  if (typeof content === 'string') return [content];
-  const texts: string[] = [];
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  const texts: TextPart[] = [];
   content.forEach((part, index) => {
-    const path = `${context.path}.content[${index}]`;
-    if (part.type === 'text') texts.push(validateRequest(openAITextPartSchema, part, [path]).text);
-    else if (part.type === 'refusal' && typeof part.refusal === 'string') texts.push(part.refusal);
-    else unsupportedPart(part, { ...context, path });
+    const at = { ...context, path: `${context.path}.content[${index}]` };
+    if (part.type === 'text') {
+      const { text } = validateRequest(openAITextPartSchema, part, [at.path]);
+      texts.push(withCacheControl<TextPart>({ type: 'text', text }, part, at));
+    } else if (part.type === 'refusal' && typeof part.refusal === 'string') {
+      texts.push({ type: 'text', text: part.refusal });
+    } else unsupportedPart(part, at);
   });
   return texts;
 }
@@ -59,12 +100,16 @@ export function decodeUserContent(
 
 function decodeUserPart(part: OpenAIContentPart, context: PartContext): UserContentPart | undefined {
   switch (part.type) {
-    case 'text':
-      return { type: 'text', text: validateRequest(openAITextPartSchema, part, [context.path]).text };
+    case 'text': {
+      const { text } = validateRequest(openAITextPartSchema, part, [context.path]);
+      return withCacheControl<TextPart>({ type: 'text', text }, part, context);
+    }
     case 'image_url':
-      return decodeImagePart(part, context);
-    case 'file':
-      return decodeFilePart(part, context);
+      return withCacheControl(decodeImagePart(part, context), part, context);
+    case 'file': {
+      const file = decodeFilePart(part, context);
+      return file && withCacheControl(file, part, context);
+    }
     default:
       unsupportedPart(part, context);
       return undefined;

@@ -27,9 +27,7 @@ export function decodeOpenAIChatMessages(messages: OpenAIMessage[], warnings: Wa
     switch (message.role) {
       case 'system':
       case 'developer': {
-        const content = decodeTextContent(message.content, context).map(
-          (text): TextPart => ({ type: 'text', text }),
-        );
+        const content = decodeTextContent(message.content, context);
         if (result.length === 0) leadingSystem.push(...content);
         else result.push({ role: 'system', content });
         break;
@@ -66,7 +64,7 @@ type MessageContext = PartContext & { toolNames: Map<string, string> };
 function decodeAssistant(message: OpenAIMessage, context: MessageContext): AssistantContentPart[] {
   const parts: AssistantContentPart[] = [];
   if (message.reasoning_content) parts.push({ type: 'reasoning', text: message.reasoning_content });
-  for (const text of decodeTextContent(message.content, context)) parts.push({ type: 'text', text });
+  parts.push(...decodeTextContent(message.content, context));
   if (message.refusal) {
     context.warnings.push({
       type: 'lossy',
@@ -106,11 +104,15 @@ function parseArguments(text: string | null | undefined, context: PartContext): 
 function decodeToolResult(message: OpenAIMessage, context: MessageContext): ToolResultPart {
   if (!message.tool_call_id)
     throw invalidRequest(`${context.path}.tool_call_id`, 'required for tool messages');
+  const texts = decodeTextContent(message.content, context);
   const part: ToolResultPart = {
     type: 'tool-result',
     toolCallId: message.tool_call_id,
-    content: decodeTextContent(message.content, context).join(''),
+    content: texts.map((text) => text.text).join(''),
   };
+  // The text parts become one result: a breakpoint on any of them marks the whole result.
+  const cacheControl = texts.findLast((text) => text.cacheControl)?.cacheControl;
+  if (cacheControl) part.cacheControl = cacheControl;
   const toolName = context.toolNames.get(message.tool_call_id);
   if (toolName !== undefined) part.toolName = toolName;
   return part;

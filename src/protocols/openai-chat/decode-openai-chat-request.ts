@@ -12,6 +12,7 @@ import {
 import { setOwnProperty } from '../../core/model/set-own-property.js';
 import { invalidRequest, validateRequest } from '../../core/model/validate-request.js';
 import type { Converted, Warning } from '../../core/model/warning.js';
+import { decodeCacheControl } from './decode-openai-chat-content.js';
 import { decodeOpenAIChatMessages } from './decode-openai-chat-messages.js';
 import {
   MODELED_REQUEST_FIELDS,
@@ -25,6 +26,8 @@ import {
  * invalid; drops what cannot be translated with a warning (non-function tools, audio, `n` > 1).
  * Fields the canonical model does not cover (`seed`, `logit_bias`, penalties, `service_tier`, …) are
  * kept in `providerOptions.openai.extraBody`. A tool's `strict` flag is OpenAI-only and not kept.
+ * `cache_control` on content parts and tools (the LiteLLM/OpenRouter convention for Anthropic
+ * prompt caching) becomes the parts' and tools' cache breakpoints.
  */
 export function decodeOpenAIChatRequest(body: unknown): Converted<CanonicalRequest> {
   if (!isJsonObject(body)) throw invalidRequest('(body)', 'expected a JSON object');
@@ -90,6 +93,8 @@ function decodeTools(tools: OpenAIChatRequest['tools'], warnings: Warning[]): Ca
       },
     };
     if (tool.function.description) canonical.description = tool.function.description;
+    const cacheControl = decodeCacheControl(tool.cache_control, { path: `tools[${index}]`, warnings });
+    if (cacheControl) canonical.cacheControl = cacheControl;
     result.push(canonical);
   });
   return result;

@@ -412,4 +412,12 @@ describe('convertToGeminiRequest', () => {
     );
     expect(warnings).toEqual([expect.objectContaining({ field: 'providerOptions.anthropic' })]);
   });
+
+  it('leaves cache breakpoints out, with a warning (Gemini caches prefixes on its own)', () => {
+    const { value, warnings } = convertToGeminiRequest(
+      request({ system: [{ type: 'text', text: 'rules', cacheControl: { type: 'ephemeral' } }] }),
+    );
+    expect(value.systemInstruction).toEqual({ parts: [{ text: 'rules' }] });
+    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported', field: 'cacheControl' })]);
+  });
 });

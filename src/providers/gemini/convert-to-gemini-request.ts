@@ -84,7 +84,23 @@ export function convertToGeminiRequest(
   if (google.safetySettings) body.safetySettings = google.safetySettings;
   for (const [key, value] of Object.entries(google.extraBody ?? {})) if (!(key in body)) body[key] = value;
   warnAboutOtherProviders(request, warnings);
+  if (hasCacheControl(request)) {
+    warnings.push({
+      type: 'unsupported',
+      field: 'cacheControl',
+      message: 'cache breakpoints ignored; Gemini caches prompt prefixes implicitly',
+    });
+  }
   return { value: body, warnings };
+}
+
+function hasCacheControl(request: CanonicalRequest): boolean {
+  const parts = [
+    ...request.system,
+    ...request.tools,
+    ...request.messages.flatMap((message): object[] => message.content),
+  ];
+  return parts.some((part) => 'cacheControl' in part && part.cacheControl !== undefined);
 }
 
 function convertTools(request: CanonicalRequest, mode: GeminiSchemaMode): JsonObject[] {
