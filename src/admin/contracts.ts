@@ -152,6 +152,16 @@ export const proxyStatus = z.object({
   active_locks: z.number(),
   /** The pinned account, if any. */
   fixed_account_id: z.string().nullable(),
+  /** Optional abilities of this gateway, so a UI shows only the controls that work. */
+  features: z.object({
+    /**
+     * Providers whose accounts can be added by signing in (`POST /api/accounts/oauth/start`): the
+     * OAuth-capable kinds (`code-assist`, `gemini`) with a client in `oauth.clients`. Empty when none.
+     */
+    oauth_login: z.array(z.enum(PROVIDER_KINDS)),
+    /** Whether `POST /api/accounts/refresh-quota` and `/api/accounts/:id/refresh-quota` are served. */
+    quota_refresh: z.boolean(),
+  }),
 });
 export type ProxyStatus = z.output<typeof proxyStatus>;
 

@@ -8,10 +8,6 @@ import { screenshot } from './support/browser.js';
 import { openPage, signIn, WAIT_MS } from './support/ui-session.js';
 import { adminJson, chat, setUpUiTests } from './support/ui-test-env.js';
 
-vi.mock('../../src/server/create-app.js', async (importOriginal) =>
-  (await import('./support/serve-ui.js')).withStaticUi(await importOriginal()),
-);
-
 const env = setUpUiTests();
 const api = <T>(method: string, path: string, body?: unknown) =>
   adminJson<T>(env.gateway, method, path, body);
@@ -163,6 +159,21 @@ describe('the admin web UI, continued', () => {
     await page.getByLabel('Admin password or API key').fill(gateway.apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'did not accept' }).waitFor();
+  });
+
+  it('offers no OAuth sign-in while no OAuth client is configured, but quota refresh', async () => {
+    const { page, gateway } = env;
+    expect((await api<{ features: unknown }>('GET', '/api/proxy/status')).features).toEqual({
+      oauth_login: [],
+      quota_refresh: true,
+    });
+    await signIn(page, { url: gateway.url, credential: gateway.apiKey });
+    await page.getByRole('button', { name: 'Refresh quota of account1@example.com' }).waitFor();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add account' });
+    await dialog.getByLabel('API key').waitFor();
+    expect(await dialog.getByRole('tab').count()).toBe(0);
+    expect(await dialog.getByText('Sign in with OAuth').count()).toBe(0);
   });
 
   it('works from the keyboard alone: sign-in, navigation, a dialog and Escape', async () => {

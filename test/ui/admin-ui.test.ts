@@ -9,10 +9,6 @@ import { screenshot } from './support/browser.js';
 import { monitorAccounts, openPage, signIn, WAIT_MS } from './support/ui-session.js';
 import { adminJson, chat, EMAILS, setUpUiTests } from './support/ui-test-env.js';
 
-vi.mock('../../src/server/create-app.js', async (importOriginal) =>
-  (await import('./support/serve-ui.js')).withStaticUi(await importOriginal()),
-);
-
 const env = setUpUiTests();
 const send = (conversation: string, model?: string) => chat(env.gateway, conversation, model);
 const api = <T>(method: string, path: string, body?: unknown) =>

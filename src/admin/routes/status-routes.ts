@@ -1,9 +1,24 @@
 import type { FastifyInstance } from 'fastify';
+import type { ProviderKind } from '../../core/account.js';
 import { VERSION } from '../../core/version.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
 import { effectiveAuthMode } from '../../server/auth.js';
 import type { ProxyStatus } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
+
+/** Provider kinds whose accounts can sign in with OAuth; the others take API keys only. */
+const OAUTH_PROVIDERS: readonly ProviderKind[] = ['code-assist', 'gemini'];
+
+/** What the UI may offer: sign-in for the OAuth providers with a configured client, quota refresh. */
+function features(deps: AppDependencies): ProxyStatus['features'] {
+  // Without account services the sign-in and refresh routes are not registered at all.
+  if (!deps.accountServices) return { oauth_login: [], quota_refresh: false };
+  const clients = deps.config.get().oauth.clients;
+  return {
+    oauth_login: OAUTH_PROVIDERS.filter((provider) => Object.hasOwn(clients, provider)),
+    quota_refresh: true,
+  };
+}
 
 /** Builds the status document shared by `GET /api/proxy/status` and the CLI. */
 export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
@@ -31,6 +46,7 @@ export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
     session_bindings: counts.bindings,
     active_locks: counts.activeLocks,
     fixed_account_id: fixedAccountId,
+    features: features(deps),
   };
 }
 

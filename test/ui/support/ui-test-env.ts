@@ -1,11 +1,15 @@
 /**
  * The rig of a UI test file: one Chromium for the file; per test a mock upstream, a real gateway
- * with three OpenAI-compatible accounts on it, and a fresh browser context (1280×900). Call
- * `setUpUiTests()` at the top of the file; read `env.page` and friends inside the tests.
+ * (by default with three OpenAI-compatible accounts on it), and a fresh browser context (1280×900).
+ * Call `setUpUiTests()` at the top of the file; read `env.page` and friends inside the tests.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
-import { type GatewayHarness, startGateway } from '../../support/gateway-harness.js';
+import {
+  type GatewayHarness,
+  type StartGatewayOptions,
+  startGateway,
+} from '../../support/gateway-harness.js';
 import { type MockUpstream, startMockUpstream } from '../../support/mock-upstream.js';
 import { launchChromium } from './browser.js';
 import { ensureUiBuilt } from './ensure-ui-built.js';
@@ -20,8 +24,26 @@ export interface UiTestEnv {
   readonly upstream: MockUpstream;
 }
 
-/** Registers the hooks; the returned object reads the current test's page, gateway and upstream. */
-export function setUpUiTests(): UiTestEnv {
+/** The three OpenAI-compatible accounts of the default gateway, on `upstream`. */
+export function defaultGatewayOptions(upstream: MockUpstream): StartGatewayOptions {
+  return {
+    accounts: KEYS.map((key, index) => ({
+      provider: 'openai' as const,
+      email: EMAILS[index] ?? key,
+      api_key: key,
+      base_url: `${upstream.url}/v1`,
+    })),
+  };
+}
+
+/**
+ * Registers the hooks; the returned object reads the current test's page, gateway and upstream.
+ * `gateway` chooses each test's gateway config and accounts (default: `defaultGatewayOptions`).
+ */
+export function setUpUiTests(
+  options: { gateway?: (upstream: MockUpstream) => StartGatewayOptions } = {},
+): UiTestEnv {
+  const gatewayOptions = options.gateway ?? defaultGatewayOptions;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const current: { page?: Page; gateway?: GatewayHarness; upstream?: MockUpstream } = {};
@@ -38,14 +60,7 @@ export function setUpUiTests(): UiTestEnv {
   beforeEach(async () => {
     const upstream = await startMockUpstream();
     current.upstream = upstream;
-    current.gateway = await startGateway({
-      accounts: KEYS.map((key, index) => ({
-        provider: 'openai' as const,
-        email: EMAILS[index] ?? key,
-        api_key: key,
-        base_url: `${upstream.url}/v1`,
-      })),
-    });
+    current.gateway = await startGateway(gatewayOptions(upstream));
     context = await browser?.newContext({ viewport: { width: 1280, height: 900 } });
     current.page = await context?.newPage();
     current.page?.setDefaultTimeout(WAIT_MS);

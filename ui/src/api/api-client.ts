@@ -5,10 +5,15 @@
  */
 
 import {
+  accountQuotaRefresh,
   clearedBindings,
   fixedAccountState,
   mappingTestResult,
+  oauthCompleteResult,
+  oauthLoginStatus,
+  oauthStartResult,
   proxyStatus,
+  quotaRefreshSummary,
   rateLimitList,
   schedulingSettings,
 } from '../../../src/admin/contracts.js';
@@ -16,15 +21,22 @@ import { logPage, requestLogRecord } from '../../../src/admin/log-contracts.js';
 import { ApiError, apiErrorFrom } from './api-error.js';
 import { credentialStore } from './credential-store.js';
 import type {
+  AccountQuotaRefresh,
   ConfigPatch,
   CreateAccountBody,
   FixedAccountState,
   ImportResult,
   LogPage,
   MappingTestResult,
+  OAuthCompleteBody,
+  OAuthCompleteResult,
+  OAuthLoginStatusView,
+  OAuthStartResult,
   PatchAccountBody,
+  ProviderKind,
   ProxyStatus,
   PublicAccount,
+  QuotaRefreshSummaryView,
   RateLimitView,
   RequestLogRecord,
   SchedulingSettings,
@@ -108,6 +120,19 @@ export const api = {
   deleteAccount: (accountId: string): Promise<void> => call('DELETE', `/api/accounts/${id(accountId)}`),
   importAccounts: (document: unknown): Promise<ImportResult> =>
     call('POST', '/api/accounts/import', document),
+  /** Begins an OAuth sign-in; the gateway's own `/auth/callback` receives the browser afterwards. */
+  startOAuth: (provider: ProviderKind): Promise<OAuthStartResult> =>
+    checked(oauthStartResult, 'POST', '/api/accounts/oauth/start', { provider }),
+  /** Where a sign-in stands; `not_found` once it expired. */
+  oauthStatus: (state: string): Promise<OAuthLoginStatusView> =>
+    checked(oauthLoginStatus, 'GET', `/api/accounts/oauth/${id(state)}`),
+  /** Finishes a sign-in with the pasted redirect URL or code. */
+  completeOAuth: (body: OAuthCompleteBody): Promise<OAuthCompleteResult> =>
+    checked(oauthCompleteResult, 'POST', '/api/accounts/oauth/complete', body),
+  refreshQuota: (accountId: string): Promise<AccountQuotaRefresh> =>
+    checked(accountQuotaRefresh, 'POST', `/api/accounts/${id(accountId)}/refresh-quota`),
+  refreshAllQuotas: (): Promise<QuotaRefreshSummaryView> =>
+    checked(quotaRefreshSummary, 'POST', '/api/accounts/refresh-quota'),
 
   config: (): Promise<SwitchyardConfig> => call('GET', '/api/config'),
   updateConfig: (patch: ConfigPatch): Promise<SwitchyardConfig> => call('PUT', '/api/config', patch),

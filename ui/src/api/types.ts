@@ -3,14 +3,20 @@
  * zod schemas in `src/admin/`, the public account view of `src/store/`, the config schema.
  */
 import type { z } from 'zod';
-import type { mappingTestResult } from '../../../src/admin/contracts.js';
+import type { accountQuotaRefresh, mappingTestResult } from '../../../src/admin/contracts.js';
 import type { PublicAccount } from '../../../src/store/public-account.js';
 
 export type {
   CreateAccountBody,
   FixedAccountState,
+  OAuthCompleteBody,
+  OAuthCompleteResult,
+  OAuthLoginStatusView,
+  OAuthStartResult,
   PatchAccountBody,
   ProxyStatus,
+  QuotaRefreshOutcomeView,
+  QuotaRefreshSummaryView,
   RateLimitView,
   SchedulingSettings,
 } from '../../../src/admin/contracts.js';
@@ -20,6 +26,7 @@ export type { ProviderKind, Tier } from '../../../src/core/account.js';
 export type { PublicAccount, PublicModelQuota } from '../../../src/store/public-account.js';
 
 export type MappingTestResult = z.output<typeof mappingTestResult>;
+export type AccountQuotaRefresh = z.output<typeof accountQuotaRefresh>;
 
 /** `POST /api/accounts/import` response. */
 export interface ImportResult {

@@ -21,6 +21,10 @@ export interface AccountRowProps {
   onSelect(selected: boolean): void;
   onEdit(): void;
   action: Action;
+  /** Refreshes this account's quota; null when the gateway cannot. */
+  onRefreshQuota: (() => void) | null;
+  /** Whether a quota refresh runs for this account, for others only, or not at all. */
+  refreshing: 'this' | 'others' | null;
 }
 
 export function AccountRow(props: AccountRowProps) {
@@ -105,6 +109,16 @@ export function AccountRow(props: AccountRowProps) {
           >
             {account.proxy_disabled ? 'Proxy on' : 'Proxy off'}
           </button>
+          {props.onRefreshQuota && (
+            <button
+              type="button"
+              onClick={props.onRefreshQuota}
+              disabled={props.refreshing !== null}
+              aria-label={`Refresh quota of ${name}`}
+            >
+              {props.refreshing === 'this' ? 'Refreshing…' : 'Refresh quota'}
+            </button>
+          )}
           <button type="button" className="danger-text" onClick={remove} aria-label={`Delete ${name}`}>
             Delete
           </button>

@@ -1,23 +1,29 @@
 /** Accounts: every upstream account with its state and quota; add, edit, import, bulk changes. */
 import { useMemo, useState } from 'react';
-import { api } from '../../api/api-client.js';
 import type { PublicAccount } from '../../api/types.js';
 import { Modal } from '../../components/modal.js';
-import { useConfirm } from '../../hooks/confirm-dialog.js';
 import { useGatewayData } from '../../hooks/gateway-data.js';
-import { type Action, useAction } from '../../hooks/use-action.js';
+import { useAction } from '../../hooks/use-action.js';
 import { filterAccounts, NO_ACCOUNT_FILTER } from '../../lib/account-filter.js';
 import { AccountForm } from './account-form.js';
 import { AccountRow } from './account-row.js';
 import { AccountsToolbar } from './accounts-toolbar.js';
+import { AddAccountPanel } from './add-account-panel.js';
+import { BulkBar } from './bulk-bar.js';
 import { ImportAccountsButton } from './import-accounts-button.js';
+import { QuotaRefreshPanel } from './quota-refresh-panel.js';
+import { useQuotaRefresh } from './use-quota-refresh.js';
 
 export function AccountsPage() {
-  const { accounts, rateLimits, config, fixed } = useGatewayData();
+  const { accounts, rateLimits, config, fixed, status } = useGatewayData();
   const [filter, setFilter] = useState(NO_ACCOUNT_FILTER);
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
   const [editing, setEditing] = useState<PublicAccount | 'new' | null>(null);
   const action = useAction();
+  const quotaRefresh = useQuotaRefresh();
+  // Only offered when the gateway serves the refresh routes.
+  const refresher = status?.features.quota_refresh ? quotaRefresh : null;
+  const refreshing = quotaRefresh.progress?.accountIds ?? null;
   const shown = useMemo(
     () => filterAccounts({ accounts, filter, locks: rateLimits }),
     [accounts, filter, rateLimits],
@@ -36,6 +42,15 @@ export function AccountsPage() {
       <div className="page-header">
         <h1 id="accounts-title">Accounts</h1>
         <div className="page-actions">
+          {refresher && (
+            <button
+              type="button"
+              onClick={() => void refresher.refreshAll()}
+              disabled={refresher.progress !== null || accounts.length === 0}
+            >
+              Refresh all quotas
+            </button>
+          )}
           <ImportAccountsButton action={action} />
           <button type="button" className="primary" onClick={() => setEditing('new')}>
             Add account
@@ -43,7 +58,13 @@ export function AccountsPage() {
         </div>
       </div>
       <AccountsToolbar accounts={accounts} filter={filter} onChange={setFilter} />
-      <BulkBar selected={selected} action={action} onDone={() => setSelectedIds(new Set())} />
+      <BulkBar
+        selected={selected}
+        action={action}
+        quotaRefresh={refresher}
+        onDone={() => setSelectedIds(new Set())}
+      />
+      <QuotaRefreshPanel refresh={quotaRefresh} />
       <div className="table-wrap">
         <table className="accounts-table responsive">
           <thead>
@@ -78,6 +99,8 @@ export function AccountsPage() {
                 onSelect={(on) => select(account.id, on)}
                 onEdit={() => setEditing(account)}
                 action={action}
+                onRefreshQuota={refresher ? () => void refresher.refreshAccounts([account]) : null}
+                refreshing={refreshing === null ? null : refreshing.has(account.id) ? 'this' : 'others'}
               />
             ))}
           </tbody>
@@ -85,7 +108,9 @@ export function AccountsPage() {
         {shown.length === 0 && (
           <p className="empty">
             {accounts.length === 0
-              ? 'No accounts yet. Add one with an API key, or import a JSON file.'
+              ? (status?.features.oauth_login.length ?? 0) > 0
+                ? 'No accounts yet. Add one with an API key or by signing in, or import a JSON file.'
+                : 'No accounts yet. Add one with an API key, or import a JSON file.'
               : 'No account matches the filters.'}
           </p>
         )}
@@ -95,67 +120,11 @@ export function AccountsPage() {
         title={editing === 'new' ? 'Add account' : 'Edit account'}
         onClose={() => setEditing(null)}
       >
-        {editing !== null && (
-          <AccountForm account={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
+        {editing === 'new' && <AddAccountPanel onDone={() => setEditing(null)} />}
+        {editing !== null && editing !== 'new' && (
+          <AccountForm account={editing} onDone={() => setEditing(null)} />
         )}
       </Modal>
-    </section>
-  );
-}
-
-function BulkBar({
-  selected,
-  action,
-  onDone,
-}: {
-  selected: PublicAccount[];
-  action: Action;
-  onDone(): void;
-}) {
-  const confirm = useConfirm();
-  if (selected.length === 0) return null;
-  const count = selected.length;
-  const each = async (change: (account: PublicAccount) => Promise<unknown>, message: string) => {
-    const done = await action.run(async () => {
-      for (const account of selected) await change(account);
-      return true;
-    }, message);
-    if (done) onDone();
-  };
-  const remove = async () => {
-    const yes = await confirm({
-      title: `Delete ${count} accounts`,
-      message: <p>Delete {selected.map((account) => account.email).join(', ')}? This cannot be undone.</p>,
-      confirmLabel: `Delete ${count}`,
-      danger: true,
-    });
-    if (yes) await each((account) => api.deleteAccount(account.id), `Deleted ${count} accounts`);
-  };
-  return (
-    <section className="bulk-bar" aria-label="Bulk actions">
-      <span>{count} selected</span>
-      <button
-        type="button"
-        onClick={() =>
-          each((account) => api.updateAccount(account.id, { disabled: false }), `Enabled ${count} accounts`)
-        }
-      >
-        Enable
-      </button>
-      <button
-        type="button"
-        onClick={() =>
-          each((account) => api.updateAccount(account.id, { disabled: true }), `Disabled ${count} accounts`)
-        }
-      >
-        Disable
-      </button>
-      <button type="button" className="danger" onClick={remove}>
-        Delete
-      </button>
-      <button type="button" onClick={onDone}>
-        Clear selection
-      </button>
     </section>
   );
 }
