@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { CLIENT_ID, oauthConfig } from '../oauth/oauth-gateway.js';
 import type { HarnessAccount } from '../support/gateway-harness.js';
-import { type MockUpstream, ok, serverError, slowFirstByte } from '../support/mock-upstream.js';
+import { forbidden, type MockUpstream, ok, serverError, slowFirstByte } from '../support/mock-upstream.js';
 import { screenshot } from './support/browser.js';
 import { signIn } from './support/ui-session.js';
 import { adminJson, setUpUiTests } from './support/ui-test-env.js';
@@ -185,5 +185,36 @@ describe('OAuth sign-in in the web UI', () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('tr[data-account="pasted@example.com"]').waitFor();
     expect((await accountsByEmail())['pasted@example.com']).toMatchObject({ provider: 'code-assist' });
+  });
+
+  it('shows why a sign-in failed when the user declined, and a new sign-in then succeeds', async () => {
+    const { page, gateway, upstream } = env;
+    upstream.script(CLIENT_ID, forbidden(), ok({ login: { email: 'second-try@example.com' } }));
+    await signIn(page, { url: gateway.url, credential: gateway.apiKey });
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add account' });
+    await dialog.getByRole('tab', { name: 'Sign in with OAuth' }).click();
+    await dialog.getByRole('button', { name: 'Start sign-in' }).click();
+    const declined = await dialog.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href');
+
+    // The browser comes back with error=access_denied; the gateway's callback page says so.
+    const callback = await request(await locationOf(declined ?? ''));
+    await callback.body.dump();
+    expect(callback.statusCode).toBe(400);
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: 'Sign-in failed (sign-in refused: access_denied)' })
+      .waitFor();
+    expect(await dialog.getByRole('link', { name: 'Open the sign-in page' }).count()).toBe(0);
+    await screenshot(page, 'oauth-declined');
+
+    await dialog.getByRole('button', { name: 'Start again' }).click();
+    const second = await dialog.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href');
+    expect(second).not.toBe(declined);
+    const done = await request(await locationOf(second ?? ''));
+    await done.body.dump();
+    expect(done.statusCode).toBe(200);
+    await page.locator('tr[data-account="second-try@example.com"]').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
   });
 });

@@ -64,7 +64,10 @@ export function useOAuthSignIn(onSignedIn: (result: OAuthCompleteResult) => void
         if (status.status === 'completed' && status.account) {
           signedIn(waitingFor, { account: status.account, created: status.created ?? true });
         } else if (status.status === 'failed') {
-          setState({ phase: 'failed', message: `Sign-in failed: ${status.error ?? 'no reason given'}` });
+          setState({
+            phase: 'failed',
+            message: `Sign-in failed (${status.error ?? 'no reason given'}). Start again.`,
+          });
         }
       } catch (error) {
         if (!stopped && error instanceof ApiError && error.code === 'not_found') {
