@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
 import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
 import { isTranslationUnavailable, type RowResult } from '../../bench/proxy/measure.js';
-import { added, checkGoals } from '../../bench/proxy/report.js';
+import { added, checkGoals, ratio } from '../../bench/proxy/report.js';
 
 describe('latency percentiles', () => {
   const oneToHundred = Array.from({ length: 100 }, (_, index) => index + 1);
@@ -122,7 +122,11 @@ describe('translation rows', () => {
 
 describe('goals', () => {
   /** A measured row; `p50`/`p99` are given per round (round i = index i), pooled = first round. */
-  function row(id: string, fields: { rps: number; p50?: number[]; p99?: number[]; rss?: number }): RowResult {
+  function row(
+    id: string,
+    fields: { rps: number | number[]; cpu?: number; p50?: number[]; p99?: number[]; rss?: number },
+  ): RowResult {
+    const saturationRounds = typeof fields.rps === 'number' ? [fields.rps] : fields.rps;
     const rounds = (fields.p50 ?? []).map((p50, round) => ({
       ...summarizeLatencies([]),
       p50,
@@ -136,7 +140,12 @@ describe('goals', () => {
       outcome: 'measured',
       notes: [],
       warmup: [],
-      saturation: { requestsPerSecond: fields.rps, rounds: [fields.rps], failed: 0, cpuUsPerRequest: null },
+      saturation: {
+        requestsPerSecond: median(saturationRounds),
+        rounds: saturationRounds,
+        failed: 0,
+        cpuUsPerRequest: fields.cpu ?? null,
+      },
       latency: rounds[0] ? { ...rounds[0], achievedRate: 1000, failed: 0, rounds } : null,
       streamFirstByte: null,
       peakRssMb: fields.rss ?? null,
@@ -147,13 +156,13 @@ describe('goals', () => {
   it('compares Switchyard with the bare proxy, Portkey and the mock of the same run', () => {
     const rows = [
       row('mock', { rps: 20_000, p50: [150], p99: [600] }),
-      row('bare-proxy', { rps: 8000, p50: [400], p99: [1500] }),
-      row('switchyard', { rps: 5000, p50: [700], p99: [3700], rss: 120 }),
-      row('portkey', { rps: 400 }),
+      row('bare-proxy', { rps: 8000, cpu: 60, p50: [400], p99: [1500] }),
+      row('switchyard', { rps: 5000, cpu: 180, p50: [700], p99: [3700], rss: 120 }),
+      row('portkey', { rps: 400, cpu: 900 }),
     ];
     expect(checkGoals(rows).map((goal) => [goal.measured, goal.met])).toEqual([
-      ['63 %', false],
-      ['12.5 ×', true],
+      ['63 % (by CPU time per request: 33 %)', false],
+      ['12.5 × (by CPU time per request: 5.0 ×)', true],
       ['550 µs', false],
       ['3100 µs', false],
       ['120 MB', true],
@@ -169,6 +178,12 @@ describe('goals', () => {
     });
     expect(added([mock, switchyard], switchyard, 'p50')).toBe(317.5);
     expect(added([mock, switchyard], switchyard, 'p99')).toBe(1515);
+  });
+
+  it('saturation ratio is the median of same-round ratios', () => {
+    const bare = row('bare-proxy', { rps: [8000, 10_000, 2000, 9000] });
+    const switchyard = row('switchyard', { rps: [4000, 4000, 1800, 4500] });
+    expect(ratio(switchyard, bare)).toBe(0.5);
   });
 
   it('leaves a goal open when a number it needs was not measured', () => {
