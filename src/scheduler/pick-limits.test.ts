@@ -36,12 +36,20 @@ table('quota protection', [
 
 table('waiting (CacheFirst and grace)', [
   {
-    name: 'CacheFirst waits for a bound account that frees within max_wait_seconds',
+    name: 'CacheFirst waits for a bound account whose rate limit ends within max_wait_seconds',
+    request: { sessionId: 's' },
+    state: { boundAccountId: 'b' },
+    locks: [accountLock('b', 45_000)],
+    config: { mode: 'CacheFirst', maxWaitSeconds: 60 },
+    expected: { kind: 'wait', accountId: 'b', waitMs: 45_000 },
+  },
+  {
+    name: 'CacheFirst does not wait out an exhausted quota (its end is a backoff guess): it switches',
     request: { sessionId: 's' },
     state: { boundAccountId: 'b' },
     locks: [modelLock('b', 45_000)],
     config: { mode: 'CacheFirst', maxWaitSeconds: 60 },
-    expected: { kind: 'wait', accountId: 'b', waitMs: 45_000 },
+    expected: { kind: 'account', via: 'round-robin', unbind: true, bind: true },
   },
   {
     name: 'CacheFirst switches (and unbinds) when the bound account frees later than max_wait_seconds',

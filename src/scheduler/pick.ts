@@ -172,7 +172,7 @@ export function pick(input: PickInput): PickDecision {
         { via: 'sticky', accountId: boundId, bind: false, unbind, setLastUsed: false },
         fixedBypassed,
       );
-    if (problem === 'locked' && config.mode === 'CacheFirst') {
+    if (problem === 'locked' && config.mode === 'CacheFirst' && worthWaiting(boundId, context)) {
       const waitMs = lockRemaining(boundId, context);
       if (waitMs <= config.maxWaitSeconds * 1000) return { kind: 'wait', accountId: boundId, waitMs };
     }
@@ -244,8 +244,8 @@ function exhausted(order: readonly Account[], context: PickContext, config: Sche
   }
   if (earliest !== null) {
     const waitMs = earliest.until - context.now;
-    const limit =
-      config.mode === 'CacheFirst' ? Math.max(GRACE_WAIT_MS, config.maxWaitSeconds * 1000) : GRACE_WAIT_MS;
+    const patient = config.mode === 'CacheFirst' && worthWaiting(earliest.accountId, context);
+    const limit = patient ? Math.max(GRACE_WAIT_MS, config.maxWaitSeconds * 1000) : GRACE_WAIT_MS;
     if (waitMs <= limit) return { kind: 'wait', accountId: earliest.accountId, waitMs };
     const seconds = Math.ceil(waitMs / 1000);
     const message = `All ${limitedCount} available accounts for model "${context.model}" are rate-limited; the first frees in ${seconds}s.`;
@@ -276,6 +276,17 @@ function candidateProblem(account: Account, context: PickContext): UnusableReaso
 function lockRemaining(accountId: string, context: PickContext): number {
   const lock = context.locks.blocking(accountId, context.model, context.now);
   return lock === null ? 0 : lock.until - context.now;
+}
+
+/**
+ * Whether CacheFirst should wait out this lock rather than switch accounts. Rate and capacity
+ * limits end when the upstream said (or soon): waiting keeps the cache. An exhausted quota or a
+ * failing server has a guessed end (a backoff step): after the wait the account would most likely
+ * fail again, so the request moves on at once (see BENCHMARKS.md, the simulation).
+ */
+function worthWaiting(accountId: string, context: PickContext): boolean {
+  const reason = context.locks.blocking(accountId, context.model, context.now)?.reason;
+  return reason === 'RateLimitExceeded' || reason === 'ModelCapacityExhausted';
 }
 
 function withFixed(

@@ -150,7 +150,7 @@ describe('Scheduler.select', () => {
   it('returns a CacheFirst wait without applying any effect', async () => {
     const { scheduler, store, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
     await store.setBinding('s', 'a');
-    await store.setLock(lockFor('a', null, clock.now() + 30_000));
+    await store.setLock({ ...lockFor('a', null, clock.now() + 30_000), reason: 'RateLimitExceeded' });
     expect(await scheduler.select(request({ sessionId: 's' }))).toEqual({
       kind: 'wait',
       accountId: 'a',
