@@ -201,8 +201,12 @@ describe.each(UPSTREAM_KINDS)('Claude Code → %s account', (kind) => {
       expect(sent.split(String(use?.id)).length - 1).toBe(2);
     }
   });
+});
 
-  it.skipIf(kind === 'anthropic')('logs what it could not translate with the request id', async () => {
+describe.each(['openai', 'gemini'] as const)('Claude Code → %s account (translated)', (kind) => {
+  beforeEach(() => setup.pin(kind));
+
+  it('logs what it could not translate with the request id', async () => {
     const answer = await sendClaudeCode();
     checkAnthropicStream(answer.text);
     const warnings = logs.translationWarnings();
