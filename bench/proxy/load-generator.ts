@@ -101,7 +101,7 @@ export async function closedLoop(
   options: { connections: number; durationMs: number },
 ): Promise<Throughput> {
   const started = process.hrtime.bigint();
-  const deadline = started + BigInt(options.durationMs) * 1_000_000n;
+  const deadline = started + BigInt(Math.round(options.durationMs)) * 1_000_000n;
   let completed = 0;
   let failed = 0;
   const loop = async (first: number) => {

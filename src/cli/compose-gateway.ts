@@ -171,6 +171,10 @@ function composeObservability(options: {
     clock,
     logger,
     settings: () => requestLogSettings(config.get()),
+    // Small, frequent batches: each insert runs synchronously on the event loop, so a big one
+    // would stall every request in flight (see BENCHMARKS.md, proxy overhead).
+    flushIntervalMs: 100,
+    batchSize: 250,
   });
   writer.start();
   return { requestLogStore, writer, feed, metrics };

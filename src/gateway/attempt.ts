@@ -83,13 +83,20 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
           query: request.query,
         }),
   });
+  // One controller per attempt, aborted by its own timer or by the client going away. Linked by
+  // hand: AbortSignal.any keeps combined signals alive far longer (nodejs/node#54614).
   const attemptAbort = new AbortController();
-  const signal = AbortSignal.any([request.signal, attemptAbort.signal]);
+  const signal = attemptAbort.signal;
+  const onClientGone = () => attemptAbort.abort(request.signal.reason);
+  if (request.signal.aborted) onClientGone();
+  else request.signal.addEventListener('abort', onClientGone, { once: true });
   // Non-streamed answers come all at once after generation: only streams get the short first-byte limit.
   const firstOutputMs = request.stream ? options.firstByteTimeoutMs : options.idleTimeoutMs;
-  const cancelTimer = options.clock.after(firstOutputMs, () =>
-    attemptAbort.abort(new Error('no output in time')),
-  );
+  let timedOut = false;
+  const cancelTimer = options.clock.after(firstOutputMs, () => {
+    timedOut = true;
+    attemptAbort.abort(new Error('no output in time'));
+  });
   try {
     const response = await options.upstream.send(upstreamRequest, {
       signal,
@@ -149,7 +156,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     };
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;
-    const message = attemptAbort.signal.aborted
+    const message = timedOut
       ? `upstream sent no output within ${firstOutputMs / 1000} s (${request.stream ? 'first_byte_timeout' : 'request_timeout'})`
       : describeNetworkError(error);
     return { kind: 'failed', status: 0, upstreamHeaders: {}, body: null, message };

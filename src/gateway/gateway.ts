@@ -132,14 +132,14 @@ export class Gateway {
   }
 
   /** count_tokens / countTokens without an upstream that counts: a local, documented estimate. */
-  private estimateTokens(options: {
+  private async estimateTokens(options: {
     request: ProxyRequest;
     model: string;
     translator: RequestTranslator;
     trace: RequestTrace;
-  }): ProxyResponse {
+  }): Promise<ProxyResponse> {
     const { request, model, translator, trace } = options;
-    const tokens = estimateInputTokens(translator.decode().request);
+    const tokens = await estimateInputTokens(translator.decode().request);
     const body = Buffer.from(JSON.stringify(countTokensBody(request.protocol, tokens)));
     trace.estimated(200);
     return {

@@ -85,6 +85,23 @@ describe('batched quota and last-used updates', () => {
     expect(row?.last_used_at).toBe(clock.now());
   });
 
+  it('skip the pool when nothing observable changed (per-request headers do not churn it)', async () => {
+    const { store } = await openConnection('a');
+    const account = await store.create(input('a@example.com'));
+    store.recordQuota(account.id, 'm', quota(0.5, clock.now()));
+    store.touchLastUsed(account.id, clock.now());
+    const version = store.pool.version;
+
+    store.recordQuota(account.id, 'm', quota(0.499, clock.now() + 10));
+    store.touchLastUsed(account.id, clock.now() + 999);
+    expect(store.pool.version).toBe(version);
+
+    store.recordQuota(account.id, 'm', quota(0.4, clock.now() + 20));
+    store.touchLastUsed(account.id, clock.now() + 1000);
+    expect(store.pool.version).toBe(version + 2);
+    expect(store.get(account.id)?.quota['m']?.remainingFraction).toBe(0.4);
+  });
+
   it('are written by the flush timer about every second', async () => {
     const { store } = await openConnection('a');
     const account = await store.create(input('a@example.com'));

@@ -44,6 +44,22 @@ export interface AccountStoreOptions {
   readChangeVersion?: () => Promise<number>;
 }
 
+/** `lastUsedAt` is kept to this resolution (ms). */
+const LAST_USED_RESOLUTION_MS = 1000;
+
+/** Quota observations closer than this (fraction of the quota) count as unchanged. */
+const QUOTA_EPSILON = 0.005;
+
+/** Whether a new quota observation changes nothing the scheduler or the UI would act on. */
+function sameQuota(previous: ModelQuota, next: ModelQuota): boolean {
+  return (
+    previous.source === next.source &&
+    Math.abs(previous.remainingFraction - next.remainingFraction) < QUOTA_EPSILON &&
+    Math.abs((previous.resetAt ?? 0) - (next.resetAt ?? 0)) < 1000 &&
+    next.observedAt - previous.observedAt < 60_000
+  );
+}
+
 /**
  * The only writer of accounts. Keeps `pool` equal to the database so the request path never reads
  * it: every write commits first, then updates the pool; a failed write changes neither. Frequent
@@ -198,6 +214,10 @@ export class AccountStore {
   recordQuota(id: string, model: string, quota: ModelQuota): void {
     const account = this.pool.get(id);
     if (!account) return;
+    // Rate-limit headers arrive with every response: skip observations that change nothing the
+    // scheduler uses, so a busy account does not rebuild its pool entry on every request.
+    const previous = account.quota[model];
+    if (previous && sameQuota(previous, quota)) return;
     this.pool.upsert({ ...account, quota: { ...account.quota, [model]: quota } });
     this.pending.recordQuota(id, model, quota);
   }
@@ -216,7 +236,9 @@ export class AccountStore {
   /** Records that the account served a request at `at` (epoch ms); visible in the pool at once. */
   touchLastUsed(id: string, at: number): void {
     const account = this.pool.get(id);
-    if (!account || (account.lastUsedAt !== null && account.lastUsedAt >= at)) return;
+    // Second resolution is all anyone reads; finer updates would rebuild the entry per request.
+    if (!account || (account.lastUsedAt !== null && at - account.lastUsedAt < LAST_USED_RESOLUTION_MS))
+      return;
     this.pool.upsert({ ...account, lastUsedAt: at });
     this.pending.touch(id, at);
   }

@@ -1,4 +1,3 @@
-import { countTokens } from 'gpt-tokenizer';
 import type { CanonicalRequest } from '../../core/model/index.js';
 import type { ClientProtocol } from '../../providers/provider-adapter.js';
 
@@ -12,7 +11,9 @@ const PER_IMAGE_TOKENS = 1_000;
  * a small per-message overhead and a flat cost per image. Other families tokenize differently, so
  * this is within roughly ±15 % for English text — good for budgeting, not billing.
  */
-export function estimateInputTokens(request: CanonicalRequest): number {
+export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
+  // Loaded on first use: its tables cost ~9 MB of heap that pass-through-only users never need.
+  const { countTokens } = await import('gpt-tokenizer');
   const texts: string[] = [];
   let images = 0;
   for (const part of request.system) texts.push(part.text);
