@@ -174,7 +174,7 @@ function composeObservability(options: {
     // Small, frequent batches: each insert runs synchronously on the event loop, so a big one
     // would stall every request in flight (see BENCHMARKS.md, proxy overhead).
     flushIntervalMs: 100,
-    batchSize: 250,
+    batchSize: 50,
   });
   writer.start();
   return { requestLogStore, writer, feed, metrics };

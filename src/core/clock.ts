@@ -11,6 +11,8 @@ export interface Clock {
   every(ms: number, callback: () => void): () => void;
   /** Calls `callback` once after `ms` unless cancelled. Does not keep the process alive. */
   after(ms: number, callback: () => void): () => void;
+  /** Resolves after pending I/O had its turn (a macrotask), to split long synchronous work. */
+  yieldToIo?(): Promise<void>;
 }
 
 export const systemClock: Clock = {
@@ -42,6 +44,7 @@ export const systemClock: Clock = {
     timer.unref();
     return () => clearTimeout(timer);
   },
+  yieldToIo: () => new Promise<void>((resolve) => setImmediate(resolve)),
 };
 
 interface PendingTimer {

@@ -178,6 +178,8 @@ export class RequestLogWriter implements RequestLogSink {
         this.failed += batch.length;
         this.reportFailure(error, `request log batch of ${batch.length} rows could not be stored`);
       }
+      // SQLite writes run synchronously: let requests in flight through between two batches.
+      if (this.queue.size > 0) await this.options.clock.yieldToIo?.();
     }
   }
 
