@@ -4,7 +4,7 @@
  * provider means adding a folder with one adapter and registering it in registry.ts.
  */
 import type { Account, ProviderKind } from '../core/account.js';
-import type { JsonObject } from '../core/json.js';
+import { isJsonObject, type JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import { replaceModelInBody } from '../core/replace-model-in-body.js';
 
@@ -115,4 +115,17 @@ export function headerValue(
 /** Reads a non-negative integer field, 0 when absent. */
 export function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/** An event that tells the gateway nothing (keep-alives, `[DONE]`, non-JSON lines). */
+export const NOTHING_SEEN: StreamObservation = { content: false, error: null };
+
+/** The event's data as a JSON object, or null when it is not one (observers then ignore it). */
+export function eventJson(event: SseEvent): JsonObject | null {
+  try {
+    const value: unknown = JSON.parse(event.data);
+    return isJsonObject(value) ? value : null;
+  } catch {
+    return null;
+  }
 }

@@ -3,7 +3,9 @@ import type { Usage } from '../../core/model/index.js';
 import {
   baseUrlOf,
   count,
+  eventJson,
   headerValue,
+  NOTHING_SEEN,
   type PassThroughInput,
   type ProviderAdapter,
   passThroughBody,
@@ -44,13 +46,8 @@ class AnthropicStreamObserver implements StreamObserver {
   private outputTokens = 0;
 
   observe(event: SseEvent): StreamObservation {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(event.data);
-    } catch {
-      return { content: false, error: null };
-    }
-    if (!isJsonObject(payload)) return { content: false, error: null };
+    const payload = eventJson(event);
+    if (!payload) return NOTHING_SEEN;
     const type = String(payload['type'] ?? event.event ?? '');
     if (type === 'error') {
       const error = isJsonObject(payload['error']) ? payload['error'] : {};

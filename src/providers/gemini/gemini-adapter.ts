@@ -3,6 +3,8 @@ import type { Usage } from '../../core/model/index.js';
 import {
   baseUrlOf,
   count,
+  eventJson,
+  NOTHING_SEEN,
   type PassThroughInput,
   type ProviderAdapter,
   type SseEvent,
@@ -28,13 +30,8 @@ class GeminiStreamObserver implements StreamObserver {
   private seenUsage: Usage | null = null;
 
   observe(event: SseEvent): StreamObservation {
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(event.data);
-    } catch {
-      return { content: false, error: null };
-    }
-    if (!isJsonObject(chunk)) return { content: false, error: null };
+    const chunk = eventJson(event);
+    if (!chunk) return NOTHING_SEEN;
     if (isJsonObject(chunk['error'])) {
       const code = chunk['error']['code'];
       return { content: false, error: { status: typeof code === 'number' ? code : 500, body: chunk } };

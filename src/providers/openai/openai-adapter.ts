@@ -3,6 +3,8 @@ import type { Usage } from '../../core/model/index.js';
 import {
   baseUrlOf,
   count,
+  eventJson,
+  NOTHING_SEEN,
   type PassThroughInput,
   type ProviderAdapter,
   passThroughBody,
@@ -40,13 +42,8 @@ class OpenAIStreamObserver implements StreamObserver {
 
   observe(event: SseEvent): StreamObservation {
     if (event.data === '[DONE]') return { content: false, error: null };
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(event.data);
-    } catch {
-      return { content: false, error: null };
-    }
-    if (!isJsonObject(chunk)) return { content: false, error: null };
+    const chunk = eventJson(event);
+    if (!chunk) return NOTHING_SEEN;
     if (isJsonObject(chunk['error']))
       return { content: false, error: { status: errorStatus(chunk['error']), body: chunk } };
     const usage = openAIUsage(chunk['usage']);
