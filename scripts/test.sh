@@ -25,4 +25,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 echo '== tests'
-npx vitest run "$@"
+mkdir -p test-results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+# One plain closing line for CI: "tests: N passed, N failed".
+node -e '
+  const r = require("./test-results/vitest.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit "$status"
