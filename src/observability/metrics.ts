@@ -99,15 +99,14 @@ export class Metrics implements RequestLogSink {
     this.attempts.observe({ protocol: entry.protocol }, entry.attempts);
     const usage = entry.usage;
     if (!usage) return;
-    const byType: [string, number][] = [
-      ['input', usage.inputTokens],
-      ['output', usage.outputTokens],
-      ['cache_read', usage.cacheReadTokens],
-      ['cache_write', usage.cacheWriteTokens],
-    ];
-    for (const [type, count] of byType) {
-      if (count > 0) this.tokens.inc({ account, type }, count);
-    }
+    this.countTokens(account, 'input', usage.inputTokens);
+    this.countTokens(account, 'output', usage.outputTokens);
+    this.countTokens(account, 'cache_read', usage.cacheReadTokens);
+    this.countTokens(account, 'cache_write', usage.cacheWriteTokens);
+  }
+
+  private countTokens(account: string, type: string, count: number): void {
+    if (count > 0) this.tokens.inc({ account, type }, count);
   }
 
   /** Every metric in the Prometheus text format; gauges are read from their sources first. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLabelValue, formatSampleValue, PrometheusRegistry } from './prometheus-registry.js';
+import {
+  escapeLabelValue,
+  formatSampleValue,
+  type Labels,
+  PrometheusRegistry,
+  seriesKey,
+} from './prometheus-registry.js';
 
 describe('PrometheusRegistry', () => {
   it('renders a labelled counter with HELP and TYPE lines, one line per label set', () => {
@@ -104,5 +110,26 @@ describe('escapeLabelValue and formatSampleValue', () => {
     [42, '42'],
   ])('formats %s as %s', (value, expected) => {
     expect(formatSampleValue(value)).toBe(expected);
+  });
+});
+
+describe('seriesKey', () => {
+  it('gives different label sets different keys, even when values contain separators', () => {
+    const names = ['a', 'b'];
+    const sets: Labels[] = [
+      { a: '1:x', b: '' },
+      { a: '1', b: ':x' },
+      { a: '', b: '1:x' },
+      { a: '3:1:x', b: '' },
+      { a: '', b: '' },
+      { a: 'x' },
+    ];
+    const keys = new Set(sets.map((labels) => seriesKey(names, labels)));
+    expect(keys.size).toBe(sets.length);
+  });
+
+  it('treats a missing label like the empty string, as rendering does', () => {
+    expect(seriesKey(['a', 'b'], { a: 'x' })).toBe(seriesKey(['a', 'b'], { a: 'x', b: '' }));
+    expect(seriesKey(['a'], undefined)).toBe(seriesKey(['a'], { a: '' }));
   });
 });

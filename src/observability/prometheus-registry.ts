@@ -63,6 +63,19 @@ function labelPairs(labelNames: readonly string[], labels: Labels | undefined): 
   return labelNames.map((name) => [name, labels?.[name] ?? '']);
 }
 
+/**
+ * The series key of `labels`: each value in declaration order, prefixed with its length so no two
+ * label sets share a key whatever the values hold. Built on every increment, hence no arrays.
+ */
+export function seriesKey(labelNames: readonly string[], labels: Labels | undefined): string {
+  let key = '';
+  for (const name of labelNames) {
+    const value = labels?.[name] ?? '';
+    key += `${value.length}:${value}`;
+  }
+  return key;
+}
+
 interface Renderable {
   render(): string[];
 }
@@ -76,17 +89,16 @@ export class Counter implements Renderable {
   /** Adds `amount` (default 1, must not be negative) to the series of `labels`. */
   inc(labels?: Labels, amount = 1): void {
     if (!(amount >= 0)) throw new RangeError(`Counter ${this.definition.name} cannot grow by ${amount}`);
-    const pairs = labelPairs(this.definition.labelNames ?? [], labels);
-    const key = JSON.stringify(pairs);
+    const labelNames = this.definition.labelNames ?? [];
+    const key = seriesKey(labelNames, labels);
     const found = this.series.get(key);
     if (found) found.value += amount;
-    else this.series.set(key, { pairs, value: amount });
+    else this.series.set(key, { pairs: labelPairs(labelNames, labels), value: amount });
   }
 
   /** The value of one series, 0 when never incremented. */
   get(labels?: Labels): number {
-    const key = JSON.stringify(labelPairs(this.definition.labelNames ?? [], labels));
-    return this.series.get(key)?.value ?? 0;
+    return this.series.get(seriesKey(this.definition.labelNames ?? [], labels))?.value ?? 0;
   }
 
   render(): string[] {
@@ -118,20 +130,21 @@ export class Histogram implements Renderable {
   }
 
   observe(labels: Labels | undefined, value: number): void {
-    const pairs = labelPairs(this.definition.labelNames ?? [], labels);
-    const key = JSON.stringify(pairs);
+    const labelNames = this.definition.labelNames ?? [];
+    const key = seriesKey(labelNames, labels);
     let found = this.series.get(key);
     if (!found) {
       found = {
-        pairs,
+        pairs: labelPairs(labelNames, labels),
         counts: new Array<number>(this.definition.buckets.length + 1).fill(0),
         sum: 0,
         count: 0,
       };
       this.series.set(key, found);
     }
-    const index = this.definition.buckets.findIndex((bound) => value <= bound);
-    const slot = index === -1 ? this.definition.buckets.length : index;
+    const { buckets } = this.definition;
+    let slot = 0;
+    while (slot < buckets.length && !(value <= (buckets[slot] ?? 0))) slot++;
     found.counts[slot] = (found.counts[slot] ?? 0) + 1;
     found.sum += value;
     found.count += 1;
