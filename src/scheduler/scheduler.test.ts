@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAccountPool } from '../core/account-pool.js';
 import { FakeClock } from '../core/clock.js';
 import type { RateLimitLock } from '../core/limits.js';
-import { MemoryStateStore } from '../state/memory-state-store.js';
+import { isSynchronousSchedulingState, MemoryStateStore } from '../state/memory-state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { PickRequest, SchedulingConfig } from './pick.js';
 import { DEFAULT_WINDOW_MS } from './pick.js';
 import type { SchedulerConfig } from './scheduler.js';
@@ -338,5 +339,65 @@ describe('Scheduler fixed account and pool changes', () => {
     await scheduler.close();
     await store.close();
     expect(errors).toEqual([failure]);
+  });
+});
+
+/** The store through the plain `StateStore` interface only, as a networked store would offer it. */
+function asyncOnly(store: MemoryStateStore): StateStore {
+  const view: Record<string, unknown> = {};
+  const prototype = Object.getPrototypeOf(store) as object;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const member = (store as unknown as Record<string, unknown>)[name];
+    if (name !== 'constructor' && typeof member === 'function') view[name] = member.bind(store);
+  }
+  return view as unknown as StateStore;
+}
+
+describe('Scheduler on an in-process store', () => {
+  it('uses the synchronous capability only when the store offers it', async () => {
+    const clock = new FakeClock();
+    const store = await MemoryStateStore.create({ clock });
+    expect(isSynchronousSchedulingState(store)).toBe(true);
+    expect(isSynchronousSchedulingState(asyncOnly(store))).toBe(false);
+    await store.close();
+  });
+
+  it('decides and records exactly as through the asynchronous interface', async () => {
+    const run = async (wrap: (store: MemoryStateStore) => StateStore) => {
+      const clock = new FakeClock();
+      const pool = new MemoryAccountPool(['a', 'b', 'c', 'd'].map((id) => testAccount(id)));
+      const store = await MemoryStateStore.create({ clock });
+      const config = (await harness()).config;
+      const scheduler = new Scheduler({ pool, store: wrap(store), clock, config: () => config });
+      const trail: unknown[] = [];
+      for (let step = 0; step < 60; step++) {
+        const sessionId = step % 5 === 0 ? null : `session-${step % 7}`;
+        const decision = await scheduler.select(request({ sessionId, forceRotate: step % 11 === 0 }));
+        trail.push(decision);
+        if (decision.kind !== 'account') continue;
+        if (step % 9 === 0) {
+          trail.push(
+            await scheduler.recordFailure({
+              accountId: decision.accountId,
+              model: MODEL,
+              status: 429,
+              headers: { 'retry-after': '5' },
+              body: null,
+            }),
+          );
+        } else {
+          await scheduler.recordSuccess({ accountId: decision.accountId, model: MODEL });
+        }
+        await clock.advance(1_700);
+      }
+      trail.push(await scheduler.counts(), await store.getLastUsed(), await store.incrementRoundRobin(0));
+      await scheduler.close();
+      await store.close();
+      return trail;
+    };
+    const direct = await run((store) => store);
+    const viaPromises = await run(asyncOnly);
+    expect(direct).toEqual(viaPromises);
+    expect(direct.some((entry) => (entry as { kind?: string }).kind === 'account')).toBe(true);
   });
 });

@@ -4,7 +4,11 @@ import { SwitchyardError } from '../core/errors.js';
 import type { RateLimitLock } from '../core/limits.js';
 import type { FailureClassification, HeaderBag, LockDecision } from '../ratelimit/index.js';
 import { classifyFailure, decideLock, nextFailureCount } from '../ratelimit/index.js';
-import type { StateStore } from '../state/state-store.js';
+import {
+  isSynchronousSchedulingState,
+  type SynchronousSchedulingState,
+} from '../state/memory-state-store.js';
+import type { LastUsedRecord, StateStore } from '../state/state-store.js';
 import { AccountOrder, isSchedulable } from './account-order.js';
 import { LockTable } from './lock-table.js';
 import type { AccountDecision, PickDecision, PickRequest, SchedulingConfig } from './pick.js';
@@ -57,6 +61,16 @@ export interface FailureOutcome {
   lock: RateLimitLock | null;
 }
 
+/** The shared state one pick reads. */
+interface PickReads {
+  boundAccountId: string | null;
+  fixedAccountId: string | null;
+  lastUsed: LastUsedRecord | null;
+  locks: readonly RateLimitLock[];
+  /** The round-robin counter after this pick's reservation. */
+  reserved: number;
+}
+
 /** Numbers for the status page. */
 export interface SchedulerCounts {
   bindings: number;
@@ -71,6 +85,8 @@ export interface SchedulerCounts {
 export class Scheduler {
   private readonly pool: AccountPool;
   private readonly store: StateStore;
+  /** The same store when it offers synchronous scheduling reads and writes (in-process); else null. */
+  private readonly syncStore: SynchronousSchedulingState | null;
   private readonly clock: Clock;
   private readonly config: () => SchedulerConfig;
   private readonly onBackgroundError: (error: unknown) => void;
@@ -82,6 +98,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions) {
     this.pool = options.pool;
     this.store = options.store;
+    this.syncStore = isSynchronousSchedulingState(options.store) ? options.store : null;
     this.clock = options.clock;
     this.config = options.config;
     this.onBackgroundError = options.onBackgroundError ?? (() => {});
@@ -98,15 +115,9 @@ export class Scheduler {
     const { scheduling, circuitBreaker } = this.config();
     const cacheAware = scheduling.mode !== 'PerformanceFirst' && !request.forceRotate;
     const sessionId = cacheAware ? request.sessionId : null;
-    // The counter is reserved up front (atomic increment) so concurrent requests start round robin
-    // at different positions instead of piling onto one account.
-    const [boundAccountId, fixedAccountId, lastUsed, locks, reserved] = await Promise.all([
-      sessionId === null ? null : this.store.getBinding(sessionId),
-      this.store.getFixedAccountId(),
-      cacheAware ? this.store.getLastUsed() : null,
-      this.store.listLocks(),
-      this.store.incrementRoundRobin(),
-    ]);
+    const { boundAccountId, fixedAccountId, lastUsed, locks, reserved } = this.syncStore
+      ? this.readNow(this.syncStore, sessionId, cacheAware)
+      : await this.read(sessionId, cacheAware);
     const counter = reserved - 1;
     const now = this.clock.now();
     const decision = pick({
@@ -123,9 +134,39 @@ export class Scheduler {
       config: scheduling,
       now,
     });
-    if (decision.kind === 'account')
-      await this.applyEffects({ decision, sessionId: request.sessionId, counter, now });
+    if (decision.kind !== 'account') return decision;
+    const effects = { decision, sessionId: request.sessionId, counter, now };
+    if (this.syncStore) this.applyEffectsNow(this.syncStore, effects);
+    else await this.applyEffects(effects);
     return decision;
+  }
+
+  private async read(sessionId: string | null, cacheAware: boolean): Promise<PickReads> {
+    // The counter is reserved up front (atomic increment) so concurrent requests start round robin
+    // at different positions instead of piling onto one account.
+    const [boundAccountId, fixedAccountId, lastUsed, locks, reserved] = await Promise.all([
+      sessionId === null ? null : this.store.getBinding(sessionId),
+      this.store.getFixedAccountId(),
+      cacheAware ? this.store.getLastUsed() : null,
+      this.store.listLocks(),
+      this.store.incrementRoundRobin(),
+    ]);
+    return { boundAccountId, fixedAccountId, lastUsed, locks, reserved };
+  }
+
+  /** `read` on an in-process store: the same calls in the same order, without promises. */
+  private readNow(
+    store: SynchronousSchedulingState,
+    sessionId: string | null,
+    cacheAware: boolean,
+  ): PickReads {
+    return {
+      boundAccountId: sessionId === null ? null : store.getBindingNow(sessionId),
+      fixedAccountId: store.getFixedAccountIdNow(),
+      lastUsed: cacheAware ? store.getLastUsedNow() : null,
+      locks: store.listLocksNow(),
+      reserved: store.incrementRoundRobinNow(),
+    };
   }
 
   /**
@@ -171,6 +212,14 @@ export class Scheduler {
 
   /** A request succeeded on the account: forget its failure count and lift its account-level lock. */
   async recordSuccess(success: { accountId: string; model: string | null }): Promise<void> {
+    const store = this.syncStore;
+    if (store) {
+      store.resetFailureCountNow(success.accountId);
+      // Nearly always no lock: deleting one may touch the lock persistence, so only then go async.
+      if (store.hasStoredLock(success.accountId, null))
+        await this.store.deleteLocks({ accountId: success.accountId, model: null });
+      return;
+    }
     await Promise.all([
       this.store.resetFailureCount(success.accountId),
       this.store.deleteLocks({ accountId: success.accountId, model: null }),
@@ -250,6 +299,19 @@ export class Scheduler {
       // Move past the accounts this pick skipped, so the next request does not land on the same one.
       skipped > 0 ? this.store.incrementRoundRobin(skipped) : undefined,
     ]);
+  }
+
+  /** `applyEffects` on an in-process store, the same writes in the same order. */
+  private applyEffectsNow(
+    store: SynchronousSchedulingState,
+    effects: { decision: AccountDecision; sessionId: string | null; counter: number; now: number },
+  ): void {
+    const { decision, sessionId, counter, now } = effects;
+    const skipped = (decision.advanceCounterTo ?? 0) - (counter + 1);
+    if (sessionId !== null && decision.bind) store.setBindingNow(sessionId, decision.accountId);
+    if (sessionId !== null && decision.unbind && !decision.bind) store.deleteBindingNow(sessionId);
+    if (decision.setLastUsed) store.setLastUsedNow({ accountId: decision.accountId, at: now });
+    if (skipped > 0) store.incrementRoundRobinNow(skipped);
   }
 
   private lockTable(locks: readonly RateLimitLock[]): LockTable {
