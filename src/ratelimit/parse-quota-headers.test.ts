@@ -48,6 +48,14 @@ describe('parseQuotaHeaders', () => {
       },
       { remainingFraction: 0.4, resetAt: NOW + 1_500 },
     ],
+    ["OpenAI: only the other family's headers", 'openai', anthropicHeaders, null],
+    ["Anthropic: only the other family's headers", 'anthropic', openaiHeaders, null],
+    [
+      'Anthropic: header names in any case',
+      'anthropic',
+      { 'Anthropic-RateLimit-Requests-Limit': '10', 'Anthropic-RateLimit-Requests-Remaining': '5' },
+      { remainingFraction: 0.5, resetAt: null },
+    ],
     [
       'OpenAI: header names in any case, no reset stated',
       'openai',

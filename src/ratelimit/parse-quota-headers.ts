@@ -18,6 +18,23 @@ const FAMILIES: Record<ProviderKind, HeaderFamily | null> = {
   'code-assist': null,
 };
 
+/** Every rate-limit header of a family starts with this (lower case). */
+const PREFIXES: Record<HeaderFamily, string> = {
+  openai: 'x-ratelimit-',
+  anthropic: 'anthropic-ratelimit-',
+};
+
+/**
+ * Whether any header name starts with `prefix`, in any case. One pass over the names, so answers
+ * without rate-limit headers skip the per-dimension lookups (each a scan when the header is absent).
+ */
+function hasHeaderStartingWith(headers: HeaderBag, prefix: string): boolean {
+  for (const name in headers) {
+    if (name.length > prefix.length && name.toLowerCase().startsWith(prefix)) return true;
+  }
+  return false;
+}
+
 /**
  * The remaining quota an upstream reported in its response headers: for every dimension with both
  * a limit and a remaining count (OpenAI requests and tokens; Anthropic requests, tokens, input and
@@ -30,7 +47,7 @@ export function parseQuotaHeaders(options: {
   now: number;
 }): HeaderQuota | null {
   const family = FAMILIES[options.provider];
-  if (family === null) return null;
+  if (family === null || !hasHeaderStartingWith(options.headers, PREFIXES[family])) return null;
   let lowest: HeaderQuota | null = null;
   for (const dimension of readRateLimitDimensions({ family, headers: options.headers, now: options.now })) {
     if (dimension.limit === null || dimension.remaining === null || dimension.limit <= 0) continue;

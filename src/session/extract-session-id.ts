@@ -1,4 +1,4 @@
-import { sha256Hex } from '../core/ids.js';
+import { hash } from 'node:crypto';
 import { isJsonObject } from '../core/json.js';
 import { type HeaderBag, headerValue } from './header-value.js';
 import {
@@ -35,8 +35,7 @@ export interface SessionInput {
  * binding per request). Never throws, whatever the body holds.
  */
 export function extractSessionId(input: SessionInput): string | null {
-  const fromHeader =
-    headerValue(input.headers, 'x-claude-code-session-id') ?? headerValue(input.headers, 'session-id');
+  const fromHeader = sessionHeader(input.headers);
   if (fromHeader !== undefined) return fromHeader;
   const body = input.body;
   if (!isJsonObject(body)) return null;
@@ -49,9 +48,29 @@ export function extractSessionId(input: SessionInput): string | null {
   const fingerprint = FINGERPRINTS[input.protocol];
   for (const text of fingerprint.userTexts(body)) {
     const trimmed = text.trim();
-    if (fingerprint.qualifies(trimmed)) return `sid-${sha256Hex(trimmed).slice(0, 16)}`;
+    if (fingerprint.qualifies(trimmed)) return `sid-${hash('sha256', trimmed, 'hex').slice(0, 16)}`;
   }
   return null;
+}
+
+const CLAUDE_CODE_SESSION_HEADER = 'x-claude-code-session-id';
+const CODEX_SESSION_HEADER = 'session-id';
+
+/**
+ * Rules 1 and 2. Most requests carry neither header, and a case-insensitive lookup of an absent
+ * header scans every name: one pass over the names first decides whether to look at all.
+ */
+function sessionHeader(headers: HeaderBag): string | undefined {
+  let present = false;
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if (lower === CLAUDE_CODE_SESSION_HEADER || lower === CODEX_SESSION_HEADER) {
+      present = true;
+      break;
+    }
+  }
+  if (!present) return undefined;
+  return headerValue(headers, CLAUDE_CODE_SESSION_HEADER) ?? headerValue(headers, CODEX_SESSION_HEADER);
 }
 
 interface Fingerprint {
