@@ -43,10 +43,12 @@ function dialectForPath(url: string): ErrorDialect {
 
 function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
   app.decorateRequest('rawBody', null);
-  app.addHook('onRequest', async (request) => {
+  // Hooks take `done` rather than returning promises: one promise less per request and hook.
+  app.addHook('onRequest', (request, _reply, done) => {
     const limit = deps.config.get().proxy.max_body_bytes;
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > limit) throw tooLarge(limit);
+    if (declared > limit) return done(tooLarge(limit));
+    done();
   });
   app.addContentTypeParser(
     'application/json',
@@ -76,9 +78,9 @@ function tooLarge(limit: number): SwitchyardError {
 }
 
 function installAuth(app: FastifyInstance, deps: AppDependencies): void {
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const policy = policyOf(request);
-    if (policy.auth === 'public') return;
+    if (policy.auth === 'public') return done();
     const { proxy } = deps.config.get();
     const outcome =
       policy.auth === 'admin'
@@ -94,7 +96,7 @@ function installAuth(app: FastifyInstance, deps: AppDependencies): void {
             headers: request.headers,
             query: request.query as Record<string, unknown>,
           });
-    if (!outcome.ok) throw new SwitchyardError('unauthorized', outcome.message);
+    done(outcome.ok ? undefined : new SwitchyardError('unauthorized', outcome.message));
   });
 }
 
