@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
+import type { HeaderBag } from '../core/headers.js';
 import { classifyFailure, type FailureClassification } from './classify-failure.js';
-import type { HeaderBag } from './header-value.js';
 
 /** Test support for the classifyFailure tables. */
 

@@ -1,8 +1,8 @@
+import type { HeaderBag } from '../core/headers.js';
 import type { FailureReason } from '../core/limits.js';
 import { isVerificationRequired, validationUrl } from './account-verification.js';
 import { bodyRetryDelay } from './body-retry-delay.js';
 import { detectLimitReason, structuredReason } from './detect-limit-reason.js';
-import type { HeaderBag } from './header-value.js';
 import { retryDelayFromHeaders } from './parse-retry-after-header.js';
 import { rateLimitResetDelay } from './rate-limit-headers.js';
 import { detailReasons, type ErrorBody, errorField, readErrorBody } from './read-error-body.js';

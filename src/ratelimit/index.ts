@@ -1,3 +1,4 @@
+export type { HeaderBag } from '../core/headers.js';
 export {
   classifyFailure,
   type FailureClassification,
@@ -11,7 +12,6 @@ export {
   type LockDecision,
   type LockOptions,
 } from './decide-lock.js';
-export type { HeaderBag } from './header-value.js';
 export { FAILURE_COUNT_FADE_MS, nextFailureCount } from './next-failure-count.js';
 export { type DurationObject, parseDuration } from './parse-duration.js';
 export { type HeaderQuota, parseQuotaHeaders } from './parse-quota-headers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../core/account.js';
-import type { HeaderBag } from './header-value.js';
+import type { HeaderBag } from '../core/headers.js';
 import { type HeaderQuota, parseQuotaHeaders } from './parse-quota-headers.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,5 +1,5 @@
 import type { ProviderKind } from '../core/account.js';
-import type { HeaderBag } from './header-value.js';
+import type { HeaderBag } from '../core/headers.js';
 import { type HeaderFamily, readRateLimitDimensions } from './rate-limit-headers.js';
 
 /** Remaining quota as read from one response's rate-limit headers. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeaderBag } from './header-value.js';
+import type { HeaderBag } from '../core/headers.js';
 import { parseRetryAfterHeader, retryDelayFromHeaders } from './parse-retry-after-header.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,4 +1,4 @@
-import { type HeaderBag, headerValue } from './header-value.js';
+import { type HeaderBag, headerValue } from '../core/headers.js';
 import { ceilMilliseconds } from './parse-duration.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type HeaderBag, headerValue } from './header-value.js';
+import { type HeaderBag, headerValue } from '../core/headers.js';
 import { parseDuration } from './parse-duration.js';
 
 /** One rate-limit dimension an upstream reports on every response (requests, tokens…). */

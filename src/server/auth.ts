@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { type HeaderBag, headerValue } from '../core/headers.js';
 
 export type AuthMode = 'off' | 'strict' | 'all_except_health' | 'auto';
 export type EffectiveAuthMode = Exclude<AuthMode, 'auto'>;
-
-type HeaderBag = Record<string, string | string[] | undefined>;
 
 /** Paths open without a key in `all_except_health` mode. */
 const HEALTH_PATHS = new Set(['/healthz', '/health', '/api/health']);
@@ -21,23 +20,18 @@ export function effectiveAuthMode(mode: AuthMode, boundHost: string): EffectiveA
   return isLoopbackHost(boundHost) ? 'off' : 'all_except_health';
 }
 
-function header(headers: HeaderBag, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * The key a client presented, from the first of: `Authorization` (a `Bearer ` prefix is removed,
  * otherwise the raw value is used), `x-api-key`, `x-goog-api-key`, the `key` query parameter
  * (Gemini's REST convention).
  */
 export function presentedKey(headers: HeaderBag, query?: Record<string, unknown>): string | undefined {
-  const authorization = header(headers, 'authorization');
+  const authorization = headerValue(headers, 'authorization');
   if (authorization) {
     const match = /^bearer\s+(.+)$/i.exec(authorization.trim());
     return match ? match[1]?.trim() : authorization.trim();
   }
-  const fromHeader = header(headers, 'x-api-key') ?? header(headers, 'x-goog-api-key');
+  const fromHeader = headerValue(headers, 'x-api-key') ?? headerValue(headers, 'x-goog-api-key');
   if (fromHeader) return fromHeader.trim();
   const fromQuery = query?.['key'];
   return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
@@ -84,9 +78,9 @@ export function checkAdminAuth(options: {
   headers: HeaderBag;
 }): AuthOutcome {
   const expected = options.adminPassword ? options.adminPassword : options.apiKey;
-  const authorization = header(options.headers, 'authorization');
+  const authorization = headerValue(options.headers, 'authorization');
   const bearer = authorization ? /^bearer\s+(.+)$/i.exec(authorization.trim())?.[1]?.trim() : undefined;
-  const key = bearer ?? header(options.headers, 'x-api-key')?.trim();
+  const key = bearer ?? headerValue(options.headers, 'x-api-key')?.trim();
   if (!key)
     return { ok: false, message: 'Admin API requires Authorization: Bearer <admin password or API key>' };
   return secretsEqual(key, expected) ? { ok: true } : { ok: false, message: 'Invalid admin credentials' };

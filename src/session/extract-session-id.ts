@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
+import { type HeaderBag, headerValue } from '../core/headers.js';
 import { isJsonObject } from '../core/json.js';
-import { type HeaderBag, headerValue } from './header-value.js';
 import {
   anthropicUserTexts,
   geminiUserTexts,

@@ -1,2 +1,2 @@
+export { type HeaderBag, headerValue } from '../core/headers.js';
 export { extractSessionId, type SessionInput, type SessionProtocol } from './extract-session-id.js';
-export { type HeaderBag, headerValue } from './header-value.js';
