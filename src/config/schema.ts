@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newApiKey } from '../core/ids.js';
+import { formatIssuePath } from '../core/validation.js';
 
 /**
  * The schema of `gui_config.json`, the single source of the config type. Keys are snake_case and
@@ -243,14 +244,7 @@ export function formatConfigIssues(error: z.ZodError): string {
 
 /** `proxy.port`, `backoff_steps[0]`, `custom_mapping["gpt-4.1"]`; `(root)` for an empty path. */
 export function formatConfigPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else if (typeof segment === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment))
-      text += text ? `.${segment}` : segment;
-    else text += `[${JSON.stringify(String(segment))}]`;
-  }
-  return text || '(root)';
+  return formatIssuePath(path) || '(root)';
 }
 
 function isUpstreamProxyUrl(text: string): boolean {

@@ -32,5 +32,6 @@ describe('parseOrThrow', () => {
   it('formats index and key paths', () => {
     expect(formatIssuePath([0, 'email'])).toBe('[0].email');
     expect(formatIssuePath(['a', 'b', 2])).toBe('a.b[2]');
+    expect(formatIssuePath(['custom_mapping', 'gpt-4.1'])).toBe('custom_mapping["gpt-4.1"]');
   });
 });

@@ -7,12 +7,17 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** Dotted path for a zod issue path: `proxy.port`, `models[1]`, `[0].email`. */
+/**
+ * Dotted path for a zod issue path: `proxy.port`, `models[1]`, `[0].email`; keys that are not plain
+ * identifiers are quoted, `custom_mapping["gpt-4.1"]`. Empty for the value itself.
+ */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${String(segment)}` : String(segment);
+    else if (typeof segment === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment))
+      text += text ? `.${segment}` : segment;
+    else text += `[${JSON.stringify(String(segment))}]`;
   }
   return text;
 }
