@@ -6,6 +6,7 @@ const settings: QuotaProtectionSettings = {
   threshold_percentage: 10,
   monitored_models: ['claude-*', 'gemini-2.5-pro'],
 };
+const NOW = Date.parse('2026-01-01T12:00:00.000Z');
 const quota = (remaining: number) => ({
   remaining_fraction: remaining,
   reset_at: null,
@@ -31,12 +32,17 @@ describe('isModelProtected', () => {
     { name: 'above the threshold', model: 'claude-sonnet-4', remaining: 0.5, protectedModel: false },
     { name: 'a model that is not monitored', model: 'gemini-2.5-flash', remaining: 0, protectedModel: false },
   ])('$name → $protectedModel', ({ model, remaining, protectedModel }) => {
-    expect(isModelProtected({ model, quota: quota(remaining), settings })).toBe(protectedModel);
+    expect(isModelProtected({ model, quota: quota(remaining), settings, now: NOW })).toBe(protectedModel);
   });
 
   it('never protects when protection is off', () => {
     expect(
-      isModelProtected({ model: 'claude-x', quota: quota(0), settings: { ...settings, enabled: false } }),
+      isModelProtected({
+        model: 'claude-x',
+        quota: quota(0),
+        settings: { ...settings, enabled: false },
+        now: NOW,
+      }),
     ).toBe(false);
   });
 
@@ -46,13 +52,14 @@ describe('isModelProtected', () => {
         model: 'claude-x',
         quota: quota(0),
         settings: { ...settings, monitored_models: [] },
+        now: NOW,
       }),
     ).toBe(true);
   });
 
   it('treats an unknown quota as full', () => {
-    expect(isModelProtected({ model: 'claude-x', quota: undefined, settings })).toBe(false);
-    expect(isModelProtected({ model: 'claude-x', quota: quota(Number.NaN), settings })).toBe(false);
+    expect(isModelProtected({ model: 'claude-x', quota: undefined, settings, now: NOW })).toBe(false);
+    expect(isModelProtected({ model: 'claude-x', quota: quota(Number.NaN), settings, now: NOW })).toBe(false);
   });
 });
 
@@ -64,5 +71,12 @@ describe('quotaPercent', () => {
     [-0.1, 0],
   ])('shows %s remaining as %s%%', (fraction, percent) => {
     expect(quotaPercent({ remaining_fraction: fraction })).toBe(percent);
+  });
+
+  it('counts a quota whose reset time has passed as full, as the scheduler does', () => {
+    const stale = { ...quota(0), reset_at: '2026-01-01T11:00:00.000Z' };
+    const pending = { ...quota(0), reset_at: '2026-01-01T13:00:00.000Z' };
+    expect(isModelProtected({ model: 'claude-x', quota: stale, settings, now: NOW })).toBe(false);
+    expect(isModelProtected({ model: 'claude-x', quota: pending, settings, now: NOW })).toBe(true);
   });
 });

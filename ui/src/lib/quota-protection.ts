@@ -10,15 +10,19 @@ export type QuotaProtectionSettings = Pick<
 /**
  * Whether the scheduler skips an account for `model` because of quota protection: protection is on,
  * the model is monitored (exact id or `*` wildcard; an empty list monitors every model, as the
- * scheduler does), and the observed remaining quota is below the threshold. An unknown quota counts as full.
+ * scheduler does), and the observed remaining quota is below the threshold. An unknown quota, or one
+ * whose reset time has passed, counts as full.
  */
 export function isModelProtected(options: {
   model: string;
   quota: PublicModelQuota | undefined;
   settings: QuotaProtectionSettings;
+  /** Epoch ms: an observation whose reset time has passed counts as full, as in the scheduler. */
+  now: number;
 }): boolean {
   const { model, quota, settings } = options;
   if (!settings.enabled) return false;
+  if (quota?.reset_at && Date.parse(quota.reset_at) <= options.now) return false;
   const monitored =
     settings.monitored_models.length === 0 ||
     settings.monitored_models.some((pattern) => modelMatches(pattern, model));

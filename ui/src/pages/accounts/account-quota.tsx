@@ -4,6 +4,7 @@ import type { PublicAccount, RateLimitView } from '../../api/types.js';
 import { Countdown, QuotaBar } from '../../components/badges.js';
 import { LockIcon } from '../../components/lock-icon.js';
 import { describeLock } from '../../lib/account-status.js';
+import { browserClock } from '../../lib/browser-clock.js';
 import { isModelProtected, type QuotaProtectionSettings, quotaPercent } from '../../lib/quota-protection.js';
 
 export function AccountQuota(props: {
@@ -21,7 +22,9 @@ export function AccountQuota(props: {
       {entries.map(([model, quota]) => {
         const percent = quotaPercent(quota);
         const lock = modelLocks.find((candidate) => candidate.model === model);
-        const guarded = protection !== null && isModelProtected({ model, quota, settings: protection });
+        const guarded =
+          protection !== null &&
+          isModelProtected({ model, quota, settings: protection, now: browserClock.now() });
         return (
           <li key={model}>
             <div className="quota-head">
