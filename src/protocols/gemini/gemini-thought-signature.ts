@@ -30,6 +30,11 @@ export function encodeThoughtSignature(
   return PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
+/** Whether `value` is an envelope this gateway wrote (no upstream issued it or can verify it as is). */
+export function isThoughtSignatureEnvelope(value: string): boolean {
+  return value.startsWith(PREFIX);
+}
+
 /**
  * A client's `thoughtSignature` → the reasoning it stands for: the envelope's contents when this
  * gateway wrote it, else the value as a plain signature (with no text).

@@ -22,6 +22,11 @@ export function encodeReasoningEnvelope(
   return PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
+/** Whether `value` is an envelope this gateway wrote (no upstream issued it or can verify it as is). */
+export function isReasoningEnvelope(value: string): boolean {
+  return value.startsWith(PREFIX);
+}
+
 /**
  * A client's `encrypted_content` → the part's opaque values. Content this gateway did not write
  * (from OpenAI itself) is kept whole as `redactedData`.
