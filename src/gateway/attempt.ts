@@ -1,5 +1,6 @@
 import type { Account } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
+import type { JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
@@ -19,6 +20,8 @@ export interface CommittedAttempt {
   buffered: Buffer[];
   /** Usage for JSON answers; for streams, read it from the relay's observer at the end. */
   usage: Usage | null;
+  /** Reasoning signatures of a JSON answer; for streams, read them from the relay at the end. */
+  signatures: readonly string[];
   /** Translated streams: the client protocol's error event for a stream that breaks after the commit point. */
   failureEvent?: (message: string) => string;
 }
@@ -51,6 +54,8 @@ export interface AttemptOptions {
   observer: ReturnType<ProviderAdapter['createStreamObserver']>;
   /** Set when the upstream speaks another protocol than the client. */
   translation?: Translation | undefined;
+  /** Pass-through: the body to send instead of the client's (its reasoning was adapted to the account). */
+  body?: JsonObject | null;
 }
 
 function describeNetworkError(error: unknown): string {
@@ -77,8 +82,8 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     ...(translation
       ? { body: translation.body, rawBody: null, clientHeaders: {}, query: '' }
       : {
-          body: request.body,
-          rawBody: request.rawBody,
+          body: options.body ?? request.body,
+          rawBody: options.body ? null : request.rawBody,
           clientHeaders: request.headers,
           query: request.query,
         }),
@@ -128,6 +133,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         body,
         buffered: [],
         usage,
+        signatures: adapter.signaturesFromJson?.(json) ?? [],
       };
     }
     const translator = translation?.createStreamTranslator();
@@ -152,6 +158,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
       body: relay,
       buffered: peeked.buffered,
       usage: null,
+      signatures: [],
       ...(translator ? { failureEvent: translator.fail } : {}),
     };
   } catch (error) {

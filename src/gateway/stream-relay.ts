@@ -106,6 +106,11 @@ export class StreamRelay {
     return this.observer.usage();
   }
 
+  /** Reasoning signatures the provider issued in the stream so far. */
+  signatures(): readonly string[] {
+    return this.observer.signatures?.() ?? [];
+  }
+
   /** Stops reading (the client went away, or the gateway moves to another account). */
   async cancel(): Promise<void> {
     if (this.done) return;

@@ -69,6 +69,11 @@ export interface StreamObserver {
   observe(event: SseEvent): StreamObservation;
   /** Usage seen so far (the final counts once the stream ended). */
   usage(): Usage | null;
+  /**
+   * Reasoning signatures the upstream issued in the stream so far (thinking signatures, redacted
+   * thinking data, thought signatures), so later requests can tell which family can verify them.
+   */
+  signatures?(): readonly string[];
 }
 
 export interface ProviderAdapter {
@@ -82,6 +87,8 @@ export interface ProviderAdapter {
   /** Usage from a complete JSON response of the native protocol. */
   usageFromJson(json: unknown): Usage | null;
   createStreamObserver(): StreamObserver;
+  /** Reasoning signatures in a complete JSON response of the native protocol (see `StreamObserver.signatures`). */
+  signaturesFromJson?(json: unknown): string[];
   /**
    * For upstreams whose native answers wrap the client protocol's (Code Assist wraps Gemini in
    * `{response: …}`): rewrites a complete JSON answer for the client. Absent = bytes unchanged.

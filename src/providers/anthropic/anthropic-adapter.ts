@@ -41,9 +41,18 @@ const ERROR_STATUS: Record<string, number> = {
   request_too_large: 413,
 };
 
+/** The opaque value of a reasoning block (thinking signature, redacted data), or undefined. */
+function blockSignature(block: unknown): string | undefined {
+  if (!isJsonObject(block)) return undefined;
+  const value = block['type'] === 'redacted_thinking' ? block['data'] : block['signature'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 class AnthropicStreamObserver implements StreamObserver {
   private input: Usage | null = null;
   private outputTokens = 0;
+  /** Signature (or redacted data) of each reasoning block so far, by block index. */
+  private readonly reasoning = new Map<number, string>();
 
   observe(event: SseEvent): StreamObservation {
     const payload = eventJson(event);
@@ -59,6 +68,7 @@ class AnthropicStreamObserver implements StreamObserver {
     if (type === 'message_delta' && isJsonObject(payload['usage'])) {
       this.outputTokens = count(payload['usage']['output_tokens']);
     }
+    this.observeReasoning(type, payload);
     // A block start carries no output yet (empty text, a tool name); the first delta is the commit point.
     return { content: type === 'content_block_delta', error: null };
   }
@@ -66,6 +76,25 @@ class AnthropicStreamObserver implements StreamObserver {
   usage(): Usage | null {
     if (!this.input) return null;
     return { ...this.input, outputTokens: this.outputTokens || this.input.outputTokens };
+  }
+
+  signatures(): readonly string[] {
+    return [...this.reasoning.values()].filter((value) => value !== '');
+  }
+
+  // A block starts with an empty signature; `signature_delta` events carry it.
+  private observeReasoning(type: string, payload: Record<string, unknown>): void {
+    const index = typeof payload['index'] === 'number' ? payload['index'] : -1;
+    if (type === 'content_block_start') {
+      const value = blockSignature(payload['content_block']);
+      if (value !== undefined) this.reasoning.set(index, value);
+      return;
+    }
+    const delta = payload['delta'];
+    if (type === 'content_block_delta' && isJsonObject(delta) && delta['type'] === 'signature_delta') {
+      const piece = typeof delta['signature'] === 'string' ? delta['signature'] : '';
+      this.reasoning.set(index, (this.reasoning.get(index) ?? '') + piece);
+    }
   }
 }
 
@@ -97,6 +126,11 @@ export const anthropicAdapter: ProviderAdapter = {
 
   usageFromJson(json) {
     return isJsonObject(json) ? anthropicUsage(json['usage']) : null;
+  },
+
+  signaturesFromJson(json) {
+    const content = isJsonObject(json) && Array.isArray(json['content']) ? json['content'] : [];
+    return content.map(blockSignature).filter((value) => value !== undefined);
   },
 
   createStreamObserver: () => new AnthropicStreamObserver(),

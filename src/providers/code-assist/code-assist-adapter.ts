@@ -1,6 +1,6 @@
 import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { GeminiRequest } from '../gemini/convert-to-gemini-request.js';
-import { geminiAdapter, geminiUsage } from '../gemini/gemini-adapter.js';
+import { geminiAdapter, geminiThoughtSignatures, geminiUsage } from '../gemini/gemini-adapter.js';
 import type {
   PassThroughInput,
   ProviderAdapter,
@@ -35,6 +35,10 @@ class CodeAssistStreamObserver implements StreamObserver {
 
   usage() {
     return this.inner.usage();
+  }
+
+  signatures() {
+    return this.inner.signatures?.() ?? [];
   }
 }
 
@@ -94,6 +98,9 @@ export function createCodeAssistAdapter(context: CodeAssistContext): ProviderAda
     usageFromJson(json) {
       return isJsonObject(json) ? geminiUsage(json['usageMetadata']) : null;
     },
+
+    // JSON answers reach this point unwrapped (`rewriteJsonResponse`).
+    signaturesFromJson: geminiThoughtSignatures,
 
     createStreamObserver: () => new CodeAssistStreamObserver(),
 

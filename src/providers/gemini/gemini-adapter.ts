@@ -26,8 +26,25 @@ export function geminiUsage(value: unknown): Usage | null {
   };
 }
 
+/** The `thoughtSignature`s of a Gemini response (or stream chunk), in order. */
+export function geminiThoughtSignatures(response: unknown): string[] {
+  const candidates =
+    isJsonObject(response) && Array.isArray(response['candidates']) ? response['candidates'] : [];
+  const signatures: string[] = [];
+  for (const candidate of candidates) {
+    const content = isJsonObject(candidate) ? candidate['content'] : undefined;
+    const parts = isJsonObject(content) && Array.isArray(content['parts']) ? content['parts'] : [];
+    for (const part of parts) {
+      const signature = isJsonObject(part) ? part['thoughtSignature'] : undefined;
+      if (typeof signature === 'string' && signature !== '') signatures.push(signature);
+    }
+  }
+  return signatures;
+}
+
 class GeminiStreamObserver implements StreamObserver {
   private seenUsage: Usage | null = null;
+  private readonly seenSignatures: string[] = [];
 
   observe(event: SseEvent): StreamObservation {
     const chunk = eventJson(event);
@@ -38,6 +55,7 @@ class GeminiStreamObserver implements StreamObserver {
     }
     const usage = geminiUsage(chunk['usageMetadata']);
     if (usage) this.seenUsage = usage;
+    this.seenSignatures.push(...geminiThoughtSignatures(chunk));
     const candidates = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
     const content = candidates.some((candidate) => {
       const parts =
@@ -49,6 +67,10 @@ class GeminiStreamObserver implements StreamObserver {
 
   usage(): Usage | null {
     return this.seenUsage;
+  }
+
+  signatures(): readonly string[] {
+    return this.seenSignatures;
   }
 }
 
@@ -82,6 +104,8 @@ export const geminiAdapter: ProviderAdapter = {
   usageFromJson(json) {
     return isJsonObject(json) ? geminiUsage(json['usageMetadata']) : null;
   },
+
+  signaturesFromJson: geminiThoughtSignatures,
 
   createStreamObserver: () => new GeminiStreamObserver(),
 };
