@@ -207,6 +207,7 @@ class SimulatedUpstreamServer implements UpstreamServer {
     const usage = this.cache.usage({ key, prompt, outputCharacters });
     return {
       model: route.pathModel ?? prompt.model ?? 'mock-model',
+      thinking: behaviour.thinking ?? '',
       text,
       textChunks: splitText(text, behaviour.chunks ?? 3),
       toolCalls,
@@ -218,13 +219,19 @@ class SimulatedUpstreamServer implements UpstreamServer {
     const { route, context, response, signal } = exchange;
     const wire = WIRES[route.protocol];
     switch (behaviour.type) {
-      case 'ok':
+      case 'ok': {
+        const rejection =
+          behaviour.verifySignatures && route.operation === 'generate'
+            ? wire.rejectReasoning?.(context)
+            : null;
+        if (rejection) return writeJson(rejection, { response, signal });
         return writeReply(wire.ok(context), {
           response,
           signal,
           firstByteDelayMs: behaviour.firstByteDelayMs,
           chunkDelayMs: behaviour.chunkDelayMs,
         });
+      }
       case 'status': {
         const reply = { kind: 'json' as const, status: behaviour.status, headers: behaviour.headers ?? {} };
         return writeJson({ ...reply, body: behaviour.body }, { response, signal });

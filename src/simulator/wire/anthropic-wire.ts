@@ -2,6 +2,7 @@
 import type { UpstreamError } from './behaviours.js';
 import { tokensOf, type Usage } from './prompt.js';
 import { anthropicRateLimitHeaders, retryHeaders } from './rate-limit-headers.js';
+import { anthropicReasoningError, anthropicSignature } from './reasoning-signatures.js';
 import type { Answer, JsonReply, Reply, StreamEvent, Wire, WireContext } from './reply.js';
 import { argumentsObject, jsonReply, splitArguments } from './reply.js';
 
@@ -28,7 +29,15 @@ function headersOf(context: WireContext): Record<string, string> {
 }
 
 function contentBlocks(answer: Answer): unknown[] {
-  const blocks: unknown[] = answer.text.length > 0 ? [{ type: 'text', text: answer.text }] : [];
+  const blocks: unknown[] = [];
+  if (answer.thinking !== '') {
+    blocks.push({
+      type: 'thinking',
+      thinking: answer.thinking,
+      signature: anthropicSignature(answer.thinking),
+    });
+  }
+  if (answer.text.length > 0) blocks.push({ type: 'text', text: answer.text });
   for (const call of answer.toolCalls) {
     blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: argumentsObject(call.arguments) });
   }
@@ -56,9 +65,22 @@ function event(name: string, data: Record<string, unknown>, content = false): St
   return { name, data: { type: name, ...data }, content };
 }
 
+/** A thinking block as Anthropic streams it: empty start, thinking delta, then the signature. */
+function thinkingEvents(thinking: string, index: number): StreamEvent[] {
+  const start = { type: 'thinking', thinking: '', signature: '' };
+  const signature = { type: 'signature_delta', signature: anthropicSignature(thinking) };
+  return [
+    event('content_block_start', { index, content_block: start }),
+    event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }, true),
+    event('content_block_delta', { index, delta: signature }),
+    event('content_block_stop', { index }),
+  ];
+}
+
 function streamEvents(context: WireContext, answer: Answer): StreamEvent[] {
   const events = [event('message_start', { message: message(context, answer, true) })];
   let index = 0;
+  if (answer.thinking !== '') events.push(...thinkingEvents(answer.thinking, index++));
   if (answer.textChunks.length > 0) {
     events.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
     events.push(event('ping', {}));
@@ -181,6 +203,10 @@ function error(failure: UpstreamError, context: WireContext): JsonReply {
 export const anthropicWire: Wire = {
   ok,
   error,
+  rejectReasoning(context) {
+    const message = anthropicReasoningError(context.body);
+    return message === null ? null : errorReply(400, envelope('invalid_request_error', message, context));
+  },
   streamError(message, context) {
     const body = envelope('overloaded_error', message ?? 'Overloaded', context);
     return { event: { name: 'error', data: body, content: false }, status: 529, body };

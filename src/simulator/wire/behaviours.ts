@@ -57,6 +57,18 @@ export interface OkBehaviour {
   text?: string;
   /** Tool calls the reply makes (after the text, if any); the stop reason becomes the tool one. */
   toolCalls?: ToolCallSpec[];
+  /**
+   * Reasoning the reply starts with, signed as the endpoint's family signs it (see
+   * `reasoning-signatures.ts`): an Anthropic `thinking` block with its `signature`, a Google
+   * `thought: true` part with its `thoughtSignature`, OpenAI `reasoning_content` (no signature).
+   */
+  thinking?: string;
+  /**
+   * Check the reasoning the request replays before answering: a thinking block, redacted thinking
+   * or thought signature this family did not issue (and, with manual Anthropic thinking, a last
+   * tool turn that does not start with thinking) gets the upstream's 400 instead of the answer.
+   */
+  verifySignatures?: boolean;
   /** Number of text deltas a stream splits the text into (default 3, at most one per character). */
   chunks?: number;
   /** Pause between stream events. */

@@ -3,8 +3,16 @@
  * `{model, project, request}`, answers (and each stream event) come back as `{response, traceId}`;
  * plus the account endpoints `loadCodeAssist` and `fetchAvailableModels`.
  */
+
+import { isJsonObject } from '../../core/json.js';
 import type { MockModel } from './behaviours.js';
-import { generateReply, googleError, googleStreamError, promptTokens } from './gemini-wire.js';
+import {
+  generateReply,
+  googleError,
+  googleStreamError,
+  promptTokens,
+  rejectGoogleReasoning,
+} from './gemini-wire.js';
 import { formatRfc3339 } from './rate-limit-headers.js';
 import type { Reply, Wire, WireContext } from './reply.js';
 import { jsonReply } from './reply.js';
@@ -67,5 +75,7 @@ function ok(context: WireContext): Reply {
 export const codeAssistWire: Wire = {
   ok,
   error: (failure, context) => googleError(failure, context, DOMAIN),
+  rejectReasoning: (context) =>
+    rejectGoogleReasoning(isJsonObject(context.body) ? context.body['request'] : undefined),
   streamError: (message) => googleStreamError(message),
 };

@@ -2,6 +2,7 @@
 import type { UpstreamError } from './behaviours.js';
 import { tokensOf, type Usage } from './prompt.js';
 import { formatRfc3339, retryHeaders } from './rate-limit-headers.js';
+import { googleReasoningError, googleSignature } from './reasoning-signatures.js';
 import type { Answer, JsonReply, Reply, StreamEvent, Wire, WireContext } from './reply.js';
 import { argumentsObject, jsonReply } from './reply.js';
 
@@ -44,9 +45,16 @@ function toolParts(answer: Answer): unknown[] {
   }));
 }
 
+/** The answer's thought part, signed for this response; none without thinking. */
+function thoughtParts(context: WireContext, answer: Answer): unknown[] {
+  if (answer.thinking === '') return [];
+  return [{ text: answer.thinking, thought: true, thoughtSignature: googleSignature(context.sequence) }];
+}
+
 /** The chunks of a streamed answer; the last one carries `finishReason` and the full usage. */
 function streamPayloads(context: WireContext, answer: Answer): StreamEvent[] {
-  const partsList: unknown[][] = answer.textChunks.map((text) => [{ text }]);
+  const partsList: unknown[][] = thoughtParts(context, answer).map((part) => [part]);
+  for (const text of answer.textChunks) partsList.push([{ text }]);
   for (const part of toolParts(answer)) partsList.push([part]);
   if (partsList.length === 0) partsList.push([{ text: '' }]);
   return partsList.map((parts, index) => ({
@@ -62,7 +70,11 @@ export function generateReply(context: WireContext, wrap: (payload: unknown) => 
   const answer = context.answer();
   const headers = context.behaviour.headers ?? {};
   if (!context.route.stream) {
-    const parts = [...(answer.text.length > 0 ? [{ text: answer.text }] : []), ...toolParts(answer)];
+    const parts = [
+      ...thoughtParts(context, answer),
+      ...(answer.text.length > 0 ? [{ text: answer.text }] : []),
+      ...toolParts(answer),
+    ];
     return jsonReply(wrap(candidateResponse({ context, answer, parts, final: true })), headers);
   }
   const sse = context.route.framing !== 'json-array';
@@ -230,8 +242,17 @@ export function googleStreamError(message: string | undefined) {
   return { event: { data: body, content: false }, status: 503, body };
 }
 
+/** A 400 for thought signatures Google did not issue (`request` is the Gemini request body). */
+export function rejectGoogleReasoning(request: unknown): JsonReply | null {
+  const message = googleReasoningError(request);
+  if (message === null) return null;
+  const body = googleBody({ code: 400, status: 'INVALID_ARGUMENT', message });
+  return { kind: 'json', status: 400, headers: { 'content-type': 'application/json; charset=UTF-8' }, body };
+}
+
 export const geminiWire: Wire = {
   ok,
   error: (failure, context) => googleError(failure, context, 'generativelanguage.googleapis.com'),
+  rejectReasoning: (context) => rejectGoogleReasoning(context.body),
   streamError: (message) => googleStreamError(message),
 };

@@ -43,6 +43,7 @@ function completion(context: WireContext, answer: Answer) {
         message: {
           role: 'assistant',
           content: answer.text.length > 0 ? answer.text : null,
+          ...(answer.thinking === '' ? {} : { reasoning_content: answer.thinking }),
           refusal: null,
           ...(answer.toolCalls.length > 0
             ? {
@@ -77,6 +78,8 @@ function chunkEvents(context: WireContext, answer: Answer): StreamEvent[] {
   const events: StreamEvent[] = [
     { data: chunk({ role: 'assistant', content: '', refusal: null }), content: false },
   ];
+  if (answer.thinking !== '')
+    events.push({ data: chunk({ reasoning_content: answer.thinking }), content: true });
   for (const text of answer.textChunks) events.push({ data: chunk({ content: text }), content: true });
   answer.toolCalls.forEach((call, index) => {
     const start = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };

@@ -73,6 +73,8 @@ export interface AnswerToolCall {
 /** The content of one generated answer, protocol-neutral. */
 export interface Answer {
   model: string;
+  /** Reasoning before the text; empty when none. */
+  thinking: string;
   text: string;
   /** `text` split into the stream's text deltas. */
   textChunks: string[];
@@ -109,6 +111,8 @@ export interface StreamErrorReply {
 /** One upstream family's wire format. */
 export interface Wire {
   ok(context: WireContext): Reply;
+  /** With `verifySignatures`: the 400 for replayed reasoning this family did not issue, or null. */
+  rejectReasoning?(context: WireContext): JsonReply | null;
   error(error: UpstreamError, context: WireContext): JsonReply;
   streamError(message: string | undefined, context: WireContext): StreamErrorReply;
 }
