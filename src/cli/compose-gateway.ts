@@ -3,6 +3,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { Gateway } from '../gateway/gateway.js';
+import { MemorySignatureLedger } from '../gateway/reasoning/signature-ledger.js';
 import { ResponseStore } from '../gateway/translation/response-store.js';
 import { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
@@ -217,6 +218,7 @@ export async function composeGateway(options: {
   });
   const gateway = new Gateway({
     responses: new ResponseStore({ clock }),
+    signatures: new MemorySignatureLedger(),
     accounts,
     scheduler,
     credentials: options.credentials ?? oauth.credentials,

@@ -20,6 +20,8 @@ import {
 import { finalFailure, noAccountError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
+import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
+import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
 import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
@@ -34,6 +36,8 @@ interface RunContext {
   model: string;
   trace: RequestTrace;
   translator: RequestTranslator;
+  /** The reasoning the request replays, adapted to each attempt's account. */
+  reasoning: ReasoningReplay;
 }
 
 /** An upstream client error on a translated request, in a form the client's protocol can carry. */
@@ -55,6 +59,8 @@ function translatedClientError(outcome: FailedAttempt): SwitchyardError {
 export interface GatewayDependencies {
   /** Conversations of Responses API answers, for `previous_response_id`. */
   responses: ResponseStore;
+  /** Which upstream family issued the reasoning signatures of each session. */
+  signatures: SignatureLedger;
   accounts: AccountUsagePort;
   scheduler: SchedulerPort;
   credentials: CredentialProvider;
@@ -100,7 +106,8 @@ export class Gateway {
       if (request.operation === 'count-tokens' && !this.hasPassThroughAccount(request, model)) {
         return this.estimateTokens({ request, model, translator, trace });
       }
-      return await this.run({ request, model, trace, translator });
+      const reasoning = new ReasoningReplay({ request, translator, ledger: this.deps.signatures });
+      return await this.run({ request, model, trace, translator, reasoning });
     } catch (error) {
       trace.fail(error);
       throw error;
@@ -205,7 +212,7 @@ export class Gateway {
       if (!account || !adapter) continue;
       attempted.add(account.id);
       const outcome = await this.tryAccount({ ...context, account, adapter });
-      if (outcome.kind === 'committed') return this.succeed({ account, model, request, outcome, trace });
+      if (outcome.kind === 'committed') return this.succeed({ ...context, account, outcome });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
@@ -228,10 +235,21 @@ export class Gateway {
     const { account, request, trace } = options;
     let graceUsed = false;
     let refreshed = false;
+    let history: HistoryMode = 'checked';
     for (;;) {
       trace.tried(account);
-      const outcome = await this.sendOnce({ ...options, forceRefresh: refreshed });
+      const outcome = await this.sendOnce({ ...options, forceRefresh: refreshed, history });
       if (outcome.kind === 'committed') return outcome;
+      // Reasoning the upstream could not verify: resend with the history repaired, once per account.
+      // Not an account failure: nothing is recorded or locked.
+      if (history === 'checked' && options.reasoning.repairs(options.adapter, outcome)) {
+        this.deps.logger.warn(
+          { requestId: request.id, account: account.email },
+          'repairing reasoning history',
+        );
+        history = 'repaired';
+        continue;
+      }
       // An OAuth access token can be revoked before it expires: refresh once and retry here.
       if (
         outcome.status === 401 &&
@@ -271,7 +289,12 @@ export class Gateway {
   }
 
   private async sendOnce(
-    options: RunContext & { account: Account; adapter: ProviderAdapter; forceRefresh: boolean },
+    options: RunContext & {
+      account: Account;
+      adapter: ProviderAdapter;
+      forceRefresh: boolean;
+      history: HistoryMode;
+    },
   ): Promise<AttemptOutcome> {
     const config = this.deps.config().proxy;
     let credential: AuthorizedCredential;
@@ -290,13 +313,12 @@ export class Gateway {
         credentialFailure: true,
       };
     }
-    const { translator, adapter } = options;
     // Authorizing may have updated the account (a refreshed token, a discovered project): send with the latest.
     const account = this.deps.accounts.get(options.account.id) ?? options.account;
     return attemptUpstream({
       ...options,
+      ...options.reasoning.outgoing(options.adapter, options.history),
       account,
-      translation: translator.needed(adapter) ? translator.forAttempt(adapter) : undefined,
       credential,
       upstream: this.deps.upstream,
       clock: this.deps.clock,
@@ -306,14 +328,8 @@ export class Gateway {
     });
   }
 
-  private succeed(options: {
-    account: Account;
-    model: string;
-    request: ProxyRequest;
-    outcome: CommittedAttempt;
-    trace: RequestTrace;
-  }): ProxyResponse {
-    const { account, model, request, outcome, trace } = options;
+  private succeed(options: RunContext & { account: Account; outcome: CommittedAttempt }): ProxyResponse {
+    const { account, model, request, outcome, trace, reasoning } = options;
     const now = this.deps.clock.now();
     void this.deps.scheduler.recordSuccess({ accountId: account.id, model });
     this.deps.accounts.touchLastUsed(account.id, now);
@@ -322,6 +338,7 @@ export class Gateway {
       this.deps.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'headers' });
     const headers = this.responseHeaders(account, model, request, outcome.contentType);
     if (Buffer.isBuffer(outcome.body)) {
+      reasoning.record(account.provider, outcome.signatures);
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
       return { status: outcome.status, headers, body: outcome.body };
     }
@@ -339,6 +356,7 @@ export class Gateway {
           return outcome.failureEvent?.(broken.message) ?? request.streamErrorEvent(broken);
         });
       } finally {
+        reasoning.record(account.provider, relay.signatures());
         trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });
       }
     }

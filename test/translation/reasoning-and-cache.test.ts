@@ -240,9 +240,15 @@ describe('Anthropic thinking sent to another family', () => {
     expect(warningMessages()).toContain('reasoning not sent to OpenAI');
   });
 
-  it('Gemini account: kept as thought parts carrying the Anthropic values as thought signatures', async () => {
+  it('Gemini account: signatures the gateway never saw are kept as thought signatures', async () => {
     await setup.pin('gemini');
-    expect((await call('/v1/messages', anthropicToolTurn)).status).toBe(200);
+    // A conversation of its own: no account answered it through this gateway.
+    const [, ...rest] = anthropicToolTurn.messages;
+    const unseen = {
+      ...anthropicToolTurn,
+      messages: [{ role: 'user', content: 'Weather in Lyon?' }, ...rest],
+    };
+    expect((await call('/v1/messages', unseen)).status).toBe(200);
     const contents = upstreamBody('gemini').contents as Array<{ role: string; parts: unknown[] }>;
     // Gemini cannot verify another provider's signature; documented in docs/translation.md.
     expect(contents[1]).toEqual({
@@ -255,6 +261,26 @@ describe('Anthropic thinking sent to another family', () => {
         },
       ],
     });
+  });
+
+  it('Gemini account: signatures an Anthropic account issued in this conversation are left out', async () => {
+    await setup.pin('anthropic');
+    setup.upstream.script(KEY.anthropic, status(200, { body: ANTHROPIC_THINKING_JSON }));
+    const [user] = anthropicToolTurn.messages;
+    expect((await call('/v1/messages', { ...anthropicToolTurn, messages: [user] })).status).toBe(200);
+    await setup.pin('gemini');
+    expect((await call('/v1/messages', anthropicToolTurn)).status).toBe(200);
+    const contents = upstreamBody('gemini').contents as Array<{ role: string; parts: unknown[] }>;
+    expect(contents[1]).toEqual({
+      role: 'model',
+      parts: [
+        {
+          functionCall: { name: 'get_weather', args: JSON_TOOL_USE.input },
+          thoughtSignature: 'skip_thought_signature_validator',
+        },
+      ],
+    });
+    expect(warningMessages()).toContain('reasoning the account cannot verify dropped');
   });
 });
 

@@ -1,5 +1,11 @@
 import { SwitchyardError } from '../../core/errors.js';
-import type { CanonicalResponse, StreamEvent, Warning } from '../../core/model/index.js';
+import type {
+  CanonicalMessage,
+  CanonicalResponse,
+  Converted,
+  StreamEvent,
+  Warning,
+} from '../../core/model/index.js';
 import { collectStream } from '../../core/model/index.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProviderAdapter } from '../../providers/provider-adapter.js';
@@ -70,8 +76,15 @@ export class RequestTranslator {
     return decoded;
   }
 
-  /** A translation for one attempt on an account of `adapter`'s kind. */
-  forAttempt(adapter: ProviderAdapter): Translation {
+  /**
+   * A translation for one attempt on an account of `adapter`'s kind. `prepareMessages` adapts the
+   * conversation to that account first (reasoning it cannot verify); a Responses conversation is
+   * still kept as the client sent it.
+   */
+  forAttempt(
+    adapter: ProviderAdapter,
+    options: { prepareMessages?: (messages: CanonicalMessage[]) => Converted<CanonicalMessage[]> } = {},
+  ): Translation {
     const codec = upstreamCodecFor(adapter.kind);
     if (!codec) {
       throw new SwitchyardError(
@@ -80,10 +93,15 @@ export class RequestTranslator {
       );
     }
     const decoded = this.decode();
+    const prepared = options.prepareMessages?.(decoded.request.messages);
+    if (prepared) this.warn(prepared.warnings);
     const events: StreamEvent[] = [];
     const keep = this.request.protocol === 'openai-responses' && decoded.store !== false;
     return createTranslation({
-      decoded,
+      decoded:
+        prepared && prepared.value !== decoded.request.messages
+          ? { ...decoded, request: { ...decoded.request, messages: prepared.value } }
+          : decoded,
       codec,
       model: this.model,
       stream: this.request.stream,

@@ -1,0 +1,149 @@
+import type { ProviderKind } from '../../core/account.js';
+import type { JsonObject } from '../../core/json.js';
+import type { CanonicalMessage, Converted } from '../../core/model/index.js';
+import {
+  filterReplayedReasoning,
+  type ReasoningJudge,
+  type ReplayedReasoning,
+} from '../../core/model/replayed-reasoning.js';
+import { filterAnthropicReasoning } from '../../protocols/anthropic-messages/filter-anthropic-reasoning.js';
+import { filterGeminiReasoning } from '../../protocols/gemini/filter-gemini-reasoning.js';
+import { isThoughtSignatureEnvelope } from '../../protocols/gemini/gemini-thought-signature.js';
+import { isReasoningEnvelope } from '../../protocols/openai-responses/reasoning-envelope.js';
+import type { ProviderAdapter } from '../../providers/provider-adapter.js';
+import { isSignatureError } from '../../ratelimit/index.js';
+import type { ProxyRequest } from '../proxy-request.js';
+import type { RequestTranslator } from '../translation/request-translator.js';
+import type { Translation } from '../translation/translation.js';
+import { type SignatureFamily, type SignatureLedger, signatureFamilyOf } from './signature-ledger.js';
+
+/**
+ * How an attempt treats the reasoning a request replays:
+ * - `checked`: reasoning the account can be told not to verify is left out (see `ReasoningReplay`);
+ * - `repaired`: after the account answered with a signature error, all replayed reasoning becomes
+ *   plain text (redacted reasoning is dropped), so nothing is left to verify.
+ */
+export type HistoryMode = 'checked' | 'repaired';
+
+/** What one attempt sends: a translation, or for pass-through the body to use instead of the client's (null: the client's bytes). */
+export interface OutgoingRequest {
+  translation: Translation | undefined;
+  body: JsonObject | null;
+}
+
+/** Historical reasoning → text; reasoning without text (redacted, bare signatures) → dropped. */
+const repairJudge: ReasoningJudge = (reasoning) => (reasoning.text === '' ? 'drop' : 'text');
+
+/**
+ * The reasoning one request replays, made fit for each attempt's account. Reasoning an account
+ * cannot verify is left out before sending when the gateway can tell: an envelope this gateway
+ * wrote (`swy1.`, `swyg1.`), a thinking block without a signature (Anthropic verifies every one),
+ * or a signature the ledger recorded in this session for another family. Everything else goes as
+ * the client sent it, and a pass-through body is rewritten only when a block must change.
+ */
+export class ReasoningReplay {
+  constructor(
+    private readonly options: {
+      request: ProxyRequest;
+      translator: RequestTranslator;
+      ledger: SignatureLedger;
+    },
+  ) {}
+
+  /** The request for one attempt on an account of `adapter`'s kind. */
+  outgoing(adapter: ProviderAdapter, mode: HistoryMode): OutgoingRequest {
+    const { translator } = this.options;
+    if (translator.needed(adapter)) {
+      const prepareMessages = (messages: CanonicalMessage[]) => this.prepare(messages, adapter.kind, mode);
+      return { translation: translator.forAttempt(adapter, { prepareMessages }), body: null };
+    }
+    const checked = this.filterBody(this.options.request.body, { kind: adapter.kind, mode: 'checked' });
+    if (mode === 'checked') return { translation: undefined, body: checked };
+    const repaired = this.filterBody(checked ?? this.options.request.body, { kind: adapter.kind, mode });
+    return { translation: undefined, body: repaired ?? checked };
+  }
+
+  /**
+   * Whether to resend a failed attempt with the history repaired: the upstream answered with a
+   * signature-class error (`isSignatureError`) and a repaired request would differ (else resending
+   * is pointless).
+   */
+  repairs(adapter: ProviderAdapter, failure: { status: number; body: unknown }): boolean {
+    return isSignatureError(failure.status, failure.body) && this.repairable(adapter);
+  }
+
+  private repairable(adapter: ProviderAdapter): boolean {
+    const { translator, request } = this.options;
+    if (!translator.needed(adapter)) {
+      const checked = this.filterBody(request.body, { kind: adapter.kind, mode: 'checked' });
+      return this.filterBody(checked ?? request.body, { kind: adapter.kind, mode: 'repaired' }) !== null;
+    }
+    const messages = this.prepare(translator.decode().request.messages, adapter.kind, 'checked').value;
+    return messages.some(
+      (message) =>
+        message.role === 'assistant' &&
+        message.content.some(
+          (part) => part.type === 'reasoning' && (!!part.signature || !!part.redactedData),
+        ),
+    );
+  }
+
+  /** Remembers the signatures an account of `kind` issued in its answer, for later attempts in this session. */
+  record(kind: ProviderKind, signatures: readonly string[]): void {
+    const { sessionId } = this.options.request;
+    if (sessionId === null || signatures.length === 0) return;
+    this.options.ledger.record(sessionId, signatureFamilyOf(kind), signatures);
+  }
+
+  private prepare(
+    messages: CanonicalMessage[],
+    kind: ProviderKind,
+    mode: HistoryMode,
+  ): Converted<CanonicalMessage[]> {
+    const checked = filterReplayedReasoning(messages, this.checkJudge(signatureFamilyOf(kind)));
+    if (mode === 'checked') return checked;
+    const repaired = filterReplayedReasoning(checked.value, repairJudge);
+    return { value: repaired.value, warnings: [...checked.warnings, ...repaired.warnings] };
+  }
+
+  /** A pass-through body after the mode's judge; null when it needs no change. */
+  private filterBody(
+    body: JsonObject,
+    options: { kind: ProviderKind; mode: HistoryMode },
+  ): JsonObject | null {
+    const target = signatureFamilyOf(options.kind);
+    const judge = options.mode === 'repaired' ? repairJudge : this.checkJudge(target);
+    switch (this.options.request.protocol) {
+      case 'anthropic-messages':
+        return target === 'anthropic' ? filterAnthropicReasoning(body, judge) : null;
+      case 'gemini':
+        return target === 'google'
+          ? filterGeminiReasoning(body, { judge, signUnsignedCalls: options.mode === 'repaired' })
+          : null;
+      default:
+        return null;
+    }
+  }
+
+  private checkJudge(target: SignatureFamily): ReasoningJudge {
+    if (target === 'openai') return () => 'keep';
+    return (reasoning) => {
+      const values = opaqueValues(reasoning);
+      if (values.length === 0) return target === 'anthropic' ? 'drop' : 'keep';
+      return values.some((value) => this.unverifiable(value, target)) ? 'drop' : 'keep';
+    };
+  }
+
+  private unverifiable(value: string, target: SignatureFamily): boolean {
+    if (isReasoningEnvelope(value) || isThoughtSignatureEnvelope(value)) return true;
+    const { sessionId } = this.options.request;
+    const family = sessionId === null ? undefined : this.options.ledger.familyOf(sessionId, value);
+    return family !== undefined && family !== target;
+  }
+}
+
+function opaqueValues(reasoning: ReplayedReasoning): string[] {
+  return [reasoning.signature, reasoning.redactedData].filter(
+    (value): value is string => value !== undefined && value !== '',
+  );
+}
