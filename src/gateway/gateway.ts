@@ -106,7 +106,8 @@ export class Gateway {
       if (request.operation === 'count-tokens' && !this.hasPassThroughAccount(request, model)) {
         return this.estimateTokens({ request, model, translator, trace });
       }
-      const reasoning = new ReasoningReplay({ request, translator, ledger: this.deps.signatures });
+      const { logger, signatures: ledger } = this.deps;
+      const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
       return await this.run({ request, model, trace, translator, reasoning });
     } catch (error) {
       trace.fail(error);
@@ -243,10 +244,6 @@ export class Gateway {
       // Reasoning the upstream could not verify: resend with the history repaired, once per account.
       // Not an account failure: nothing is recorded or locked.
       if (history === 'checked' && options.reasoning.repairs(options.adapter, outcome)) {
-        this.deps.logger.warn(
-          { requestId: request.id, account: account.email },
-          'repairing reasoning history',
-        );
         history = 'repaired';
         continue;
       }

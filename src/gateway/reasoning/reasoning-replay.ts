@@ -6,6 +6,7 @@ import {
   type ReasoningJudge,
   type ReplayedReasoning,
 } from '../../core/model/replayed-reasoning.js';
+import type { Logger } from '../../observability/logger.js';
 import { filterAnthropicReasoning } from '../../protocols/anthropic-messages/filter-anthropic-reasoning.js';
 import { filterGeminiReasoning } from '../../protocols/gemini/filter-gemini-reasoning.js';
 import { isThoughtSignatureEnvelope } from '../../protocols/gemini/gemini-thought-signature.js';
@@ -47,6 +48,7 @@ export class ReasoningReplay {
       request: ProxyRequest;
       translator: RequestTranslator;
       ledger: SignatureLedger;
+      logger: Logger;
     },
   ) {}
 
@@ -58,9 +60,19 @@ export class ReasoningReplay {
       return { translation: translator.forAttempt(adapter, { prepareMessages }), body: null };
     }
     const checked = this.filterBody(this.options.request.body, { kind: adapter.kind, mode: 'checked' });
-    if (mode === 'checked') return { translation: undefined, body: checked };
-    const repaired = this.filterBody(checked ?? this.options.request.body, { kind: adapter.kind, mode });
-    return { translation: undefined, body: repaired ?? checked };
+    const body =
+      mode === 'checked'
+        ? checked
+        : (this.filterBody(checked ?? this.options.request.body, { kind: adapter.kind, mode }) ?? checked);
+    if (body !== null) {
+      this.options.logger.warn(
+        { requestId: this.options.request.id, provider: adapter.kind, history: mode },
+        mode === 'checked'
+          ? 'replayed reasoning the account cannot verify left out'
+          : 'replayed reasoning turned into text',
+      );
+    }
+    return { translation: undefined, body };
   }
 
   /**
@@ -69,7 +81,12 @@ export class ReasoningReplay {
    * is pointless).
    */
   repairs(adapter: ProviderAdapter, failure: { status: number; body: unknown }): boolean {
-    return isSignatureError(failure.status, failure.body) && this.repairable(adapter);
+    if (!isSignatureError(failure.status, failure.body) || !this.repairable(adapter)) return false;
+    this.options.logger.warn(
+      { requestId: this.options.request.id, provider: adapter.kind, status: failure.status },
+      'upstream could not verify replayed reasoning: resending once with the history repaired',
+    );
+    return true;
   }
 
   private repairable(adapter: ProviderAdapter): boolean {
