@@ -1,3 +1,4 @@
+import type { JsonValue } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
   AssistantContentPart,
@@ -155,7 +156,9 @@ function decodeAssistantBlocks(blocks: AnthropicAnyBlock[], context: MessageCont
           type: 'tool-call',
           id: toolUse.id,
           name: toolUse.name,
-          input: toolUse.input,
+          // The validated value as the client sent it: zod's JSON schema rebuilds objects and
+          // loses a key named `__proto__`, which JSON.parse keeps as plain data.
+          input: block['input'] as JsonValue,
         };
         parts.push(withCacheControl(part, decodeCacheControl(toolUse.cache_control, at)));
         break;

@@ -166,6 +166,15 @@ describe('decodeAnthropicRequest fields', () => {
     ]);
   });
 
+  it('keeps a tool input key named __proto__ as data', () => {
+    const body = JSON.parse(
+      '{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"t","input":{"__proto__":0,"a":1}}]}]}',
+    );
+    const [, assistant] = decodeAnthropicRequest(body).value.messages;
+    const call = assistant?.content[0];
+    expect(call?.type === 'tool-call' && JSON.stringify(call.input)).toBe('{"__proto__":0,"a":1}');
+  });
+
   it('keeps thinking signatures and redacted thinking', () => {
     const { value } = decodeAnthropicRequest(
       minimal({
