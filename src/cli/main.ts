@@ -41,6 +41,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
     port: flags.port,
     allowUnauthenticated: flags.allowUnauthenticated ?? false,
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
+    databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
     logger,
     clock: systemClock,
     ids: systemIds,

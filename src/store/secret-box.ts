@@ -72,13 +72,15 @@ export class SecretBox {
 
 /** The secret key in use is not the one the database was created with. */
 export class SecretKeyMismatchError extends SwitchyardError {
-  constructor(options: { cause?: unknown } = {}) {
+  /** `location`: the database, for the message (a file path, or a PostgreSQL URL without password). */
+  constructor(options: { cause?: unknown; location?: string } = {}) {
     super(
       'config_error',
       'The secret key (SWITCHYARD_SECRET_KEY, or secret.key in the data directory) does not match the one ' +
-        'this database was created with, so its stored credentials cannot be decrypted. Restore the original ' +
-        'key, or start with a new data directory.',
-      options,
+        `the database ${options.location ? `${options.location} ` : ''}was created with, so its stored ` +
+        'credentials cannot be decrypted. Restore the original key, or start with a new database. Every ' +
+        'instance sharing a PostgreSQL store needs the same SWITCHYARD_SECRET_KEY.',
+      { cause: options.cause },
     );
     this.name = 'SecretKeyMismatchError';
   }
@@ -116,9 +118,14 @@ export async function loadSecretKey(options: LoadSecretKeyOptions): Promise<Buff
 
 /**
  * Checks that `box` holds the key this database was created with, recording a key-check value in
- * `meta` the first time. Throws `SecretKeyMismatchError` when the key differs.
+ * `meta` the first time (an upsert that keeps the first value when instances start together).
+ * Throws `SecretKeyMismatchError`, naming `location` when given, when the key differs.
  */
-export async function verifySecretKey(db: Kysely<DatabaseSchema>, box: SecretBox): Promise<void> {
+export async function verifySecretKey(
+  db: Kysely<DatabaseSchema>,
+  box: SecretBox,
+  location?: string,
+): Promise<void> {
   await db
     .insertInto('meta')
     .values({ key: KEY_CHECK_META_KEY, value: box.encrypt(KEY_CHECK_MARKER) })
@@ -133,9 +140,9 @@ export async function verifySecretKey(db: Kysely<DatabaseSchema>, box: SecretBox
   try {
     marker = box.decrypt(row.value);
   } catch (error) {
-    throw new SecretKeyMismatchError({ cause: error });
+    throw new SecretKeyMismatchError({ cause: error, location });
   }
-  if (marker !== KEY_CHECK_MARKER) throw new SecretKeyMismatchError();
+  if (marker !== KEY_CHECK_MARKER) throw new SecretKeyMismatchError({ location });
 }
 
 /** 64 hex characters, or base64 / base64url of exactly 32 bytes; null otherwise. */

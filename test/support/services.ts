@@ -218,7 +218,10 @@ export async function createDatabase(serverUrl: string): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`create database ${name}`);
+    // FILE_COPY (PostgreSQL 15+) is 3x faster than the default for a tiny database with fsync off.
+    await client
+      .query(`create database ${name} strategy file_copy`)
+      .catch(() => client.query(`create database ${name}`));
   } finally {
     await client.end();
   }
