@@ -7,6 +7,7 @@ import { registerAccountCommands } from './accounts-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { registerStoreCommands } from './store-command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -105,6 +106,7 @@ export function buildProgram(): Command {
 
   registerAccountCommands(program);
   registerDemoCommand(program);
+  registerStoreCommands(program);
   return program;
 }
 

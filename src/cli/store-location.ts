@@ -1,8 +1,8 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
-import { describePostgresUrl, openPostgresDatabase } from '../store/postgres-database.js';
-import { openSqliteDatabase } from '../store/sqlite-database.js';
+import { describePostgresUrl, migratePostgres, openPostgresDatabase } from '../store/postgres-database.js';
+import { migrateSqlite, openSqliteDatabase } from '../store/sqlite-database.js';
 import type { DataPaths } from './data-dir.js';
 
 /** Which database a command opens. */
@@ -50,7 +50,8 @@ export function openStoreDatabase(options: {
   onError?: (error: unknown) => void;
 }): Promise<OpenedDatabase> {
   const { location } = options;
-  if (location.backend === 'sqlite') return openSqliteDatabase({ file: location.file });
+  if (location.backend === 'sqlite')
+    return openSqliteDatabase({ file: location.file, migrate: options.migrate });
   return openPostgresDatabase({
     url: location.url,
     clock: options.clock,
@@ -58,4 +59,11 @@ export function openStoreDatabase(options: {
     migrate: options.migrate,
     onError: options.onError,
   });
+}
+
+/** Applies the pending migrations of an opened database (PostgreSQL: under the advisory lock); returns their names. */
+export function migrateStoreDatabase(database: OpenedDatabase): Promise<string[]> {
+  return database.backend === 'sqlite'
+    ? migrateSqlite(database.db, database.location)
+    : migratePostgres(database.db, database.location);
 }

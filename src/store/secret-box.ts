@@ -131,18 +131,29 @@ export async function verifySecretKey(
     .values({ key: KEY_CHECK_META_KEY, value: box.encrypt(KEY_CHECK_MARKER) })
     .onConflict((conflict) => conflict.column('key').doNothing())
     .execute();
+  const check = await compareSecretKey(db, box);
+  if (check.result === 'different') throw new SecretKeyMismatchError({ cause: check.cause, location });
+}
+
+/**
+ * Whether `box` holds the key this database was created with, without writing anything: `same`,
+ * `different`, or `unknown` when the database has no key check yet (nothing was ever encrypted in it).
+ */
+export async function compareSecretKey(
+  db: Kysely<DatabaseSchema>,
+  box: SecretBox,
+): Promise<{ result: 'same' | 'different' | 'unknown'; cause?: unknown }> {
   const row = await db
     .selectFrom('meta')
     .select('value')
     .where('key', '=', KEY_CHECK_META_KEY)
-    .executeTakeFirstOrThrow();
-  let marker: string;
+    .executeTakeFirst();
+  if (!row) return { result: 'unknown' };
   try {
-    marker = box.decrypt(row.value);
+    return { result: box.decrypt(row.value) === KEY_CHECK_MARKER ? 'same' : 'different' };
   } catch (error) {
-    throw new SecretKeyMismatchError({ cause: error, location });
+    return { result: 'different', cause: error };
   }
-  if (marker !== KEY_CHECK_MARKER) throw new SecretKeyMismatchError({ location });
 }
 
 /** 64 hex characters, or base64 / base64url of exactly 32 bytes; null otherwise. */

@@ -33,6 +33,8 @@ export interface OpenSqliteDatabaseOptions {
    * `:memory:` opens a private in-memory database (tests).
    */
   file: string;
+  /** Apply pending migrations before returning. Default true (`switchyard status` and `migrate` pass false). */
+  migrate?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Pr
   const database = openSqliteFile(file);
   const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database }) });
   try {
-    await migrate(db, file);
+    if (options.migrate !== false) await migrateSqlite(db, file);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -92,9 +94,10 @@ function openSqliteFile(file: string): Database.Database {
   }
 }
 
-async function migrate(db: Kysely<DatabaseSchema>, file: string): Promise<void> {
+/** Applies pending migrations under the database write lock; returns the names of those applied. */
+export async function migrateSqlite(db: Kysely<DatabaseSchema>, file: string): Promise<string[]> {
   try {
-    await runMigrations(db);
+    return await runMigrations(db);
   } catch (error) {
     throw new Error(`Cannot migrate the database ${file}: ${osReason(error)}`, { cause: error });
   }
