@@ -151,6 +151,9 @@ export class GatewayRuntime {
   }
 
   private onConfigChange(event: ConfigChangeEvent): void {
+    if (event.changed.some((path) => path === 'store' || path.startsWith('store.'))) {
+      this.options.logger.warn('store settings changed: they apply at the next start of this instance');
+    }
     if (!event.changed.some((path) => LISTEN_KEYS.includes(path))) return;
     const next = this.target(event.current);
     const previous = this.target(event.previous);

@@ -74,6 +74,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  API key:         ${config.proxy.api_key}`,
       `  Config file:     ${runtime.stores.paths.configPath}`,
       `  Data directory:  ${dataDir}`,
+      `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
       'Press Ctrl-C to stop.',
       '',

@@ -44,8 +44,11 @@ export async function openPostgresDatabase(options: OpenPostgresDatabaseOptions)
   const onError = options.onError ?? (() => undefined);
   const settings = connectionSettings(options.url);
   const pool = new pg.Pool({ ...settings, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
-  // Without a listener, an idle connection killed by a server restart would crash the process.
+  // Without listeners, a connection the server drops would crash the process: the pool handles
+  // idle ones ('error' on the pool), and a checked-out one emits 'error' on itself (pg emits it
+  // even when the query in flight is rejected with the same error).
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   let changes: PostgresChangeFeed | undefined;
   try {

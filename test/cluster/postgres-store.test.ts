@@ -57,13 +57,11 @@ async function accountsCli(url: string, args: string[]) {
   return result;
 }
 
+/** The instance's accounts as `email` or `email (disabled)`, sorted. */
 async function emails(gateway: GatewayHarness): Promise<string[]> {
   const listed = await gateway.call('GET', '/api/accounts');
   const accounts = (listed.json as { accounts?: { email: string; disabled: boolean }[] }).accounts ?? [];
-  return accounts
-    .filter((entry) => !entry.disabled)
-    .map((entry) => entry.email)
-    .sort();
+  return accounts.map((entry) => `${entry.email}${entry.disabled ? ' (disabled)' : ''}`).sort();
 }
 
 async function chat(gateway: GatewayHarness, text: string) {
@@ -87,7 +85,9 @@ describe('instances sharing a PostgreSQL store', () => {
     const disabled = await accountsCli(url, ['disable', 'sk-one@example.com', '--reason', 'over budget']);
     expect(disabled.stderr).toBe('');
     for (const gateway of [first, second, third]) {
-      await vi.waitFor(async () => expect(await emails(gateway)).toEqual([]), { timeout: 5000 });
+      await vi.waitFor(async () => expect(await emails(gateway)).toEqual(['sk-one@example.com (disabled)']), {
+        timeout: 5000,
+      });
       expect((await chat(gateway, 'no usable account is left now')).status).toBe(503);
     }
 
