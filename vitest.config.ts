@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One throwaway Redis and PostgreSQL for the whole run (test/support/README.md).
+    globalSetup: ['test/support/global-services.ts'],
   },
 });

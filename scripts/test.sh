@@ -13,14 +13,23 @@ npx biome check .
 echo '== build'
 # The CLI tests run the real `switchyard` command, which loads the compiled dist/.
 npm run --silent build
-echo '== browser'
-# The UI tests (test/ui) drive Debian's Chromium through playwright-core; no browser is downloaded.
-if ! command -v chromium >/dev/null 2>&1; then
+echo '== system packages'
+# Debian packages the tests need: Chromium for the UI tests (test/ui, driven by playwright-core; no
+# browser is downloaded), redis-server and PostgreSQL for the throwaway servers every run starts
+# (test/support/services.ts). Installed when missing and running as root; otherwise the exact
+# command is printed. PostgreSQL's initdb and pg_ctl live off PATH, in /usr/lib/postgresql/*/bin.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   else
-    echo 'The UI tests need Chromium at /usr/bin/chromium. Install it with:' >&2
-    echo '  sudo apt-get update && sudo apt-get install -y chromium' >&2
+    echo "The tests need these Debian packages: ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi

@@ -24,6 +24,7 @@ async function withAccounts<T>(
   const database = await openAccountDatabase({
     dataDir: resolveDataDir(flags.dataDir, process.env),
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
+    databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
     clock: systemClock,
     ids: systemIds,
   });

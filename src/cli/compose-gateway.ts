@@ -24,11 +24,12 @@ import { QuotaRefresher } from '../quota/quota-refresher.js';
 import { ModelRouter } from '../routing/index.js';
 import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
+import { BackgroundLockPersistence } from '../state/background-lock-persistence.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
-import { SqliteLockPersistence } from '../store/lock-store.js';
+import { DatabaseLockPersistence } from '../store/lock-store.js';
 import { RequestLogStore } from '../store/request-log-store.js';
 
 /** Derives a value from the frozen config, recomputed only when the config object changes. */
@@ -140,7 +141,7 @@ function composeAccountServices(options: {
   return { credentials, services: { oauthLogin, quotaRefresher } };
 }
 
-/** The request log (SQLite, batched), the live feed for the Monitor page, and Prometheus metrics. */
+/** The request log (store database, batched off the request path), the live feed for the Monitor page, and Prometheus metrics. */
 export interface Observability {
   requestLogStore: RequestLogStore;
   writer: RequestLogWriter;
@@ -181,7 +182,10 @@ function composeObservability(options: {
   return { requestLogStore, writer, feed, metrics };
 }
 
-/** Wires the request path: state store (locks persisted to SQLite), scheduler, upstream client, gateway. */
+/**
+ * Wires the request path: state store (locks persisted to the store database in the background,
+ * so a slow or lost database never delays or fails a request), scheduler, upstream client, gateway.
+ */
 export async function composeGateway(options: {
   config: ConfigStore;
   accounts: AccountStore;
@@ -192,11 +196,18 @@ export async function composeGateway(options: {
 }): Promise<GatewayServices> {
   const { config, accounts, clock, logger } = options;
   const bindings = config.get().proxy.session_bindings;
+  const lockWrites = new BackgroundLockPersistence({
+    inner: new DatabaseLockPersistence(options.db),
+    onHealthChange: (error) => {
+      if (error === null) logger.info('rate-limit locks are being stored again');
+      else logger.warn({ err: error }, 'cannot store rate-limit locks; they stay in memory meanwhile');
+    },
+  });
   const state = await MemoryStateStore.create({
     clock,
     bindingTtlMs: bindings.ttl_seconds * 1000,
     maxBindings: bindings.max_bindings,
-    lockPersistence: new SqliteLockPersistence(options.db),
+    lockPersistence: lockWrites,
   });
   const scheduler = new Scheduler({
     pool: accounts.pool,
@@ -248,6 +259,7 @@ export async function composeGateway(options: {
       await upstream.close();
       await observability.writer.close();
       await state.close();
+      await lockWrites.flush();
     },
   };
 }

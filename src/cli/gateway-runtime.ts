@@ -19,6 +19,8 @@ export interface GatewayOptions {
   /** Allows binding a non-loopback address with `auth_mode: off`. */
   allowUnauthenticated?: boolean;
   secretKey: string | undefined;
+  /** SWITCHYARD_DATABASE_URL: the PostgreSQL store's URL, winning over `store.postgres_url`. */
+  databaseUrl?: string | undefined;
   logger: Logger;
   clock: Clock;
   ids: IdSource;
@@ -47,7 +49,12 @@ export class GatewayRuntime {
     const stores = await openStores(options);
     let services: GatewayServices;
     try {
-      services = await composeGateway({ ...stores, clock: options.clock, logger: options.logger });
+      services = await composeGateway({
+        ...stores,
+        db: stores.database.db,
+        clock: options.clock,
+        logger: options.logger,
+      });
     } catch (error) {
       await stores.close();
       throw error;
@@ -144,6 +151,9 @@ export class GatewayRuntime {
   }
 
   private onConfigChange(event: ConfigChangeEvent): void {
+    if (event.changed.some((path) => path === 'store' || path.startsWith('store.'))) {
+      this.options.logger.warn('store settings changed: they apply at the next start of this instance');
+    }
     if (!event.changed.some((path) => LISTEN_KEYS.includes(path))) return;
     const next = this.target(event.current);
     const previous = this.target(event.previous);

@@ -17,6 +17,8 @@ import { openStores } from './open-stores.js';
 export interface RunLoginOptions {
   dataDir: string;
   secretKey: string | undefined;
+  /** SWITCHYARD_DATABASE_URL. */
+  databaseUrl?: string | undefined;
   provider: ProviderKind;
   /** Loopback port for the browser callback; 0 picks a free one. */
   port: number;
@@ -158,6 +160,7 @@ async function loginCommand(flags: LoginFlags): Promise<void> {
   const done = await runLogin({
     dataDir: resolveDataDir(flags.dataDir, process.env),
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
+    databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
     provider: flags.provider as ProviderKind,
     port,
     input: process.stdin,

@@ -7,6 +7,7 @@ import { registerAccountCommands } from './accounts-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { registerStoreCommands } from './store-command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -41,6 +42,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
     port: flags.port,
     allowUnauthenticated: flags.allowUnauthenticated ?? false,
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
+    databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
     logger,
     clock: systemClock,
     ids: systemIds,
@@ -72,6 +74,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  API key:         ${config.proxy.api_key}`,
       `  Config file:     ${runtime.stores.paths.configPath}`,
       `  Data directory:  ${dataDir}`,
+      `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
       'Press Ctrl-C to stop.',
       '',
@@ -104,6 +107,7 @@ export function buildProgram(): Command {
 
   registerAccountCommands(program);
   registerDemoCommand(program);
+  registerStoreCommands(program);
   return program;
 }
 

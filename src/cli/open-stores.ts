@@ -1,51 +1,76 @@
-import type { Kysely } from 'kysely';
 import { ConfigStore } from '../config/config-store.js';
+import { readConfigFile } from '../config/read-config-file.js';
+import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { type IdSource, newApiKey } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
 import { AccountStore } from '../store/account-store.js';
-import { openDatabase } from '../store/database.js';
-import type { DatabaseSchema } from '../store/database-schema.js';
+import type { OpenedDatabase } from '../store/opened-database.js';
 import { loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
 import { type DataPaths, dataPaths, ensureDataDir } from './data-dir.js';
+import { openStoreDatabase, resolveStoreLocation } from './store-location.js';
 
-export interface OpenStores {
+export interface OpenStores extends OpenAccountDatabase {
   paths: DataPaths;
   config: ConfigStore;
-  accounts: AccountStore;
-  db: Kysely<DatabaseSchema>;
-  close(): Promise<void>;
 }
 
 export interface OpenAccountDatabase {
   accounts: AccountStore;
-  db: Kysely<DatabaseSchema>;
+  /** The store database (SQLite or PostgreSQL), shared by the account, lock and request-log stores. */
+  database: OpenedDatabase;
   close(): Promise<void>;
 }
 
-/** Opens the secret key, the database and the account store (what the `accounts` commands need). */
-export async function openAccountDatabase(options: {
+/** What every command that opens the store is given by `src/cli` (the only reader of env and argv). */
+export interface StoreOpenOptions {
   dataDir: string;
+  /** SWITCHYARD_SECRET_KEY. */
   secretKey: string | undefined;
+  /** SWITCHYARD_DATABASE_URL: the PostgreSQL URL, winning over `store.postgres_url`. */
+  databaseUrl?: string | undefined;
   clock: Clock;
   ids: IdSource;
-}): Promise<OpenAccountDatabase> {
+  /** Where background database failures (a lost PostgreSQL connection) are reported. Default: nowhere. */
+  logger?: Logger;
+}
+
+/**
+ * Opens the secret key, the configured store database and the account store (what the `accounts`
+ * commands need). `store` is the config's `store` section; read from the data directory's
+ * `gui_config.json` (never created or changed) when not given.
+ */
+export async function openAccountDatabase(
+  options: StoreOpenOptions & { store?: SwitchyardConfig['store'] },
+): Promise<OpenAccountDatabase> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
+  const store = options.store ?? (await readConfigFile(paths.configPath)).store;
+  const location = resolveStoreLocation({ store, paths, databaseUrl: options.databaseUrl });
   const key = await loadSecretKey({ dataDir: paths.dataDir, envKey: options.secretKey });
   const box = new SecretBox(key);
-  const database = await openDatabase({ file: paths.databasePath });
+  const { logger } = options;
+  const database = await openStoreDatabase({
+    location,
+    clock: options.clock,
+    instanceId: options.ids.uuid(),
+    onError: (error) => logger?.warn({ err: error }, 'store database connection problem (retrying)'),
+  });
   try {
-    await verifySecretKey(database.db, box);
+    await verifySecretKey(database.db, box, database.location);
     const accounts = await AccountStore.open({
       db: database.db,
+      changes: database.changes,
       secretBox: box,
       clock: options.clock,
       ids: options.ids,
+      onError: logger
+        ? (error) => logger.error({ err: error }, 'account store background work failed')
+        : undefined,
     });
     return {
       accounts,
-      db: database.db,
+      database,
       async close() {
         await accounts.close();
         await database.close();
@@ -58,16 +83,11 @@ export async function openAccountDatabase(options: {
 }
 
 /**
- * Opens everything that lives in the data directory: the config file, the secret key, the
- * database and the account store. Any problem throws an Error whose message names the file.
+ * Opens everything the gateway needs: the config file, the secret key, the configured store
+ * database and the account store. Any problem throws an Error whose message names the file or
+ * the database.
  */
-export async function openStores(options: {
-  dataDir: string;
-  secretKey: string | undefined;
-  clock: Clock;
-  ids: IdSource;
-  logger: Logger;
-}): Promise<OpenStores> {
+export async function openStores(options: StoreOpenOptions & { logger: Logger }): Promise<OpenStores> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
   const config = await ConfigStore.open({
@@ -77,15 +97,14 @@ export async function openStores(options: {
     generateApiKey: newApiKey,
   });
   try {
-    const database = await openAccountDatabase(options);
+    const opened = await openAccountDatabase({ ...options, store: config.get().store });
     return {
+      ...opened,
       paths,
       config,
-      accounts: database.accounts,
-      db: database.db,
       async close() {
         config.close();
-        await database.close();
+        await opened.close();
       },
     };
   } catch (error) {

@@ -11,6 +11,7 @@ import { ConfigFileError, describeInvalidFile } from './config-file-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import { mergeConfigPatch } from './merge-config-patch.js';
 import { parseConfigText, validateConfigDocument } from './parse-config-text.js';
+import { readExisting } from './read-config-file.js';
 import { defaultConfig, type SwitchyardConfig } from './schema.js';
 
 /** A pino-compatible logger: `logger.warn({ path }, 'message')` or `logger.warn('message')`. */
@@ -355,15 +356,6 @@ export class ConfigStore {
 }
 
 /** The file's text, or null when it does not exist; any other failure is a `ConfigFileError`. */
-async function readExisting(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return null;
-    throw ConfigFileError.io({ filePath: path, action: 'read', error });
-  }
-}
-
 // Round-tripping through JSON drops undefined values and guarantees the document stays plain JSON.
 function normalizePatch(patch: unknown): JsonObject {
   let normalized: unknown;

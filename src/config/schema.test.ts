@@ -7,6 +7,26 @@ function issuesOf(document: unknown): string {
   return formatConfigIssues(result.error);
 }
 
+describe('store', () => {
+  it('takes the postgres backend with a postgres:// or postgresql:// URL', () => {
+    const config = configSchema.parse({
+      store: { backend: 'postgres', postgres_url: 'postgresql://u:p@db:5432/switchyard' },
+    });
+    expect(config.store).toEqual({
+      backend: 'postgres',
+      postgres_url: 'postgresql://u:p@db:5432/switchyard',
+    });
+  });
+
+  it('names the field for an unknown backend or a URL of another kind, without echoing it', () => {
+    expect(issuesOf({ store: { backend: 'mysql' } })).toBe(
+      'store.backend: expected one of "sqlite" | "postgres"',
+    );
+    const issues = issuesOf({ store: { postgres_url: 'mysql://u:secret@db/x' } });
+    expect(issues).toBe('store.postgres_url: must be a postgres:// or postgresql:// URL');
+  });
+});
+
 describe('configSchema defaults', () => {
   it('parses {} to the full default config', () => {
     const { proxy, ...rest } = configSchema.parse({});
@@ -24,6 +44,7 @@ describe('configSchema defaults', () => {
         ],
         ide_type: 'ANTIGRAVITY',
       },
+      store: { backend: 'sqlite', postgres_url: null },
     });
     expect(proxyWithoutKey).toEqual({
       port: 8045,

@@ -17,6 +17,9 @@ export type SchedulingMode = (typeof schedulingModes)[number];
 export const authModes = ['off', 'strict', 'all_except_health', 'auto'] as const;
 export type AuthMode = (typeof authModes)[number];
 
+/** Where accounts, rate-limit locks and the request log are kept. */
+export const storeBackends = ['sqlite', 'postgres'] as const;
+
 /** URL schemes accepted for `proxy.upstream_proxy.url`. */
 const upstreamProxyProtocols = new Set([
   'http:',
@@ -199,6 +202,30 @@ const codeAssistSchema = z.looseObject({
   ide_type: z.string().min(1).default('ANTIGRAVITY'),
 });
 
+/**
+ * The store (accounts, persisted rate-limit locks, request log). Read once at start: a change
+ * applies at the next start. Every instance sharing a PostgreSQL store needs the same
+ * SWITCHYARD_SECRET_KEY.
+ */
+const storeSchema = z
+  .looseObject({
+    /** `sqlite` (default): `switchyard.db` in the data directory, one gateway; `postgres`: a database shared by several instances. */
+    backend: z.enum(storeBackends).default('sqlite'),
+    /**
+     * `postgres://user:password@host:5432/database` for the `postgres` backend. The environment
+     * variable SWITCHYARD_DATABASE_URL wins over it (keeps the password out of this file).
+     */
+    postgres_url: z.string().min(1).nullable().default(null),
+  })
+  .superRefine((value, context) => {
+    if (value.postgres_url === null || isPostgresUrl(value.postgres_url)) return;
+    context.addIssue({
+      code: 'custom',
+      path: ['postgres_url'],
+      message: 'must be a postgres:// or postgresql:// URL',
+    });
+  });
+
 export const configSchema = z.looseObject({
   /** Everything about the gateway itself (the reference's `proxy.*` section). */
   proxy: proxySchema.prefault({}),
@@ -210,6 +237,8 @@ export const configSchema = z.looseObject({
   oauth: oauthSchema.prefault({}),
   /** The Google Cloud Code (`code-assist`) upstream. */
   code_assist: codeAssistSchema.prefault({}),
+  /** Where accounts, locks and the request log are kept (SQLite, or PostgreSQL for several instances). */
+  store: storeSchema.prefault({}),
 });
 
 /** The validated configuration. Read it through `ConfigStore.get()`, which returns it frozen. */
@@ -245,6 +274,13 @@ export function formatConfigIssues(error: z.ZodError): string {
 /** `proxy.port`, `backoff_steps[0]`, `custom_mapping["gpt-4.1"]`; `(root)` for an empty path. */
 export function formatConfigPath(path: readonly PropertyKey[]): string {
   return formatIssuePath(path) || '(root)';
+}
+
+/** A `postgres://` or `postgresql://` URL with a host. */
+export function isPostgresUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
 }
 
 function isUpstreamProxyUrl(text: string): boolean {

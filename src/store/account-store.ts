@@ -15,9 +15,9 @@ import {
 } from './account-patch.js';
 import { accountFromRow, accountToRow, parseQuota } from './account-row.js';
 import { verificationExtra } from './account-verification.js';
-import { readDataVersion } from './database.js';
 import type { AccountsTable, DatabaseSchema } from './database-schema.js';
 import { type SecretBox, verifySecretKey } from './secret-box.js';
+import type { StoreChangeFeed } from './store-change-feed.js';
 import { latest, type PendingUsage, UsageBatch } from './usage-batch.js';
 
 export type { AccountPatch, NewAccountInput } from './account-patch.js';
@@ -37,11 +37,8 @@ export interface AccountStoreOptions {
    * polling) and stored accounts skipped because they cannot be read. Default: a process warning.
    */
   onError?: (error: unknown) => void;
-  /**
-   * A value that changes when another process commits to the database. Default: SQLite's
-   * `PRAGMA data_version`; another backend passes its own.
-   */
-  readChangeVersion?: () => Promise<number>;
+  /** The change feed of the same database (`OpenedDatabase.changes`): how other writers are noticed. */
+  changes: StoreChangeFeed;
 }
 
 /** `lastUsedAt` is kept to this resolution (ms). */
@@ -64,7 +61,8 @@ function sameQuota(previous: ModelQuota, next: ModelQuota): boolean {
  * The only writer of accounts. Keeps `pool` equal to the database so the request path never reads
  * it: every write commits first, then updates the pool; a failed write changes neither. Frequent
  * small updates (quota, last use) go to the pool at once and reach the database in batches.
- * Changes committed by other processes (the CLI) are picked up by `pollExternalChanges`.
+ * Changes committed by other processes (the CLI, other gateway instances on a shared PostgreSQL)
+ * are picked up by `pollExternalChanges`; every account write tells them through `changes.announce`.
  */
 export class AccountStore {
   /** The accounts as of the last write or reload; what the scheduler reads. */
@@ -74,11 +72,10 @@ export class AccountStore {
   private readonly clock: Clock;
   private readonly ids: IdSource;
   private readonly onError: (error: unknown) => void;
-  private readonly readChangeVersion: () => Promise<number>;
+  private readonly changes: StoreChangeFeed;
   private readonly pending = new UsageBatch();
   /** Serialises writes, flushes and reloads so a reload never overtakes a write's pool update. */
   private queue: Promise<unknown> = Promise.resolve();
-  private knownVersion: number | null = null;
   private pollInFlight: Promise<boolean> | null = null;
   private stopFlushing: () => void = () => undefined;
   private stopWatching: () => void = () => undefined;
@@ -89,7 +86,7 @@ export class AccountStore {
     this.clock = options.clock;
     this.ids = options.ids;
     this.onError = options.onError ?? ((error) => process.emitWarning(describeError(error), 'AccountStore'));
-    this.readChangeVersion = options.readChangeVersion ?? (() => readDataVersion(options.db));
+    this.changes = options.changes;
   }
 
   /** Checks the secret key against the database, loads every account into `pool`, starts batching. */
@@ -121,6 +118,7 @@ export class AccountStore {
       await this.db.transaction().execute(async (transaction) => {
         await this.ensureUnique(transaction, account);
         await transaction.insertInto('accounts').values(this.toRow(account, now)).execute();
+        await this.changes.announce(transaction);
       });
       this.pool.upsert(account);
       return account;
@@ -142,6 +140,7 @@ export class AccountStore {
           .set(this.toRow(updated, now))
           .where('id', '=', id)
           .execute();
+        await this.changes.announce(transaction);
         return updated;
       });
       if (patch.quota !== undefined) this.pending.dropQuota(id);
@@ -162,6 +161,7 @@ export class AccountStore {
           .executeTakeFirst();
         await transaction.deleteFrom('rate_limit_locks').where('account_id', '=', id).execute();
         await transaction.deleteFrom('accounts').where('id', '=', id).execute();
+        if (found) await this.changes.announce(transaction);
         return found;
       });
       const removed = this.pool.get(id) ?? (row ? this.tryDecode(row) : null);
@@ -198,6 +198,7 @@ export class AccountStore {
           }
           results.set(account.id, { account, created: results.get(account.id)?.created ?? !existing });
         }
+        if (inputs.length > 0) await this.changes.announce(transaction);
       });
       const created: Account[] = [];
       const updated: Account[] = [];
@@ -249,13 +250,12 @@ export class AccountStore {
   }
 
   /**
-   * Reloads the pool when another process committed to the database since the last look.
+   * Reloads the pool when another process or instance changed accounts since the last look.
    * Pending batched updates are written first so the reload keeps them. Returns whether it reloaded.
    */
   pollExternalChanges(): Promise<boolean> {
     this.pollInFlight ??= this.exclusive(async () => {
-      const version = await this.readChangeVersion();
-      if (version === this.knownVersion) return false;
+      if (!(await this.changes.changedSinceMark())) return false;
       await this.writePending();
       await this.reload();
       return true;
@@ -265,11 +265,18 @@ export class AccountStore {
     return this.pollInFlight;
   }
 
-  /** Calls `pollExternalChanges` every `intervalMs` until `close`. */
+  /**
+   * Calls `pollExternalChanges` whenever the change feed says something may have changed (SQLite:
+   * every `intervalMs`; PostgreSQL: on each notification and after a reconnection) until `close`.
+   */
   startWatching(intervalMs = 1000): void {
     this.stopWatching();
-    this.stopWatching = this.clock.every(intervalMs, () => {
-      this.pollExternalChanges().catch(this.onError);
+    this.stopWatching = this.changes.watch({
+      clock: this.clock,
+      intervalMs,
+      onChange: () => {
+        this.pollExternalChanges().catch(this.onError);
+      },
     });
   }
 
@@ -281,7 +288,8 @@ export class AccountStore {
   }
 
   private async reload(): Promise<void> {
-    const version = await this.readChangeVersion();
+    // Marked before reading: a change committed while the rows are read is seen by the next poll.
+    await this.changes.mark();
     const rows = await this.db
       .selectFrom('accounts')
       .selectAll()
@@ -294,7 +302,6 @@ export class AccountStore {
       if (account) accounts.push(this.pending.overlay(account));
     }
     this.pool.replaceAll(accounts);
-    this.knownVersion = version;
   }
 
   private async writePending(): Promise<void> {

@@ -12,9 +12,10 @@ const ACCOUNT_SCOPE_MODEL = '';
 
 /**
  * Rate-limit locks in the `rate_limit_locks` table, one row per (account, model) — a newer lock
- * replaces the older one. Removing an account through `AccountStore` deletes its locks too.
+ * replaces the older one. Removing an account through `AccountStore` deletes its locks too. The same
+ * queries on SQLite and PostgreSQL.
  */
-export class SqliteLockPersistence implements LockPersistence {
+export class DatabaseLockPersistence implements LockPersistence {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
   async loadActive(now: number): Promise<RateLimitLock[]> {

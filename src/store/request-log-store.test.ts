@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type OpenedDatabase, openDatabase } from './database.js';
+import { describeEachStoreBackend } from '../../test/support/store-backends.js';
+import type { OpenedDatabase } from './opened-database.js';
 import { type RequestLogQuery, type RequestLogRow, RequestLogStore } from './request-log-store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-
-let directory: string;
-let opened: OpenedDatabase;
-let logs: RequestLogStore;
 
 function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow {
   return {
@@ -39,153 +33,156 @@ function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow 
   };
 }
 
-beforeEach(async () => {
-  directory = await mkdtemp(path.join(tmpdir(), 'switchyard-logs-'));
-  opened = await openDatabase({ file: path.join(directory, 'switchyard.db') });
-  logs = new RequestLogStore(opened.db);
-});
+describeEachStoreBackend('RequestLogStore', (backend) => {
+  let opened: OpenedDatabase;
+  let logs: RequestLogStore;
 
-afterEach(async () => {
-  await opened.close();
-  await rm(directory, { recursive: true, force: true });
-});
-
-describe('RequestLogStore', () => {
-  it('returns a stored row with every field, bodies included, from get', async () => {
-    const stored = row('req_1', { accountsTried: ['acct-2', 'acct-1'], attempts: 2, cacheReadTokens: 5 });
-    await logs.insertBatch([stored]);
-
-    expect(await logs.get('req_1')).toEqual(stored);
-    expect(await logs.get('req_missing')).toBeNull();
+  beforeEach(async () => {
+    opened = await backend.open(await backend.newLocation());
+    logs = new RequestLogStore(opened.db);
   });
 
-  it('skips rows whose id is already stored', async () => {
-    await logs.insertBatch([row('req_1')]);
-    await logs.insertBatch([row('req_1', { status: 500 }), row('req_2')]);
-
-    expect((await logs.get('req_1'))?.status).toBe(200);
-    expect((await logs.query({ limit: 10 })).rows).toHaveLength(2);
+  afterEach(async () => {
+    await opened.close();
   });
 
-  it('inserts batches larger than one statement can hold', async () => {
-    await logs.insertBatch(
-      Array.from({ length: 450 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
-    );
+  describe('RequestLogStore', () => {
+    it('returns a stored row with every field, bodies included, from get', async () => {
+      const stored = row('req_1', { accountsTried: ['acct-2', 'acct-1'], attempts: 2, cacheReadTokens: 5 });
+      await logs.insertBatch([stored]);
 
-    expect((await logs.query({ limit: 1000 })).rows).toHaveLength(450);
-  });
-
-  it('lists newest first and leaves bodies out unless asked', async () => {
-    await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 1 })]);
-
-    const page = await logs.query({ limit: 10 });
-    const withBodies = await logs.query({ limit: 10, includeBodies: true });
-
-    expect(page.rows.map((log) => log.id)).toEqual(['req_new', 'req_old']);
-    expect(page.rows[0]).toMatchObject({ requestBody: null, responseBody: null });
-    expect(withBodies.rows[0]).toMatchObject({
-      requestBody: '{"model":"gpt-4o"}',
-      responseBody: '{"id":"x"}',
+      expect(await logs.get('req_1')).toEqual(stored);
+      expect(await logs.get('req_missing')).toBeNull();
     });
-  });
 
-  describe('query filters', () => {
-    beforeEach(async () => {
-      await logs.insertBatch([
-        row('req_ok', { time: T0 + 1, accountEmail: 'bobxsmith@example.com' }),
-        row('req_429', { time: T0 + 2, status: 429, error: 'all accounts limited', accountId: null }),
-        row('req_stream_broke', { time: T0 + 3, error: 'upstream closed the stream' }),
-        row('req_claude', {
-          time: T0 + 4,
-          protocol: 'anthropic-messages',
-          clientModel: 'claude-sonnet-4',
-          mappedModel: 'gemini-2.5-pro',
-          accountId: 'acct-2',
-          accountEmail: 'Bob_Smith@Example.com',
-          sessionId: 'sid-0123456789abcdef',
-        }),
-        row('req_50%', { time: T0 + 5, path: '/v1/messages', status: 201 }),
+    it('skips rows whose id is already stored', async () => {
+      await logs.insertBatch([row('req_1')]);
+      await logs.insertBatch([row('req_1', { status: 500 }), row('req_2')]);
+
+      expect((await logs.get('req_1'))?.status).toBe(200);
+      expect((await logs.query({ limit: 10 })).rows).toHaveLength(2);
+    });
+
+    it('inserts batches larger than one statement can hold', async () => {
+      await logs.insertBatch(
+        Array.from({ length: 450 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
+      );
+
+      expect((await logs.query({ limit: 1000 })).rows).toHaveLength(450);
+    });
+
+    it('lists newest first and leaves bodies out unless asked', async () => {
+      await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 1 })]);
+
+      const page = await logs.query({ limit: 10 });
+      const withBodies = await logs.query({ limit: 10, includeBodies: true });
+
+      expect(page.rows.map((log) => log.id)).toEqual(['req_new', 'req_old']);
+      expect(page.rows[0]).toMatchObject({ requestBody: null, responseBody: null });
+      expect(withBodies.rows[0]).toMatchObject({
+        requestBody: '{"model":"gpt-4o"}',
+        responseBody: '{"id":"x"}',
+      });
+    });
+
+    describe('query filters', () => {
+      beforeEach(async () => {
+        await logs.insertBatch([
+          row('req_ok', { time: T0 + 1, accountEmail: 'bobxsmith@example.com' }),
+          row('req_429', { time: T0 + 2, status: 429, error: 'all accounts limited', accountId: null }),
+          row('req_stream_broke', { time: T0 + 3, error: 'upstream closed the stream' }),
+          row('req_claude', {
+            time: T0 + 4,
+            protocol: 'anthropic-messages',
+            clientModel: 'claude-sonnet-4',
+            mappedModel: 'gemini-2.5-pro',
+            accountId: 'acct-2',
+            accountEmail: 'Bob_Smith@Example.com',
+            sessionId: 'sid-0123456789abcdef',
+          }),
+          row('req_50%', { time: T0 + 5, path: '/v1/messages', status: 201 }),
+        ]);
+      });
+
+      it.each<[string, Omit<RequestLogQuery, 'limit'>, string[]]>([
+        ['status error: ≥ 400 or an error recorded', { status: 'error' }, ['req_stream_broke', 'req_429']],
+        ['status success', { status: 'success' }, ['req_50%', 'req_claude', 'req_ok']],
+        ['an exact status', { status: 201 }, ['req_50%']],
+        ['account', { accountId: 'acct-2' }, ['req_claude']],
+        ['client model', { model: 'claude-sonnet-4' }, ['req_claude']],
+        ['mapped model', { model: 'gemini-2.5-pro' }, ['req_claude']],
+        ['protocol', { protocol: 'anthropic-messages' }, ['req_claude']],
+        ['text in the email, ignoring case', { text: 'SMITH@example' }, ['req_claude', 'req_ok']],
+        ['text in the error', { text: 'LIMITED' }, ['req_429']],
+        ['text in the session id', { text: 'sid-0123' }, ['req_claude']],
+        ['text with % taken literally', { text: '%' }, ['req_50%']],
+        ['text with _ taken literally', { text: 'b_smith' }, ['req_claude']],
+        [
+          'several filters together',
+          { status: 'success', protocol: 'openai-chat', text: 'messages' },
+          ['req_50%'],
+        ],
+      ])('by %s', async (_case, filter, expected) => {
+        const page = await logs.query({ ...filter, limit: 50 });
+
+        expect(page.rows.map((log) => log.id)).toEqual(expected);
+      });
+    });
+
+    it('pages through rows with the cursor, without gaps or repeats among equal times', async () => {
+      const rows = Array.from({ length: 7 }, (_, index) =>
+        row(`req_${index}`, { time: T0 + Math.floor(index / 3) }),
+      );
+      await logs.insertBatch(rows);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const result = await logs.query({ limit: 3, ...(cursor === undefined ? {} : { before: cursor }) });
+        seen.push(...result.rows.map((log) => log.id));
+        if (result.nextCursor === null) break;
+        cursor = result.nextCursor;
+      }
+
+      expect(seen).toEqual(['req_6', 'req_5', 'req_4', 'req_3', 'req_2', 'req_1', 'req_0']);
+    });
+
+    it('rejects a cursor it did not make', async () => {
+      await expect(logs.query({ limit: 3, before: 'nonsense' })).rejects.toMatchObject({
+        code: 'invalid_request',
+      });
+    });
+
+    it('prunes rows older than the cutoff, then all but the newest maxRows', async () => {
+      await logs.insertBatch(
+        Array.from({ length: 10 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
+      );
+
+      const deleted = await logs.prune({ olderThan: T0 + 2, maxRows: 5 });
+
+      expect(deleted).toBe(5);
+      expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
+        'req_9',
+        'req_8',
+        'req_7',
+        'req_6',
+        'req_5',
       ]);
     });
 
-    it.each<[string, Omit<RequestLogQuery, 'limit'>, string[]]>([
-      ['status error: ≥ 400 or an error recorded', { status: 'error' }, ['req_stream_broke', 'req_429']],
-      ['status success', { status: 'success' }, ['req_50%', 'req_claude', 'req_ok']],
-      ['an exact status', { status: 201 }, ['req_50%']],
-      ['account', { accountId: 'acct-2' }, ['req_claude']],
-      ['client model', { model: 'claude-sonnet-4' }, ['req_claude']],
-      ['mapped model', { model: 'gemini-2.5-pro' }, ['req_claude']],
-      ['protocol', { protocol: 'anthropic-messages' }, ['req_claude']],
-      ['text in the email, ignoring case', { text: 'SMITH@example' }, ['req_claude', 'req_ok']],
-      ['text in the error', { text: 'LIMITED' }, ['req_429']],
-      ['text in the session id', { text: 'sid-0123' }, ['req_claude']],
-      ['text with % taken literally', { text: '%' }, ['req_50%']],
-      ['text with _ taken literally', { text: 'b_smith' }, ['req_claude']],
-      [
-        'several filters together',
-        { status: 'success', protocol: 'openai-chat', text: 'messages' },
-        ['req_50%'],
-      ],
-    ])('by %s', async (_case, filter, expected) => {
-      const page = await logs.query({ ...filter, limit: 50 });
+    it('prunes by age alone when the table is under maxRows', async () => {
+      await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 10 })]);
 
-      expect(page.rows.map((log) => log.id)).toEqual(expected);
+      expect(await logs.prune({ olderThan: T0 + 5, maxRows: 100 })).toBe(1);
+      expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual(['req_new']);
     });
-  });
 
-  it('pages through rows with the cursor, without gaps or repeats among equal times', async () => {
-    const rows = Array.from({ length: 7 }, (_, index) =>
-      row(`req_${index}`, { time: T0 + Math.floor(index / 3) }),
-    );
-    await logs.insertBatch(rows);
+    it('clears everything', async () => {
+      await logs.insertBatch([row('req_1'), row('req_2')]);
 
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 10; page++) {
-      const result = await logs.query({ limit: 3, ...(cursor === undefined ? {} : { before: cursor }) });
-      seen.push(...result.rows.map((log) => log.id));
-      if (result.nextCursor === null) break;
-      cursor = result.nextCursor;
-    }
+      await logs.clear();
 
-    expect(seen).toEqual(['req_6', 'req_5', 'req_4', 'req_3', 'req_2', 'req_1', 'req_0']);
-  });
-
-  it('rejects a cursor it did not make', async () => {
-    await expect(logs.query({ limit: 3, before: 'nonsense' })).rejects.toMatchObject({
-      code: 'invalid_request',
+      expect((await logs.query({ limit: 50 })).rows).toEqual([]);
     });
-  });
-
-  it('prunes rows older than the cutoff, then all but the newest maxRows', async () => {
-    await logs.insertBatch(
-      Array.from({ length: 10 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
-    );
-
-    const deleted = await logs.prune({ olderThan: T0 + 2, maxRows: 5 });
-
-    expect(deleted).toBe(5);
-    expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
-      'req_9',
-      'req_8',
-      'req_7',
-      'req_6',
-      'req_5',
-    ]);
-  });
-
-  it('prunes by age alone when the table is under maxRows', async () => {
-    await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 10 })]);
-
-    expect(await logs.prune({ olderThan: T0 + 5, maxRows: 100 })).toBe(1);
-    expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual(['req_new']);
-  });
-
-  it('clears everything', async () => {
-    await logs.insertBatch([row('req_1'), row('req_2')]);
-
-    await logs.clear();
-
-    expect((await logs.query({ limit: 50 })).rows).toEqual([]);
   });
 });

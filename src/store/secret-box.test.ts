@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeEachStoreBackend } from '../../test/support/store-backends.js';
 import { isSwitchyardError } from '../core/errors.js';
-import { type OpenedDatabase, openDatabase } from './database.js';
+import type { OpenedDatabase } from './opened-database.js';
 import { loadSecretKey, SecretBox, SecretKeyMismatchError, verifySecretKey } from './secret-box.js';
 
 const KEY_A = Buffer.alloc(32, 1);
@@ -122,11 +123,11 @@ describe('loadSecretKey from secret.key', () => {
   });
 });
 
-describe('verifySecretKey', () => {
+describeEachStoreBackend('verifySecretKey', (backend) => {
   let opened: OpenedDatabase;
 
   beforeEach(async () => {
-    opened = await openDatabase({ file: path.join(directory, 'switchyard.db') });
+    opened = await backend.open(await backend.newLocation());
   });
 
   afterEach(async () => {
@@ -142,15 +143,30 @@ describe('verifySecretKey', () => {
     expect(stored[0]?.value.startsWith('v1:')).toBe(true);
   });
 
-  it('throws SecretKeyMismatchError telling the user which key does not match', async () => {
+  it('throws SecretKeyMismatchError telling the user which key and which database do not match', async () => {
     await verifySecretKey(opened.db, new SecretBox(KEY_A));
 
-    const error = await verifySecretKey(opened.db, new SecretBox(KEY_B)).catch((caught: unknown) => caught);
+    const error = await verifySecretKey(opened.db, new SecretBox(KEY_B), opened.location).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(SecretKeyMismatchError);
     expect(isSwitchyardError(error) && error.code).toBe('config_error');
     expect((error as Error).message).toMatch(/SWITCHYARD_SECRET_KEY/);
     expect((error as Error).message).toMatch(/secret\.key/);
-    expect((error as Error).message).toMatch(/created with/);
+    expect((error as Error).message).toContain(`database ${opened.location} was created with`);
+  });
+
+  it('keeps the first key check when several instances record theirs at once', async () => {
+    const results = await Promise.allSettled([
+      verifySecretKey(opened.db, new SecretBox(KEY_A)),
+      verifySecretKey(opened.db, new SecretBox(KEY_A)),
+      verifySecretKey(opened.db, new SecretBox(KEY_A)),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    await expect(verifySecretKey(opened.db, new SecretBox(KEY_B))).rejects.toBeInstanceOf(
+      SecretKeyMismatchError,
+    );
   });
 });

@@ -72,13 +72,15 @@ export class SecretBox {
 
 /** The secret key in use is not the one the database was created with. */
 export class SecretKeyMismatchError extends SwitchyardError {
-  constructor(options: { cause?: unknown } = {}) {
+  /** `location`: the database, for the message (a file path, or a PostgreSQL URL without password). */
+  constructor(options: { cause?: unknown; location?: string } = {}) {
     super(
       'config_error',
       'The secret key (SWITCHYARD_SECRET_KEY, or secret.key in the data directory) does not match the one ' +
-        'this database was created with, so its stored credentials cannot be decrypted. Restore the original ' +
-        'key, or start with a new data directory.',
-      options,
+        `the database ${options.location ? `${options.location} ` : ''}was created with, so its stored ` +
+        'credentials cannot be decrypted. Restore the original key, or start with a new database. Every ' +
+        'instance sharing a PostgreSQL store needs the same SWITCHYARD_SECRET_KEY.',
+      { cause: options.cause },
     );
     this.name = 'SecretKeyMismatchError';
   }
@@ -116,26 +118,42 @@ export async function loadSecretKey(options: LoadSecretKeyOptions): Promise<Buff
 
 /**
  * Checks that `box` holds the key this database was created with, recording a key-check value in
- * `meta` the first time. Throws `SecretKeyMismatchError` when the key differs.
+ * `meta` the first time (an upsert that keeps the first value when instances start together).
+ * Throws `SecretKeyMismatchError`, naming `location` when given, when the key differs.
  */
-export async function verifySecretKey(db: Kysely<DatabaseSchema>, box: SecretBox): Promise<void> {
+export async function verifySecretKey(
+  db: Kysely<DatabaseSchema>,
+  box: SecretBox,
+  location?: string,
+): Promise<void> {
   await db
     .insertInto('meta')
     .values({ key: KEY_CHECK_META_KEY, value: box.encrypt(KEY_CHECK_MARKER) })
     .onConflict((conflict) => conflict.column('key').doNothing())
     .execute();
+  const check = await compareSecretKey(db, box);
+  if (check.result === 'different') throw new SecretKeyMismatchError({ cause: check.cause, location });
+}
+
+/**
+ * Whether `box` holds the key this database was created with, without writing anything: `same`,
+ * `different`, or `unknown` when the database has no key check yet (nothing was ever encrypted in it).
+ */
+export async function compareSecretKey(
+  db: Kysely<DatabaseSchema>,
+  box: SecretBox,
+): Promise<{ result: 'same' | 'different' | 'unknown'; cause?: unknown }> {
   const row = await db
     .selectFrom('meta')
     .select('value')
     .where('key', '=', KEY_CHECK_META_KEY)
-    .executeTakeFirstOrThrow();
-  let marker: string;
+    .executeTakeFirst();
+  if (!row) return { result: 'unknown' };
   try {
-    marker = box.decrypt(row.value);
+    return { result: box.decrypt(row.value) === KEY_CHECK_MARKER ? 'same' : 'different' };
   } catch (error) {
-    throw new SecretKeyMismatchError({ cause: error });
+    return { result: 'different', cause: error };
   }
-  if (marker !== KEY_CHECK_MARKER) throw new SecretKeyMismatchError();
 }
 
 /** 64 hex characters, or base64 / base64url of exactly 32 bytes; null otherwise. */

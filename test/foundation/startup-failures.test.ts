@@ -96,14 +96,15 @@ describe('a wrong SWITCHYARD_SECRET_KEY for an existing database', () => {
     const started = await start(directory.path, { SWITCHYARD_SECRET_KEY: KEY_B });
     expect(started.code).toBe(1);
     expect(started.stderr).toMatch(/^switchyard: The secret key \(SWITCHYARD_SECRET_KEY, or secret.key/);
-    expect(started.stderr).toContain('does not match the one this database was created with');
+    const database = join(directory.path, 'switchyard.db');
+    expect(started.stderr).toContain(`does not match the one the database ${database} was created with`);
     expect(started.stdout).not.toContain('is listening');
 
     const listed = await runCli(['accounts', 'list', '--data-dir', directory.path], {
       env: { SWITCHYARD_SECRET_KEY: KEY_B },
     });
     expect(listed.code).toBe(1);
-    expect(listed.stderr).toContain('does not match the one this database was created with');
+    expect(listed.stderr).toContain(`does not match the one the database ${database} was created with`);
 
     expect(await snapshot(directory.path)).toEqual(filesBefore);
     const withRightKey = await runCli(['accounts', 'list', '--json', '--data-dir', directory.path], {

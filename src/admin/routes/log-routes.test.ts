@@ -8,8 +8,8 @@ import { silentLogger } from '../../observability/logger.js';
 import { RequestLogWriter } from '../../observability/request-log-writer.js';
 import { sampleRequestLogEntry } from '../../observability/sample-request-log-entry.js';
 import { renderError, toSwitchyardError } from '../../server/error-response.js';
-import { openDatabase } from '../../store/database.js';
 import { RequestLogStore } from '../../store/request-log-store.js';
+import { openSqliteDatabase } from '../../store/sqlite-database.js';
 import { logPage, requestLogRecord } from '../log-contracts.js';
 import { registerLogRoutes } from './log-routes.js';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function setup(options: { feedBuffer?: number } = {}) {
-  const database = await openDatabase({ file: ':memory:' });
+  const database = await openSqliteDatabase({ file: ':memory:' });
   const store = new RequestLogStore(database.db);
   const clock = new FakeClock(BASE_TIME);
   const feed = new LiveFeed({ bufferSize: options.feedBuffer ?? 256 });

@@ -1,7 +1,7 @@
 /**
- * The SQLite side of the store: opening the file, pragmas, transaction mode, migrations and the
- * change counter. Everything SQLite-specific lives here; the stores only issue portable Kysely
- * queries, so a PostgreSQL `openDatabase` can later hand them a `Kysely<DatabaseSchema>` instead.
+ * The SQLite side of the store: opening the file, pragmas, transaction mode and migrations.
+ * Everything SQLite-specific lives here and in `sqlite-change-feed.ts`; the stores only issue
+ * portable Kysely queries (`postgres-database.ts` is the PostgreSQL side).
  */
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
@@ -13,37 +13,28 @@ import {
   type DialectAdapter,
   type Driver,
   Kysely,
-  Migrator,
   SqliteAdapter,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
-  sql,
 } from 'kysely';
 import type { DatabaseSchema } from './database-schema.js';
-import { allMigrations } from './migrations/all-migrations.js';
+import { runMigrations } from './migrations/run-migrations.js';
+import type { OpenedDatabase } from './opened-database.js';
+import { SqliteChangeFeed } from './sqlite-change-feed.js';
 
 /** How long a connection waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 const IN_MEMORY = ':memory:';
 
-export interface OpenDatabaseOptions {
+export interface OpenSqliteDatabaseOptions {
   /**
    * Path of the SQLite file. The file and its directory are created when missing.
    * `:memory:` opens a private in-memory database (tests).
    */
   file: string;
-}
-
-export interface OpenedDatabase {
-  /**
-   * One connection, queries serialised. Open the file once per process and share `db` among all
-   * stores: a second connection in the same process would wait synchronously on the first one's
-   * write lock, blocking the event loop for up to the busy timeout.
-   */
-  db: Kysely<DatabaseSchema>;
-  /** Closes the connection. Stores using `db` must be closed (flushed) first. */
-  close(): Promise<void>;
+  /** Apply pending migrations before returning. Default true (`switchyard status` and `migrate` pass false). */
+  migrate?: boolean;
 }
 
 /**
@@ -52,29 +43,19 @@ export interface OpenedDatabase {
  * processes on the same file (gateway and CLI): migrations run under the database write lock.
  * An unusable directory or file throws an Error naming the path and the OS reason.
  */
-export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+export async function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Promise<OpenedDatabase> {
   const file = options.file === IN_MEMORY ? IN_MEMORY : path.resolve(options.file);
   if (file !== IN_MEMORY) await ensureUsablePath(file);
   const database = openSqliteFile(file);
   const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database }) });
   try {
-    await migrate(db, file);
+    if (options.migrate !== false) await migrateSqlite(db, file);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return { db, close: () => db.destroy() };
-}
-
-/**
- * A number that changes whenever another connection (another process) commits to the database.
- * Commits made through `db` itself do not change it. SQLite's `PRAGMA data_version`.
- */
-export async function readDataVersion(db: Kysely<DatabaseSchema>): Promise<number> {
-  const result = await sql<{ data_version: number }>`PRAGMA data_version`.execute(db);
-  const version = result.rows[0]?.data_version;
-  if (version === undefined) throw new Error('PRAGMA data_version returned no row');
-  return version;
+  const changes = new SqliteChangeFeed(db);
+  return { db, backend: 'sqlite', location: file, changes, close: () => db.destroy() };
 }
 
 async function ensureUsablePath(file: string): Promise<void> {
@@ -113,10 +94,11 @@ function openSqliteFile(file: string): Database.Database {
   }
 }
 
-async function migrate(db: Kysely<DatabaseSchema>, file: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...allMigrations }) } });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+/** Applies pending migrations under the database write lock; returns the names of those applied. */
+export async function migrateSqlite(db: Kysely<DatabaseSchema>, file: string): Promise<string[]> {
+  try {
+    return await runMigrations(db);
+  } catch (error) {
     throw new Error(`Cannot migrate the database ${file}: ${osReason(error)}`, { cause: error });
   }
 }

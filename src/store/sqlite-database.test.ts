@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, readDataVersion } from './database.js';
+import { readDataVersion } from './sqlite-change-feed.js';
+import { openSqliteDatabase } from './sqlite-database.js';
 
 let directory: string;
 
@@ -26,10 +27,10 @@ function tableNames(file: string): string[] {
   }
 }
 
-describe('openDatabase', () => {
+describe('openSqliteDatabase', () => {
   it('creates the directory and the file, in WAL mode, with every table', async () => {
     const file = path.join(directory, 'nested', 'data', 'switchyard.db');
-    const opened = await openDatabase({ file });
+    const opened = await openSqliteDatabase({ file });
     await opened.close();
 
     expect(tableNames(file)).toEqual(
@@ -41,7 +42,7 @@ describe('openDatabase', () => {
   });
 
   it('turns on foreign keys and a busy timeout on its connection', async () => {
-    const opened = await openDatabase({ file: path.join(directory, 'a.db') });
+    const opened = await openSqliteDatabase({ file: path.join(directory, 'a.db') });
     const foreignKeys = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(opened.db);
     const timeout = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(opened.db);
     await opened.close();
@@ -50,29 +51,12 @@ describe('openDatabase', () => {
     expect(timeout.rows[0]?.timeout).toBe(5000);
   });
 
-  it('runs each migration once: opening an existing database again keeps its data', async () => {
-    const file = path.join(directory, 'a.db');
-    const first = await openDatabase({ file });
-    await first.db.insertInto('meta').values({ key: 'k', value: 'v' }).execute();
-    await first.close();
-
-    const second = await openDatabase({ file });
-    const meta = await second.db.selectFrom('meta').selectAll().execute();
-    await second.close();
-
-    expect(meta).toEqual([{ key: 'k', value: 'v' }]);
-    const raw = new Database(file, { readonly: true });
-    const migrations = raw.prepare('select name from kysely_migration').all();
-    raw.close();
-    expect(migrations).toEqual([{ name: '0001-initial' }]);
-  });
-
   it('names the path and the OS reason when the directory cannot be created', async () => {
     const blocker = path.join(directory, 'not-a-directory');
     await writeFile(blocker, 'x');
     const file = path.join(blocker, 'switchyard.db');
 
-    const failure = openDatabase({ file });
+    const failure = openSqliteDatabase({ file });
 
     await expect(failure).rejects.toThrow(blocker);
     await expect(failure).rejects.toThrow(/ENOTDIR|EEXIST/);
@@ -82,7 +66,7 @@ describe('openDatabase', () => {
     const file = path.join(directory, 'garbage.db');
     await writeFile(file, 'this is not a database, just some text that is long enough'.repeat(20));
 
-    const failure = openDatabase({ file });
+    const failure = openSqliteDatabase({ file });
 
     await expect(failure).rejects.toThrow(file);
     await expect(failure).rejects.toThrow(/not a database/);
@@ -92,7 +76,7 @@ describe('openDatabase', () => {
 describe('readDataVersion', () => {
   it('changes when another connection commits, not when this one does', async () => {
     const file = path.join(directory, 'a.db');
-    const opened = await openDatabase({ file });
+    const opened = await openSqliteDatabase({ file });
     const start = await readDataVersion(opened.db);
 
     await opened.db.insertInto('meta').values({ key: 'own', value: '1' }).execute();
@@ -109,10 +93,10 @@ describe('readDataVersion', () => {
   });
 });
 
-describe('openDatabase(":memory:")', () => {
+describe('openSqliteDatabase(":memory:")', () => {
   it('gives a private, migrated database without touching the disk', async () => {
-    const first = await openDatabase({ file: ':memory:' });
-    const second = await openDatabase({ file: ':memory:' });
+    const first = await openSqliteDatabase({ file: ':memory:' });
+    const second = await openSqliteDatabase({ file: ':memory:' });
     await first.db.insertInto('meta').values({ key: 'k', value: 'v' }).execute();
 
     expect(await second.db.selectFrom('meta').selectAll().execute()).toEqual([]);

@@ -1,0 +1,69 @@
+import type { SwitchyardConfig } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
+import type { OpenedDatabase } from '../store/opened-database.js';
+import { describePostgresUrl, migratePostgres, openPostgresDatabase } from '../store/postgres-database.js';
+import { migrateSqlite, openSqliteDatabase } from '../store/sqlite-database.js';
+import type { DataPaths } from './data-dir.js';
+
+/** Which database a command opens. */
+export type StoreLocation = { backend: 'sqlite'; file: string } | { backend: 'postgres'; url: string };
+
+/**
+ * The store the config asks for: `store.backend`; for `postgres`, SWITCHYARD_DATABASE_URL
+ * (`databaseUrl`) when set, else `store.postgres_url`. Throws a clear error when PostgreSQL has no URL.
+ */
+export function resolveStoreLocation(options: {
+  store: SwitchyardConfig['store'];
+  paths: DataPaths;
+  databaseUrl: string | undefined;
+}): StoreLocation {
+  if (options.store.backend === 'sqlite') return { backend: 'sqlite', file: options.paths.databasePath };
+  const url = options.databaseUrl?.trim() || options.store.postgres_url;
+  if (!url) {
+    throw new Error(
+      `store.backend is "postgres" in ${options.paths.configPath} but no database URL is set: ` +
+        'set SWITCHYARD_DATABASE_URL (or store.postgres_url), e.g. postgres://switchyard:PASSWORD@db.internal:5432/switchyard',
+    );
+  }
+  if (!/^postgres(ql)?:\/\/[^/]/.test(url)) {
+    throw new Error(
+      `SWITCHYARD_DATABASE_URL must be a postgres:// or postgresql:// URL, got ${describePostgresUrl(url)}`,
+    );
+  }
+  return { backend: 'postgres', url };
+}
+
+/** For messages: the file, or the URL without its password. */
+export function describeStoreLocation(location: StoreLocation): string {
+  return location.backend === 'sqlite' ? location.file : describePostgresUrl(location.url);
+}
+
+/**
+ * Opens (and migrates, unless `migrate` is false) the database at `location`. `instanceId` tags
+ * this process's change notifications; `onError` receives background connection failures.
+ */
+export function openStoreDatabase(options: {
+  location: StoreLocation;
+  clock: Clock;
+  instanceId: string;
+  migrate?: boolean;
+  onError?: (error: unknown) => void;
+}): Promise<OpenedDatabase> {
+  const { location } = options;
+  if (location.backend === 'sqlite')
+    return openSqliteDatabase({ file: location.file, migrate: options.migrate });
+  return openPostgresDatabase({
+    url: location.url,
+    clock: options.clock,
+    instanceId: options.instanceId,
+    migrate: options.migrate,
+    onError: options.onError,
+  });
+}
+
+/** Applies the pending migrations of an opened database (PostgreSQL: under the advisory lock); returns their names. */
+export function migrateStoreDatabase(database: OpenedDatabase): Promise<string[]> {
+  return database.backend === 'sqlite'
+    ? migrateSqlite(database.db, database.location)
+    : migratePostgres(database.db, database.location);
+}

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigFileError } from './config-file-error.js';
+import { parseConfigText } from './parse-config-text.js';
+import { defaultConfig, type SwitchyardConfig } from './schema.js';
+
+/** The file's text, or null when it does not exist; any other read failure is a `ConfigFileError`. */
+export async function readExisting(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw ConfigFileError.io({ filePath: path, action: 'read', error });
+  }
+}
+
+/**
+ * The config in `path` without creating, completing or watching the file (the short-lived CLI
+ * commands): defaults when it does not exist; a `ConfigFileError` naming every problem when it is
+ * invalid.
+ */
+export async function readConfigFile(path: string): Promise<SwitchyardConfig> {
+  const text = await readExisting(path);
+  if (text === null) return defaultConfig();
+  // A missing API key is no problem here: the gateway generates it; these commands do not use it.
+  const parsed = parseConfigText(text, { generateApiKey: () => 'sk-not-used-by-this-command' });
+  if (!parsed.ok) throw ConfigFileError.invalid(path, parsed.issues);
+  return parsed.config;
+}

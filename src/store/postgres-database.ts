@@ -1,0 +1,137 @@
+/**
+ * The PostgreSQL side of the store: a `pg` connection pool behind Kysely's PostgresDialect, type
+ * parsers that give the stores the same values as SQLite, migrations under an advisory lock, and
+ * the LISTEN/NOTIFY change feed. The stores' queries are the same on both backends.
+ */
+import { Kysely, type Kysely as KyselyType, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Clock } from '../core/clock.js';
+import type { DatabaseSchema } from './database-schema.js';
+import { runMigrations } from './migrations/run-migrations.js';
+import type { OpenedDatabase } from './opened-database.js';
+import { PostgresChangeFeed } from './postgres-change-feed.js';
+
+/** Arbitrary, fixed: the session advisory lock every instance takes around its migrations. */
+const MIGRATION_LOCK_KEY = 73_911_204_417;
+const INT8_OID = 20;
+const CONNECT_TIMEOUT_MS = 5000;
+/** No query may wait longer on a frozen server: background writes give up and count a failure. */
+const QUERY_TIMEOUT_MS = 15_000;
+
+export interface OpenPostgresDatabaseOptions {
+  /** `postgres://user:password@host:port/database` (`postgresql://` too; libpq query options such as `sslmode`). */
+  url: string;
+  /** Drives the change feed's reconnection timer. */
+  clock: Clock;
+  /** This process's id in change notifications (its own are ignored): a fresh UUID per process. */
+  instanceId: string;
+  /** Apply pending migrations before returning. Default true (`switchyard status` passes false). */
+  migrate?: boolean;
+  /** Background failures with no caller: an idle pooled connection dropped, the change feed disconnected. */
+  onError?: (error: unknown) => void;
+  /** Most connections in the pool. Default 10. */
+  maxConnections?: number;
+}
+
+/**
+ * Connects to PostgreSQL, brings the schema up to date (under `pg_advisory_lock`, so instances
+ * starting together migrate one after the other) and starts the change feed. Throws an Error
+ * naming the server (never the password) and the reason when it cannot connect or migrate.
+ * Later outages never throw here: pooled connections are re-opened on demand, the feed reconnects.
+ */
+export async function openPostgresDatabase(options: OpenPostgresDatabaseOptions): Promise<OpenedDatabase> {
+  const location = describePostgresUrl(options.url);
+  const onError = options.onError ?? (() => undefined);
+  const settings = connectionSettings(options.url);
+  const pool = new pg.Pool({ ...settings, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  // Without listeners, a connection the server drops would crash the process: the pool handles
+  // idle ones ('error' on the pool), and a checked-out one emits 'error' on itself (pg emits it
+  // even when the query in flight is rejected with the same error).
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  let changes: PostgresChangeFeed | undefined;
+  try {
+    await sql`select 1`.execute(db).catch((error: unknown) => {
+      throw new Error(`Cannot connect to PostgreSQL at ${location}: ${reason(error)}`, { cause: error });
+    });
+    if (options.migrate !== false) await migratePostgres(db, location);
+    changes = await PostgresChangeFeed.start({
+      createClient: () => new pg.Client(settings),
+      clock: options.clock,
+      sourceId: options.instanceId,
+      onError,
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const feed = changes;
+  return {
+    db,
+    backend: 'postgres',
+    location,
+    changes: feed,
+    async close() {
+      await feed.close();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Applies pending migrations while holding a session-level advisory lock on one connection: a
+ * second instance waits for the first to finish, then finds nothing left to do. Returns the names
+ * of the migrations applied.
+ */
+export async function migratePostgres(db: KyselyType<DatabaseSchema>, location: string): Promise<string[]> {
+  try {
+    return await db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      try {
+        return await runMigrations(connection);
+      } finally {
+        await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      }
+    });
+  } catch (error) {
+    throw new Error(`Cannot migrate the PostgreSQL database ${location}: ${reason(error)}`, { cause: error });
+  }
+}
+
+/** The URL with its password replaced by `***`, for messages; the text as given when it is not a URL. */
+export function describePostgresUrl(url: string): string {
+  if (!URL.canParse(url)) return '(an invalid PostgreSQL URL)';
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+function connectionSettings(url: string): pg.ClientConfig {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
+  };
+}
+
+/**
+ * bigint columns (epoch milliseconds) come back as numbers, as they do from SQLite, instead of
+ * pg's default strings; every value we store is far below 2^53.
+ */
+function typeParser(oid: number, format?: 'text' | 'binary'): unknown {
+  if (oid === INT8_OID && format !== 'binary') return (text: string) => Number(text);
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+function reason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // A refused connection to a host with several addresses is an AggregateError with an empty message.
+  if (error instanceof AggregateError && !error.message) return error.errors.map(reason).join('; ');
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code)
+    ? `${error.message} (${code})`
+    : error.message;
+}
