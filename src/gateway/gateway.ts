@@ -2,6 +2,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
+import { toHeaderValue } from '../core/header-value.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestLogSink } from '../observability/request-log-entry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
@@ -146,7 +147,7 @@ export class Gateway {
       status: 200,
       headers: {
         'content-type': 'application/json',
-        'x-mapped-model': model,
+        'x-mapped-model': toHeaderValue(model),
         'x-request-id': request.id,
         'x-token-count': 'estimate',
       },
@@ -376,8 +377,8 @@ export class Gateway {
   ): Record<string, string> {
     return {
       'content-type': contentType,
-      'x-account-email': account.email,
-      'x-mapped-model': model,
+      'x-account-email': toHeaderValue(account.email),
+      'x-mapped-model': toHeaderValue(model),
       'x-request-id': request.id,
     };
   }

@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwitchyardError } from '../core/errors.js';
+import { toHeaderValue } from '../core/header-value.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ProxyRequest, ProxyResponse } from '../gateway/proxy-request.js';
 import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
 import { extractSessionId, type SessionProtocol } from '../session/index.js';
+import { checkClientIds, checkModelName } from './client-input-limits.js';
 import type { RoutePolicy } from './create-app.js';
 import { type ErrorDialect, renderError } from './error-response.js';
 import { streamErrorEvent } from './stream-error-event.js';
@@ -51,10 +53,8 @@ export function toProxyRequest(
   receivedAt: number,
 ): ProxyRequest {
   const body = requireBody(request);
-  const model = call.model ?? body['model'];
-  if (typeof model !== 'string' || model.trim() === '') {
-    throw new SwitchyardError('invalid_request', 'model: required, a non-empty string naming the model');
-  }
+  const model = checkModelName(call.model ?? body['model']);
+  checkClientIds({ headers: request.headers, body });
   const abort = new AbortController();
   // The response closing before it finished means the client went away: cancel upstream work.
   reply.raw.once('close', () => {
@@ -113,7 +113,7 @@ export async function runProxyCall(options: {
       .headers({
         ...rendered.headers,
         'x-request-id': proxyRequest.id,
-        'x-mapped-model': gateway.mappedModel(proxyRequest.clientModel),
+        'x-mapped-model': toHeaderValue(gateway.mappedModel(proxyRequest.clientModel)),
       })
       .send(rendered.body);
   }
