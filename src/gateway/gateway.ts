@@ -18,10 +18,11 @@ import {
   type CommittedAttempt,
   type FailedAttempt,
 } from './attempt.js';
-import { finalFailure, noAccountError } from './final-failure.js';
+import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { RequestTrace } from './request-trace.js';
+import { scrubFailure } from './scrub-failure.js';
 import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
@@ -37,20 +38,8 @@ interface RunContext {
   translator: RequestTranslator;
 }
 
-/** An upstream client error on a translated request, in a form the client's protocol can carry. */
-function translatedClientError(outcome: FailedAttempt): SwitchyardError {
-  const body = outcome.body as { error?: { message?: unknown } | string; message?: unknown } | null;
-  const upstreamMessage =
-    typeof body?.error === 'object' && typeof body.error.message === 'string'
-      ? body.error.message
-      : typeof body?.error === 'string'
-        ? body.error
-        : typeof body?.message === 'string'
-          ? body.message
-          : `upstream answered ${outcome.status}`;
-  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
-    status: outcome.status,
-  });
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface GatewayDependencies {
@@ -282,7 +271,7 @@ export class Gateway {
       });
     } catch (error) {
       if (!(error instanceof CredentialError)) throw error;
-      return {
+      const failure: FailedAttempt = {
         kind: 'failed',
         status: 401,
         upstreamHeaders: {},
@@ -290,11 +279,12 @@ export class Gateway {
         message: error.message,
         credentialFailure: true,
       };
+      return scrubFailure(failure, { account: options.account });
     }
     const { translator, adapter } = options;
     // Authorizing may have updated the account (a refreshed token, a discovered project): send with the latest.
     const account = this.deps.accounts.get(options.account.id) ?? options.account;
-    return attemptUpstream({
+    const outcome = await attemptUpstream({
       ...options,
       account,
       translation: translator.needed(adapter) ? translator.forAttempt(adapter) : undefined,
@@ -305,6 +295,7 @@ export class Gateway {
       idleTimeoutMs: config.request_timeout * 1000,
       observer: options.adapter.createStreamObserver(),
     });
+    return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }
 
   private succeed(options: {
