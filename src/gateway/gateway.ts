@@ -307,7 +307,13 @@ export class Gateway {
   }): ProxyResponse {
     const { account, model, request, outcome, trace } = options;
     const now = this.deps.clock.now();
-    void this.deps.scheduler.recordSuccess({ accountId: account.id, model });
+    // Bookkeeping only: a failing state write must neither fail the answer nor go unhandled.
+    this.deps.scheduler.recordSuccess({ accountId: account.id, model }).catch((error: unknown) => {
+      this.deps.logger.error(
+        { requestId: request.id, account: account.email, err: errorMessage(error) },
+        'could not record a successful request',
+      );
+    });
     this.deps.accounts.touchLastUsed(account.id, now);
     const quota = parseQuotaHeaders({ provider: account.provider, headers: outcome.upstreamHeaders, now });
     if (quota)

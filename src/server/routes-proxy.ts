@@ -38,6 +38,11 @@ export interface ProxyCall {
   stream?: boolean;
 }
 
+/** Why upstream work stops when the client goes away; logged quietly, never as a failure of ours. */
+function clientClosed(): SwitchyardError {
+  return new SwitchyardError('client_closed_request', 'The client closed the connection before the answer');
+}
+
 function requireBody(request: FastifyRequest): JsonObject {
   if (!isJsonObject(request.body)) {
     throw new SwitchyardError('invalid_request', 'Request body must be a JSON object');
@@ -58,7 +63,7 @@ export function toProxyRequest(
   const abort = new AbortController();
   // The response closing before it finished means the client went away: cancel upstream work.
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
+    if (!reply.raw.writableFinished) abort.abort(clientClosed());
   });
   const [path, query = ''] = request.url.split('?', 2);
   const dialect = DIALECTS[call.protocol];
@@ -106,7 +111,8 @@ export async function runProxyCall(options: {
   try {
     return sendProxyResponse(reply, await gateway.handle(proxyRequest));
   } catch (error) {
-    if (!(error instanceof SwitchyardError)) throw error;
+    // The error handler logs what went wrong; an answer to a client that left would go nowhere.
+    if (!(error instanceof SwitchyardError) || error.code === 'client_closed_request') throw error;
     const rendered = renderError(error, DIALECTS[call.protocol]);
     return reply
       .status(rendered.status)
