@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ConfigStore } from '../config/config-store.js';
+import { ConfigStore, type ConfigStoreOptions } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import { type IdSource, newApiKey } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
@@ -67,6 +67,8 @@ export async function openStores(options: {
   clock: Clock;
   ids: IdSource;
   logger: Logger;
+  /** Rules beyond the schema a config must meet (`ConfigStoreOptions.validate`). */
+  validateConfig?: ConfigStoreOptions['validate'];
 }): Promise<OpenStores> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
@@ -75,6 +77,7 @@ export async function openStores(options: {
     clock: options.clock,
     logger: options.logger,
     generateApiKey: newApiKey,
+    ...(options.validateConfig ? { validate: options.validateConfig } : {}),
   });
   try {
     const database = await openAccountDatabase(options);
