@@ -24,7 +24,13 @@ export default defineConfig({
     proxy: Object.fromEntries(
       ['/api', '/v1', '/v1beta', '/healthz', '/metrics'].map((path) => [
         path,
-        { target: process.env['SWITCHYARD_URL'] ?? 'http://127.0.0.1:8045', changeOrigin: true },
+        {
+          target: process.env['SWITCHYARD_URL'] ?? 'http://127.0.0.1:8045',
+          changeOrigin: true,
+          // The gateway refuses state-changing admin requests from another origin; through this
+          // proxy the dev server's page is the gateway's own UI.
+          configure: (proxy) => proxy.on('proxyReq', (request) => request.removeHeader('origin')),
+        },
       ]),
     ),
   },

@@ -5,8 +5,8 @@ import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
 import type { AppDependencies, RuntimeInfo } from '../server/app-dependencies.js';
-import { effectiveAuthMode, isLoopbackHost } from '../server/auth.js';
 import { createApp } from '../server/create-app.js';
+import { configuredHost, exposureIssues, mayListen } from '../server/exposure-policy.js';
 import { composeGateway, type GatewayServices } from './compose-gateway.js';
 import { type OpenStores, openStores } from './open-stores.js';
 
@@ -46,7 +46,15 @@ export class GatewayRuntime {
   }
 
   static async start(options: GatewayOptions): Promise<GatewayRuntime> {
-    const stores = await openStores(options);
+    const exposure = {
+      hostOverride: options.host,
+      allowUnauthenticated: options.allowUnauthenticated ?? false,
+    };
+    // A config that would expose the accounts without a key is refused at start, on update and on hand edits.
+    const stores = await openStores({
+      ...options,
+      validateConfig: (config) => exposureIssues(config, exposure),
+    });
     let services: GatewayServices;
     try {
       services = await composeGateway({
@@ -77,9 +85,10 @@ export class GatewayRuntime {
   }
 
   private target(config: SwitchyardConfig): { host: string; port: number } {
-    const host =
-      this.options.host ?? config.proxy.host ?? (config.proxy.allow_lan_access ? '0.0.0.0' : '127.0.0.1');
-    return { host, port: this.options.port ?? config.proxy.port };
+    return {
+      host: this.options.host ?? configuredHost(config),
+      port: this.options.port ?? config.proxy.port,
+    };
   }
 
   private dependencies(): AppDependencies {
@@ -106,8 +115,10 @@ export class GatewayRuntime {
     };
   }
 
+  /** The same rule as the config validation, applied to the address actually listened on. */
   private checkExposure(config: SwitchyardConfig, host: string): void {
-    if (isLoopbackHost(host) || effectiveAuthMode(config.proxy.auth_mode, host) !== 'off') return;
+    const authMode = config.proxy.auth_mode;
+    if (mayListen({ host, authMode, allowUnauthenticated: false })) return;
     if (!this.options.allowUnauthenticated) {
       throw new Error(
         `Refusing to listen on ${host} with proxy.auth_mode "off": anyone on the network could use your accounts. ` +

@@ -1,4 +1,4 @@
-import { ConfigStore } from '../config/config-store.js';
+import { ConfigStore, type ConfigStoreOptions } from '../config/config-store.js';
 import { readConfigFile } from '../config/read-config-file.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
@@ -87,7 +87,13 @@ export async function openAccountDatabase(
  * database and the account store. Any problem throws an Error whose message names the file or
  * the database.
  */
-export async function openStores(options: StoreOpenOptions & { logger: Logger }): Promise<OpenStores> {
+export async function openStores(
+  options: StoreOpenOptions & {
+    logger: Logger;
+    /** Rules beyond the schema a config must meet (`ConfigStoreOptions.validate`). */
+    validateConfig?: ConfigStoreOptions['validate'];
+  },
+): Promise<OpenStores> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
   const config = await ConfigStore.open({
@@ -95,6 +101,7 @@ export async function openStores(options: StoreOpenOptions & { logger: Logger })
     clock: options.clock,
     logger: options.logger,
     generateApiKey: newApiKey,
+    ...(options.validateConfig ? { validate: options.validateConfig } : {}),
   });
   try {
     const opened = await openAccountDatabase({ ...options, store: config.get().store });

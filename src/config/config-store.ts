@@ -12,7 +12,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { mergeConfigPatch } from './merge-config-patch.js';
 import { parseConfigText, validateConfigDocument } from './parse-config-text.js';
 import { readExisting } from './read-config-file.js';
-import { defaultConfig, type SwitchyardConfig } from './schema.js';
+import { type ConfigIssue, defaultConfig, type SwitchyardConfig } from './schema.js';
 
 /** A pino-compatible logger: `logger.warn({ path }, 'message')` or `logger.warn('message')`. */
 export interface ConfigLogger {
@@ -34,6 +34,12 @@ export interface ConfigStoreOptions {
   pollIntervalMs?: number;
   /** Quiet time in ms after a burst of file-system events before the file is read. Default 100. */
   debounceMs?: number;
+  /**
+   * Rules beyond the schema that a config must meet to be used (the runtime's exposure rule: no
+   * unauthenticated LAN access without `--allow-unauthenticated`). A config with issues is refused
+   * like a schema-invalid one: at open, on update and on a hand edit. Default: none.
+   */
+  validate?: (config: SwitchyardConfig) => ConfigIssue[];
 }
 
 /** Who changed the config: a hand edit of the file, or `update()` (admin API, CLI). */
@@ -74,6 +80,7 @@ export class ConfigStore {
   private readonly generateApiKey: () => string;
   private readonly pollIntervalMs: number;
   private readonly debounceMs: number;
+  private readonly validate: (config: SwitchyardConfig) => ConfigIssue[];
   private readonly listeners = new Set<(event: ConfigChangeEvent) => void>();
   private current: SwitchyardConfig;
   /** The file's JSON as the user wrote it (no defaults filled in), the base of every update. */
@@ -95,6 +102,7 @@ export class ConfigStore {
     this.generateApiKey = options.generateApiKey;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.debounceMs = options.debounceMs ?? 100;
+    this.validate = options.validate ?? (() => []);
     this.current = deepFreeze(config);
     this.document = document;
   }
@@ -121,6 +129,8 @@ export class ConfigStore {
     }
     const parsed = parseConfigText(text, { generateApiKey: options.generateApiKey });
     if (!parsed.ok) throw ConfigFileError.invalid(path, parsed.issues);
+    const refused = options.validate?.(parsed.config) ?? [];
+    if (refused.length > 0) throw ConfigFileError.invalid(path, refused);
     const store = new ConfigStore(options, parsed.config, parsed.document);
     if (parsed.apiKeyAdded) {
       await store.persist(parsed.document);
@@ -174,9 +184,10 @@ export class ConfigStore {
       }
       const document = mergeConfigPatch(this.document, normalized);
       const validation = validateConfigDocument(document);
-      if (!validation.ok) {
-        const text = validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
-        throw new SwitchyardError('validation_failed', text, { details: { issues: validation.issues } });
+      const issues = validation.ok ? this.validate(validation.config) : validation.issues;
+      if (!validation.ok || issues.length > 0) {
+        const text = issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
+        throw new SwitchyardError('validation_failed', text, { details: { issues } });
       }
       await this.persist(document);
       this.document = document;
@@ -272,11 +283,12 @@ export class ConfigStore {
 
   private async applyText(text: string): Promise<void> {
     const parsed = parseConfigText(text, { generateApiKey: this.generateApiKey });
-    if (!parsed.ok) {
-      const message = describeInvalidFile(this.filePath, parsed.issues);
+    const issues = parsed.ok ? this.validate(parsed.config) : parsed.issues;
+    if (!parsed.ok || issues.length > 0) {
+      const message = describeInvalidFile(this.filePath, issues);
       this.setProblem({ kind: 'invalid', message });
       this.logger.warn(
-        { path: this.filePath, issues: parsed.issues },
+        { path: this.filePath, issues },
         'config file is invalid; the last good configuration stays in use',
       );
       return;

@@ -58,11 +58,26 @@ function addMissingApiKey(document: JsonObject, generateApiKey: () => string): b
 }
 
 function describeSyntaxError(error: unknown, source: string): string {
-  const reason = error instanceof Error ? error.message : String(error);
-  const position = /at position (\d+)/.exec(reason);
-  if (!position?.[1] || /\(line \d+/.test(reason)) return `invalid JSON: ${reason}`;
-  const before = source.slice(0, Number(position[1]));
+  const message = error instanceof Error ? error.message : String(error);
+  // V8 quotes a piece of the text (`Unexpected token 's', ..."api_key": sk-1234"... is not valid
+  // JSON`). It may hold a secret, and this message is logged and shown as `config_error`: the
+  // quote is replaced by the line and column it points at.
+  const quoted = /^(.*?), (\.\.\.)?"(.*)"(\.\.\.)? is not valid JSON$/s.exec(message);
+  if (quoted) {
+    const [, reason = message, leadingDots, excerpt = ''] = quoted;
+    const start = source.indexOf(excerpt);
+    // A leading `...` means the excerpt starts 10 characters before the error.
+    const offset = start < 0 ? null : leadingDots ? start + 10 : start;
+    return `invalid JSON: ${reason}${offset === null ? '' : ` ${lineAndColumn(source, offset)}`}`;
+  }
+  const position = /at position (\d+)/.exec(message);
+  if (!position?.[1] || /\(line \d+/.test(message)) return `invalid JSON: ${message}`;
+  return `invalid JSON: ${message} ${lineAndColumn(source, Number(position[1]))}`;
+}
+
+function lineAndColumn(source: string, offset: number): string {
+  const before = source.slice(0, offset);
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
-  return `invalid JSON: ${reason} (line ${line} column ${column})`;
+  return `(line ${line} column ${column})`;
 }

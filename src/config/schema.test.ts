@@ -50,6 +50,7 @@ describe('configSchema defaults', () => {
       port: 8045,
       allow_lan_access: false,
       host: null,
+      allowed_hosts: [],
       auth_mode: 'auto',
       admin_password: null,
       request_timeout: 120,

@@ -101,6 +101,21 @@ const proxySchema = z.looseObject({
   allow_lan_access: z.boolean().default(false),
   /** Explicit bind address; null = 127.0.0.1, or 0.0.0.0 with `allow_lan_access`. */
   host: z.string().min(1).nullable().default(null),
+  /**
+   * Extra names clients may use in the `Host` header, without port (`gateway.lan`, `my-box.local`);
+   * `"*"` accepts any. Loopback names, the bound address and, on the LAN, this machine's addresses
+   * are always accepted; any other `Host` is refused (protection against DNS rebinding).
+   */
+  allowed_hosts: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\*|[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$/,
+          'must be a host name or address without port, or "*"',
+        ),
+    )
+    .default(() => []),
   /** Which requests need the API key; `auto` = off on loopback, `all_except_health` with LAN access. */
   auth_mode: z.enum(authModes).default('auto'),
   /**

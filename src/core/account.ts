@@ -43,6 +43,15 @@ export interface OAuthCredential {
 
 export type Credential = ApiKeyCredential | OAuthCredential;
 
+/** Every secret value a credential holds (key; or refresh token, access token, client secret). */
+export function credentialSecrets(credential: Credential): string[] {
+  if (credential.type === 'api_key') return [credential.apiKey];
+  const secrets = [credential.refreshToken];
+  if (credential.accessToken) secrets.push(credential.accessToken);
+  if (credential.clientSecret) secrets.push(credential.clientSecret);
+  return secrets;
+}
+
 export interface Account {
   /** UUIDv4, stable for the life of the account. */
   id: string;

@@ -26,8 +26,11 @@ export const ERROR_CATALOGUE = {
   method_not_allowed: { status: 405, scope: 'client', retryable: false },
   conflict: { status: 409, scope: 'client', retryable: false },
   payload_too_large: { status: 413, scope: 'client', retryable: false },
+  uri_too_long: { status: 414, scope: 'client', retryable: false },
   unsupported_media_type: { status: 415, scope: 'client', retryable: false },
   unsupported_translation: { status: 400, scope: 'client', retryable: false },
+  /** The client went away before the answer was complete (nginx's 499); nothing can be sent back. */
+  client_closed_request: { status: 499, scope: 'client', retryable: false },
   all_accounts_limited: { status: 429, scope: 'account', retryable: true },
   no_account_available: { status: 503, scope: 'account', retryable: false },
   upstream_error: { status: 502, scope: 'upstream', retryable: true },

@@ -54,3 +54,19 @@ export function finalFailure(options: {
   const status = failure.status === 503 || failure.status === 529 ? 503 : 502;
   return new SwitchyardError('upstream_error', summary, { status });
 }
+
+/** An upstream client error on a translated request, in a form the client's protocol can carry. */
+export function translatedClientError(outcome: { status: number; body: unknown }): SwitchyardError {
+  const body = outcome.body as { error?: { message?: unknown } | string | null; message?: unknown } | null;
+  const upstreamMessage =
+    typeof body?.error === 'object' && body.error !== null && typeof body.error.message === 'string'
+      ? body.error.message
+      : typeof body?.error === 'string'
+        ? body.error
+        : typeof body?.message === 'string'
+          ? body.message
+          : `upstream answered ${outcome.status}`;
+  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
+    status: outcome.status,
+  });
+}

@@ -2,6 +2,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
+import { toHeaderValue } from '../core/header-value.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestLogSink } from '../observability/request-log-entry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
@@ -17,12 +18,13 @@ import {
   type CommittedAttempt,
   type FailedAttempt,
 } from './attempt.js';
-import { finalFailure, noAccountError } from './final-failure.js';
+import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
 import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
+import { scrubFailure } from './scrub-failure.js';
 import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
@@ -40,20 +42,8 @@ interface RunContext {
   reasoning: ReasoningReplay;
 }
 
-/** An upstream client error on a translated request, in a form the client's protocol can carry. */
-function translatedClientError(outcome: FailedAttempt): SwitchyardError {
-  const body = outcome.body as { error?: { message?: unknown } | string; message?: unknown } | null;
-  const upstreamMessage =
-    typeof body?.error === 'object' && typeof body.error.message === 'string'
-      ? body.error.message
-      : typeof body?.error === 'string'
-        ? body.error
-        : typeof body?.message === 'string'
-          ? body.message
-          : `upstream answered ${outcome.status}`;
-  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
-    status: outcome.status,
-  });
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface GatewayDependencies {
@@ -154,7 +144,7 @@ export class Gateway {
       status: 200,
       headers: {
         'content-type': 'application/json',
-        'x-mapped-model': model,
+        'x-mapped-model': toHeaderValue(model),
         'x-request-id': request.id,
         'x-token-count': 'estimate',
       },
@@ -301,7 +291,7 @@ export class Gateway {
       });
     } catch (error) {
       if (!(error instanceof CredentialError)) throw error;
-      return {
+      const failure: FailedAttempt = {
         kind: 'failed',
         status: 401,
         upstreamHeaders: {},
@@ -309,10 +299,11 @@ export class Gateway {
         message: error.message,
         credentialFailure: true,
       };
+      return scrubFailure(failure, { account: options.account });
     }
     // Authorizing may have updated the account (a refreshed token, a discovered project): send with the latest.
     const account = this.deps.accounts.get(options.account.id) ?? options.account;
-    return attemptUpstream({
+    const outcome = await attemptUpstream({
       ...options,
       ...options.reasoning.outgoing(options.adapter, options.history),
       account,
@@ -323,12 +314,19 @@ export class Gateway {
       idleTimeoutMs: config.request_timeout * 1000,
       observer: options.adapter.createStreamObserver(),
     });
+    return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }
 
   private succeed(options: RunContext & { account: Account; outcome: CommittedAttempt }): ProxyResponse {
     const { account, model, request, outcome, trace, reasoning } = options;
     const now = this.deps.clock.now();
-    void this.deps.scheduler.recordSuccess({ accountId: account.id, model });
+    // Bookkeeping only: a failing state write must neither fail the answer nor go unhandled.
+    this.deps.scheduler.recordSuccess({ accountId: account.id, model }).catch((error: unknown) => {
+      this.deps.logger.error(
+        { requestId: request.id, account: account.email, err: errorMessage(error) },
+        'could not record a successful request',
+      );
+    });
     this.deps.accounts.touchLastUsed(account.id, now);
     const quota = parseQuotaHeaders({ provider: account.provider, headers: outcome.upstreamHeaders, now });
     if (quota)
@@ -391,8 +389,8 @@ export class Gateway {
   ): Record<string, string> {
     return {
       'content-type': contentType,
-      'x-account-email': account.email,
-      'x-mapped-model': model,
+      'x-account-email': toHeaderValue(account.email),
+      'x-mapped-model': toHeaderValue(model),
       'x-request-id': request.id,
     };
   }

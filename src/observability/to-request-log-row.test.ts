@@ -48,6 +48,22 @@ describe('toRequestLogRow', () => {
     const kept = toRequestLogRow(entry, { keepBodies: true, maxBodyChars: 4 });
     expect([kept.requestBody, kept.responseBody]).toEqual(['abcd', 'xyz']);
   });
+
+  it('redacts keys and tokens in kept bodies, also one the cut would have split', () => {
+    const key = 'sk-ant-api03-0123456789abcdef';
+    const requestBody = JSON.stringify({ messages: [{ role: 'user', content: `my key is ${key}` }] });
+    const responseBody = JSON.stringify({
+      error: { message: 'bad header Authorization: Bearer tok-123456' },
+    });
+    const entry = sampleRequestLogEntry({ requestBody, responseBody });
+    const kept = toRequestLogRow(entry, { keepBodies: true, maxBodyChars: 100 });
+    expect(JSON.parse(kept.requestBody ?? '')).toEqual({
+      messages: [{ role: 'user', content: 'my key is [redacted]' }],
+    });
+    expect(kept.responseBody).not.toContain('tok-123456');
+    const cut = toRequestLogRow(entry, { keepBodies: true, maxBodyChars: requestBody.indexOf(key) + 8 });
+    expect(cut.requestBody).not.toContain(key.slice(0, 8));
+  });
 });
 
 describe('truncate', () => {

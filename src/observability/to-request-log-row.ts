@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { RequestLogRow } from '../store/request-log-store.js';
 import type { RequestLogEntry } from './request-log-entry.js';
 
@@ -32,9 +33,18 @@ export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): Req
     cacheReadTokens: entry.usage?.cacheReadTokens ?? null,
     cacheWriteTokens: entry.usage?.cacheWriteTokens ?? null,
     error: entry.error,
-    requestBody: bodies.keepBodies ? truncate(entry.requestBody, bodies.maxBodyChars) : null,
-    responseBody: bodies.keepBodies ? truncate(entry.responseBody, bodies.maxBodyChars) : null,
+    requestBody: bodies.keepBodies ? keptBody(entry.requestBody, bodies.maxBodyChars) : null,
+    responseBody: bodies.keepBodies ? keptBody(entry.responseBody, bodies.maxBodyChars) : null,
   };
+}
+
+/** Room past the cut in which a key is still recognised whole, so no half of one is kept. */
+const SCRUB_MARGIN = 512;
+
+/** A body as stored: anything shaped like a key or token redacted (`scrubSecrets`), then cut. */
+function keptBody(text: string | undefined, maxChars: number): string | null {
+  const cut = truncate(text, maxChars + SCRUB_MARGIN);
+  return cut === null ? null : truncate(scrubSecrets(cut), maxChars);
 }
 
 /** `text` cut to `maxChars` UTF-16 units, never splitting a surrogate pair; null when absent. */

@@ -3,9 +3,14 @@ import { registerAdminRoutes } from '../admin/register-admin-routes.js';
 import { registerLogRoutes } from '../admin/routes/log-routes.js';
 import { SwitchyardError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { registerAdminOriginGuard } from './admin-origin-guard.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
-import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
+import { registerCorsPreflight } from './cors-preflight.js';
+import { dialectForPath, type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
+import { answerClientError, answerFrameworkError } from './framework-errors.js';
+import { registerHostGuard } from './host-guard.js';
+import { jsonDepthError } from './json-depth.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
 import { defaultUiRoot, registerStaticUi } from './static-ui.js';
@@ -30,15 +35,8 @@ declare module 'fastify' {
 const HARD_BODY_LIMIT = 1024 * 1024 * 1024;
 
 function policyOf(request: FastifyRequest): RoutePolicy {
-  return request.routeOptions.config.policy ?? { dialect: dialectForPath(request.url), auth: 'admin' };
-}
-
-/** Error shape for requests that matched no route (404) or failed before routing. */
-function dialectForPath(url: string): ErrorDialect {
-  if (url.startsWith('/api/')) return 'admin';
-  if (url.startsWith('/v1beta/')) return 'gemini';
-  if (url.startsWith('/v1/messages')) return 'anthropic';
-  return 'openai';
+  const dialect = dialectForPath(request.url);
+  return request.routeOptions.config.policy ?? { dialect, auth: dialect === 'admin' ? 'admin' : 'proxy' };
 }
 
 function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
@@ -59,6 +57,8 @@ function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
       if (buffer.length > limit) return done(tooLarge(limit));
       request.rawBody = buffer;
       if (buffer.length === 0) return done(null, undefined);
+      const tooDeep = jsonDepthError(buffer);
+      if (tooDeep) return done(tooDeep);
       try {
         done(null, JSON.parse(buffer.toString('utf8')));
       } catch (error) {
@@ -106,6 +106,7 @@ function installErrorHandling(app: FastifyInstance, deps: AppDependencies): void
     // The path only: Gemini clients may send the API key as `?key=`.
     const path = request.url.split('?')[0];
     if (failure.scope === 'internal') deps.logger.error({ err: error, path }, 'request failed');
+    if (failure.code === 'client_closed_request') deps.logger.debug({ path }, failure.message);
     const rendered = renderError(failure, policyOf(request).dialect);
     return reply.status(rendered.status).headers(rendered.headers).send(rendered.body);
   });
@@ -130,7 +131,14 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     genReqId: () => deps.ids.requestId(),
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
+  registerHostGuard(app, {
+    boundHost: () => deps.runtime.boundAddress()?.host ?? null,
+    allowedHosts: () => deps.config.get().proxy.allowed_hosts,
+  });
+  registerAdminOriginGuard(app);
   installBodyParsing(app, deps);
   installAuth(app, deps);
   installErrorHandling(app, deps);
@@ -153,6 +161,7 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     },
   });
   registerMetricsRoute(app, { metrics: observability.metrics });
+  registerCorsPreflight(app);
   registerProxyRoutes(app, {
     gateway: deps.gateway,
     clock: deps.clock,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../core/errors.js';
-import { renderError, toSwitchyardError } from './error-response.js';
+import { dialectForPath, renderError, toSwitchyardError } from './error-response.js';
 
 describe('renderError', () => {
   const limited = new SwitchyardError('all_accounts_limited', 'All accounts are rate-limited for gpt-4o', {
@@ -71,9 +71,32 @@ describe('toSwitchyardError', () => {
     expect(mapped.code).toBe('payload_too_large');
   });
 
+  it.each([
+    ['FST_ERR_BAD_URL', 400, 'invalid_request', 'The URL is malformed'],
+    ['FST_ERR_MAX_PARAM_LENGTH', 414, 'uri_too_long', 'A path segment of the URL is too long'],
+  ])('maps the router error %s to %i %s in its own words', (code, status, mapped, message) => {
+    const error = toSwitchyardError({ code, statusCode: status, message: "'/v1/%E0%A4%A' is not valid" });
+    expect([error.status, error.code]).toEqual([status, mapped]);
+    expect(error.message).toContain(message);
+  });
+
   it('hides unknown errors behind internal_error', () => {
     const mapped = toSwitchyardError(new Error('secret sk-123 leaked in a stack'));
     expect(mapped.code).toBe('internal_error');
     expect(mapped.message).not.toContain('sk-123');
+  });
+});
+
+describe('dialectForPath', () => {
+  it.each([
+    ['/api/accounts', 'admin'],
+    ['/auth/callback?code=x', 'admin'],
+    ['/v1beta/models/gemini:generateContent', 'gemini'],
+    ['/v1/messages?beta=true', 'anthropic'],
+    ['/v1/messages/count_tokens', 'anthropic'],
+    ['/v1/chat/completions', 'openai'],
+    ['/metrics', 'openai'],
+  ])('%s speaks %s', (path, dialect) => {
+    expect(dialectForPath(path)).toBe(dialect);
   });
 });

@@ -3,6 +3,17 @@ import { type ErrorCode, isSwitchyardError, SwitchyardError } from '../core/erro
 /** Which error shape a route speaks: one of the three client protocols, or the admin API. */
 export type ErrorDialect = 'openai' | 'anthropic' | 'gemini' | 'admin';
 
+/**
+ * The error shape for a path when no route decides it: requests that matched no route (404),
+ * failed before routing (malformed URL, 414) or were refused before their route ran.
+ */
+export function dialectForPath(url: string): ErrorDialect {
+  if (url.startsWith('/api/') || url.startsWith('/auth/')) return 'admin';
+  if (url.startsWith('/v1beta/')) return 'gemini';
+  if (url.startsWith('/v1/messages')) return 'anthropic';
+  return 'openai';
+}
+
 export interface ErrorResponse {
   status: number;
   headers: Record<string, string>;
@@ -25,8 +36,11 @@ const GOOGLE_STATUSES: Record<number, string> = {
   401: 'UNAUTHENTICATED',
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
+  408: 'DEADLINE_EXCEEDED',
   409: 'ALREADY_EXISTS',
   413: 'INVALID_ARGUMENT',
+  414: 'INVALID_ARGUMENT',
+  431: 'INVALID_ARGUMENT',
   429: 'RESOURCE_EXHAUSTED',
   503: 'UNAVAILABLE',
   504: 'DEADLINE_EXCEEDED',
@@ -96,6 +110,14 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
   FST_ERR_NOT_FOUND: 'not_found',
+  FST_ERR_BAD_URL: 'invalid_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
+};
+
+/** Our wording for framework errors whose own message would be unclear or echo the whole URL. */
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The URL is malformed: it holds an invalid percent-encoding (%XX) sequence',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment of the URL is too long',
 };
 
 /** Turns anything thrown on a route into a catalogue error; unknown errors become internal_error. */
@@ -103,7 +125,10 @@ export function toSwitchyardError(error: unknown): SwitchyardError {
   if (isSwitchyardError(error)) return error;
   const framework = (error ?? {}) as FrameworkError;
   const mapped = framework.code ? FRAMEWORK_CODES[framework.code] : undefined;
-  if (mapped) return new SwitchyardError(mapped, framework.message ?? mapped);
+  if (mapped) {
+    const message = FRAMEWORK_MESSAGES[framework.code ?? ''] ?? framework.message ?? mapped;
+    return new SwitchyardError(mapped, message);
+  }
   if (error instanceof SyntaxError || framework.statusCode === 400) {
     return new SwitchyardError(
       'invalid_json',

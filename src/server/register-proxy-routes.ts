@@ -95,7 +95,8 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
   }));
 
   app.post<{ Params: { '*': string } }>('/v1beta/models/*', proxyRoute('gemini'), async (request, reply) => {
-    const target = decodeURIComponent(request.params['*']);
+    // The router has already decoded the path once; decoding again would turn `%25` into a URIError.
+    const target = request.params['*'];
     const separator = target.lastIndexOf(':');
     const model = separator > 0 ? target.slice(0, separator) : '';
     const method = GEMINI_METHODS[target.slice(separator + 1)];

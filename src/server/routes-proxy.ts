@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwitchyardError } from '../core/errors.js';
+import { toHeaderValue } from '../core/header-value.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ProxyRequest, ProxyResponse } from '../gateway/proxy-request.js';
 import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
 import { extractSessionId, type SessionProtocol } from '../session/index.js';
+import { checkClientIds, checkModelName } from './client-input-limits.js';
 import type { RoutePolicy } from './create-app.js';
 import { type ErrorDialect, renderError } from './error-response.js';
 import { streamErrorEvent } from './stream-error-event.js';
@@ -36,6 +38,11 @@ export interface ProxyCall {
   stream?: boolean;
 }
 
+/** Why upstream work stops when the client goes away; logged quietly, never as a failure of ours. */
+function clientClosed(): SwitchyardError {
+  return new SwitchyardError('client_closed_request', 'The client closed the connection before the answer');
+}
+
 function requireBody(request: FastifyRequest): JsonObject {
   if (!isJsonObject(request.body)) {
     throw new SwitchyardError('invalid_request', 'Request body must be a JSON object');
@@ -51,14 +58,12 @@ export function toProxyRequest(
   receivedAt: number,
 ): ProxyRequest {
   const body = requireBody(request);
-  const model = call.model ?? body['model'];
-  if (typeof model !== 'string' || model.trim() === '') {
-    throw new SwitchyardError('invalid_request', 'model: required, a non-empty string naming the model');
-  }
+  const model = checkModelName(call.model ?? body['model']);
+  checkClientIds({ headers: request.headers, body });
   const abort = new AbortController();
   // The response closing before it finished means the client went away: cancel upstream work.
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
+    if (!reply.raw.writableFinished) abort.abort(clientClosed());
   });
   const [path, query = ''] = request.url.split('?', 2);
   const dialect = DIALECTS[call.protocol];
@@ -106,14 +111,15 @@ export async function runProxyCall(options: {
   try {
     return sendProxyResponse(reply, await gateway.handle(proxyRequest));
   } catch (error) {
-    if (!(error instanceof SwitchyardError)) throw error;
+    // The error handler logs what went wrong; an answer to a client that left would go nowhere.
+    if (!(error instanceof SwitchyardError) || error.code === 'client_closed_request') throw error;
     const rendered = renderError(error, DIALECTS[call.protocol]);
     return reply
       .status(rendered.status)
       .headers({
         ...rendered.headers,
         'x-request-id': proxyRequest.id,
-        'x-mapped-model': gateway.mappedModel(proxyRequest.clientModel),
+        'x-mapped-model': toHeaderValue(gateway.mappedModel(proxyRequest.clientModel)),
       })
       .send(rendered.body);
   }

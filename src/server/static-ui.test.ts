@@ -109,6 +109,25 @@ describe('registerStaticUi', () => {
     '/assets/%2e%2e/.env',
     '/index.html%00.js',
     '/%E0%A4%A',
+    // Upper-case and mixed escapes, double encoding, overlong UTF-8, encoded backslashes and NULs.
+    '/%2E%2E/secret.txt',
+    '/.%2e/secret.txt',
+    '/assets/%2E./%2e%2E/secret.txt',
+    '/%252e%252e/secret.txt',
+    '/%252e%252e%252fsecret.txt',
+    '/assets/%252e%252e%252f%252e%252e%252fsecret.txt',
+    '/%c0%ae%c0%ae/secret.txt',
+    '/%c0%ae%c0%ae%c0%afsecret.txt',
+    '/%e0%80%ae%e0%80%ae/secret.txt',
+    '/..%255csecret.txt',
+    '/..%5c..%5csecret.txt',
+    '/%2e%2e%5csecret.txt',
+    '/index.html%2500',
+    '/%uff0e%uff0e/secret.txt',
+    '/\uff0e\uff0e/secret.txt',
+    '/assets/..;/..;/secret.txt',
+    '//..//secret.txt',
+    '/assets/./../../secret.txt',
   ])('never serves a file outside the root or a dot file: %s', async (url) => {
     const response = await app.inject({ method: 'GET', url });
     expect(response.body).not.toContain('outside the root');

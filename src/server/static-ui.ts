@@ -120,16 +120,20 @@ function sendFile(options: { reply: FastifyReply; file: string; stats: Stats; ca
     .send(createReadStream(file));
 }
 
-/** The URL's decoded path, or null when it cannot be decoded or holds a NUL or backslash. */
+/**
+ * The URL's decoded path, or null when it cannot be decoded (overlong or broken UTF-8) or holds a
+ * NUL, a backslash or a `%` (still encoded after one decoding: a double-encoded `%252e%252e` is
+ * refused, so no later decoding step can turn it into `..`).
+ */
 function decodePath(url: string): string | null {
-  const raw = url.split('?')[0] ?? '/';
+  const raw = url.split(/[?#]/, 1)[0] ?? '/';
   let path: string;
   try {
     path = decodeURIComponent(raw);
   } catch {
     return null;
   }
-  return path.includes('\0') || path.includes('\\') ? null : path;
+  return /[\0\\%]/.test(path) ? null : path;
 }
 
 /** The file for `path` under `root`, or null when the path would lead outside it (`..`, dot files). */

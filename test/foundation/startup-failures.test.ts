@@ -51,6 +51,12 @@ describe('a corrupted gui_config.json at start-up', () => {
       text: JSON.stringify({ proxy: { auth_mode: 'sometimes' } }),
       problem: 'proxy.auth_mode: expected one of "off" | "strict" | "all_except_health" | "auto"',
     },
+    {
+      name: 'LAN access without authentication',
+      text: JSON.stringify({ proxy: { allow_lan_access: true, auth_mode: 'off' } }),
+      problem:
+        'proxy.auth_mode: "off" while listening on 0.0.0.0 (proxy.allow_lan_access) would let anyone on the network use your accounts',
+    },
   ])(
     '($name) exits non-zero naming the file and the problem path, file untouched',
     async ({ text, problem }) => {

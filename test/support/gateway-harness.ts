@@ -49,6 +49,8 @@ export interface StartGatewayOptions {
   secretKey?: string;
   /** Where the gateway logs (default: nowhere); pass a logger writing to a stream to read warnings back. */
   logger?: Logger;
+  /** `--allow-unauthenticated` (the gateway still listens on 127.0.0.1). */
+  allowUnauthenticated?: boolean;
 }
 
 export interface CallOptions {
@@ -87,6 +89,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     dataDir,
     host: '127.0.0.1',
     port: 0,
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
     secretKey: options.secretKey,
     logger: options.logger ?? silentLogger(),
     clock: systemClock,

@@ -175,6 +175,37 @@ describe('the admin web UI', () => {
     await screenshot(page, 'bindings-cleared');
   });
 
+  it('sets and removes the admin password without ever showing it, and stays signed in', async () => {
+    const { page, gateway } = env;
+    const password = 'ui-admin-password-42';
+    await signIn(page, { url: gateway.url, credential: gateway.apiKey });
+    await openPage(page, 'API Proxy');
+    const state = page.getByTestId('admin-password-state');
+    await state.filter({ hasText: /^Not set$/ }).waitFor();
+    await page.getByLabel('Admin password').fill(password);
+    await page.getByRole('button', { name: 'Set', exact: true }).click();
+    await state.filter({ hasText: /^Set$/ }).waitFor();
+    expect(gateway.runtime.stores.config.get().proxy.admin_password).toBe(password);
+    // Write-only: the API masks it, the page never holds it, and the tab now signs in with it.
+    expect(await api<{ proxy: { admin_password: string } }>('GET', '/api/config')).toMatchObject({
+      proxy: { admin_password: '********' },
+    });
+    expect(await page.getByLabel('Admin password').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(password);
+    await page.reload();
+    await state.filter({ hasText: /^Set$/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove the admin password' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await state.filter({ hasText: /^Not set$/ }).waitFor();
+    expect(gateway.runtime.stores.config.get().proxy.admin_password).toBeNull();
+    await page.reload();
+    await state.filter({ hasText: /^Not set$/ }).waitFor();
+  });
+
   it('edits the model router and X-Mapped-Model follows each change', async () => {
     const { page, gateway, upstream } = env;
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });

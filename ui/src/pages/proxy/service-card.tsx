@@ -1,4 +1,4 @@
-/** Service: status, address, port, LAN access, auth mode, API key and request timeout (all via PUT /api/config). */
+/** Service: status, address, port, LAN access, auth mode, API key, admin password and request timeout (all via PUT /api/config). */
 import { useState } from 'react';
 import { api } from '../../api/api-client.js';
 import { credentialStore } from '../../api/credential-store.js';
@@ -9,6 +9,7 @@ import { NumberSetting } from '../../components/number-setting.js';
 import { useConfirm } from '../../hooks/confirm-dialog.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useOptimisticChange } from '../../hooks/use-optimistic-change.js';
+import { AdminPasswordRow } from './admin-password-row.js';
 
 const AUTH_MODES = [
   { value: 'auto', label: 'Auto (recommended): off on loopback, all except health on the LAN' },
@@ -78,6 +79,7 @@ export function ServiceCard({ status, config }: { status: ProxyStatus; config: S
         <AuthModeSelect value={proxy.auth_mode} />
       </div>
       <ApiKeyRow apiKey={proxy.api_key} adminPasswordSet={proxy.admin_password !== null} />
+      <AdminPasswordRow set={proxy.admin_password !== null} apiKey={proxy.api_key} />
       <NumberSetting
         id="service-timeout"
         label="Request timeout"

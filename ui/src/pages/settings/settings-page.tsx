@@ -236,6 +236,9 @@ function UpstreamProxyCard({ config, save }: { config: SwitchyardConfig; save: S
               Save
             </button>
           </div>
+          <p className="hint">
+            A password in the URL is shown as ******** and kept when you save; type a new one to replace it.
+          </p>
         </div>
       </form>
     </section>
