@@ -157,13 +157,13 @@ describe('configSchema validation messages', () => {
       name: 'enabled upstream proxy without a URL',
       document: { proxy: { upstream_proxy: { enabled: true, url: '' } } },
       expected:
-        'proxy.upstream_proxy.url: must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+        'proxy.upstream_proxy.url: must be an http://, https://, socks5://, socks5h:// or socks:// (SOCKS5) URL when upstream_proxy.enabled is true',
     },
     {
       name: 'enabled upstream proxy with an unsupported scheme',
       document: { proxy: { upstream_proxy: { enabled: true, url: 'ftp://proxy:21' } } },
       expected:
-        'proxy.upstream_proxy.url: must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+        'proxy.upstream_proxy.url: must be an http://, https://, socks5://, socks5h:// or socks:// (SOCKS5) URL when upstream_proxy.enabled is true',
     },
   ];
 
@@ -186,11 +186,23 @@ describe('configSchema validation messages', () => {
     expect(issuesOf({ proxy: { api_key: 'secret' } })).not.toContain('secret');
   });
 
+  it.each(['socks4', 'socks4a'])(
+    'refuses %s:// (no SOCKS4 client in undici), naming what works',
+    (scheme) => {
+      expect(
+        issuesOf({ proxy: { upstream_proxy: { enabled: true, url: `${scheme}://user:pw@h:1080` } } }),
+      ).toBe(
+        `proxy.upstream_proxy.url: ${scheme}:// is not supported (undici has no SOCKS4 client): use http://, https://, socks5://, socks5h:// or socks:// (SOCKS5)`,
+      );
+    },
+  );
+
   it.each([
     'http://proxy.local:3128',
     'https://user:pass@proxy:443',
     'socks5://127.0.0.1:1080',
     'socks5h://h:1',
+    'socks://h:1080',
   ])('accepts %s as an upstream proxy URL', (url) => {
     expect(configSchema.safeParse({ proxy: { upstream_proxy: { enabled: true, url } } }).success).toBe(true);
   });

@@ -17,16 +17,15 @@ export type SchedulingMode = (typeof schedulingModes)[number];
 export const authModes = ['off', 'strict', 'all_except_health', 'auto'] as const;
 export type AuthMode = (typeof authModes)[number];
 
-/** URL schemes accepted for `proxy.upstream_proxy.url`. */
-const upstreamProxyProtocols = new Set([
-  'http:',
-  'https:',
-  'socks:',
-  'socks4:',
-  'socks4a:',
-  'socks5:',
-  'socks5h:',
-]);
+/**
+ * URL schemes accepted for `proxy.upstream_proxy.url`: what undici (7.x) can dial. `http:` and
+ * `https:` are HTTP proxies (CONNECT tunnels); `socks5:` and `socks:` are SOCKS5, and undici's
+ * SOCKS5 client sends host names to the proxy, so `socks5h:` (resolve on the proxy) is the same
+ * dispatcher. SOCKS4 and SOCKS4a have no client in undici and are refused.
+ */
+export const UPSTREAM_PROXY_SCHEMES = ['http', 'https', 'socks5', 'socks5h', 'socks'] as const;
+const upstreamProxyProtocols = new Set(UPSTREAM_PROXY_SCHEMES.map((scheme) => `${scheme}:`));
+const supportedSchemes = 'http://, https://, socks5://, socks5h:// or socks:// (SOCKS5)';
 
 const schedulingSchema = z.looseObject({
   /** `Balance` (default): sticky sessions + 60 s window; `CacheFirst`: also waits for a bound account
@@ -68,16 +67,16 @@ const upstreamProxySchema = z
   .looseObject({
     /** Send upstream traffic through `url`. */
     enabled: z.boolean().default(false),
-    /** `http://`, `https://` or `socks5://` (socks, socks4, socks4a, socks5h) proxy URL, with optional credentials. */
+    /**
+     * Proxy URL with optional credentials: `http://`, `https://`, `socks5://`, `socks5h://` or
+     * `socks://` (SOCKS5; host names are resolved by the proxy). SOCKS4 is not supported.
+     */
     url: z.string().default(''),
   })
   .superRefine((value, context) => {
-    if (!value.enabled || isUpstreamProxyUrl(value.url)) return;
-    context.addIssue({
-      code: 'custom',
-      path: ['url'],
-      message: 'must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
-    });
+    if (!value.enabled) return;
+    const problem = upstreamProxyUrlProblem(value.url);
+    if (problem) context.addIssue({ code: 'custom', path: ['url'], message: problem });
   });
 
 const loggingSchema = z.looseObject({
@@ -247,10 +246,14 @@ export function formatConfigPath(path: readonly PropertyKey[]): string {
   return formatIssuePath(path) || '(root)';
 }
 
-function isUpstreamProxyUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const url = new URL(text);
-  return upstreamProxyProtocols.has(url.protocol) && url.hostname !== '';
+/** Why `text` cannot be the upstream proxy, or null when it can. Never echoes the URL (it may hold a password). */
+function upstreamProxyUrlProblem(text: string): string | null {
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (url && /^socks4a?:$/.test(url.protocol)) {
+    return `${url.protocol.slice(0, -1)}:// is not supported (undici has no SOCKS4 client): use ${supportedSchemes}`;
+  }
+  if (url && upstreamProxyProtocols.has(url.protocol) && url.hostname !== '') return null;
+  return `must be an ${supportedSchemes} URL when upstream_proxy.enabled is true`;
 }
 
 // Our own wording instead of zod's: shorter, and it never echoes a value (api_key may be one).
