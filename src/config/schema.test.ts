@@ -46,9 +46,24 @@ describe('configSchema defaults', () => {
     });
   });
 
-  it('fills an OAuth client with Google endpoints and asks for no secret', () => {
+  it('reads several OAuth clients per provider in order, and refuses a client listed twice', () => {
+    const clients = [{ client_id: 'a', name: 'first' }, { client_id: 'b' }];
+    const config = configSchema.parse({ oauth: { clients: { 'code-assist': clients } } });
+    expect(config.oauth.clients['code-assist']?.map((client) => [client.name, client.client_id])).toEqual([
+      ['first', 'a'],
+      [undefined, 'b'],
+    ]);
+    expect(issuesOf({ oauth: { clients: { gemini: [{ client_id: 'a' }, { client_id: 'a' }] } } })).toBe(
+      'oauth.clients.gemini[1].client_id: listed twice: client_id must be unique',
+    );
+    expect(issuesOf({ oauth: { clients: { gemini: [] } } })).toBe(
+      'oauth.clients.gemini: must have at least 1 element(s)',
+    );
+  });
+
+  it('fills an OAuth client with Google endpoints and asks for no secret (one client: a list of one)', () => {
     const config = configSchema.parse({ oauth: { clients: { 'code-assist': { client_id: 'my-client' } } } });
-    expect(config.oauth.clients['code-assist']).toEqual({
+    expect(config.oauth.clients['code-assist']?.[0]).toEqual({
       client_id: 'my-client',
       client_secret: null,
       token_url: 'https://oauth2.googleapis.com/token',

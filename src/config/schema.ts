@@ -164,6 +164,12 @@ const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' 
  * account's own `client_id` / `client_secret` / `token_url` win over these.
  */
 const oauthClientSchema = z.looseObject({
+  /**
+   * A short name for the client, optional. An imported Antigravity Manager account names the
+   * client its token was issued to (`token.oauth_client_key`); a configured client with that
+   * name is tried first for it.
+   */
+  name: z.string().trim().min(1).max(100).optional(),
   /** The OAuth client id. */
   client_id: z.string().trim().min(1),
   /** The client secret, for clients that have one (Google "Desktop app" clients do). */
@@ -181,11 +187,44 @@ const oauthClientSchema = z.looseObject({
     .default(() => [...GOOGLE_OAUTH_ENDPOINTS.scopes]),
 });
 
+/**
+ * The OAuth clients of one provider, in the order a refresh tries them: a list, or (the older
+ * form) one client object, read as a list of one. Client ids and names are unique in a list.
+ */
+const oauthClientListSchema = z
+  .preprocess(
+    (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value),
+    z.array(oauthClientSchema).min(1),
+  )
+  .superRefine((clients, context) => {
+    const seen = new Set<string>();
+    clients.forEach((client, index) => {
+      for (const [field, value] of [
+        ['client_id', client.client_id],
+        ['name', client.name],
+      ] as const) {
+        if (value === undefined) continue;
+        if (seen.has(`${field}:${value}`)) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, field],
+            message: `listed twice: ${field} must be unique`,
+          });
+        }
+        seen.add(`${field}:${value}`);
+      }
+    });
+  });
+
 const oauthSchema = z.looseObject({
   /** Access tokens are refreshed this many seconds before they expire. */
   refresh_skew_seconds: z.int().min(0).max(3600).default(90),
-  /** OAuth clients by provider kind (`code-assist`, `gemini`, …). Empty by default: configure your own. */
-  clients: z.record(z.string(), oauthClientSchema).default(() => ({})),
+  /**
+   * OAuth clients by provider kind (`code-assist`, `gemini`, …): a list per provider, tried in
+   * order when a refresh is refused for the client (`invalid_client`, `unauthorized_client`); the
+   * first one signs in. Empty by default: configure your own (`switchyard oauth client add`).
+   */
+  clients: z.record(z.string(), oauthClientListSchema).default(() => ({})),
 });
 
 const codeAssistSchema = z.looseObject({

@@ -109,6 +109,6 @@ describe('switchyard accounts login', () => {
     const result = await runCli(['accounts', 'login', '--provider', 'code-assist', '--data-dir', dataDir]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('oauth.clients["code-assist"].client_id');
+    expect(result.stderr).toContain('switchyard oauth client add --provider code-assist');
   });
 });

@@ -350,6 +350,19 @@ describe('OAuth token endpoint', () => {
     expect((await call('/oauth/token', { form: refresh('rt-good') })).status).toBe(200);
   });
 
+  it('refuses a refresh sent with another client than the token was issued to', async () => {
+    upstream.setDefault('rt-of-b', ok({ token: { issuedTo: 'client-b' } }));
+    const wrong = await call('/oauth/token', {
+      form: 'grant_type=refresh_token&refresh_token=rt-of-b&client_id=client-a',
+    });
+    const right = await call('/oauth/token', {
+      form: 'grant_type=refresh_token&refresh_token=rt-of-b&client_id=client-b',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toEqual({ error: 'unauthorized_client', error_description: 'Unauthorized' });
+    expect(right.status).toBe(200);
+  });
+
   it('exchanges an authorization code (JSON body too) and rejects unknown grants', async () => {
     upstream.script('code-1', ok({ token: { accessToken: 'fixed', expiresIn: 60 } }));
     const code = await call('/token', { body: { grant_type: 'authorization_code', code: 'code-1' } });

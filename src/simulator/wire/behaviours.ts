@@ -40,6 +40,11 @@ export interface TokenAnswer {
   expiresIn?: number;
   /** Sent only when set (rotation), except for authorization_code where it defaults to `rt-<code>`. */
   refreshToken?: string;
+  /**
+   * The OAuth client the refresh token was issued to: a refresh sent with another `client_id` is
+   * refused with 401 `unauthorized_client`, as Google does. Default: any client is accepted.
+   */
+  issuedTo?: string;
 }
 
 /** What `GET /oauth/authorize` does for an `ok` behaviour (keyed by `client_id`). */
