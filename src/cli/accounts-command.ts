@@ -88,7 +88,8 @@ export function formatAccountTable(accounts: readonly PublicAccount[]): string {
   );
 }
 
-async function readSecretArgument(value: string | undefined): Promise<string | undefined> {
+/** A secret given on the command line, or read from standard input when the value is `-`. */
+export async function readSecretArgument(value: string | undefined): Promise<string | undefined> {
   if (value !== '-') return value;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

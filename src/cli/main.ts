@@ -7,6 +7,7 @@ import { registerAccountCommands } from './accounts-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { registerOAuthCommands } from './oauth-command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
     .action((flags: StartFlags) => startCommand(flags).catch(fail));
 
   registerAccountCommands(program);
+  registerOAuthCommands(program);
   registerDemoCommand(program);
   return program;
 }

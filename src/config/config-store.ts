@@ -76,7 +76,7 @@ export class ConfigStore {
   private readonly listeners = new Set<(event: ConfigChangeEvent) => void>();
   private current: SwitchyardConfig;
   /** The file's JSON as the user wrote it (no defaults filled in), the base of every update. */
-  private document: JsonObject;
+  private userDocument: JsonObject;
   private currentProblem: (ConfigProblem & { kind: ProblemKind }) | null = null;
   /** Hash of the content last read or written, so our own writes and repeated events are ignored. */
   private lastSeenHash: string | null = null;
@@ -95,7 +95,7 @@ export class ConfigStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.debounceMs = options.debounceMs ?? 100;
     this.current = deepFreeze(config);
-    this.document = document;
+    this.userDocument = document;
   }
 
   /**
@@ -114,7 +114,7 @@ export class ConfigStore {
         throw ConfigFileError.io({ filePath: path, action: 'create', error });
       });
       // The file holds the API key (and maybe the admin password): owner-only.
-      await store.persist(store.document, { mode: 0o600 });
+      await store.persist(store.userDocument, { mode: 0o600 });
       store.logger.info({ path }, 'created config file with defaults and a new proxy API key');
       return store;
     }
@@ -138,6 +138,14 @@ export class ConfigStore {
   /** The current good config, deep-frozen. Cheap: meant for every request. */
   get(): Readonly<SwitchyardConfig> {
     return this.current;
+  }
+
+  /**
+   * A copy of the file's JSON as the user wrote it (no defaults filled in): the base to build an
+   * `update()` patch from when a section must keep its hand-written form (the `oauth` commands).
+   */
+  document(): JsonObject {
+    return structuredClone(this.userDocument);
   }
 
   /** What is wrong with the file on disk (shown as `config_error` in the status API), or null. */
@@ -171,14 +179,14 @@ export class ConfigStore {
           `${this.currentProblem.message}\nFix the file first; it is not overwritten while invalid.`,
         );
       }
-      const document = mergeConfigPatch(this.document, normalized);
+      const document = mergeConfigPatch(this.userDocument, normalized);
       const validation = validateConfigDocument(document);
       if (!validation.ok) {
         const text = validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
         throw new SwitchyardError('validation_failed', text, { details: { issues: validation.issues } });
       }
       await this.persist(document);
-      this.document = document;
+      this.userDocument = document;
       this.clearProblem();
       this.apply(validation.config, source);
       return this.current;
@@ -286,7 +294,7 @@ export class ConfigStore {
       });
       this.logger.info({ path: this.filePath }, 'config file had no proxy API key; generated and saved one');
     }
-    this.document = parsed.document;
+    this.userDocument = parsed.document;
     this.clearProblem();
     this.apply(parsed.config, 'file');
   }
