@@ -47,7 +47,12 @@ export class GatewayRuntime {
     const stores = await openStores(options);
     let services: GatewayServices;
     try {
-      services = await composeGateway({ ...stores, clock: options.clock, logger: options.logger });
+      services = await composeGateway({
+        ...stores,
+        clock: options.clock,
+        ids: options.ids,
+        logger: options.logger,
+      });
     } catch (error) {
       await stores.close();
       throw error;

@@ -23,6 +23,8 @@ describe('configSchema defaults', () => {
           'https://cloudcode-pa.googleapis.com/v1internal',
         ],
         ide_type: 'ANTIGRAVITY',
+        client_version: '4.3.0',
+        user_agent: null,
       },
     });
     expect(proxyWithoutKey).toEqual({

@@ -235,6 +235,13 @@ const codeAssistSchema = z.looseObject({
     .default(() => [...DEFAULT_CODE_ASSIST_BASE_URLS]),
   /** `metadata.ideType` sent to `loadCodeAssist` (project and tier discovery). */
   ide_type: z.string().min(1).default('ANTIGRAVITY'),
+  /** `x-client-version` header and the version in the default User-Agent (the reference's floor). */
+  client_version: z.string().trim().min(1).max(50).default('4.3.0'),
+  /**
+   * `User-Agent` of every Code Assist call; null = the reference's
+   * `Antigravity/<client_version> (<os>/<arch>) Chrome/132.0.6834.160 Electron/39.2.3`.
+   */
+  user_agent: z.string().trim().min(1).max(500).nullable().default(null),
 });
 
 export const configSchema = z.looseObject({

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
+import { codeAssistSessionId } from '../../src/providers/code-assist/code-assist-identity.js';
 import type { GatewayHarness, HarnessAccount } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
 import {
@@ -69,6 +70,58 @@ describe('Gemini clients through a code-assist account', () => {
         generationConfig: { temperature: 0.2 },
       },
     });
+  });
+
+  it("carries the reference's envelope and client headers on every Code Assist call", async () => {
+    gateway = await startOAuthGateway(upstream, {
+      accounts: [account('ca', { email: 'someone@gmail.com' })],
+      config: { code_assist: { base_urls: [`${upstream.url}/v1internal`], client_version: '4.5.8' } },
+    });
+
+    const before = systemClock.now();
+    await generate(gateway, 'first');
+    await generate(gateway, 'second');
+
+    const [first, second] = calls(upstream, 'generateContent');
+    const accountId = gateway.accountIds['someone@gmail.com'] ?? '';
+    expect(first?.body).toMatchObject({
+      userAgent: 'antigravity',
+      requestType: 'agent',
+      enabledCreditTypes: ['GOOGLE_ONE_AI'],
+      request: { sessionId: codeAssistSessionId(accountId) },
+    });
+    expect(Object.keys(first?.body as object)).toEqual([
+      'project',
+      'request',
+      'model',
+      'userAgent',
+      'requestType',
+      'requestId',
+      'enabledCreditTypes',
+    ]);
+    const requestIds = [first, second].map((request) => pick(request?.body, 'requestId') as string);
+    expect(requestIds.every((id) => /^agent\/\d+\/[0-9a-f]{8}$/.test(id))).toBe(true);
+    expect(Number(requestIds[0]?.split('/')[1])).toBeGreaterThanOrEqual(before);
+    expect(new Set(requestIds).size).toBe(2);
+    for (const request of [...calls(upstream, 'loadCodeAssist'), first, second]) {
+      expect(request?.headers['user-agent']).toMatch(
+        /^Antigravity\/4\.5\.8 \(\w+\/\w+\) Chrome\/132\.0\.6834\.160 Electron\/39\.2\.3$/,
+      );
+      expect(request?.headers).toMatchObject({ 'x-client-name': 'antigravity', 'x-client-version': '4.5.8' });
+      expect(request?.headers['x-vscode-sessionid']).toBe(first?.headers['x-vscode-sessionid']);
+    }
+  });
+
+  it('sends code_assist.user_agent instead of the built User-Agent when set', async () => {
+    gateway = await startOAuthGateway(upstream, {
+      accounts: [account('ca')],
+      config: { code_assist: { base_urls: [`${upstream.url}/v1internal`], user_agent: 'MyAgent/1.0' } },
+    });
+
+    await generate(gateway, 'custom agent');
+
+    expect(calls(upstream, 'generateContent')[0]?.headers['user-agent']).toBe('MyAgent/1.0');
+    expect(calls(upstream, 'generateContent')[0]?.body).toMatchObject({ userAgent: 'jetski' });
   });
 
   it('streams: every wrapped event reaches the SDK unwrapped', async () => {

@@ -52,7 +52,7 @@ export function httpCodeAssistApi(options: {
           url: url(first),
           fallbackUrls: rest.map(url),
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${request.accessToken}` },
+          headers: options.context.headers(request.accessToken),
           body: JSON.stringify(request.body),
         },
         { signal: new AbortController().signal, headersTimeoutMs: TIMEOUT_MS, bodyTimeoutMs: TIMEOUT_MS },
