@@ -155,7 +155,7 @@ function composeAccountServices(options: {
     context: codeAssistContext,
     ideType: () => config.get().code_assist.ide_type,
   });
-  const projects = new CodeAssistProjects({ api, accounts, context: codeAssistContext, onError });
+  const projects = new CodeAssistProjects({ api, accounts, context: codeAssistContext, clock, onError });
   const credentials = withCodeAssistProjects(oauth, projects);
   const quotaRefresher = new QuotaRefresher({
     accounts,

@@ -322,6 +322,63 @@ describe('tier and quota discovery', () => {
   });
 });
 
+describe('onboarding an account without a project', () => {
+  it('onboards with the default tier, polls the operation, stores the project and uses it', async () => {
+    gateway = await startOAuthGateway(upstream, { accounts: [account('fresh')] });
+    upstream.script(
+      'at-fresh',
+      ok({ codeAssist: { project: null, tierId: 'free-tier' } }),
+      ok({ operation: { done: false } }),
+      ok({ operation: { project: 'onboarded-fresh' } }),
+    );
+
+    const first = await generate(gateway, 'first request of a new account');
+    const second = await generate(gateway, 'second request');
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(upstream.requestsFor('at-fresh').map((request) => request.path.replace(/\d+$/, 'N'))).toEqual([
+      '/v1internal:loadCodeAssist',
+      '/v1internal:onboardUser',
+      '/v1internal/operations/onboard-N',
+      '/v1internal:generateContent',
+      '/v1internal:generateContent',
+    ]);
+    expect(calls(upstream, 'onboardUser')[0]?.body).toMatchObject({
+      tierId: 'free-tier',
+      metadata: { ideType: 'ANTIGRAVITY', pluginType: 'GEMINI' },
+    });
+    expect(calls(upstream, 'generateContent').map((request) => pick(request.body, 'project'))).toEqual([
+      'onboarded-fresh',
+      'onboarded-fresh',
+    ]);
+    const id = gateway.accountIds['fresh@example.com'] ?? '';
+    expect(gateway.runtime.stores.accounts.get(id)).toMatchObject({
+      tier: 'FREE',
+      extra: { 'code-assist': { projectId: 'onboarded-fresh', tierName: 'free-tier' } },
+    });
+  });
+
+  it('answers 502 with the reason when onboarding fails, and keeps the account enabled', async () => {
+    gateway = await startOAuthGateway(upstream, { accounts: [account('refused')] });
+    upstream.script(
+      'at-refused',
+      ok({
+        codeAssist: { project: null, tierId: 'free-tier', ineligible: 'Not available for this account' },
+      }),
+      ok({ operation: { project: null } }),
+    );
+
+    const failed = await generate(gateway, 'cannot be onboarded');
+
+    expect(failed.status).toBe(502);
+    expect(failed.text).toContain(
+      'onboarding (tier free-tier) finished without a project: Not available for this account',
+    );
+    expect((await accountsByEmail(gateway))['refused@example.com']?.disabled).toBe(false);
+    expect(calls(upstream, 'generateContent')).toHaveLength(0);
+  });
+});
+
 describe('account verification (403 VALIDATION_REQUIRED)', () => {
   const URL_TO_VERIFY = 'https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=abc';
 

@@ -323,6 +323,36 @@ describe('Code Assist', () => {
     });
     expect(count.json).toEqual({ totalTokens: 2 });
   });
+
+  it('answers an account that was never onboarded, then onboardUser and the operation poll', async () => {
+    upstream.script(
+      'ya29.token',
+      ok({ codeAssist: { project: null, tierId: 'free-tier', ineligible: 'Not for this account' } }),
+      ok({ operation: { done: false } }),
+      ok({ operation: { project: 'made-for-you' } }),
+    );
+    const load = await call('/v1internal:loadCodeAssist', { body: { metadata: {} }, headers: bearer });
+    const onboard = await call('/v1internal:onboardUser', { body: { tierId: 'free-tier' }, headers: bearer });
+    const name = pick(onboard.json, 'name') as string;
+    const polled = await httpCall(`${upstream.url}/v1internal/${name}`, { method: 'GET', headers: bearer });
+
+    expect(load.json).toEqual({
+      allowedTiers: [expect.objectContaining({ id: 'free-tier', isDefault: true })],
+      ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Not for this account' }],
+      gcpManaged: false,
+    });
+    expect(onboard.json).toEqual({ name: expect.stringMatching(/^operations\/onboard-\d+$/), done: false });
+    expect(polled.json).toMatchObject({
+      name,
+      done: true,
+      response: { cloudaicompanionProject: { id: 'made-for-you' } },
+    });
+    expect(upstream.requests.map((request) => request.path)).toEqual([
+      '/v1internal:loadCodeAssist',
+      '/v1internal:onboardUser',
+      `/v1internal/${name}`,
+    ]);
+  });
 });
 
 describe('OAuth token endpoint', () => {
