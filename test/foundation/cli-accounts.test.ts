@@ -209,8 +209,13 @@ describe('switchyard accounts import', () => {
         { email: 'google@gmail.com', refresh_token: '1//imported-refresh-token-xyz' },
       ]),
     );
-    const output = await succeeded(['accounts', 'import', file]);
-    expect(output).toMatch(/Imported 2 new and updated 0 existing/);
+    const result = await cli(['accounts', 'import', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Imported 2 new and updated 0 existing/);
+    // The Google account cannot refresh until an OAuth client is configured: the import says so.
+    expect(result.stderr).toMatch(
+      /^warning: 1 imported code-assist account\(s\) cannot refresh their access tokens: .*switchyard oauth client add --provider code-assist/,
+    );
     await vi.waitFor(async () => expect(await gatewayAccounts()).toHaveLength(2), SEEN_BY_GATEWAY);
     expect(await byEmail('google@gmail.com')).toMatchObject({
       provider: 'code-assist',

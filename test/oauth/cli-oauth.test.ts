@@ -56,7 +56,7 @@ describe('switchyard accounts import DIR', () => {
 
     const result = await runCli(['accounts', 'import', folder, '--data-dir', dataDir]);
 
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(/^warning: 2 imported code-assist account\(s\) cannot refresh/);
     expect(result.stdout).toBe(`Imported 2 new and updated 0 existing account(s) from ${folder}\n`);
     const accounts = await listAccounts();
     const rows = accounts.map((account) => [account.email, account.provider, account.credential.type]);
