@@ -11,6 +11,8 @@ import { type MockUpstream, startMockUpstream } from '../support/mock-upstream.j
 import { generate, startOAuthGateway } from './oauth-gateway.js';
 
 const SECONDS = Math.floor(systemClock.now() / 1000);
+/** Each test runs the real CLI several times; a busy machine needs more than the default 20 s. */
+const CLI_TEST_TIMEOUT_MS = 90_000;
 
 /** Antigravity Manager's account files (its §6.5): one working, one banned (403), one revoked. */
 function referenceFiles(): Array<Record<string, unknown>> {
@@ -96,127 +98,135 @@ describe('switchyard accounts import / export', () => {
     return JSON.parse(exported.stdout) as ExportDocument;
   };
 
-  it('imports an Antigravity Manager data folder with every field, and says what is missing', async () => {
-    const dataDir = join(directory.path, 'switchyard');
-    const folder = await referenceDataFolder(directory.path);
+  it(
+    'imports an Antigravity Manager data folder with every field, and says what is missing',
+    async () => {
+      const dataDir = join(directory.path, 'switchyard');
+      const folder = await referenceDataFolder(directory.path);
 
-    const imported = await cli(['accounts', 'import', folder, '--data-dir', dataDir]);
+      const imported = await cli(['accounts', 'import', folder, '--data-dir', dataDir]);
 
-    expect(imported.code).toBe(0);
-    expect(imported.stdout).toBe(`Imported 3 new and updated 0 existing account(s) from ${folder}\n`);
-    expect(imported.stderr).toBe(
-      'warning: 3 imported code-assist account(s) cannot refresh their access tokens: no OAuth client is configured for code-assist. Their tokens name the client(s) "antigravity" (add each with --name <that name>). Add the client their tokens were issued to with: switchyard oauth client add --provider code-assist --client-id <id> --client-secret -\n',
-    );
-    const accounts = byEmail((await exportPlain(dataDir)).accounts);
-    expect(accounts['active@gmail.com']).toMatchObject({
-      id: '11111111-1111-4111-8111-111111111111',
-      tier: 'PRO',
-      label: 'main account',
-      disabled: false,
-      proxy_disabled: false,
-      quota: {
-        'gemini-2.5-pro': { remaining_fraction: 0.6, reset_at: '2030-01-01T00:00:00.000Z', source: 'api' },
-      },
-      extra: {
-        'code-assist': { projectId: 'proj-active', tierName: 'g1-pro-tier' },
-        oauth: { client_key: 'antigravity' },
-      },
-      created_at: new Date((SECONDS - 86_400) * 1000).toISOString(),
-      last_used_at: new Date((SECONDS - 600) * 1000).toISOString(),
-      credential: { type: 'oauth', refresh_token: '1//rt-active-0123456789', access_token: 'at-active' },
-    });
-    expect(accounts['banned@gmail.com']).toMatchObject({
-      disabled: false,
-      proxy_disabled: true,
-      proxy_disabled_reason: 'Forbidden (403): The caller does not have permission',
-    });
-    expect(accounts['revoked@company.com']).toMatchObject({
-      disabled: true,
-      disabled_reason: 'invalid_grant: Token has been expired or revoked.',
-      disabled_at: new Date((SECONDS - 3600) * 1000).toISOString(),
-      extra: { verification: { url: 'https://accounts.google.com/signin/continue?plt=revoked' } },
-    });
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toBe(`Imported 3 new and updated 0 existing account(s) from ${folder}\n`);
+      expect(imported.stderr).toBe(
+        'warning: 3 imported code-assist account(s) cannot refresh their access tokens: no OAuth client is configured for code-assist. Their tokens name the client(s) "antigravity" (add each with --name <that name>). Add the client their tokens were issued to with: switchyard oauth client add --provider code-assist --client-id <id> --client-secret -\n',
+      );
+      const accounts = byEmail((await exportPlain(dataDir)).accounts);
+      expect(accounts['active@gmail.com']).toMatchObject({
+        id: '11111111-1111-4111-8111-111111111111',
+        tier: 'PRO',
+        label: 'main account',
+        disabled: false,
+        proxy_disabled: false,
+        quota: {
+          'gemini-2.5-pro': { remaining_fraction: 0.6, reset_at: '2030-01-01T00:00:00.000Z', source: 'api' },
+        },
+        extra: {
+          'code-assist': { projectId: 'proj-active', tierName: 'g1-pro-tier' },
+          oauth: { client_key: 'antigravity' },
+        },
+        created_at: new Date((SECONDS - 86_400) * 1000).toISOString(),
+        last_used_at: new Date((SECONDS - 600) * 1000).toISOString(),
+        credential: { type: 'oauth', refresh_token: '1//rt-active-0123456789', access_token: 'at-active' },
+      });
+      expect(accounts['banned@gmail.com']).toMatchObject({
+        disabled: false,
+        proxy_disabled: true,
+        proxy_disabled_reason: 'Forbidden (403): The caller does not have permission',
+      });
+      expect(accounts['revoked@company.com']).toMatchObject({
+        disabled: true,
+        disabled_reason: 'invalid_grant: Token has been expired or revoked.',
+        disabled_at: new Date((SECONDS - 3600) * 1000).toISOString(),
+        extra: { verification: { url: 'https://accounts.google.com/signin/continue?plt=revoked' } },
+      });
 
-    await cli([
-      'oauth',
-      'client',
-      'add',
-      '--provider',
-      'code-assist',
-      '--client-id',
-      'c.apps',
-      '--name',
-      'antigravity',
-      '--data-dir',
-      dataDir,
-    ]);
-    const again = await cli(['accounts', 'import', folder, '--data-dir', dataDir]);
-    expect(again.stdout).toBe(`Imported 0 new and updated 3 existing account(s) from ${folder}\n`);
-    expect(again.stderr).toBe('');
-  });
-
-  it('round-trips its own encrypted export into a fresh data directory, every field and credential', async () => {
-    const source = join(directory.path, 'source');
-    const target = join(directory.path, 'target');
-    await cli(['accounts', 'import', await referenceDataFolder(directory.path), '--data-dir', source]);
-    await cli(
-      [
-        'accounts',
+      await cli([
+        'oauth',
+        'client',
         'add',
         '--provider',
-        'openai',
-        '--email',
-        'key@example.com',
-        '--api-key',
-        '-',
-        '--models',
-        'gpt-*',
+        'code-assist',
+        '--client-id',
+        'c.apps',
+        '--name',
+        'antigravity',
+        '--data-dir',
+        dataDir,
+      ]);
+      const again = await cli(['accounts', 'import', folder, '--data-dir', dataDir]);
+      expect(again.stdout).toBe(`Imported 0 new and updated 3 existing account(s) from ${folder}\n`);
+      expect(again.stderr).toBe('');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'round-trips its own encrypted export into a fresh data directory, every field and credential',
+    async () => {
+      const source = join(directory.path, 'source');
+      const target = join(directory.path, 'target');
+      await cli(['accounts', 'import', await referenceDataFolder(directory.path), '--data-dir', source]);
+      await cli(
+        [
+          'accounts',
+          'add',
+          '--provider',
+          'openai',
+          '--email',
+          'key@example.com',
+          '--api-key',
+          '-',
+          '--models',
+          'gpt-*',
+          '--data-dir',
+          source,
+        ],
+        'sk-export-me-0123456789',
+      );
+      const passphraseFile = join(directory.path, 'passphrase.txt');
+      await writeFile(passphraseFile, 'a long enough passphrase\n');
+      const file = join(directory.path, 'export.json');
+
+      const exported = await cli([
+        'accounts',
+        'export',
+        '--out',
+        file,
+        '--passphrase-file',
+        passphraseFile,
         '--data-dir',
         source,
-      ],
-      'sk-export-me-0123456789',
-    );
-    const passphraseFile = join(directory.path, 'passphrase.txt');
-    await writeFile(passphraseFile, 'a long enough passphrase\n');
-    const file = join(directory.path, 'export.json');
+      ]);
+      const wrong = await cli(
+        ['accounts', 'import', file, '--passphrase-stdin', '--data-dir', target],
+        'not the passphrase',
+      );
+      const missing = await cli(['accounts', 'import', file, '--data-dir', target]);
+      const imported = await cli(
+        ['accounts', 'import', file, '--passphrase-stdin', '--data-dir', target],
+        'a long enough passphrase\n',
+      );
 
-    const exported = await cli([
-      'accounts',
-      'export',
-      '--out',
-      file,
-      '--passphrase-file',
-      passphraseFile,
-      '--data-dir',
-      source,
-    ]);
-    const wrong = await cli(
-      ['accounts', 'import', file, '--passphrase-stdin', '--data-dir', target],
-      'not the passphrase',
-    );
-    const missing = await cli(['accounts', 'import', file, '--data-dir', target]);
-    const imported = await cli(
-      ['accounts', 'import', file, '--passphrase-stdin', '--data-dir', target],
-      'a long enough passphrase\n',
-    );
-
-    expect(exported.stderr).toBe(
-      `Exported 4 account(s) to ${file} (credentials encrypted with the passphrase)\n`,
-    );
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const text = await readFile(file, 'utf8');
-    for (const secret of ['rt-active', 'at-active', 'sk-export-me']) expect(text).not.toContain(secret);
-    expect(wrong.stderr).toBe(
-      'switchyard: passphrase: it does not match this export (or the file was altered)\n',
-    );
-    expect(missing.stderr).toBe('switchyard: passphrase: this export is encrypted; give its passphrase\n');
-    expect(imported.stdout).toBe(`Imported 4 new and updated 0 existing account(s) from ${file}\n`);
-    const before = (await exportPlain(source)).accounts;
-    const after = (await exportPlain(target)).accounts;
-    const sorted = (accounts: ExportedAccount[]) => [...accounts].sort((a, b) => a.id.localeCompare(b.id));
-    expect(sorted(after)).toEqual(sorted(before));
-    expect(before).toHaveLength(4);
-  });
+      expect(exported.stderr).toBe(
+        `Exported 4 account(s) to ${file} (credentials encrypted with the passphrase)\n`,
+      );
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const text = await readFile(file, 'utf8');
+      for (const secret of ['rt-active', 'at-active', 'sk-export-me']) expect(text).not.toContain(secret);
+      expect(wrong.stderr).toBe(
+        'switchyard: passphrase: it does not match this export (or the file was altered)\n',
+      );
+      expect(missing.stderr).toBe('switchyard: passphrase: this export is encrypted; give its passphrase\n');
+      expect(imported.stdout).toBe(`Imported 4 new and updated 0 existing account(s) from ${file}\n`);
+      const before = (await exportPlain(source)).accounts;
+      const after = (await exportPlain(target)).accounts;
+      const sorted = (accounts: ExportedAccount[]) => [...accounts].sort((a, b) => a.id.localeCompare(b.id));
+      expect(sorted(after)).toEqual(sorted(before));
+      expect(before).toHaveLength(4);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
   it('refuses to export without saying how to protect the credentials', async () => {
     const refused = await cli(['accounts', 'export', '--data-dir', directory.path]);
