@@ -156,6 +156,9 @@ export const DEFAULT_CODE_ASSIST_BASE_URLS = [
   'https://cloudcode-pa.googleapis.com/v1internal',
 ] as const;
 
+/** The lowest client version the reference announces to Code Assist (`x-client-version`, its §8.1). */
+export const DEFAULT_CODE_ASSIST_CLIENT_VERSION = '4.3.0';
+
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 /**
@@ -236,7 +239,7 @@ const codeAssistSchema = z.looseObject({
   /** `metadata.ideType` sent to `loadCodeAssist` (project and tier discovery). */
   ide_type: z.string().min(1).default('ANTIGRAVITY'),
   /** `x-client-version` header and the version in the default User-Agent (the reference's floor). */
-  client_version: z.string().trim().min(1).max(50).default('4.3.0'),
+  client_version: z.string().trim().min(1).max(50).default(DEFAULT_CODE_ASSIST_CLIENT_VERSION),
   /**
    * `User-Agent` of every Code Assist call; null = the reference's
    * `Antigravity/<client_version> (<os>/<arch>) Chrome/132.0.6834.160 Electron/39.2.3`.

@@ -1,4 +1,4 @@
-import { DEFAULT_CODE_ASSIST_BASE_URLS } from '../../config/schema.js';
+import { DEFAULT_CODE_ASSIST_BASE_URLS, DEFAULT_CODE_ASSIST_CLIENT_VERSION } from '../../config/schema.js';
 import type { Account } from '../../core/account.js';
 import { type Clock, systemClock } from '../../core/clock.js';
 import { randomHex } from '../../core/ids.js';
@@ -30,9 +30,6 @@ export function codeAssistExtra(account: Pick<Account, 'extra'>): CodeAssistExtr
   if (typeof value['tierName'] === 'string') extra.tierName = value['tierName'];
   return extra;
 }
-
-/** The reference's floor for `x-client-version` and the User-Agent version (its §8.1). */
-export const DEFAULT_CODE_ASSIST_CLIENT_VERSION = '4.3.0';
 
 /** What the context is configured with; every field optional (unset fields keep their value). */
 export interface CodeAssistSettings {
