@@ -1,6 +1,8 @@
 import type { Credential, OAuthCredential } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
+import { isJsonObject } from '../core/json.js';
 import { parseOrThrow } from '../core/validation.js';
+import { isExportDocument, readExportDocument } from '../store/account-export.js';
 import type { AccountPatch, NewAccountInput } from '../store/account-store.js';
 import {
   type CreateAccountBody,
@@ -9,6 +11,7 @@ import {
   importEntry,
   type PatchAccountBody,
 } from './contracts.js';
+import { referenceAccountInput, referenceAccountSchema } from './reference-account.js';
 
 type OAuthFields = Pick<
   CreateAccountBody,
@@ -40,9 +43,7 @@ function credentialFrom(body: { api_key?: string | undefined } & OAuthFields): C
 }
 
 /** Admin API / CLI body → the store's input for a new account. */
-export function toNewAccountInput(
-  body: CreateAccountBody & { project_id?: string | undefined },
-): NewAccountInput {
+export function toNewAccountInput(body: CreateAccountBody): NewAccountInput {
   const credential = credentialFrom(body);
   if (!credential) throw new SwitchyardError('validation_failed', 'api_key: missing credential');
   return {
@@ -53,7 +54,6 @@ export function toNewAccountInput(
     tier: body.tier ?? null,
     models: body.models ?? [],
     label: body.label ?? null,
-    extra: body.project_id ? { 'code-assist': { projectId: body.project_id } } : {},
   };
 }
 
@@ -80,17 +80,37 @@ export function toAccountPatch(body: PatchAccountBody): AccountPatch {
   return patch;
 }
 
-/** Validates an import document (admin API body or CLI file) into store inputs; names the bad entry. */
-export function parseImportDocument(document: unknown): NewAccountInput[] {
+/** One entry of a list import → store input; names the entry when it is invalid. */
+function importEntryInput(entry: unknown, index: number, now: number): NewAccountInput {
+  // A reference account file (`{email, token: {...}}`): every field it has.
+  if (isJsonObject(entry) && isJsonObject(entry['token'])) {
+    return referenceAccountInput(parseOrThrow(referenceAccountSchema, entry, `import entry [${index}]`), now);
+  }
+  const result = importEntry.safeParse(entry);
+  if (!result.success) {
+    // Report against our own shape: its messages are the most useful for a typo.
+    parseOrThrow(createAccountBody, entry, `import entry [${index}]`);
+    throw new SwitchyardError('validation_failed', `Invalid import entry [${index}]`);
+  }
+  return toNewAccountInput(result.data);
+}
+
+/**
+ * Validates an import document (admin API body or CLI file) into store inputs, naming the bad
+ * entry: an export of ours (decrypted with `passphrase` when encrypted), a list of our account
+ * shape, of the reference's `{email, refresh_token}` entries or of its account files. `now` dates
+ * what the document does not (a reference quota without its observation time).
+ */
+export async function importInputs(
+  document: unknown,
+  options: { now: number; passphrase?: string | undefined },
+): Promise<NewAccountInput[]> {
+  if (isExportDocument(document)) {
+    const { passphrase, ...exported } = document as Record<string, unknown>;
+    const given = options.passphrase ?? (typeof passphrase === 'string' ? passphrase : undefined);
+    return readExportDocument(exported, { passphrase: given });
+  }
   const parsed = parseOrThrow(importBody, document, 'import document');
   const entries = Array.isArray(parsed) ? parsed : parsed.accounts;
-  return entries.map((entry, index) => {
-    const result = importEntry.safeParse(entry);
-    if (!result.success) {
-      // Report against our own shape: its messages are the most useful for a typo.
-      parseOrThrow(createAccountBody, entry, `import entry [${index}]`);
-      throw new SwitchyardError('validation_failed', `Invalid import entry [${index}]`);
-    }
-    return toNewAccountInput(result.data);
-  });
+  return entries.map((entry, index) => importEntryInput(entry, index, options.now));
 }

@@ -20,8 +20,8 @@ describe('maskConfigSecrets', () => {
   it('masks the admin password, client secrets and the proxy URL password; unset ones stay null', () => {
     const shown = maskConfigSecrets(stored);
     expect(shown.proxy.admin_password).toBe(SECRET_MASK);
-    expect(shown.oauth.clients['code-assist']?.client_secret).toBe(SECRET_MASK);
-    expect(shown.oauth.clients['gemini']?.client_secret).toBeNull();
+    expect(shown.oauth.clients['code-assist']?.[0]?.client_secret).toBe(SECRET_MASK);
+    expect(shown.oauth.clients['gemini']?.[0]?.client_secret).toBeNull();
     expect(shown.proxy.upstream_proxy.url).toBe(`http://me:${SECRET_MASK}@proxy.lan:3128`);
     expect(JSON.stringify(shown)).not.toMatch(/correct horse|GOCSPX|p%40ss/);
     // The API key stays readable (clients need it) and the stored config is not changed.
@@ -44,10 +44,12 @@ describe('restoreMaskedSecrets', () => {
     const patch = maskConfigSecrets(stored) as unknown as Record<string, unknown>;
     const restored = restoreMaskedSecrets(patch as never, stored) as typeof patch & {
       proxy: Record<string, unknown> & { upstream_proxy: { url: string } };
-      oauth: { clients: Record<string, Record<string, unknown>> };
+      oauth: { clients: Record<string, Record<string, unknown>[]> };
     };
     expect('admin_password' in restored.proxy).toBe(false);
-    expect('client_secret' in (restored.oauth.clients['code-assist'] ?? {})).toBe(false);
+    // oauth.clients is replaced as a whole: the masked secret takes the stored client's secret.
+    expect(restored.oauth.clients['code-assist']?.[0]?.['client_secret']).toBe('GOCSPX-secret-1');
+    expect(restored.oauth.clients['gemini']?.[0]?.['client_secret']).toBeNull();
     expect(restored.proxy.upstream_proxy.url).toBe('http://me:p%40ss@proxy.lan:3128');
   });
 

@@ -17,8 +17,8 @@ const URL_PASSWORD = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/]*:)([^@/]*)(@)/;
 export function maskConfigSecrets(config: Readonly<SwitchyardConfig>): SwitchyardConfig {
   const shown = JSON.parse(JSON.stringify(config)) as SwitchyardConfig;
   if (shown.proxy.admin_password !== null) shown.proxy.admin_password = SECRET_MASK;
-  for (const client of Object.values(shown.oauth.clients)) {
-    if (client.client_secret !== null) client.client_secret = SECRET_MASK;
+  for (const clients of Object.values(shown.oauth.clients)) {
+    for (const client of clients) if (client.client_secret !== null) client.client_secret = SECRET_MASK;
   }
   const proxy = shown.proxy.upstream_proxy;
   proxy.url = proxy.url.replace(URL_PASSWORD, (match, start: string, password: string, end: string) =>
@@ -45,11 +45,26 @@ export function restoreMaskedSecrets(patch: JsonObject, current: Readonly<Switch
   const oauth = result['oauth'];
   const clients = isJsonObject(oauth) ? oauth['clients'] : undefined;
   if (isJsonObject(clients)) {
-    for (const client of Object.values(clients)) {
-      if (isJsonObject(client) && client['client_secret'] === SECRET_MASK) delete client['client_secret'];
+    for (const [provider, sent] of Object.entries(clients)) {
+      const stored = current.oauth.clients[provider as keyof typeof current.oauth.clients] ?? [];
+      for (const client of Array.isArray(sent) ? sent : [sent]) restoreClientSecret(client, stored);
     }
   }
   return result;
+}
+
+/**
+ * `oauth.clients` is replaced as a whole by a PUT, so a masked client secret takes the stored
+ * secret of the client with the same `client_id`; a mask for a client not stored means no secret.
+ */
+function restoreClientSecret(
+  client: unknown,
+  stored: readonly { client_id: string; client_secret: string | null }[],
+): void {
+  if (!isJsonObject(client) || client['client_secret'] !== SECRET_MASK) return;
+  const match = stored.find((entry) => entry.client_id === client['client_id']);
+  if (match?.client_secret) client['client_secret'] = match.client_secret;
+  else delete client['client_secret'];
 }
 
 function restoreUrlPassword(url: string, storedUrl: string): string {

@@ -86,9 +86,10 @@ export const patchAccountBody = z
 export type PatchAccountBody = z.output<typeof patchAccountBody>;
 
 /**
- * One entry of `POST /api/accounts/import`: our own account shape, the reference's
- * `{email, refresh_token}` list entry, or a reference per-account file (`{email, token: {...}}`).
- * Entries without `provider` are Google OAuth accounts (`code-assist`).
+ * One entry of `POST /api/accounts/import` in a short form: our own account shape, or the
+ * reference's `{email, refresh_token}` list entry (a Google OAuth account, `code-assist`, unless it
+ * names a provider). A reference account file (`{email, token: {...}}`) is read with every field by
+ * `referenceAccountSchema`, an export of ours by `readExportDocument`.
  */
 export const importEntry = z.union([
   createAccountBody,
@@ -103,32 +104,43 @@ export const importEntry = z.union([
       email: entry.email,
       refresh_token: entry.refresh_token,
     })),
-  z
-    .looseObject({
-      email: z.string().trim().min(1),
-      token: z.looseObject({
-        refresh_token: z.string().trim().min(1),
-        access_token: z.string().optional(),
-        expiry_timestamp: z.number().optional(),
-        project_id: z.string().optional(),
-      }),
-    })
-    .transform((entry) => ({
-      provider: 'code-assist' as const,
-      email: entry.email,
-      refresh_token: entry.token.refresh_token,
-      access_token: entry.token.access_token,
-      expires_at:
-        entry.token.expiry_timestamp === undefined ? undefined : entry.token.expiry_timestamp * 1000,
-      project_id: entry.token.project_id,
-    })),
 ]);
 
-/** `POST /api/accounts/import` body: an array of entries, or `{accounts: [...]}`. */
+/**
+ * `POST /api/accounts/import` body: an array of entries, `{accounts: [...]}`, or an export of ours
+ * (`switchyard accounts export`, `POST /api/accounts/export`) with `"passphrase"` added beside its
+ * fields when it is encrypted.
+ */
 export const importBody = z.union([
   z.array(z.unknown()).min(1, 'nothing to import: the list is empty'),
   z.strictObject({ accounts: z.array(z.unknown()).min(1, 'nothing to import: the list is empty') }),
 ]);
+
+/** `POST /api/accounts/import` answer. */
+export interface ImportResult {
+  created: PublicAccount[];
+  updated: PublicAccount[];
+  /**
+   * What the imported accounts still need, one sentence each — above all an OAuth client for
+   * their provider (with the command that adds it). Empty when nothing is missing.
+   */
+  warnings: string[];
+}
+
+/**
+ * `POST /api/accounts/export` body: `{"passphrase": "..."}` (at least 8 characters; credentials
+ * encrypted with it) or `{"plain": true}` (credentials in clear). Never in the URL.
+ */
+export const exportBody = z
+  .strictObject({
+    passphrase: z.string().min(8, 'must be at least 8 characters long').optional(),
+    plain: z.literal(true).optional(),
+  })
+  .refine((body) => (body.passphrase === undefined) !== (body.plain === undefined), {
+    message:
+      'give "passphrase" (credentials encrypted with it) or "plain": true (credentials in clear), one of them',
+  });
+export type ExportBody = z.output<typeof exportBody>;
 
 /** `GET /api/proxy/status` response. */
 export const proxyStatus = z.object({

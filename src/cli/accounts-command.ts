@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseImportDocument, toAccountPatch, toNewAccountInput } from '../admin/account-input.js';
+import { toAccountPatch, toNewAccountInput } from '../admin/account-input.js';
 import { createAccountBody } from '../admin/contracts.js';
 import type { Account } from '../core/account.js';
 import { systemClock } from '../core/clock.js';
@@ -10,14 +10,15 @@ import { type PublicAccount, toPublicAccount } from '../store/public-account.js'
 import { resolveDataDir } from './data-dir.js';
 import { registerLoginCommand } from './login-command.js';
 import { type OpenAccountDatabase, openAccountDatabase } from './open-stores.js';
-import { readImportDocument } from './read-import-document.js';
 
-interface CommonFlags {
+/** `--data-dir` and `--json`, which every `accounts` command takes. */
+export interface CommonFlags {
   dataDir?: string;
   json?: boolean;
 }
 
-async function withAccounts<T>(
+/** Runs `work` with the account store of the data directory in `flags`, closed afterwards. */
+export async function withAccounts<T>(
   flags: CommonFlags,
   work: (database: OpenAccountDatabase) => Promise<T>,
 ): Promise<T> {
@@ -89,7 +90,8 @@ export function formatAccountTable(accounts: readonly PublicAccount[]): string {
   );
 }
 
-async function readSecretArgument(value: string | undefined): Promise<string | undefined> {
+/** A secret given on the command line, or read from standard input when the value is `-`. */
+export async function readSecretArgument(value: string | undefined): Promise<string | undefined> {
   if (value !== '-') return value;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -133,7 +135,8 @@ async function addAccount(flags: AddFlags): Promise<void> {
   );
 }
 
-function print(flags: CommonFlags, value: unknown, text: string): void {
+/** Prints `value` as JSON with `--json`, else `text`. */
+export function print(flags: CommonFlags, value: unknown, text: string): void {
   process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : text);
 }
 
@@ -149,17 +152,24 @@ async function setDisabled(reference: string, flags: CommonFlags & { reason?: st
   );
 }
 
-/** `switchyard accounts list|add|remove|enable|disable|import`, on the same data directory as the gateway. */
-export function registerAccountCommands(program: Command): void {
+/** Adds `--data-dir` and `--json` to an `accounts` command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (default: $SWITCHYARD_HOME or ~/.switchyard)')
+    .option('--json', 'print JSON instead of text');
+}
+
+/**
+ * `switchyard accounts list|add|remove|enable|disable|login`, on the same data directory as the
+ * gateway; returns the `accounts` command for the others (`registerTransferCommands`).
+ */
+export function registerAccountCommands(program: Command): Command {
   const accounts = program
     .command('accounts')
     .description(
       'Manage upstream accounts (works while the gateway runs; it picks changes up within a second)',
     );
-  const common = (command: Command) =>
-    command
-      .option('--data-dir <dir>', 'data directory (default: $SWITCHYARD_HOME or ~/.switchyard)')
-      .option('--json', 'print JSON instead of text');
+  const common = withCommonOptions;
 
   common(accounts.command('list').description('List accounts with masked credentials')).action(
     (flags: CommonFlags) =>
@@ -204,21 +214,6 @@ export function registerAccountCommands(program: Command): void {
       setDisabled(reference, flags, true),
     );
 
-  common(
-    accounts
-      .command('import <file-or-dir>')
-      .description(
-        "Import accounts from a JSON file (a list in our shape, or {email, refresh_token} entries) or a directory of per-account *.json files (the reference's accounts/ folder); a new token re-enables a revoked account",
-      ),
-  ).action(async (file: string, flags: CommonFlags) => {
-    const inputs = parseImportDocument(await readImportDocument(file));
-    const result = await withAccounts(flags, ({ accounts: store }) => store.upsertMany(inputs));
-    print(
-      flags,
-      { created: result.created.map(toPublicAccount), updated: result.updated.map(toPublicAccount) },
-      `Imported ${result.created.length} new and updated ${result.updated.length} existing account(s) from ${file}\n`,
-    );
-  });
-
   registerLoginCommand(accounts, common);
+  return accounts;
 }

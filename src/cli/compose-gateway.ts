@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ConfigStore } from '../config/config-store.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
+import type { IdSource } from '../core/ids.js';
 import { Gateway } from '../gateway/gateway.js';
 import { MemorySignatureLedger } from '../gateway/reasoning/signature-ledger.js';
 import { ResponseStore } from '../gateway/translation/response-store.js';
@@ -17,6 +18,10 @@ import { httpOAuthEndpoints } from '../providers/auth/oauth-endpoints.js';
 import { OAuthLogin } from '../providers/auth/oauth-login.js';
 import { httpCodeAssistApi } from '../providers/code-assist/code-assist-api.js';
 import { codeAssistContext } from '../providers/code-assist/code-assist-context.js';
+import {
+  type CodeAssistClientIdentity,
+  defaultCodeAssistUserAgent,
+} from '../providers/code-assist/code-assist-identity.js';
 import { CodeAssistProjects, withCodeAssistProjects } from '../providers/code-assist/code-assist-projects.js';
 import { CodeAssistQuota } from '../providers/code-assist/code-assist-quota.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
@@ -71,6 +76,22 @@ export function schedulerConfig(config: Readonly<SwitchyardConfig>): SchedulerCo
   };
 }
 
+/** The client identity Code Assist calls carry (config `code_assist.client_version`, `user_agent`). */
+function codeAssistIdentity(
+  config: Readonly<SwitchyardConfig>,
+  sessionUuid: string,
+): CodeAssistClientIdentity {
+  const version = config.code_assist.client_version;
+  return {
+    userAgent:
+      config.code_assist.user_agent ??
+      defaultCodeAssistUserAgent({ version, platform: process.platform, arch: process.arch }),
+    clientName: 'antigravity',
+    clientVersion: version,
+    sessionUuid,
+  };
+}
+
 function proxyUrl(config: Readonly<SwitchyardConfig>): string | null {
   return config.proxy.upstream_proxy.enabled && config.proxy.upstream_proxy.url
     ? config.proxy.upstream_proxy.url
@@ -104,7 +125,13 @@ function composeAccountServices(options: {
   upstream: UpstreamClient;
   clock: Clock;
   logger: Logger;
-}): { credentials: CredentialProvider; services: AccountServices } {
+  ids: IdSource;
+}): {
+  credentials: CredentialProvider;
+  services: AccountServices;
+  /** Applies `code_assist.*` to the process-wide Code Assist context. */
+  configureCodeAssist: (config: Readonly<SwitchyardConfig>) => void;
+} {
   const { config, accounts, upstream, clock, logger } = options;
   const endpoints = httpOAuthEndpoints(upstream);
   const clients = memoizeByConfig(config, (current) => oauthClientsFromConfig(current.oauth.clients));
@@ -117,13 +144,20 @@ function composeAccountServices(options: {
     settings: () => ({ skewMs: config.get().oauth.refresh_skew_seconds * 1000, clients: clients() }),
     onError,
   });
-  codeAssistContext.configure({ baseUrls: config.get().code_assist.base_urls });
+  const sessionUuid = options.ids.uuid();
+  const configureCodeAssist = (current: Readonly<SwitchyardConfig>) =>
+    codeAssistContext.configure({
+      baseUrls: current.code_assist.base_urls,
+      identity: codeAssistIdentity(current, sessionUuid),
+      clock,
+    });
+  configureCodeAssist(config.get());
   const api = httpCodeAssistApi({
     upstream,
     context: codeAssistContext,
     ideType: () => config.get().code_assist.ide_type,
   });
-  const projects = new CodeAssistProjects({ api, accounts, context: codeAssistContext, onError });
+  const projects = new CodeAssistProjects({ api, accounts, context: codeAssistContext, clock, onError });
   const credentials = withCodeAssistProjects(oauth, projects);
   const quotaRefresher = new QuotaRefresher({
     accounts,
@@ -138,7 +172,7 @@ function composeAccountServices(options: {
     logger,
   });
   const oauthLogin = new OAuthLogin({ clients, endpoints, accounts, clock });
-  return { credentials, services: { oauthLogin, quotaRefresher } };
+  return { credentials, services: { oauthLogin, quotaRefresher }, configureCodeAssist };
 }
 
 /** The request log (store database, batched off the request path), the live feed for the Monitor page, and Prometheus metrics. */
@@ -191,6 +225,7 @@ export async function composeGateway(options: {
   accounts: AccountStore;
   db: Kysely<DatabaseSchema>;
   clock: Clock;
+  ids: IdSource;
   logger: Logger;
   credentials?: CredentialProvider;
 }): Promise<GatewayServices> {
@@ -223,7 +258,7 @@ export async function composeGateway(options: {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
     if (event.changed.some((path) => path.startsWith('code_assist')))
-      codeAssistContext.configure({ baseUrls: event.current.code_assist.base_urls });
+      oauth.configureCodeAssist(event.current);
     if (event.changed.some((path) => path === 'refresh_interval' || path === 'auto_refresh'))
       oauth.services.quotaRefresher.reschedule();
   });

@@ -61,6 +61,7 @@ export class GatewayRuntime {
         ...stores,
         db: stores.database.db,
         clock: options.clock,
+        ids: options.ids,
         logger: options.logger,
       });
     } catch (error) {

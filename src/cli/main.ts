@@ -4,9 +4,11 @@ import { systemIds } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
 import { createLogger } from '../observability/logger.js';
 import { registerAccountCommands } from './accounts-command.js';
+import { registerTransferCommands } from './accounts-transfer-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { registerOAuthCommands } from './oauth-command.js';
 import { registerStoreCommands } from './store-command.js';
 
 function portNumber(value: string): number {
@@ -105,7 +107,8 @@ export function buildProgram(): Command {
     .option('--shutdown-timeout <seconds>', 'how long Ctrl-C waits for in-flight requests', '10')
     .action((flags: StartFlags) => startCommand(flags).catch(fail));
 
-  registerAccountCommands(program);
+  registerTransferCommands(registerAccountCommands(program));
+  registerOAuthCommands(program);
   registerDemoCommand(program);
   registerStoreCommands(program);
   return program;

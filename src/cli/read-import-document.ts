@@ -18,23 +18,34 @@ function entriesOf(document: unknown): unknown[] {
   return [document];
 }
 
-/**
- * What `switchyard accounts import PATH` imports: the JSON document of a file, or — for a directory
- * such as the reference's `accounts/` folder, one `<id>.json` per account — the entries of every
- * `*.json` file in it, in name order.
- */
-export async function readImportDocument(path: string): Promise<unknown> {
-  let isDirectory: boolean;
+async function isDirectory(path: string): Promise<boolean> {
   try {
-    isDirectory = (await stat(path)).isDirectory();
+    return (await stat(path)).isDirectory();
   } catch (error) {
     throw new SwitchyardError(
       'not_found',
       `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
     );
   }
-  if (!isDirectory) return readJson(path);
-  const files = (await readdir(path)).filter((name) => name.toLowerCase().endsWith('.json')).sort();
+}
+
+/**
+ * What `switchyard accounts import PATH` imports: the JSON document of a file, or — for a directory
+ * such as the reference's `accounts/` folder, one `<id>.json` per account — the entries of every
+ * `*.json` file in it, in name order. The reference's whole data folder (`~/.antigravity_tools`,
+ * which holds `accounts/` beside `gui_config.json` and the `accounts.json` index) reads its
+ * `accounts/` folder.
+ */
+export async function readImportDocument(path: string): Promise<unknown> {
+  if (!(await isDirectory(path))) return readJson(path);
+  const listing = await readdir(path, { withFileTypes: true });
+  if (listing.some((entry) => entry.isDirectory() && entry.name === 'accounts')) {
+    return readImportDocument(join(path, 'accounts'));
+  }
+  const files = listing
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.json'))
+    .map((entry) => entry.name)
+    .sort();
   if (files.length === 0) throw new SwitchyardError('validation_failed', `No *.json files in ${path}`);
   const entries: unknown[] = [];
   for (const file of files) entries.push(...entriesOf(await readJson(join(path, file))));

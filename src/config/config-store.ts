@@ -84,7 +84,7 @@ export class ConfigStore {
   private readonly listeners = new Set<(event: ConfigChangeEvent) => void>();
   private current: SwitchyardConfig;
   /** The file's JSON as the user wrote it (no defaults filled in), the base of every update. */
-  private document: JsonObject;
+  private userDocument: JsonObject;
   private currentProblem: (ConfigProblem & { kind: ProblemKind }) | null = null;
   /** Hash of the content last read or written, so our own writes and repeated events are ignored. */
   private lastSeenHash: string | null = null;
@@ -104,7 +104,7 @@ export class ConfigStore {
     this.debounceMs = options.debounceMs ?? 100;
     this.validate = options.validate ?? (() => []);
     this.current = deepFreeze(config);
-    this.document = document;
+    this.userDocument = document;
   }
 
   /**
@@ -123,7 +123,7 @@ export class ConfigStore {
         throw ConfigFileError.io({ filePath: path, action: 'create', error });
       });
       // The file holds the API key (and maybe the admin password): owner-only.
-      await store.persist(store.document, { mode: 0o600 });
+      await store.persist(store.userDocument, { mode: 0o600 });
       store.logger.info({ path }, 'created config file with defaults and a new proxy API key');
       return store;
     }
@@ -149,6 +149,14 @@ export class ConfigStore {
   /** The current good config, deep-frozen. Cheap: meant for every request. */
   get(): Readonly<SwitchyardConfig> {
     return this.current;
+  }
+
+  /**
+   * A copy of the file's JSON as the user wrote it (no defaults filled in): the base to build an
+   * `update()` patch from when a section must keep its hand-written form (the `oauth` commands).
+   */
+  document(): JsonObject {
+    return structuredClone(this.userDocument);
   }
 
   /** What is wrong with the file on disk (shown as `config_error` in the status API), or null. */
@@ -182,7 +190,7 @@ export class ConfigStore {
           `${this.currentProblem.message}\nFix the file first; it is not overwritten while invalid.`,
         );
       }
-      const document = mergeConfigPatch(this.document, normalized);
+      const document = mergeConfigPatch(this.userDocument, normalized);
       const validation = validateConfigDocument(document);
       const issues = validation.ok ? this.validate(validation.config) : validation.issues;
       if (!validation.ok || issues.length > 0) {
@@ -190,7 +198,7 @@ export class ConfigStore {
         throw new SwitchyardError('validation_failed', text, { details: { issues } });
       }
       await this.persist(document);
-      this.document = document;
+      this.userDocument = document;
       this.clearProblem();
       this.apply(validation.config, source);
       return this.current;
@@ -299,7 +307,7 @@ export class ConfigStore {
       });
       this.logger.info({ path: this.filePath }, 'config file had no proxy API key; generated and saved one');
     }
-    this.document = parsed.document;
+    this.userDocument = parsed.document;
     this.clearProblem();
     this.apply(parsed.config, 'file');
   }

@@ -11,6 +11,7 @@ const document: JsonObject = {
     custom_mapping: { a: 'x', b: 'y' },
     circuit_breaker: { backoff_steps: [60, 300] },
   },
+  oauth: { clients: { 'code-assist': [{ client_id: 'a' }], gemini: [{ client_id: 'g' }] } },
 };
 
 describe('mergeConfigPatch', () => {
@@ -31,6 +32,11 @@ describe('mergeConfigPatch', () => {
       expected: { proxy: { custom_mapping: { c: 'z' } } },
     },
     {
+      name: 'replaces oauth.clients as a whole, so a provider can lose its clients',
+      patch: { oauth: { clients: { gemini: [{ client_id: 'h' }] } } },
+      expected: { oauth: { clients: { gemini: [{ client_id: 'h' }] } } },
+    },
+    {
       name: 'sets null values',
       patch: { proxy: { scheduling: null } },
       expected: { proxy: { scheduling: null } },
@@ -41,6 +47,11 @@ describe('mergeConfigPatch', () => {
       expected: { proxy: { new_flag: true }, other: [1] },
     },
   ];
+
+  it('drops the providers a patch of oauth.clients leaves out', () => {
+    const merged = mergeConfigPatch(document, { oauth: { clients: { gemini: [{ client_id: 'h' }] } } });
+    expect(merged['oauth']).toEqual({ clients: { gemini: [{ client_id: 'h' }] } });
+  });
 
   for (const testCase of cases) {
     it(testCase.name, () => {

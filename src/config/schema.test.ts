@@ -43,6 +43,8 @@ describe('configSchema defaults', () => {
           'https://cloudcode-pa.googleapis.com/v1internal',
         ],
         ide_type: 'ANTIGRAVITY',
+        client_version: '4.3.0',
+        user_agent: null,
       },
       store: { backend: 'sqlite', postgres_url: null },
     });
@@ -68,9 +70,24 @@ describe('configSchema defaults', () => {
     });
   });
 
-  it('fills an OAuth client with Google endpoints and asks for no secret', () => {
+  it('reads several OAuth clients per provider in order, and refuses a client listed twice', () => {
+    const clients = [{ client_id: 'a', name: 'first' }, { client_id: 'b' }];
+    const config = configSchema.parse({ oauth: { clients: { 'code-assist': clients } } });
+    expect(config.oauth.clients['code-assist']?.map((client) => [client.name, client.client_id])).toEqual([
+      ['first', 'a'],
+      [undefined, 'b'],
+    ]);
+    expect(issuesOf({ oauth: { clients: { gemini: [{ client_id: 'a' }, { client_id: 'a' }] } } })).toBe(
+      'oauth.clients.gemini[1].client_id: listed twice: client_id must be unique',
+    );
+    expect(issuesOf({ oauth: { clients: { gemini: [] } } })).toBe(
+      'oauth.clients.gemini: must have at least 1 element(s)',
+    );
+  });
+
+  it('fills an OAuth client with Google endpoints and asks for no secret (one client: a list of one)', () => {
     const config = configSchema.parse({ oauth: { clients: { 'code-assist': { client_id: 'my-client' } } } });
-    expect(config.oauth.clients['code-assist']).toEqual({
+    expect(config.oauth.clients['code-assist']?.[0]).toEqual({
       client_id: 'my-client',
       client_secret: null,
       token_url: 'https://oauth2.googleapis.com/token',
@@ -179,13 +196,13 @@ describe('configSchema validation messages', () => {
       name: 'enabled upstream proxy without a URL',
       document: { proxy: { upstream_proxy: { enabled: true, url: '' } } },
       expected:
-        'proxy.upstream_proxy.url: must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+        'proxy.upstream_proxy.url: must be an http://, https://, socks5://, socks5h:// or socks:// (SOCKS5) URL when upstream_proxy.enabled is true',
     },
     {
       name: 'enabled upstream proxy with an unsupported scheme',
       document: { proxy: { upstream_proxy: { enabled: true, url: 'ftp://proxy:21' } } },
       expected:
-        'proxy.upstream_proxy.url: must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
+        'proxy.upstream_proxy.url: must be an http://, https://, socks5://, socks5h:// or socks:// (SOCKS5) URL when upstream_proxy.enabled is true',
     },
   ];
 
@@ -208,11 +225,23 @@ describe('configSchema validation messages', () => {
     expect(issuesOf({ proxy: { api_key: 'secret' } })).not.toContain('secret');
   });
 
+  it.each(['socks4', 'socks4a'])(
+    'refuses %s:// (no SOCKS4 client in undici), naming what works',
+    (scheme) => {
+      expect(
+        issuesOf({ proxy: { upstream_proxy: { enabled: true, url: `${scheme}://user:pw@h:1080` } } }),
+      ).toBe(
+        `proxy.upstream_proxy.url: ${scheme}:// is not supported (undici has no SOCKS4 client): use http://, https://, socks5://, socks5h:// or socks:// (SOCKS5)`,
+      );
+    },
+  );
+
   it.each([
     'http://proxy.local:3128',
     'https://user:pass@proxy:443',
     'socks5://127.0.0.1:1080',
     'socks5h://h:1',
+    'socks://h:1080',
   ])('accepts %s as an upstream proxy URL', (url) => {
     expect(configSchema.safeParse({ proxy: { upstream_proxy: { enabled: true, url } } }).success).toBe(true);
   });

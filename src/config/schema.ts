@@ -20,16 +20,15 @@ export type AuthMode = (typeof authModes)[number];
 /** Where accounts, rate-limit locks and the request log are kept. */
 export const storeBackends = ['sqlite', 'postgres'] as const;
 
-/** URL schemes accepted for `proxy.upstream_proxy.url`. */
-const upstreamProxyProtocols = new Set([
-  'http:',
-  'https:',
-  'socks:',
-  'socks4:',
-  'socks4a:',
-  'socks5:',
-  'socks5h:',
-]);
+/**
+ * URL schemes accepted for `proxy.upstream_proxy.url`: what undici (7.x) can dial. `http:` and
+ * `https:` are HTTP proxies (CONNECT tunnels); `socks5:` and `socks:` are SOCKS5, and undici's
+ * SOCKS5 client sends host names to the proxy, so `socks5h:` (resolve on the proxy) is the same
+ * dispatcher. SOCKS4 and SOCKS4a have no client in undici and are refused.
+ */
+export const UPSTREAM_PROXY_SCHEMES = ['http', 'https', 'socks5', 'socks5h', 'socks'] as const;
+const upstreamProxyProtocols = new Set(UPSTREAM_PROXY_SCHEMES.map((scheme) => `${scheme}:`));
+const supportedSchemes = 'http://, https://, socks5://, socks5h:// or socks:// (SOCKS5)';
 
 const schedulingSchema = z.looseObject({
   /** `Balance` (default): sticky sessions + 60 s window; `CacheFirst`: also waits for a bound account
@@ -71,16 +70,16 @@ const upstreamProxySchema = z
   .looseObject({
     /** Send upstream traffic through `url`. */
     enabled: z.boolean().default(false),
-    /** `http://`, `https://` or `socks5://` (socks, socks4, socks4a, socks5h) proxy URL, with optional credentials. */
+    /**
+     * Proxy URL with optional credentials: `http://`, `https://`, `socks5://`, `socks5h://` or
+     * `socks://` (SOCKS5; host names are resolved by the proxy). SOCKS4 is not supported.
+     */
     url: z.string().default(''),
   })
   .superRefine((value, context) => {
-    if (!value.enabled || isUpstreamProxyUrl(value.url)) return;
-    context.addIssue({
-      code: 'custom',
-      path: ['url'],
-      message: 'must be an http(s):// or socks5:// URL when upstream_proxy.enabled is true',
-    });
+    if (!value.enabled) return;
+    const problem = upstreamProxyUrlProblem(value.url);
+    if (problem) context.addIssue({ code: 'custom', path: ['url'], message: problem });
   });
 
 const loggingSchema = z.looseObject({
@@ -175,6 +174,9 @@ export const DEFAULT_CODE_ASSIST_BASE_URLS = [
   'https://cloudcode-pa.googleapis.com/v1internal',
 ] as const;
 
+/** The lowest client version the reference announces to Code Assist (`x-client-version`, its §8.1). */
+export const DEFAULT_CODE_ASSIST_CLIENT_VERSION = '4.3.0';
+
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 /**
@@ -183,6 +185,12 @@ const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' 
  * account's own `client_id` / `client_secret` / `token_url` win over these.
  */
 const oauthClientSchema = z.looseObject({
+  /**
+   * A short name for the client, optional. An imported Antigravity Manager account names the
+   * client its token was issued to (`token.oauth_client_key`); a configured client with that
+   * name is tried first for it.
+   */
+  name: z.string().trim().min(1).max(100).optional(),
   /** The OAuth client id. */
   client_id: z.string().trim().min(1),
   /** The client secret, for clients that have one (Google "Desktop app" clients do). */
@@ -200,11 +208,44 @@ const oauthClientSchema = z.looseObject({
     .default(() => [...GOOGLE_OAUTH_ENDPOINTS.scopes]),
 });
 
+/**
+ * The OAuth clients of one provider, in the order a refresh tries them: a list, or (the older
+ * form) one client object, read as a list of one. Client ids and names are unique in a list.
+ */
+const oauthClientListSchema = z
+  .preprocess(
+    (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value),
+    z.array(oauthClientSchema).min(1),
+  )
+  .superRefine((clients, context) => {
+    const seen = new Set<string>();
+    clients.forEach((client, index) => {
+      for (const [field, value] of [
+        ['client_id', client.client_id],
+        ['name', client.name],
+      ] as const) {
+        if (value === undefined) continue;
+        if (seen.has(`${field}:${value}`)) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, field],
+            message: `listed twice: ${field} must be unique`,
+          });
+        }
+        seen.add(`${field}:${value}`);
+      }
+    });
+  });
+
 const oauthSchema = z.looseObject({
   /** Access tokens are refreshed this many seconds before they expire. */
   refresh_skew_seconds: z.int().min(0).max(3600).default(90),
-  /** OAuth clients by provider kind (`code-assist`, `gemini`, …). Empty by default: configure your own. */
-  clients: z.record(z.string(), oauthClientSchema).default(() => ({})),
+  /**
+   * OAuth clients by provider kind (`code-assist`, `gemini`, …): a list per provider, tried in
+   * order when a refresh is refused for the client (`invalid_client`, `unauthorized_client`); the
+   * first one signs in. Empty by default: configure your own (`switchyard oauth client add`).
+   */
+  clients: z.record(z.string(), oauthClientListSchema).default(() => ({})),
 });
 
 const codeAssistSchema = z.looseObject({
@@ -215,6 +256,13 @@ const codeAssistSchema = z.looseObject({
     .default(() => [...DEFAULT_CODE_ASSIST_BASE_URLS]),
   /** `metadata.ideType` sent to `loadCodeAssist` (project and tier discovery). */
   ide_type: z.string().min(1).default('ANTIGRAVITY'),
+  /** `x-client-version` header and the version in the default User-Agent (the reference's floor). */
+  client_version: z.string().trim().min(1).max(50).default(DEFAULT_CODE_ASSIST_CLIENT_VERSION),
+  /**
+   * `User-Agent` of every Code Assist call; null = the reference's
+   * `Antigravity/<client_version> (<os>/<arch>) Chrome/132.0.6834.160 Electron/39.2.3`.
+   */
+  user_agent: z.string().trim().min(1).max(500).nullable().default(null),
 });
 
 /**
@@ -298,10 +346,14 @@ export function isPostgresUrl(text: string): boolean {
   return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
 }
 
-function isUpstreamProxyUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const url = new URL(text);
-  return upstreamProxyProtocols.has(url.protocol) && url.hostname !== '';
+/** Why `text` cannot be the upstream proxy, or null when it can. Never echoes the URL (it may hold a password). */
+function upstreamProxyUrlProblem(text: string): string | null {
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (url && /^socks4a?:$/.test(url.protocol)) {
+    return `${url.protocol.slice(0, -1)}:// is not supported (undici has no SOCKS4 client): use ${supportedSchemes}`;
+  }
+  if (url && upstreamProxyProtocols.has(url.protocol) && url.hostname !== '') return null;
+  return `must be an ${supportedSchemes} URL when upstream_proxy.enabled is true`;
 }
 
 // Our own wording instead of zod's: shorter, and it never echoes a value (api_key may be one).

@@ -7,6 +7,9 @@ export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'code-assist'] a
 /** Upstream API family an account talks to. */
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+/** Provider kinds whose accounts can use OAuth (sign-in, refresh tokens, `oauth.clients`); the others take API keys only. */
+export const OAUTH_PROVIDER_KINDS = ['code-assist', 'gemini'] as const satisfies readonly ProviderKind[];
+
 export const TIERS = ['FREE', 'PRO', 'ULTRA'] as const;
 /** Subscription tier; scheduling prefers ULTRA > PRO > FREE > unknown. */
 export type Tier = (typeof TIERS)[number];

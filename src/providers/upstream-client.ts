@@ -4,6 +4,15 @@ import type { UpstreamRequest } from './provider-adapter.js';
 /** Statuses after which an equivalent endpoint is tried (never 429: that is the account's limit). */
 const FALL_THROUGH = (status: number) => status === 404 || status === 408 || status >= 500;
 
+/**
+ * The proxy URL as undici's `ProxyAgent` takes it. undici knows `socks5:` (and `socks:`) only, and
+ * its SOCKS5 client already hands host names to the proxy to resolve — what `socks5h:` asks for —
+ * so `socks5h:` becomes `socks5:`; every other scheme passes as is.
+ */
+export function undiciProxyUri(proxyUrl: string): string {
+  return proxyUrl.replace(/^socks5h:/i, 'socks5:');
+}
+
 /** An upstream answer whose body has not been read yet. */
 export interface UpstreamResponse {
   status: number;
@@ -20,7 +29,10 @@ export interface SendOptions {
 }
 
 export interface UpstreamClientOptions {
-  /** `http(s)://` or `socks5://` proxy every upstream call goes through; null for direct. */
+  /**
+   * Proxy every upstream call goes through (`http://`, `https://`, `socks5://`, `socks5h://`,
+   * `socks://`; see `UPSTREAM_PROXY_SCHEMES`); null for direct.
+   */
   proxyUrl?: string | null;
   /** Keep-alive connections per upstream origin. */
   connectionsPerOrigin?: number;
@@ -43,7 +55,7 @@ export class UpstreamClient {
       keepAliveMaxTimeout: 600_000,
       connections: options.connectionsPerOrigin ?? 256,
     };
-    if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, ...common });
+    if (options.proxyUrl) return new ProxyAgent({ uri: undiciProxyUri(options.proxyUrl), ...common });
     return new Agent(common);
   }
 

@@ -172,6 +172,7 @@ class SimulatedUpstreamServer implements UpstreamServer {
       route,
       behaviour,
       body: incoming.body,
+      path: incoming.pathname,
       query: incoming.query,
       prompt,
       key,

@@ -38,6 +38,25 @@ export interface NewAccountInput {
   label?: string | null;
   /** Default {}. */
   extra?: Record<string, unknown>;
+  /** Saved state an import brings back (our export, a reference account file); see `RestoredAccountState`. */
+  restore?: RestoredAccountState;
+}
+
+/**
+ * The state of an account saved elsewhere, restored as it was by an import: every field given
+ * replaces the default (a new account) or the stored value (an existing one). `id` is kept when
+ * no other account has it yet.
+ */
+export interface RestoredAccountState {
+  id?: string;
+  disabled?: boolean;
+  disabledReason?: string | null;
+  disabledAt?: number | null;
+  proxyDisabled?: boolean;
+  proxyDisabledReason?: string | null;
+  quota?: Record<string, ModelQuota>;
+  createdAt?: number;
+  lastUsedAt?: number | null;
 }
 
 /** Fields `update` may change; an absent field is left as it is. */
@@ -81,9 +100,9 @@ export function validatePatch(patch: AccountPatch): void {
   validateTier(patch.tier);
 }
 
-/** A fresh, enabled account made from `input`. */
+/** A fresh account made from `input`: enabled, unless the input restores a saved state. */
 export function newAccount(input: NewAccountInput, options: { id: string; now: number }): Account {
-  return {
+  const account: Account = {
     id: options.id,
     email: input.email.trim(),
     provider: input.provider,
@@ -102,6 +121,47 @@ export function newAccount(input: NewAccountInput, options: { id: string; now: n
     createdAt: options.now,
     lastUsedAt: null,
   };
+  return input.restore ? restoreAccountState(account, input.restore) : account;
+}
+
+/**
+ * `account` with the saved state applied field by field, exactly as given (times included); a
+ * re-enabled account loses its reason and time, as `disabled: false` in a patch does.
+ */
+export function restoreAccountState(account: Account, state: RestoredAccountState): Account {
+  const next: Account = { ...account };
+  if (state.quota !== undefined) next.quota = { ...state.quota };
+  if (state.createdAt !== undefined) next.createdAt = state.createdAt;
+  if (state.lastUsedAt !== undefined) next.lastUsedAt = state.lastUsedAt;
+  if (state.disabled !== undefined) {
+    next.disabled = state.disabled;
+    next.disabledReason = state.disabled ? (state.disabledReason ?? null) : null;
+    next.disabledAt = state.disabled ? (state.disabledAt ?? null) : null;
+  }
+  if (state.proxyDisabled !== undefined) {
+    next.proxyDisabled = state.proxyDisabled;
+    next.proxyDisabledReason = state.proxyDisabled ? (state.proxyDisabledReason ?? null) : null;
+  }
+  return next;
+}
+
+/**
+ * An existing account imported again: the new credential (re-enabling it after `invalid_grant`,
+ * see `withCredential`); for a full record (`restore` given) also its label, tier, models, base
+ * URL and extras, then its saved state — the file's view wins.
+ */
+export function reimportedAccount(existing: Account, input: NewAccountInput): Account {
+  const account = withCredential(existing, input.credential);
+  if (!input.restore) return account;
+  const fields: Account = {
+    ...account,
+    label: input.label ?? account.label,
+    tier: input.tier ?? account.tier,
+    models: input.models ? [...input.models] : account.models,
+    baseUrl: input.baseUrl !== undefined ? input.baseUrl : account.baseUrl,
+    extra: mergeExtra(account.extra, input.extra ?? {}),
+  };
+  return restoreAccountState(fields, input.restore);
 }
 
 /** `account` with `patch` applied at time `now`. */

@@ -236,6 +236,67 @@ describeEachStoreBackend('AccountStore', (backend) => {
       expect(await rawRows()).toHaveLength(2);
     });
 
+    it('restores a saved account as it was: id, times, disabled and proxy-disabled state, quota, extras', async () => {
+      const quota = {
+        'gemini-2.5-pro': { remainingFraction: 0.4, resetAt: 5000, observedAt: 4000, source: 'api' as const },
+      };
+      const restore = {
+        id: '6c1f0b5e-0000-4000-8000-000000000001',
+        disabled: true,
+        disabledReason: 'invalid_grant: Token has been expired or revoked.',
+        disabledAt: 3000,
+        proxyDisabled: true,
+        proxyDisabledReason: 'Forbidden (403)',
+        quota,
+        createdAt: 1000,
+        lastUsedAt: 2000,
+      };
+
+      const [created] = (
+        await store.upsertMany([input({ extra: { 'code-assist': { projectId: 'p' } }, restore })])
+      ).created;
+      await store.close();
+      store = await openStore();
+
+      expect(store.get(restore.id)).toEqual(created);
+      expect(created).toMatchObject({ ...restore, extra: { 'code-assist': { projectId: 'p' } } });
+    });
+
+    it("gives a restored account a new id when its id is another account's", async () => {
+      const existing = await store.create(input({ email: 'first@example.com' }));
+
+      const result = await store.upsertMany([
+        input({ email: 'second@example.com', restore: { id: existing.id } }),
+      ]);
+
+      expect(result.created[0]?.id).not.toBe(existing.id);
+      expect(store.list()).toHaveLength(2);
+    });
+
+    it("brings an existing account to a full record's state: disabled again, label, tier, extras merged", async () => {
+      const existing = await store.create(input({ label: 'mine', extra: { keep: 1 } }));
+
+      const [updated] = (
+        await store.upsertMany([
+          input({
+            label: 'from file',
+            tier: 'ULTRA',
+            extra: { 'code-assist': { projectId: 'p' } },
+            restore: { disabled: true, disabledReason: 'banned', disabledAt: 77 },
+          }),
+        ])
+      ).updated;
+
+      expect(updated).toMatchObject({
+        id: existing.id,
+        label: 'from file',
+        tier: 'ULTRA',
+        disabled: true,
+        disabledReason: 'banned',
+        disabledAt: 77,
+        extra: { keep: 1, 'code-assist': { projectId: 'p' } },
+      });
+    });
     it('counts an account listed twice in one import as created once', async () => {
       const result = await store.upsertMany([
         input(),

@@ -9,9 +9,9 @@ import {
   applyAccountPatch,
   type NewAccountInput,
   newAccount,
+  reimportedAccount,
   validateNewAccount,
   validatePatch,
-  withCredential,
 } from './account-patch.js';
 import { accountFromRow, accountToRow, parseQuota } from './account-row.js';
 import { verificationExtra } from './account-verification.js';
@@ -172,9 +172,10 @@ export class AccountStore {
   }
 
   /**
-   * Import: creates the accounts that do not exist yet and gives existing ones (same provider and
-   * email) the new credential — re-enabling them when disabled for `invalid_grant`; their other
-   * fields are kept. One transaction: all inputs are applied or none.
+   * Import: creates the accounts that do not exist yet (with their saved state and id when the
+   * input restores one) and gives existing ones (same provider and email) the new credential —
+   * re-enabling them when disabled for `invalid_grant` — and, for full records, the record's
+   * fields and state (`reimportedAccount`). One transaction: all inputs are applied or none.
    */
   upsertMany(inputs: readonly NewAccountInput[]): Promise<{ created: Account[]; updated: Account[] }> {
     return this.exclusive(async () => {
@@ -185,8 +186,8 @@ export class AccountStore {
         for (const input of inputs) {
           const existing = await this.findByIdentity(transaction, input);
           const account = existing
-            ? withCredential(existing, input.credential)
-            : newAccount(input, { id: this.ids.uuid(), now });
+            ? reimportedAccount(existing, input)
+            : newAccount(input, { id: await this.freeId(transaction, input.restore?.id), now });
           if (existing) {
             await transaction
               .updateTable('accounts')
@@ -352,6 +353,17 @@ export class AccountStore {
       .where('email', '=', input.email.trim())
       .executeTakeFirst();
     return row ? accountFromRow(row, this.box) : null;
+  }
+
+  /** `wanted` when no account has that id yet, else a new one. */
+  private async freeId(transaction: Executor, wanted: string | undefined): Promise<string> {
+    if (wanted === undefined) return this.ids.uuid();
+    const taken = await transaction
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', wanted)
+      .executeTakeFirst();
+    return taken ? this.ids.uuid() : wanted;
   }
 
   private async ensureUnique(transaction: Executor, account: Account): Promise<void> {

@@ -55,7 +55,7 @@ describe('config secrets are write-only in the admin API', () => {
     const read = await gateway.call('GET', '/api/config');
     for (const answer of [put, read]) {
       expect(pick(answer.json, 'proxy', 'admin_password')).toBe('********');
-      expect(pick(answer.json, 'oauth', 'clients', 'code-assist', 'client_secret')).toBe('********');
+      expect(pick(answer.json, 'oauth', 'clients', 'code-assist', 0, 'client_secret')).toBe('********');
       expect(pick(answer.json, 'proxy', 'upstream_proxy', 'url')).toBe('http://me:********@proxy.lan:3128');
       for (const secret of [ADMIN_PASSWORD, CLIENT_SECRET, PROXY_PASSWORD])
         expect(answer.text).not.toContain(secret);
@@ -67,7 +67,7 @@ describe('config secrets are write-only in the admin API', () => {
     expect((await gateway.call('PUT', '/api/config', { body: shown })).status).toBe(200);
     const stored = gateway.runtime.stores.config.get();
     expect(stored.proxy.admin_password).toBe(ADMIN_PASSWORD);
-    expect(stored.oauth.clients['code-assist']?.client_secret).toBe(CLIENT_SECRET);
+    expect(stored.oauth.clients['code-assist']?.[0]?.client_secret).toBe(CLIENT_SECRET);
     expect(stored.proxy.upstream_proxy.url).toBe(`http://me:${PROXY_PASSWORD}@proxy.lan:3128`);
     // The admin password still signs in, and a new one takes over.
     const changed = await gateway.call('PUT', '/api/config', {

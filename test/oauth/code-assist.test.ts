@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
+import { codeAssistSessionId } from '../../src/providers/code-assist/code-assist-identity.js';
 import type { GatewayHarness, HarnessAccount } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
 import {
@@ -69,6 +70,58 @@ describe('Gemini clients through a code-assist account', () => {
         generationConfig: { temperature: 0.2 },
       },
     });
+  });
+
+  it("carries the reference's envelope and client headers on every Code Assist call", async () => {
+    gateway = await startOAuthGateway(upstream, {
+      accounts: [account('ca', { email: 'someone@gmail.com' })],
+      config: { code_assist: { base_urls: [`${upstream.url}/v1internal`], client_version: '4.5.8' } },
+    });
+
+    const before = systemClock.now();
+    await generate(gateway, 'first');
+    await generate(gateway, 'second');
+
+    const [first, second] = calls(upstream, 'generateContent');
+    const accountId = gateway.accountIds['someone@gmail.com'] ?? '';
+    expect(first?.body).toMatchObject({
+      userAgent: 'antigravity',
+      requestType: 'agent',
+      enabledCreditTypes: ['GOOGLE_ONE_AI'],
+      request: { sessionId: codeAssistSessionId(accountId) },
+    });
+    expect(Object.keys(first?.body as object)).toEqual([
+      'project',
+      'request',
+      'model',
+      'userAgent',
+      'requestType',
+      'requestId',
+      'enabledCreditTypes',
+    ]);
+    const requestIds = [first, second].map((request) => pick(request?.body, 'requestId') as string);
+    expect(requestIds.every((id) => /^agent\/\d+\/[0-9a-f]{8}$/.test(id))).toBe(true);
+    expect(Number(requestIds[0]?.split('/')[1])).toBeGreaterThanOrEqual(before);
+    expect(new Set(requestIds).size).toBe(2);
+    for (const request of [...calls(upstream, 'loadCodeAssist'), first, second]) {
+      expect(request?.headers['user-agent']).toMatch(
+        /^Antigravity\/4\.5\.8 \(\w+\/\w+\) Chrome\/132\.0\.6834\.160 Electron\/39\.2\.3$/,
+      );
+      expect(request?.headers).toMatchObject({ 'x-client-name': 'antigravity', 'x-client-version': '4.5.8' });
+      expect(request?.headers['x-vscode-sessionid']).toBe(first?.headers['x-vscode-sessionid']);
+    }
+  });
+
+  it('sends code_assist.user_agent instead of the built User-Agent when set', async () => {
+    gateway = await startOAuthGateway(upstream, {
+      accounts: [account('ca')],
+      config: { code_assist: { base_urls: [`${upstream.url}/v1internal`], user_agent: 'MyAgent/1.0' } },
+    });
+
+    await generate(gateway, 'custom agent');
+
+    expect(calls(upstream, 'generateContent')[0]?.headers['user-agent']).toBe('MyAgent/1.0');
+    expect(calls(upstream, 'generateContent')[0]?.body).toMatchObject({ userAgent: 'jetski' });
   });
 
   it('streams: every wrapped event reaches the SDK unwrapped', async () => {
@@ -266,6 +319,63 @@ describe('tier and quota discovery', () => {
 
     expect(summary.json).toMatchObject({ refreshed: 0, skipped: 2 });
     expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('onboarding an account without a project', () => {
+  it('onboards with the default tier, polls the operation, stores the project and uses it', async () => {
+    gateway = await startOAuthGateway(upstream, { accounts: [account('fresh')] });
+    upstream.script(
+      'at-fresh',
+      ok({ codeAssist: { project: null, tierId: 'free-tier' } }),
+      ok({ operation: { done: false } }),
+      ok({ operation: { project: 'onboarded-fresh' } }),
+    );
+
+    const first = await generate(gateway, 'first request of a new account');
+    const second = await generate(gateway, 'second request');
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(upstream.requestsFor('at-fresh').map((request) => request.path.replace(/\d+$/, 'N'))).toEqual([
+      '/v1internal:loadCodeAssist',
+      '/v1internal:onboardUser',
+      '/v1internal/operations/onboard-N',
+      '/v1internal:generateContent',
+      '/v1internal:generateContent',
+    ]);
+    expect(calls(upstream, 'onboardUser')[0]?.body).toMatchObject({
+      tierId: 'free-tier',
+      metadata: { ideType: 'ANTIGRAVITY', pluginType: 'GEMINI' },
+    });
+    expect(calls(upstream, 'generateContent').map((request) => pick(request.body, 'project'))).toEqual([
+      'onboarded-fresh',
+      'onboarded-fresh',
+    ]);
+    const id = gateway.accountIds['fresh@example.com'] ?? '';
+    expect(gateway.runtime.stores.accounts.get(id)).toMatchObject({
+      tier: 'FREE',
+      extra: { 'code-assist': { projectId: 'onboarded-fresh', tierName: 'free-tier' } },
+    });
+  });
+
+  it('answers 502 with the reason when onboarding fails, and keeps the account enabled', async () => {
+    gateway = await startOAuthGateway(upstream, { accounts: [account('refused')] });
+    upstream.script(
+      'at-refused',
+      ok({
+        codeAssist: { project: null, tierId: 'free-tier', ineligible: 'Not available for this account' },
+      }),
+      ok({ operation: { project: null } }),
+    );
+
+    const failed = await generate(gateway, 'cannot be onboarded');
+
+    expect(failed.status).toBe(502);
+    expect(failed.text).toContain(
+      'onboarding (tier free-tier) finished without a project: Not available for this account',
+    );
+    expect((await accountsByEmail(gateway))['refused@example.com']?.disabled).toBe(false);
+    expect(calls(upstream, 'generateContent')).toHaveLength(0);
   });
 });
 

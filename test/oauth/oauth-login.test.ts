@@ -141,7 +141,9 @@ describe('sign-in through the admin API', () => {
     });
 
     expect(started.status).toBe(400);
-    expect(pick(started.json, 'error', 'message')).toContain('oauth.clients["code-assist"].client_id');
+    expect(pick(started.json, 'error', 'message')).toBe(
+      'Cannot sign in: no OAuth client is configured for provider code-assist: add the client the tokens were issued to with `switchyard oauth client add --provider code-assist --client-id <id> --client-secret -` (or set oauth.clients["code-assist"] in gui_config.json)',
+    );
   });
 });
 

@@ -123,6 +123,47 @@ describe('token refresh through the gateway', () => {
   });
 });
 
+describe('several OAuth clients per provider', () => {
+  it('tries them in order, remembers the one that worked, and uses it first after a restart', async () => {
+    const directory = await temporaryDirectory();
+    removeDirectory = directory.remove;
+    const token_url = `${upstream.url}/oauth/token`;
+    const config = {
+      oauth: {
+        clients: {
+          'code-assist': [
+            { name: 'first', client_id: 'client-a', client_secret: 'secret-a', token_url },
+            { name: 'second', client_id: 'client-b', client_secret: 'secret-b', token_url },
+          ],
+        },
+      },
+    };
+    gateway = await startOAuthGateway(upstream, {
+      dataDir: directory.path,
+      config,
+      accounts: [expiredAccount('two@example.com', 'rt-of-b')],
+    });
+    // 60 s of validity is inside the 90 s refresh skew: every request refreshes again.
+    upstream.setDefault('rt-of-b', ok({ token: { issuedTo: 'client-b', expiresIn: 60 } }));
+    const clientsTried = () =>
+      tokenCalls('rt-of-b').map((request) => (request.body as Record<string, string>)['client_id']);
+
+    expect((await generate(gateway, 'first refresh tries both clients')).status).toBe(200);
+    expect(clientsTried()).toEqual(['client-a', 'client-b']);
+    expect(tokenCalls('rt-of-b')[1]?.body).toMatchObject({ client_secret: 'secret-b' });
+    expect((await generate(gateway, 'second refresh starts with the remembered client')).status).toBe(200);
+    expect(clientsTried()).toEqual(['client-a', 'client-b', 'client-b']);
+
+    const first = gateway;
+    gateway = null;
+    await first.close();
+    gateway = await startOAuthGateway(upstream, { dataDir: directory.path, config });
+    expect((await generate(gateway, 'after a restart')).status).toBe(200);
+    expect(clientsTried()).toEqual(['client-a', 'client-b', 'client-b', 'client-b']);
+    expect((await accountsByEmail(gateway))['two@example.com']?.disabled).toBe(false);
+  });
+});
+
 describe('gemini accounts with OAuth', () => {
   it('sends a refreshed bearer token instead of an API key, using the account’s own client', async () => {
     gateway = await startOAuthGateway(upstream, {

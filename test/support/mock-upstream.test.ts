@@ -323,6 +323,36 @@ describe('Code Assist', () => {
     });
     expect(count.json).toEqual({ totalTokens: 2 });
   });
+
+  it('answers an account that was never onboarded, then onboardUser and the operation poll', async () => {
+    upstream.script(
+      'ya29.token',
+      ok({ codeAssist: { project: null, tierId: 'free-tier', ineligible: 'Not for this account' } }),
+      ok({ operation: { done: false } }),
+      ok({ operation: { project: 'made-for-you' } }),
+    );
+    const load = await call('/v1internal:loadCodeAssist', { body: { metadata: {} }, headers: bearer });
+    const onboard = await call('/v1internal:onboardUser', { body: { tierId: 'free-tier' }, headers: bearer });
+    const name = pick(onboard.json, 'name') as string;
+    const polled = await httpCall(`${upstream.url}/v1internal/${name}`, { method: 'GET', headers: bearer });
+
+    expect(load.json).toEqual({
+      allowedTiers: [expect.objectContaining({ id: 'free-tier', isDefault: true })],
+      ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Not for this account' }],
+      gcpManaged: false,
+    });
+    expect(onboard.json).toEqual({ name: expect.stringMatching(/^operations\/onboard-\d+$/), done: false });
+    expect(polled.json).toMatchObject({
+      name,
+      done: true,
+      response: { cloudaicompanionProject: { id: 'made-for-you' } },
+    });
+    expect(upstream.requests.map((request) => request.path)).toEqual([
+      '/v1internal:loadCodeAssist',
+      '/v1internal:onboardUser',
+      `/v1internal/${name}`,
+    ]);
+  });
 });
 
 describe('OAuth token endpoint', () => {
@@ -348,6 +378,19 @@ describe('OAuth token endpoint', () => {
     expect(revoked.status).toBe(400);
     expect(revoked.json).toEqual({ error: 'invalid_grant', error_description: 'Token has been revoked.' });
     expect((await call('/oauth/token', { form: refresh('rt-good') })).status).toBe(200);
+  });
+
+  it('refuses a refresh sent with another client than the token was issued to', async () => {
+    upstream.setDefault('rt-of-b', ok({ token: { issuedTo: 'client-b' } }));
+    const wrong = await call('/oauth/token', {
+      form: 'grant_type=refresh_token&refresh_token=rt-of-b&client_id=client-a',
+    });
+    const right = await call('/oauth/token', {
+      form: 'grant_type=refresh_token&refresh_token=rt-of-b&client_id=client-b',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toEqual({ error: 'unauthorized_client', error_description: 'Unauthorized' });
+    expect(right.status).toBe(200);
   });
 
   it('exchanges an authorization code (JSON body too) and rejects unknown grants', async () => {

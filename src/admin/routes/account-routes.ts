@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
+import { oauthClientsFromConfig } from '../../providers/auth/oauth-clients.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
+import { exportAccounts } from '../../store/account-export.js';
 import { toPublicAccount } from '../../store/public-account.js';
-import { parseImportDocument, toAccountPatch, toNewAccountInput } from '../account-input.js';
-import { createAccountBody, patchAccountBody } from '../contracts.js';
+import { importInputs, toAccountPatch, toNewAccountInput } from '../account-input.js';
+import { createAccountBody, exportBody, type ImportResult, patchAccountBody } from '../contracts.js';
+import { importWarnings } from '../import-warnings.js';
 import { adminRoute } from './admin-route.js';
 
 interface IdParams {
   id: string;
 }
 
-/** `/api/accounts` CRUD and import. Every write goes through the account store, which keeps the pool in sync. */
+/** `/api/accounts` CRUD, import and export. Every write goes through the account store, which keeps the pool in sync. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDependencies): void {
   const { accounts } = deps;
   const find = (id: string) => {
@@ -32,11 +35,34 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDependencie
     return reply.status(201).send(toPublicAccount(account));
   });
 
-  app.post('/api/accounts/import', adminRoute, async (request) => {
-    const inputs = parseImportDocument(request.body);
+  app.post('/api/accounts/import', adminRoute, async (request): Promise<ImportResult> => {
+    const inputs = await importInputs(request.body, { now: deps.clock.now() });
     const result = await accounts.upsertMany(inputs);
+    const warnings = importWarnings(inputs, oauthClientsFromConfig(deps.config.get().oauth.clients));
     deps.logger.info({ created: result.created.length, updated: result.updated.length }, 'accounts imported');
-    return { created: result.created.map(toPublicAccount), updated: result.updated.map(toPublicAccount) };
+    return {
+      created: result.created.map(toPublicAccount),
+      updated: result.updated.map(toPublicAccount),
+      warnings,
+    };
+  });
+
+  // POST, so the passphrase travels in the body, never in a URL (logs, history, proxies).
+  app.post('/api/accounts/export', adminRoute, async (request, reply) => {
+    const body = parseOrThrow(exportBody, request.body ?? {}, 'export request');
+    const now = deps.clock.now();
+    const protection =
+      body.passphrase !== undefined ? { passphrase: body.passphrase } : { plain: true as const };
+    const document = await exportAccounts(accounts.list(), { now, protection });
+    deps.logger.info(
+      { accounts: document.accounts.length, encrypted: document.encryption !== null },
+      'accounts exported',
+    );
+    const day = new Date(now).toISOString().slice(0, 10);
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="switchyard-accounts-${day}.json"`)
+      .send(document);
   });
 
   app.get<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request) =>

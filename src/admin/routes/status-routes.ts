@@ -1,13 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { ProviderKind } from '../../core/account.js';
+import { OAUTH_PROVIDER_KINDS } from '../../core/account.js';
 import { VERSION } from '../../core/version.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
 import { effectiveAuthMode } from '../../server/auth.js';
 import type { ProxyStatus } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
-
-/** Provider kinds whose accounts can sign in with OAuth; the others take API keys only. */
-const OAUTH_PROVIDERS: readonly ProviderKind[] = ['code-assist', 'gemini'];
 
 /** What the UI may offer: sign-in for the OAuth providers with a configured client, quota refresh. */
 function features(deps: AppDependencies): ProxyStatus['features'] {
@@ -15,7 +12,7 @@ function features(deps: AppDependencies): ProxyStatus['features'] {
   if (!deps.accountServices) return { oauth_login: [], quota_refresh: false };
   const clients = deps.config.get().oauth.clients;
   return {
-    oauth_login: OAUTH_PROVIDERS.filter((provider) => Object.hasOwn(clients, provider)),
+    oauth_login: OAUTH_PROVIDER_KINDS.filter((provider) => Object.hasOwn(clients, provider)),
     quota_refresh: true,
   };
 }

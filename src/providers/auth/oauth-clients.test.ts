@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OAuthCredential } from '../../core/account.js';
-import { type OAuthClients, refreshClientFor } from './oauth-clients.js';
+import type { OAuthCredential, ProviderKind } from '../../core/account.js';
+import { type OAuthClientSettings, type OAuthClients, refreshClientsFor } from './oauth-clients.js';
 
 const credential = (overrides: Partial<OAuthCredential> = {}): OAuthCredential => ({
   type: 'oauth',
@@ -13,59 +13,106 @@ const credential = (overrides: Partial<OAuthCredential> = {}): OAuthCredential =
   ...overrides,
 });
 
-const clients: OAuthClients = {
-  'code-assist': {
-    clientId: 'configured',
-    clientSecret: 'configured-secret',
-    tokenUrl: 'https://token.example/configured',
+function client(id: string, overrides: Partial<OAuthClientSettings> = {}): OAuthClientSettings {
+  return {
+    name: null,
+    clientId: id,
+    clientSecret: `${id}-secret`,
+    tokenUrl: `https://token.example/${id}`,
     authUrl: 'https://auth.example',
     userinfoUrl: 'https://userinfo.example',
     scopes: ['openid'],
-  },
+    ...overrides,
+  };
+}
+
+const clients: OAuthClients = {
+  'code-assist': [client('first'), client('second', { name: 'antigravity' }), client('third')],
 };
 
-describe('refreshClientFor', () => {
-  it.each([
-    [
-      'the configured client for an account without its own',
-      'code-assist',
-      credential(),
+const ids = (account: { provider: ProviderKind; extra?: Record<string, unknown> }, oauth: OAuthCredential) =>
+  refreshClientsFor({ extra: {}, ...account }, oauth, clients).map((entry) => entry.clientId);
+
+describe('refreshClientsFor', () => {
+  it('tries the configured clients in order for an account without its own', () => {
+    expect(refreshClientsFor({ provider: 'code-assist', extra: {} }, credential(), clients)).toEqual([
       {
-        clientId: 'configured',
-        clientSecret: 'configured-secret',
-        tokenUrl: 'https://token.example/configured',
+        clientId: 'first',
+        clientSecret: 'first-secret',
+        tokenUrl: 'https://token.example/first',
+        label: 'first',
       },
-    ],
-    [
-      "the account's own client, secret and token URL first",
-      'code-assist',
+      {
+        clientId: 'second',
+        clientSecret: 'second-secret',
+        tokenUrl: 'https://token.example/second',
+        label: 'antigravity',
+      },
+      {
+        clientId: 'third',
+        clientSecret: 'third-secret',
+        tokenUrl: 'https://token.example/third',
+        label: 'third',
+      },
+    ]);
+  });
+
+  it("puts the account's own (or remembered) client first and lists it once", () => {
+    expect(ids({ provider: 'code-assist' }, credential({ clientId: 'third' }))).toEqual([
+      'third',
+      'first',
+      'second',
+    ]);
+  });
+
+  it('uses the configured secret and token URL for a remembered configured client', () => {
+    const [first] = refreshClientsFor(
+      { provider: 'code-assist', extra: {} },
+      credential({ clientId: 'second' }),
+      clients,
+    );
+    expect(first).toEqual({
+      clientId: 'second',
+      clientSecret: 'second-secret',
+      tokenUrl: 'https://token.example/second',
+      label: 'antigravity',
+    });
+  });
+
+  it("keeps the account's own secret and token URL, and never pairs a configured secret with another id", () => {
+    const own = refreshClientsFor(
+      { provider: 'code-assist', extra: {} },
       credential({ clientId: 'own', clientSecret: 'own-secret', tokenUrl: 'https://own.example/token' }),
-      { clientId: 'own', clientSecret: 'own-secret', tokenUrl: 'https://own.example/token' },
-    ],
-    [
-      "never the configured secret with another client's id",
-      'code-assist',
+      clients,
+    )[0];
+    const ownWithoutSecret = refreshClientsFor(
+      { provider: 'code-assist', extra: {} },
       credential({ clientId: 'own' }),
-      { clientId: 'own', clientSecret: null, tokenUrl: 'https://token.example/configured' },
-    ],
-    [
-      "the configured secret when the account stored the configured client's id",
-      'code-assist',
-      credential({ clientId: 'configured' }),
-      {
-        clientId: 'configured',
-        clientSecret: 'configured-secret',
-        tokenUrl: 'https://token.example/configured',
-      },
-    ],
-    [
-      "Google's token URL for an account with a client id but no configured client",
-      'gemini',
-      credential({ clientId: 'own' }),
-      { clientId: 'own', clientSecret: null, tokenUrl: 'https://oauth2.googleapis.com/token' },
-    ],
-    ['nothing without any client id', 'gemini', credential(), null],
-  ] as const)('uses %s', (_case, provider, oauth, expected) => {
-    expect(refreshClientFor({ provider }, oauth, clients)).toEqual(expected);
+      clients,
+    )[0];
+    expect(own).toEqual({
+      clientId: 'own',
+      clientSecret: 'own-secret',
+      tokenUrl: 'https://own.example/token',
+      label: 'own',
+    });
+    expect(ownWithoutSecret).toMatchObject({ clientSecret: null, tokenUrl: 'https://token.example/first' });
+  });
+
+  it("tries the client named by an imported account's oauth_client_key first", () => {
+    const account = { provider: 'code-assist' as const, extra: { oauth: { client_key: 'antigravity' } } };
+    expect(ids(account, credential())).toEqual(['second', 'first', 'third']);
+  });
+
+  it("falls back to Google's token URL for an own client id without any configured client", () => {
+    expect(
+      refreshClientsFor({ provider: 'gemini', extra: {} }, credential({ clientId: 'own' }), clients),
+    ).toEqual([
+      { clientId: 'own', clientSecret: null, tokenUrl: 'https://oauth2.googleapis.com/token', label: 'own' },
+    ]);
+  });
+
+  it('gives nothing without any client id', () => {
+    expect(refreshClientsFor({ provider: 'gemini', extra: {} }, credential(), clients)).toEqual([]);
   });
 });

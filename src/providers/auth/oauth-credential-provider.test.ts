@@ -3,6 +3,7 @@ import type { Account, OAuthCredential } from '../../core/account.js';
 import { FakeClock } from '../../core/clock.js';
 import { type AccountPatch, applyAccountPatch, newAccount } from '../../store/account-patch.js';
 import { CredentialError } from './credential-provider.js';
+import type { OAuthClientSettings, OAuthClients } from './oauth-clients.js';
 import { OAuthCredentialProvider } from './oauth-credential-provider.js';
 import type { OAuthEndpoints, TokenAnswer, TokenGrant } from './oauth-endpoints.js';
 import { TokenEndpointError } from './oauth-endpoints.js';
@@ -88,7 +89,7 @@ class FakeEndpoints implements OAuthEndpoints {
   }
 }
 
-function setup(credential = oauth()) {
+function setup(credential = oauth(), clients: OAuthClients = {}) {
   const clock = new FakeClock(START);
   const accounts = new FakeAccounts(clock);
   const endpoints = new FakeEndpoints();
@@ -97,7 +98,7 @@ function setup(credential = oauth()) {
     accounts,
     endpoints,
     clock,
-    settings: () => ({ skewMs: 90_000, clients: {} }),
+    settings: () => ({ skewMs: 90_000, clients }),
     onError: (error) => errors.push(error),
   });
   const account = accounts.add(credential);
@@ -299,7 +300,76 @@ describe('OAuthCredentialProvider: failures', () => {
   it('sends nothing when no OAuth client is known for the account', async () => {
     const { provider, account, endpoints } = setup(oauth({ expiresAt: START - 1, clientId: null }));
 
-    await expect(provider.authorize(account)).rejects.toThrow(/oauth\.clients\["code-assist"\]\.client_id/);
+    await expect(provider.authorize(account)).rejects.toThrow(
+      /switchyard oauth client add --provider code-assist --client-id <id> --client-secret -/,
+    );
     expect(endpoints.grants).toHaveLength(0);
+  });
+});
+
+describe('OAuthCredentialProvider: several OAuth clients', () => {
+  const configured = (id: string): OAuthClientSettings => ({
+    name: null,
+    clientId: id,
+    clientSecret: `${id}-secret`,
+    tokenUrl: 'http://127.0.0.1:9/token',
+    authUrl: 'http://127.0.0.1:9/authorize',
+    userinfoUrl: 'http://127.0.0.1:9/userinfo',
+    scopes: ['openid'],
+  });
+  const clients: OAuthClients = { 'code-assist': [configured('client-a'), configured('client-b')] };
+  const expired = () => oauth({ expiresAt: START - 1, clientId: null });
+  /** A token endpoint that accepts only `client-b`, as Google does for a token issued to it. */
+  const issuedToB = (grant: TokenGrant, call: number): TokenAnswer | Error =>
+    grant.clientId === 'client-b'
+      ? { accessToken: `at-b-${call}`, expiresInSeconds: 3600, refreshToken: null, idToken: null }
+      : new TokenEndpointError('token endpoint answered 401', 401, 'unauthorized_client', 'Unauthorized');
+
+  it('moves to the next client when one is refused, and remembers the one that worked', async () => {
+    const { provider, account, endpoints, accounts, clock } = setup(expired(), clients);
+    endpoints.answer = issuedToB;
+
+    expect(await provider.authorize(account)).toEqual({ kind: 'bearer', value: 'at-b-2' });
+    expect(endpoints.grants.map((grant) => [grant.clientId, grant.clientSecret])).toEqual([
+      ['client-a', 'client-a-secret'],
+      ['client-b', 'client-b-secret'],
+    ]);
+    expect(accounts.get('acct-1')?.credential).toMatchObject({ clientId: 'client-b', clientSecret: null });
+
+    await clock.advance(3600_000);
+    expect(await provider.authorize(account)).toEqual({ kind: 'bearer', value: 'at-b-3' });
+    expect(endpoints.grants.map((grant) => grant.clientId)).toEqual(['client-a', 'client-b', 'client-b']);
+  });
+
+  it('stops at invalid_grant: the token is revoked, the account is disabled, no other client is tried', async () => {
+    const { provider, account, endpoints, accounts } = setup(expired(), clients);
+    endpoints.answer = () =>
+      new TokenEndpointError('400', 400, 'invalid_grant', 'Token has been expired or revoked.');
+
+    await expect(provider.authorize(account)).rejects.toMatchObject({ permanent: true });
+    expect(endpoints.grants).toHaveLength(1);
+    expect(accounts.get('acct-1')?.disabled).toBe(true);
+  });
+
+  it('reports every refusal when no client is accepted, and keeps the account enabled', async () => {
+    const { provider, account, endpoints, accounts } = setup(expired(), clients);
+    endpoints.answer = () =>
+      new TokenEndpointError('token endpoint answered 401 (invalid_client)', 401, 'invalid_client', null);
+
+    const failure = provider.authorize(account);
+
+    await expect(failure).rejects.toMatchObject({ permanent: false });
+    await expect(failure).rejects.toThrow(
+      'refused by all 2 OAuth clients (client-a: token endpoint answered 401 (invalid_client) | client-b: token endpoint answered 401 (invalid_client))',
+    );
+    expect(accounts.get('acct-1')?.disabled).toBe(false);
+  });
+
+  it('does not try another client after a server error', async () => {
+    const { provider, account, endpoints } = setup(expired(), clients);
+    endpoints.answer = () => new TokenEndpointError('503', 503, 'server_error', null);
+
+    await expect(provider.authorize(account)).rejects.toMatchObject({ permanent: false });
+    expect(endpoints.grants).toHaveLength(1);
   });
 });

@@ -4,8 +4,13 @@ import type { AccountPatch } from '../../store/account-patch.js';
 import { INVALID_GRANT_REASON } from '../../store/account-patch.js';
 import type { AuthorizedCredential } from '../provider-adapter.js';
 import { CredentialError, type CredentialProvider } from './credential-provider.js';
-import { type OAuthClients, refreshClientFor } from './oauth-clients.js';
-import { type OAuthEndpoints, TokenEndpointError } from './oauth-endpoints.js';
+import {
+  missingClientMessage,
+  type OAuthClients,
+  type RefreshClient,
+  refreshClientsFor,
+} from './oauth-clients.js';
+import { type OAuthEndpoints, type TokenAnswer, TokenEndpointError } from './oauth-endpoints.js';
 import { SingleFlight } from './single-flight.js';
 
 /** The part of the account store the provider reads and writes. */
@@ -106,25 +111,18 @@ export class OAuthCredentialProvider implements CredentialProvider {
     if (!credential) throw new CredentialError(`account ${account.email} has no OAuth credential`, false);
     // Another process (the CLI, a second instance) may have stored a fresh token meanwhile.
     if (!force && this.isFresh(credential, this.options.clock.now())) return credential;
-    const client = refreshClientFor(account, credential, this.options.settings().clients);
-    if (!client) {
+    const clients = refreshClientsFor(account, credential, this.options.settings().clients);
+    if (clients.length === 0) {
       throw new CredentialError(
-        `no OAuth client for ${account.email}: set oauth.clients["${account.provider}"].client_id in gui_config.json or give the account a client_id`,
+        `Cannot refresh ${account.email}: ${missingClientMessage(account.provider)}, or give the account a client_id`,
         false,
       );
     }
-    let answer: Awaited<ReturnType<OAuthEndpoints['requestToken']>>;
-    try {
-      answer = await this.options.endpoints.requestToken({
-        ...client,
-        params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken },
-      });
-    } catch (error) {
-      throw await this.refreshFailed(account, error);
-    }
+    const { answer, client } = await this.requestToken(account, credential, clients);
     const now = this.options.clock.now();
     const next: OAuthCredential = {
       ...credential,
+      ...rememberedClient(credential, client),
       accessToken: answer.accessToken,
       expiresAt:
         now + (answer.expiresInSeconds === null ? DEFAULT_LIFETIME_MS : answer.expiresInSeconds * 1000),
@@ -138,6 +136,38 @@ export class OAuthCredentialProvider implements CredentialProvider {
       this.options.onError?.(error, account);
     }
     return next;
+  }
+
+  /**
+   * Sends the refresh grant with each client in turn until one is accepted. The next client is
+   * tried only when the token endpoint refused the client (see `refusesClient`); any other failure
+   * — `invalid_grant` above all, which disables the account — ends the attempt at once.
+   */
+  private async requestToken(
+    account: Account,
+    credential: OAuthCredential,
+    clients: readonly RefreshClient[],
+  ): Promise<{ answer: TokenAnswer; client: RefreshClient }> {
+    const refusals: string[] = [];
+    for (const client of clients) {
+      try {
+        const answer = await this.options.endpoints.requestToken({
+          tokenUrl: client.tokenUrl,
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken },
+        });
+        return { answer, client };
+      } catch (error) {
+        if (!refusesClient(error)) throw await this.refreshFailed(account, error);
+        refusals.push(`${client.label}: ${describe(error)}`);
+      }
+    }
+    const tried = clients.length === 1 ? 'its OAuth client' : `all ${clients.length} OAuth clients`;
+    throw new CredentialError(
+      `OAuth refresh for ${account.email} was refused by ${tried} (${refusals.join(' | ')}): add the client the token was issued to with \`switchyard oauth client add\``,
+      false,
+    );
   }
 
   /** The error to throw for a failed refresh; `invalid_grant` disables the account first. */
@@ -160,6 +190,30 @@ export class OAuthCredentialProvider implements CredentialProvider {
       true,
     );
   }
+}
+
+/**
+ * Whether a token endpoint error is about the client rather than the token: `invalid_client`,
+ * `unauthorized_client`, or a 400/401/403 without `invalid_grant` (Google answers a client that
+ * lacks its secret with 400 `invalid_request`). Another client may then succeed.
+ */
+function refusesClient(error: unknown): boolean {
+  if (!(error instanceof TokenEndpointError)) return false;
+  if (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client') return true;
+  return [400, 401, 403].includes(error.status) && error.oauthError !== INVALID_GRANT_REASON;
+}
+
+/**
+ * The credential's client fields after a refresh with `client`: unchanged when it is the
+ * account's own client, else that client's id (so the next refresh tries it first) with the
+ * secret and token URL left to the configuration.
+ */
+function rememberedClient(
+  credential: OAuthCredential,
+  client: RefreshClient,
+): Pick<OAuthCredential, 'clientId' | 'clientSecret' | 'tokenUrl'> {
+  if (credential.clientId === client.clientId) return credential;
+  return { clientId: client.clientId, clientSecret: null, tokenUrl: null };
 }
 
 function bearer(credential: OAuthCredential): AuthorizedCredential {

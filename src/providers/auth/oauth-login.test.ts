@@ -9,6 +9,7 @@ import { OAuthLogin } from './oauth-login.js';
 import { pkceChallenge } from './pkce.js';
 
 const CLIENT: OAuthClientSettings = {
+  name: null,
   clientId: 'client-1.apps.example',
   clientSecret: 'secret-1',
   tokenUrl: 'http://127.0.0.1:9/token',
@@ -45,7 +46,7 @@ function setup(answer: Partial<TokenAnswer> = {}) {
   };
   let counter = 0;
   const login = new OAuthLogin({
-    clients: () => ({ 'code-assist': CLIENT }),
+    clients: () => ({ 'code-assist': [CLIENT, { ...CLIENT, clientId: 'second-client' }] }),
     endpoints,
     clock,
     random: (bytes) => String(++counter).padStart(bytes * 2, '0'),

@@ -4,7 +4,7 @@ import { SwitchyardError } from '../../core/errors.js';
 import { randomHex } from '../../core/ids.js';
 import type { NewAccountInput } from '../../store/account-patch.js';
 import { emailFromIdToken } from './id-token-email.js';
-import type { OAuthClientSettings, OAuthClients } from './oauth-clients.js';
+import { missingClientMessage, type OAuthClientSettings, type OAuthClients } from './oauth-clients.js';
 import { type OAuthEndpoints, TokenEndpointError } from './oauth-endpoints.js';
 import { createPkce } from './pkce.js';
 import { SingleFlight } from './single-flight.js';
@@ -82,11 +82,12 @@ export class OAuthLogin {
 
   /** Starts a sign-in. Throws `invalid_request` when no OAuth client is configured for the provider. */
   start(request: { provider: ProviderKind; redirectUri: string }): StartedLogin {
-    const client = this.options.clients()[request.provider];
+    // The first client signs in; the others only serve refreshes of tokens issued to them.
+    const client = this.options.clients()[request.provider]?.[0];
     if (!client) {
       throw new SwitchyardError(
         'invalid_request',
-        `No OAuth client for provider ${request.provider}: add oauth.clients["${request.provider}"].client_id (and client_secret) to gui_config.json`,
+        `Cannot sign in: ${missingClientMessage(request.provider)}`,
       );
     }
     this.prune();

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../core/account.js';
+import { FakeClock } from '../../core/clock.js';
 import { parseSseText } from '../../core/model/parse-sse-text.js';
 import { newAccount } from '../../store/account-patch.js';
 import type { PassThroughInput } from '../provider-adapter.js';
 import { providerFor } from '../registry.js';
 import { createCodeAssistAdapter } from './code-assist-adapter.js';
 import { CodeAssistContext } from './code-assist-context.js';
+import { codeAssistSessionId } from './code-assist-identity.js';
 
 const stream = readFileSync(new URL('./__fixtures__/code-assist-stream.sse', import.meta.url), 'utf8');
 
@@ -48,26 +50,69 @@ function input(overrides: Partial<PassThroughInput> = {}): PassThroughInput {
   };
 }
 
+const IDENTITY = {
+  userAgent: 'Antigravity/9.9.9 (linux/x86_64) Chrome/132.0.6834.160 Electron/39.2.3',
+  clientName: 'antigravity',
+  clientVersion: '9.9.9',
+  sessionUuid: 'process-uuid',
+};
+
 function setup(baseUrls = ['https://a.example/v1internal', 'https://b.example/v1internal']) {
   const context = new CodeAssistContext();
-  context.configure({ baseUrls });
+  context.configure({
+    baseUrls,
+    identity: IDENTITY,
+    clock: new FakeClock(1_767_225_600_000),
+    randomHex: (bytes) => 'ab'.repeat(bytes),
+  });
   return { context, adapter: createCodeAssistAdapter(context) };
 }
 
 describe('code-assist adapter: requests', () => {
-  it('wraps a Gemini request with model and project, keeps unknown fields, sends the bearer token', () => {
+  it("wraps a Gemini request in the reference's envelope, keeps unknown fields, sends the client headers", () => {
     const { adapter } = setup();
 
     const request = adapter.passThrough(input());
 
     expect(request.url).toBe('https://a.example/v1internal:generateContent');
     expect(request.fallbackUrls).toEqual(['https://b.example/v1internal:generateContent']);
-    expect(request.headers['authorization']).toBe('Bearer ya29.token');
-    expect(JSON.parse(String(request.body))).toEqual({
-      model: 'gemini-2.5-pro',
-      project: 'proj-1',
-      request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], futureField: { kept: true } },
+    expect(request.headers).toEqual({
+      'content-type': 'application/json',
+      authorization: 'Bearer ya29.token',
+      'user-agent': IDENTITY.userAgent,
+      'x-client-name': 'antigravity',
+      'x-client-version': '9.9.9',
+      'x-vscode-sessionid': 'process-uuid',
     });
+    expect(JSON.parse(String(request.body))).toEqual({
+      project: 'proj-1',
+      request: {
+        sessionId: codeAssistSessionId('acct-1'),
+        contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+        futureField: { kept: true },
+      },
+      model: 'gemini-2.5-pro',
+      userAgent: 'jetski',
+      requestType: 'agent',
+      requestId: 'agent/1767225600000/abababab',
+      enabledCreditTypes: ['GOOGLE_ONE_AI'],
+    });
+  });
+
+  it('names a Gmail account antigravity, and an image model image_gen without credit types', () => {
+    const { adapter } = setup();
+    const gmail = account({ email: 'someone@gmail.com' });
+
+    const body = JSON.parse(
+      String(adapter.passThrough(input({ account: gmail, model: 'gemini-3-pro-image' })).body),
+    );
+
+    expect(body).toMatchObject({
+      userAgent: 'antigravity',
+      requestType: 'image_gen',
+      model: 'gemini-3-pro-image',
+    });
+    expect(body).not.toHaveProperty('enabledCreditTypes');
   });
 
   it('streams with ?alt=sse on every endpoint', () => {

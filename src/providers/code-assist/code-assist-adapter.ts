@@ -10,6 +10,7 @@ import type {
   UpstreamRequest,
 } from '../provider-adapter.js';
 import type { CodeAssistContext } from './code-assist-context.js';
+import { codeAssistRequestType, codeAssistSessionId, codeAssistUserAgent } from './code-assist-identity.js';
 import { unwrapCodeAssistResponse } from './unwrap-code-assist-response.js';
 import { wrapCodeAssistRequest } from './wrap-code-assist-request.js';
 
@@ -58,8 +59,9 @@ function countTokensBody(body: JsonObject, model: string): JsonObject {
 
 /**
  * Google Cloud Code `v1internal` with OAuth accounts (the upstream of the reference): serves Gemini
- * clients by wrapping their request as `{model, project, request}` and unwrapping each answer and
- * stream event from `{response: …}`. The project comes from the account's `extra['code-assist']`
+ * clients by wrapping their request in the reference's envelope (`wrapCodeAssistRequest`: model,
+ * project, user agent, request type and id) with its client headers, and unwrapping each answer
+ * and stream event from `{response: …}`. The project comes from the account's `extra['code-assist']`
  * (discovered through `loadCodeAssist` before the first request, see `withCodeAssistProjects`).
  * Equivalent endpoints are tried in order on 404/408/5xx/network errors, never on 429.
  */
@@ -81,15 +83,16 @@ export function createCodeAssistAdapter(context: CodeAssistContext): ProviderAda
               project: context.projectOf(input.account) ?? undefined,
               // The client's Gemini body travels as is: unknown fields survive.
               request: input.body as unknown as GeminiRequest,
+              userAgent: codeAssistUserAgent(input.account.email),
+              requestType: codeAssistRequestType(input.model),
+              requestId: context.newRequestId(),
+              sessionId: codeAssistSessionId(input.account.id),
             });
       const url = (base: string | undefined) => `${base}:${method}${query}`;
       return {
         url: url(first),
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${input.credential.value}`,
-        },
+        headers: context.headers(input.credential.value),
         body: JSON.stringify(body),
         fallbackUrls: rest.map(url),
       };

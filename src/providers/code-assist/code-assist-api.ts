@@ -21,6 +21,13 @@ export interface CodeAssistApi {
   loadCodeAssist(account: Account, accessToken: string): Promise<unknown>;
   /** `:fetchAvailableModels` for the project (or none): models and their quota. */
   fetchAvailableModels(account: Account, accessToken: string, project: string | null): Promise<unknown>;
+  /**
+   * `:onboardUser` with a tier id (`onboarding`): sets up the account's project. Resolves the
+   * long-running operation as first answered (`{name, done, response?, error?}`).
+   */
+  onboardUser(account: Account, accessToken: string, tierId: string): Promise<unknown>;
+  /** `GET <base>/<operation name>`: where a long-running operation stands. */
+  getOperation(account: Account, accessToken: string, name: string): Promise<unknown>;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -41,9 +48,17 @@ export function httpCodeAssistApi(options: {
   /** `metadata.ideType` for `loadCodeAssist` (config `code_assist.ide_type`). */
   ideType: () => string;
 }): CodeAssistApi {
-  const call = async (request: { account: Account; accessToken: string; method: string; body: unknown }) => {
+  /** POSTs `body` to `<base>:<method>`, or GETs `<base>/<path>` without a body. */
+  const call = async (request: {
+    account: Account;
+    accessToken: string;
+    method: string;
+    body?: unknown;
+    path?: string;
+  }) => {
     const [first, ...rest] = options.context.endpointsFor(request.account);
-    const url = (base: string | undefined) => `${base}:${request.method}`;
+    const url = (base: string | undefined) =>
+      request.path === undefined ? `${base}:${request.method}` : `${base}/${request.path}`;
     let status: number;
     let text: string;
     try {
@@ -51,9 +66,10 @@ export function httpCodeAssistApi(options: {
         {
           url: url(first),
           fallbackUrls: rest.map(url),
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${request.accessToken}` },
-          body: JSON.stringify(request.body),
+          ...(request.path === undefined
+            ? { method: 'POST' as const, body: JSON.stringify(request.body) }
+            : { method: 'GET' as const }),
+          headers: options.context.headers(request.accessToken),
         },
         { signal: new AbortController().signal, headersTimeoutMs: TIMEOUT_MS, bodyTimeoutMs: TIMEOUT_MS },
       );
@@ -77,17 +93,20 @@ export function httpCodeAssistApi(options: {
     }
     return json;
   };
+  const metadata = () => ({
+    ideType: options.ideType(),
+    platform: 'PLATFORM_UNSPECIFIED',
+    pluginType: 'GEMINI',
+  });
   return {
     loadCodeAssist: (account, accessToken) =>
-      call({
-        account,
-        accessToken,
-        method: 'loadCodeAssist',
-        body: {
-          metadata: { ideType: options.ideType(), platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' },
-        },
-      }),
+      call({ account, accessToken, method: 'loadCodeAssist', body: { metadata: metadata() } }),
     fetchAvailableModels: (account, accessToken, project) =>
       call({ account, accessToken, method: 'fetchAvailableModels', body: project ? { project } : {} }),
+    // No project in the request: the free tier gets a managed one (naming one there is refused).
+    onboardUser: (account, accessToken, tierId) =>
+      call({ account, accessToken, method: 'onboardUser', body: { tierId, metadata: metadata() } }),
+    getOperation: (account, accessToken, name) =>
+      call({ account, accessToken, method: 'getOperation', path: name.replace(/^\/+/, '') }),
   };
 }

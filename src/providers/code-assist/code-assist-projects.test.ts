@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../core/account.js';
+import { FakeClock } from '../../core/clock.js';
 import { type AccountPatch, applyAccountPatch, newAccount } from '../../store/account-patch.js';
 import { CredentialError, type CredentialProvider } from '../auth/credential-provider.js';
 import type { CodeAssistApi } from './code-assist-api.js';
 import { CodeAssistContext } from './code-assist-context.js';
 import { CodeAssistProjects, withCodeAssistProjects } from './code-assist-projects.js';
 
-function setup(answers: Array<unknown | Error>) {
+function setup(answers: Array<unknown | Error>, onboarding: unknown[] = []) {
   const accounts = new Map<string, Account>();
   const account = newAccount(
     {
@@ -39,6 +40,11 @@ function setup(answers: Array<unknown | Error>) {
       return answer;
     },
     fetchAvailableModels: async () => ({}),
+    async onboardUser(_account, token, tierId) {
+      calls.push(`onboard ${tierId} ${token}`);
+      return onboarding.shift() ?? { done: false };
+    },
+    getOperation: async () => ({ done: false }),
   };
   const store = {
     get: (id: string) => accounts.get(id),
@@ -49,7 +55,14 @@ function setup(answers: Array<unknown | Error>) {
     },
   };
   const context = new CodeAssistContext();
-  const projects = new CodeAssistProjects({ api, accounts: store, context });
+  // One check only: the onboarding poll itself is covered in code-assist-onboarding.test.ts.
+  const projects = new CodeAssistProjects({
+    api,
+    accounts: store,
+    context,
+    clock: new FakeClock(),
+    onboardingPollDelaysMs: [],
+  });
   return { account, accounts, calls, release, projects, context };
 }
 
@@ -89,11 +102,38 @@ describe('CodeAssistProjects', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('fails (temporarily) for an account that has no project yet', async () => {
-    const { account, release, projects } = setup([{ currentTier: { id: 'free-tier' } }]);
+  it('onboards an account that has no project with the default allowed tier, and stores the project', async () => {
+    const notOnboarded = { allowedTiers: [{ id: 'legacy-tier' }, { id: 'free-tier', isDefault: true }] };
+    const { account, accounts, calls, release, projects } = setup(
+      [notOnboarded],
+      [{ done: true, response: { cloudaicompanionProject: { id: 'managed-7' } } }],
+    );
     release();
 
-    await expect(projects.ensure(account, 'at')).rejects.toMatchObject({ permanent: false });
+    expect(await projects.ensure(account, 'at')).toBe('managed-7');
+    expect(calls).toEqual(['at', 'onboard free-tier at']);
+    expect(accounts.get('acct-1')).toMatchObject({
+      tier: 'FREE',
+      extra: { 'code-assist': { projectId: 'managed-7', tierName: 'free-tier' } },
+    });
+    expect(await projects.ensure(account, 'at')).toBe('managed-7');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('fails (temporarily) with the reason when onboarding does not end with a project', async () => {
+    const { account, release, projects, context } = setup(
+      [{ ineligibleTiers: [{ reasonMessage: 'Not available in your country' }] }],
+      [{ done: true, response: {} }],
+    );
+    release();
+
+    const failure = projects.ensure(account, 'at');
+
+    await expect(failure).rejects.toMatchObject({ permanent: false });
+    await expect(failure).rejects.toThrow(
+      'Code Assist project set-up for g@example.com failed: onboarding (tier legacy-tier) finished without a project: Not available in your country',
+    );
+    expect(context.projectOf(account)).toBeNull();
   });
 
   it('withCodeAssistProjects discovers before answering, for code-assist accounts only', async () => {

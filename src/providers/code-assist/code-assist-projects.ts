@@ -1,10 +1,12 @@
 import type { Account } from '../../core/account.js';
+import type { Clock } from '../../core/clock.js';
 import type { AccountPatch } from '../../store/account-patch.js';
 import { CredentialError, type CredentialProvider } from '../auth/credential-provider.js';
 import { SingleFlight } from '../auth/single-flight.js';
 import type { CodeAssistApi } from './code-assist-api.js';
 import { CODE_ASSIST_EXTRA_KEY, type CodeAssistContext, codeAssistExtra } from './code-assist-context.js';
-import { type CodeAssistAccountInfo, parseLoadCodeAssist } from './parse-load-code-assist.js';
+import { onboardCodeAssistUser } from './code-assist-onboarding.js';
+import { type CodeAssistAccountInfo, parseLoadCodeAssist, tierFromName } from './parse-load-code-assist.js';
 
 /** The part of the account store discovery writes to. */
 export interface CodeAssistAccountStore {
@@ -16,15 +18,20 @@ export interface CodeAssistProjectsOptions {
   api: CodeAssistApi;
   accounts: CodeAssistAccountStore;
   context: CodeAssistContext;
+  /** Paces the polls of an onboarding operation. */
+  clock: Clock;
+  /** Waits between onboarding polls; default `ONBOARDING_POLL_DELAYS_MS`. */
+  onboardingPollDelaysMs?: readonly number[];
   /** A discovered project or tier that could not be stored (it is still used from memory). */
   onError?: (error: unknown, account: Account) => void;
 }
 
 /**
- * Project and tier discovery through `loadCodeAssist`: one call per account at a time, the result
- * stored in the account (`extra['code-assist']`, `tier`). A failed discovery is not remembered —
- * the next request tries again — and an account is never given a made-up project (the reference
- * pinned failed accounts to a fixed fallback project until restart).
+ * Project and tier discovery through `loadCodeAssist` — and, for an account that has no project
+ * yet, onboarding (`onboardUser`, its operation polled until done) — one at a time per account,
+ * the result stored in the account (`extra['code-assist']`, `tier`). A failed discovery is not
+ * remembered — the next request tries again — and an account is never given a made-up project
+ * (the reference pinned failed accounts to a fixed fallback project until restart).
  */
 export class CodeAssistProjects {
   private readonly flights = new SingleFlight<CodeAssistAccountInfo>();
@@ -40,28 +47,44 @@ export class CodeAssistProjects {
       info = await this.discover(account, accessToken);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new CredentialError(
-        `Code Assist project discovery for ${account.email} failed: ${reason}`,
-        false,
-      );
+      throw new CredentialError(`Code Assist project set-up for ${account.email} failed: ${reason}`, false);
     }
     if (!info.projectId) {
-      throw new CredentialError(
-        `Code Assist has no project for ${account.email}: sign in once with Gemini CLI or Antigravity to set one up`,
-        false,
-      );
+      throw new CredentialError(`Code Assist has no project for ${account.email} after onboarding`, false);
     }
     return info.projectId;
   }
 
-  /** Calls `loadCodeAssist` (joining a call in flight) and stores project, tier and tier name. */
+  /**
+   * Calls `loadCodeAssist` (joining a call in flight), onboards the account when it has no
+   * project, and stores project, tier and tier name. Throws when either call fails.
+   */
   discover(account: Account, accessToken: string): Promise<CodeAssistAccountInfo> {
     return this.flights.run(account.id, async () => {
-      const info = parseLoadCodeAssist(await this.options.api.loadCodeAssist(account, accessToken));
+      let info = parseLoadCodeAssist(await this.options.api.loadCodeAssist(account, accessToken));
+      if (!info.projectId) info = await this.onboard(account, accessToken, info);
       if (info.projectId) this.options.context.rememberProject(account.id, info.projectId);
       await this.store(account.id, info).catch((error: unknown) => this.options.onError?.(error, account));
       return info;
     });
+  }
+
+  private async onboard(
+    account: Account,
+    accessToken: string,
+    info: CodeAssistAccountInfo,
+  ): Promise<CodeAssistAccountInfo> {
+    const projectId = await onboardCodeAssistUser({
+      api: this.options.api,
+      clock: this.options.clock,
+      account,
+      accessToken,
+      tierId: info.onboardTierId,
+      ineligibleReasons: info.ineligibleReasons,
+      ...(this.options.onboardingPollDelaysMs ? { pollDelaysMs: this.options.onboardingPollDelaysMs } : {}),
+    });
+    const tier = info.tier ?? tierFromName(info.onboardTierId);
+    return { ...info, projectId, tier, tierName: info.tierName ?? info.onboardTierId };
   }
 
   private async store(accountId: string, info: CodeAssistAccountInfo): Promise<void> {

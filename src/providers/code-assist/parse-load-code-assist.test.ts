@@ -53,6 +53,33 @@ describe('parseLoadCodeAssist', () => {
       { projectId: null, tier: null, tierName: null },
     ],
   ])('reads %s', (_case, answer, expected) => {
-    expect(parseLoadCodeAssist(answer)).toEqual(expected);
+    expect(parseLoadCodeAssist(answer)).toMatchObject(expected);
+  });
+
+  it.each([
+    [
+      'the default allowed tier',
+      { allowedTiers: [tier('legacy-tier'), { ...tier('free-tier'), isDefault: true }] },
+      'free-tier',
+    ],
+    [
+      'the current tier when none is the default',
+      { currentTier: tier('standard-tier'), allowedTiers: [tier('x')] },
+      'standard-tier',
+    ],
+    ['legacy-tier when the answer names none', {}, 'legacy-tier'],
+    ['legacy-tier for garbage', 'not json', 'legacy-tier'],
+  ])('onboards with %s', (_case, answer, expected) => {
+    expect(parseLoadCodeAssist(answer).onboardTierId).toBe(expected);
+  });
+
+  it('collects the reasons the account is ineligible for tiers', () => {
+    const answer = {
+      ineligibleTiers: [
+        { reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Not eligible' },
+        { reasonCode: 'X' },
+      ],
+    };
+    expect(parseLoadCodeAssist(answer).ineligibleReasons).toEqual(['Not eligible']);
   });
 });

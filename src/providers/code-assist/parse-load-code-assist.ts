@@ -9,6 +9,13 @@ export interface CodeAssistAccountInfo {
   tier: Tier | null;
   /** The upstream's own tier name or id (`g1-pro-tier`, `free-tier`, …), for display; null when absent. */
   tierName: string | null;
+  /**
+   * The tier to onboard an account without a project with (`onboardUser`): the default of
+   * `allowedTiers`, else the current tier, else `legacy-tier` (what the Gemini CLI does).
+   */
+  onboardTierId: string;
+  /** Why the account cannot use some tiers (`ineligibleTiers[].reasonMessage`), for error messages. */
+  ineligibleReasons: string[];
 }
 
 const tierSchema = z.looseObject({ id: z.string().optional(), name: z.string().optional() }).nullish();
@@ -21,7 +28,24 @@ const loadCodeAssistSchema = z.looseObject({
     .catch(null),
   currentTier: tierSchema.catch(null),
   paidTier: tierSchema.catch(null),
+  allowedTiers: z
+    .array(z.looseObject({ id: z.string().optional(), isDefault: z.boolean().optional() }))
+    .nullish()
+    .catch(null),
+  ineligibleTiers: z
+    .array(z.looseObject({ reasonMessage: z.string().optional() }))
+    .nullish()
+    .catch(null),
 });
+
+/** What an answer without usable fields tells: nothing, and onboarding with the legacy tier. */
+const NOTHING: CodeAssistAccountInfo = {
+  projectId: null,
+  tier: null,
+  tierName: null,
+  onboardTierId: 'legacy-tier',
+  ineligibleReasons: [],
+};
 
 /**
  * The tier a Code Assist tier id or name stands for: `ultra` → ULTRA; `pro`, `standard` and
@@ -42,12 +66,22 @@ export function tierFromName(name: string | null): Tier | null {
  */
 export function parseLoadCodeAssist(json: unknown): CodeAssistAccountInfo {
   const parsed = loadCodeAssistSchema.safeParse(json);
-  if (!parsed.success) return { projectId: null, tier: null, tierName: null };
+  if (!parsed.success) return NOTHING;
   const { cloudaicompanionProject: project, currentTier, paidTier } = parsed.data;
   const projectId = typeof project === 'string' ? project : (project?.id ?? null);
   const paidName = paidTier?.id ?? paidTier?.name ?? null;
   const currentName = currentTier?.id ?? currentTier?.name ?? null;
   const tierName = paidName ?? currentName;
   const tier = tierFromName(paidName) ?? tierFromName(currentName);
-  return { projectId: projectId || null, tier, tierName };
+  const defaultTier = parsed.data.allowedTiers?.find((allowed) => allowed.isDefault)?.id;
+  const ineligibleReasons = (parsed.data.ineligibleTiers ?? []).flatMap((ineligible) =>
+    ineligible.reasonMessage ? [ineligible.reasonMessage] : [],
+  );
+  return {
+    projectId: projectId || null,
+    tier,
+    tierName,
+    onboardTierId: defaultTier ?? currentTier?.id ?? NOTHING.onboardTierId,
+    ineligibleReasons,
+  };
 }

@@ -5,25 +5,74 @@ import { wrapCodeAssistRequest } from './wrap-code-assist-request.js';
 
 describe('wrapCodeAssistRequest', () => {
   const request = { contents: [{ role: 'user' as const, parts: [{ text: 'hi' }] }] };
+  const envelope = {
+    userAgent: 'antigravity',
+    requestType: 'agent' as const,
+    requestId: 'agent/1767225600000/0a1b2c3d',
+    sessionId: '-5808590958014384194',
+  };
 
-  it('puts model and project beside the Gemini request', () => {
-    expect(wrapCodeAssistRequest({ model: 'models/gemini-2.5-pro', project: 'proj-1', request })).toEqual({
-      model: 'gemini-2.5-pro',
+  it("sends the reference's envelope: project, request, model, user agent, request type and id, credit types", () => {
+    const body = wrapCodeAssistRequest({
+      model: 'models/gemini-2.5-pro',
       project: 'proj-1',
       request,
+      ...envelope,
     });
+    expect(body).toEqual({
+      project: 'proj-1',
+      request: { sessionId: '-5808590958014384194', contents: request.contents },
+      model: 'gemini-2.5-pro',
+      userAgent: 'antigravity',
+      requestType: 'agent',
+      requestId: 'agent/1767225600000/0a1b2c3d',
+      enabledCreditTypes: ['GOOGLE_ONE_AI'],
+    });
+    expect(Object.keys(body)).toEqual([
+      'project',
+      'request',
+      'model',
+      'userAgent',
+      'requestType',
+      'requestId',
+      'enabledCreditTypes',
+    ]);
   });
 
-  it('adds the prompt id and the session id inside the request when given, and no empty project', () => {
-    expect(
-      wrapCodeAssistRequest({
-        model: 'gemini-2.5-pro',
-        project: '',
-        request,
-        userPromptId: 'p1',
-        sessionId: 's1',
-      }),
-    ).toEqual({ model: 'gemini-2.5-pro', user_prompt_id: 'p1', request: { ...request, session_id: 's1' } });
+  it('orders the inner keys as the reference does, keeping unknown ones after', () => {
+    const body = wrapCodeAssistRequest({
+      model: 'gemini-2.5-pro',
+      project: 'p',
+      request: {
+        contents: request.contents,
+        generationConfig: { temperature: 0 },
+        cachedContent: 'c',
+        tools: [],
+        systemInstruction: { parts: [{ text: 's' }] },
+      } as never,
+      ...envelope,
+    });
+    expect(Object.keys(body.request)).toEqual([
+      'systemInstruction',
+      'tools',
+      'generationConfig',
+      'sessionId',
+      'contents',
+      'cachedContent',
+    ]);
+  });
+
+  it('leaves out an empty project, and the credit types for image generation', () => {
+    const body = wrapCodeAssistRequest({
+      model: 'gemini-3-pro-image',
+      project: '',
+      request,
+      ...envelope,
+      requestType: 'image_gen',
+    });
+    expect(body).not.toHaveProperty('project');
+    expect(body).not.toHaveProperty('enabledCreditTypes');
+    expect(body.requestType).toBe('image_gen');
   });
 });
 

@@ -40,6 +40,11 @@ export interface TokenAnswer {
   expiresIn?: number;
   /** Sent only when set (rotation), except for authorization_code where it defaults to `rt-<code>`. */
   refreshToken?: string;
+  /**
+   * The OAuth client the refresh token was issued to: a refresh sent with another `client_id` is
+   * refused with 401 `unauthorized_client`, as Google does. Default: any client is accepted.
+   */
+  issuedTo?: string;
 }
 
 /** What `GET /oauth/authorize` does for an `ok` behaviour (keyed by `client_id`). */
@@ -88,9 +93,17 @@ export interface OkBehaviour {
   login?: LoginAnswer;
   /**
    * Code Assist `loadCodeAssist`: project id (default `mock-project`), current tier id (default
-   * `standard-tier`) and, when set, a paid tier id (e.g. `g1-ultra-tier`).
+   * `standard-tier`) and, when set, a paid tier id (e.g. `g1-ultra-tier`). `project: null` is an
+   * account that was never onboarded: no project and no current tier, `tierId` the default of
+   * `allowedTiers`; `ineligible` adds an `ineligibleTiers` entry with that reason.
    */
-  codeAssist?: { project?: string; tierId?: string; paidTierId?: string };
+  codeAssist?: { project?: string | null; tierId?: string; paidTierId?: string; ineligible?: string };
+  /**
+   * Code Assist `onboardUser` and `GET /v1internal/operations/…`: the long-running operation as
+   * answered — `done` (default true), the project it created (default `mock-onboarded-project`),
+   * or an `error` message.
+   */
+  operation?: { done?: boolean; project?: string | null; error?: string };
 }
 
 /** A raw answer: any status, headers and body (an object is sent as JSON, a string as is). */

@@ -1,7 +1,8 @@
 /**
  * Google Cloud Code `v1internal`: requests wrap a Generative Language request as
  * `{model, project, request}`, answers (and each stream event) come back as `{response, traceId}`;
- * plus the account endpoints `loadCodeAssist` and `fetchAvailableModels`.
+ * plus the account endpoints `loadCodeAssist`, `onboardUser` (with `GET /v1internal/operations/…`
+ * to poll its operation) and `fetchAvailableModels`.
  */
 
 import { isJsonObject } from '../../core/json.js';
@@ -28,13 +29,37 @@ function tier(id: string) {
 function loadCodeAssist(context: WireContext) {
   const options = context.behaviour.codeAssist ?? {};
   const tierId = options.tierId ?? 'standard-tier';
+  const onboarded = options.project !== null;
   return {
-    currentTier: tier(tierId),
+    ...(onboarded ? { currentTier: tier(tierId) } : {}),
     allowedTiers: [{ ...tier(tierId), isDefault: true }],
     ...(options.paidTierId ? { paidTier: tier(options.paidTierId) } : {}),
-    cloudaicompanionProject: options.project ?? 'mock-project',
+    ...(options.ineligible
+      ? { ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: options.ineligible }] }
+      : {}),
+    ...(onboarded ? { cloudaicompanionProject: options.project ?? 'mock-project' } : {}),
     gcpManaged: false,
   };
+}
+
+/**
+ * A long-running operation of `onboardUser`, named `operations/onboard-<sequence>` (a poll keeps
+ * the name in its path); once done it carries the created project, or the error.
+ */
+function operation(context: WireContext) {
+  const options = context.behaviour.operation ?? {};
+  const name =
+    context.route.operation === 'get-operation'
+      ? context.path.replace(/^\/v1internal\//, '')
+      : `operations/onboard-${context.sequence}`;
+  if (options.done === false) return { name, done: false };
+  if (options.error !== undefined) return { name, done: true, error: { code: 400, message: options.error } };
+  const project = options.project === undefined ? 'mock-onboarded-project' : options.project;
+  const response = {
+    '@type': 'type.googleapis.com/google.internal.cloud.code.v1internal.OnboardUserResponse',
+    ...(project === null ? {} : { cloudaicompanionProject: { id: project, name: project } }),
+  };
+  return { name, done: true, response };
 }
 
 function availableModels(context: WireContext) {
@@ -61,6 +86,9 @@ function ok(context: WireContext): Reply {
       return jsonReply(loadCodeAssist(context), headers);
     case 'fetch-available-models':
       return jsonReply(availableModels(context), headers);
+    case 'onboard-user':
+    case 'get-operation':
+      return jsonReply(operation(context), headers);
     // countTokens answers unwrapped (`{totalTokens}`), unlike the generation methods.
     case 'count-tokens':
       return jsonReply({ totalTokens: promptTokens(context) }, headers);

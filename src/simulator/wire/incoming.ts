@@ -95,6 +95,7 @@ const CODE_ASSIST_METHODS: Operations = {
   ...GEMINI_METHODS,
   loadCodeAssist: 'load-code-assist',
   fetchAvailableModels: 'fetch-available-models',
+  onboardUser: 'onboard-user',
 };
 
 // Google streams are SSE with `?alt=sse`, otherwise one JSON array written element by element.
@@ -135,6 +136,8 @@ export function resolveRoute(incoming: Incoming): Route | null {
   if (method === 'POST' && codeAssist) {
     return googleRoute('code-assist', CODE_ASSIST_METHODS, incoming, codeAssist[1] ?? '');
   }
+  if (method === 'GET' && /^\/v1internal\/operations\/[\w.-]+$/.test(pathname))
+    return route('code-assist', 'get-operation');
   if (method === 'POST' && (pathname === '/oauth/token' || pathname === '/token'))
     return route('oauth', 'token');
   if (method === 'GET' && pathname === '/oauth/authorize') return route('oauth', 'authorize');

@@ -42,6 +42,8 @@ function ok(context: WireContext): JsonReply {
     const refreshToken = field(context.body, 'refresh_token');
     if (refreshToken === null)
       return oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
+    if (token.issuedTo !== undefined && field(context.body, 'client_id') !== token.issuedTo)
+      return oauthError(401, 'unauthorized_client', 'Unauthorized');
     return answer(refreshToken, token.refreshToken);
   }
   if (grant === 'authorization_code') {

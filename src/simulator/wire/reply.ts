@@ -16,6 +16,8 @@ export type Operation =
   | 'list-models'
   | 'load-code-assist'
   | 'fetch-available-models'
+  | 'onboard-user'
+  | 'get-operation'
   | 'token'
   | 'authorize'
   | 'userinfo';
@@ -87,6 +89,8 @@ export interface WireContext {
   route: Route;
   behaviour: OkBehaviour;
   body: unknown;
+  /** The path of the request, without the query string. */
+  path: string;
   /** The query string of the request. */
   query: URLSearchParams;
   prompt: PromptSummary;

@@ -4,11 +4,11 @@
  */
 import type { z } from 'zod';
 import type { accountQuotaRefresh, mappingTestResult } from '../../../src/admin/contracts.js';
-import type { PublicAccount } from '../../../src/store/public-account.js';
 
 export type {
   CreateAccountBody,
   FixedAccountState,
+  ImportResult,
   OAuthCompleteBody,
   OAuthCompleteResult,
   OAuthLoginStatusView,
@@ -27,12 +27,6 @@ export type { PublicAccount, PublicModelQuota } from '../../../src/store/public-
 
 export type MappingTestResult = z.output<typeof mappingTestResult>;
 export type AccountQuotaRefresh = z.output<typeof accountQuotaRefresh>;
-
-/** `POST /api/accounts/import` response. */
-export interface ImportResult {
-  created: PublicAccount[];
-  updated: PublicAccount[];
-}
 
 /** A deep-partial config document for `PUT /api/config`. */
 export type ConfigPatch = { [key: string]: unknown };

@@ -1,4 +1,7 @@
-/** Imports accounts from a JSON file: our own account list, or the reference's `{email, refresh_token}` list. */
+/**
+ * Imports accounts from a JSON file: a plain export of ours, our own account list, or the
+ * reference's `{email, refresh_token}` list or account files; says what the accounts still need.
+ */
 import { useRef } from 'react';
 import { api } from '../../api/api-client.js';
 import type { Action } from '../../hooks/use-action.js';
@@ -16,7 +19,11 @@ export function ImportAccountsButton({ action }: { action: Action }) {
         }
         return api.importAccounts(document);
       },
-      (result) => `Imported ${file.name}: ${result.created.length} added, ${result.updated.length} updated`,
+      (result) =>
+        [
+          `Imported ${file.name}: ${result.created.length} added, ${result.updated.length} updated.`,
+          ...result.warnings,
+        ].join(' '),
     );
   };
   return (
