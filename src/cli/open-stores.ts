@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ConfigStore } from '../config/config-store.js';
+import type { EnvironmentOverrides } from '../config/environment-overrides.js';
 import type { Clock } from '../core/clock.js';
 import { type IdSource, newApiKey } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
@@ -67,6 +68,8 @@ export async function openStores(options: {
   clock: Clock;
   ids: IdSource;
   logger: Logger;
+  /** Settings given by environment variables, laid over gui_config.json. */
+  configOverrides?: EnvironmentOverrides;
 }): Promise<OpenStores> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
@@ -75,6 +78,7 @@ export async function openStores(options: {
     clock: options.clock,
     logger: options.logger,
     generateApiKey: newApiKey,
+    overrides: options.configOverrides,
   });
   try {
     const database = await openAccountDatabase(options);

@@ -9,9 +9,11 @@ import { writeFileAtomic } from './atomic-write.js';
 import { changedSections } from './changed-sections.js';
 import { ConfigFileError, describeInvalidFile } from './config-file-error.js';
 import { deepFreeze } from './deep-freeze.js';
+import { overlayEnvironment, patchWithoutPinned, shadowedSettings } from './environment-overlay.js';
+import { type EnvironmentOverrides, pinnedSettings } from './environment-overrides.js';
 import { mergeConfigPatch } from './merge-config-patch.js';
-import { parseConfigText, validateConfigDocument } from './parse-config-text.js';
-import { defaultConfig, type SwitchyardConfig } from './schema.js';
+import { defaultConfigDocument, parseConfigText, validateConfigDocument } from './parse-config-text.js';
+import type { SwitchyardConfig } from './schema.js';
 
 /** A pino-compatible logger: `logger.warn({ path }, 'message')` or `logger.warn('message')`. */
 export interface ConfigLogger {
@@ -33,6 +35,11 @@ export interface ConfigStoreOptions {
   pollIntervalMs?: number;
   /** Quiet time in ms after a burst of file-system events before the file is read. Default 100. */
   debounceMs?: number;
+  /**
+   * Settings given by environment variables (`readEnvironmentOverrides`): laid over the file on
+   * every load, never written to it; `update()` refuses to change them. Default: none.
+   */
+  overrides?: EnvironmentOverrides;
 }
 
 /** Who changed the config: a hand edit of the file, or `update()` (admin API, CLI). */
@@ -73,6 +80,7 @@ export class ConfigStore {
   private readonly generateApiKey: () => string;
   private readonly pollIntervalMs: number;
   private readonly debounceMs: number;
+  private readonly overrides: EnvironmentOverrides;
   private readonly listeners = new Set<(event: ConfigChangeEvent) => void>();
   private current: SwitchyardConfig;
   /** The file's JSON as the user wrote it (no defaults filled in), the base of every update. */
@@ -94,6 +102,7 @@ export class ConfigStore {
     this.generateApiKey = options.generateApiKey;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.debounceMs = options.debounceMs ?? 100;
+    this.overrides = options.overrides ?? [];
     this.current = deepFreeze(config);
     this.document = document;
   }
@@ -107,9 +116,9 @@ export class ConfigStore {
     const path = options.path;
     const text = await readExisting(path);
     if (text === null) {
-      const config = defaultConfig();
-      config.proxy.api_key = options.generateApiKey();
-      const store = new ConfigStore(options, config, JSON.parse(JSON.stringify(config)) as JsonObject);
+      const created = defaultConfigDocument(options);
+      if (!created.ok) throw ConfigFileError.invalid(path, created.issues);
+      const store = new ConfigStore(options, created.config, created.document);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
         throw ConfigFileError.io({ filePath: path, action: 'create', error });
       });
@@ -118,9 +127,10 @@ export class ConfigStore {
       store.logger.info({ path }, 'created config file with defaults and a new proxy API key');
       return store;
     }
-    const parsed = parseConfigText(text, { generateApiKey: options.generateApiKey });
+    const parsed = parseConfigText(text, options);
     if (!parsed.ok) throw ConfigFileError.invalid(path, parsed.issues);
     const store = new ConfigStore(options, parsed.config, parsed.document);
+    store.reportShadowed(parsed.document);
     if (parsed.apiKeyAdded) {
       await store.persist(parsed.document);
       store.logger.info({ path }, 'config file had no proxy API key; generated and saved one');
@@ -145,6 +155,11 @@ export class ConfigStore {
     return this.currentProblem && { message: this.currentProblem.message, at: this.currentProblem.at };
   }
 
+  /** The settings environment variables give (`{variable, path}`), which `update()` cannot change. */
+  pinned(): Array<{ variable: string; path: string }> {
+    return pinnedSettings(this.overrides);
+  }
+
   /** Registers a listener for applied changes; returns the function that removes it. */
   subscribe(listener: (event: ConfigChangeEvent) => void): () => void {
     this.listeners.add(listener);
@@ -159,7 +174,9 @@ export class ConfigStore {
    * writes it atomically, applies it and notifies subscribers. A pending hand edit is read first
    * so it is not lost. Throws `validation_failed` (details.issues = [{path, message}]) without
    * writing anything when the result is invalid, `conflict` while the file on disk is invalid
-   * (the user's edit is never overwritten), and `config_error` when the write fails.
+   * (the user's edit is never overwritten) or when the patch changes a setting an environment
+   * variable gives (`details.pinned` = [{path, variable}]), and `config_error` when the write fails.
+   * Settings the environment gives are never written to the file.
    */
   update(patch: unknown, source: 'api' = 'api'): Promise<SwitchyardConfig> {
     return this.enqueue(async () => {
@@ -171,8 +188,10 @@ export class ConfigStore {
           `${this.currentProblem.message}\nFix the file first; it is not overwritten while invalid.`,
         );
       }
-      const document = mergeConfigPatch(this.document, normalized);
-      const validation = validateConfigDocument(document);
+      const { document: base, overrides, current } = this;
+      const allowed = patchWithoutPinned({ document: base, patch: normalized, overrides, current });
+      const document = mergeConfigPatch(base, allowed);
+      const validation = validateConfigDocument(overlayEnvironment(document, overrides));
       if (!validation.ok) {
         const text = validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
         throw new SwitchyardError('validation_failed', text, { details: { issues: validation.issues } });
@@ -270,7 +289,7 @@ export class ConfigStore {
   }
 
   private async applyText(text: string): Promise<void> {
-    const parsed = parseConfigText(text, { generateApiKey: this.generateApiKey });
+    const parsed = parseConfigText(text, { generateApiKey: this.generateApiKey, overrides: this.overrides });
     if (!parsed.ok) {
       const message = describeInvalidFile(this.filePath, parsed.issues);
       this.setProblem({ kind: 'invalid', message });
@@ -288,7 +307,15 @@ export class ConfigStore {
     }
     this.document = parsed.document;
     this.clearProblem();
+    this.reportShadowed(parsed.document);
     this.apply(parsed.config, 'file');
+  }
+
+  /** Warns when the file sets what an environment variable overrides: that edit has no effect. */
+  private reportShadowed(document: JsonObject): void {
+    const shadowed = pinnedSettings(shadowedSettings(document, this.overrides));
+    if (shadowed.length > 0)
+      this.logger.warn({ path: this.filePath, shadowed }, 'environment variables override the file');
   }
 
   private apply(config: SwitchyardConfig, source: ConfigChangeSource): void {
