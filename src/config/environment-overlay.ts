@@ -22,7 +22,7 @@ export function overlayEnvironment(document: JsonObject, overrides: EnvironmentO
   for (const setting of overrides) {
     const parent = sectionOf(result, setting.path);
     const last = setting.path.at(-1);
-    if (parent && last !== undefined) parent[last] = setting.value;
+    if (parent && last !== undefined) parent[last] = structuredClone(setting.value);
   }
   return result;
 }
