@@ -154,6 +154,11 @@ export const proxyStatus = z.object({
   auth_mode: z.enum(['off', 'strict', 'all_except_health']),
   /** The problem with `gui_config.json` on disk, when the last edit could not be applied. */
   config_error: z.string().nullable(),
+  /**
+   * Settings given by environment variables (`SWITCHYARD_PROXY__AUTH_MODE`…): they win over the
+   * file, and the admin API refuses to change them (409). Empty when none is set.
+   */
+  pinned_settings: z.array(z.object({ path: z.string(), variable: z.string() })),
   /** Why the last re-listen after a port/host change failed, if it did. */
   listen_error: z.string().nullable(),
   data_dir: z.string(),

@@ -7,6 +7,7 @@ import { SwitchyardError } from '../core/errors.js';
 import { systemIds } from '../core/ids.js';
 import { parseOrThrow } from '../core/validation.js';
 import { type PublicAccount, toPublicAccount } from '../store/public-account.js';
+import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerLoginCommand } from './login-command.js';
 import { type OpenAccountDatabase, openAccountDatabase } from './open-stores.js';
@@ -26,6 +27,7 @@ export async function withAccounts<T>(
     dataDir: resolveDataDir(flags.dataDir, process.env),
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
     databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
+    configOverrides: configOverridesFromEnvironment(process.env),
     clock: systemClock,
     ids: systemIds,
   });

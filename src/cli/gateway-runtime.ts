@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigChangeEvent } from '../config/config-store.js';
+import type { EnvironmentOverrides } from '../config/environment-overrides.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   secretKey: string | undefined;
   /** SWITCHYARD_DATABASE_URL: the PostgreSQL store's URL, winning over `store.postgres_url`. */
   databaseUrl?: string | undefined;
+  /** Settings given by environment variables: they win over gui_config.json (see ConfigStoreOptions). */
+  configOverrides?: EnvironmentOverrides;
   logger: Logger;
   clock: Clock;
   ids: IdSource;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import type { EnvironmentOverrides } from '../config/environment-overrides.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../core/account.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
@@ -11,6 +12,7 @@ import { oauthClientsFromConfig } from '../providers/auth/oauth-clients.js';
 import { httpOAuthEndpoints } from '../providers/auth/oauth-endpoints.js';
 import { type CompletedLogin, type LoginCompletion, OAuthLogin } from '../providers/auth/oauth-login.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { resolveDataDir } from './data-dir.js';
 import { openStores } from './open-stores.js';
 
@@ -19,6 +21,8 @@ export interface RunLoginOptions {
   secretKey: string | undefined;
   /** SWITCHYARD_DATABASE_URL. */
   databaseUrl?: string | undefined;
+  /** Settings given by environment variables (`oauth.clients`, the upstream proxy…). */
+  configOverrides?: EnvironmentOverrides;
   provider: ProviderKind;
   /** Loopback port for the browser callback; 0 picks a free one. */
   port: number;
@@ -161,6 +165,7 @@ async function loginCommand(flags: LoginFlags): Promise<void> {
     dataDir: resolveDataDir(flags.dataDir, process.env),
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
     databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
+    configOverrides: configOverridesFromEnvironment(process.env),
     provider: flags.provider as ProviderKind,
     port,
     input: process.stdin,

@@ -3,8 +3,10 @@ import { systemClock } from '../core/clock.js';
 import { systemIds } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
 import { createLogger } from '../observability/logger.js';
+import { effectiveAuthMode } from '../server/auth.js';
 import { registerAccountCommands } from './accounts-command.js';
 import { registerTransferCommands } from './accounts-transfer-command.js';
+import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
@@ -26,6 +28,13 @@ export function fail(error: unknown): never {
   process.exit(1);
 }
 
+/** The banner's account of who may use the proxy, by the auth mode in force. */
+const AUTH_DESCRIPTIONS = {
+  off: 'off (no API key needed)',
+  all_except_health: 'all_except_health (every route needs the API key, /healthz is open)',
+  strict: 'strict (every route needs the API key)',
+} as const;
+
 interface StartFlags {
   dataDir?: string;
   host?: string;
@@ -38,8 +47,10 @@ interface StartFlags {
 async function startCommand(flags: StartFlags): Promise<void> {
   const logger = createLogger({ level: flags.logLevel });
   const dataDir = resolveDataDir(flags.dataDir, process.env);
+  const configOverrides = configOverridesFromEnvironment(process.env, logger);
   const runtime = await GatewayRuntime.start({
     dataDir,
+    configOverrides,
     host: flags.host,
     port: flags.port,
     allowUnauthenticated: flags.allowUnauthenticated ?? false,
@@ -74,6 +85,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  Proxy base URL:  ${url}  (OpenAI ${url}/v1, Anthropic ${url}, Gemini ${url}/v1beta)`,
       `  Admin API / UI:  ${url}/  (admin login: ${config.proxy.admin_password ? 'the admin password' : 'the API key'})`,
       `  API key:         ${config.proxy.api_key}`,
+      `  Proxy auth:      ${AUTH_DESCRIPTIONS[effectiveAuthMode(config.proxy.auth_mode, host)]}`,
       `  Config file:     ${runtime.stores.paths.configPath}`,
       `  Data directory:  ${dataDir}`,
       `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,

@@ -1,4 +1,5 @@
 import { ConfigStore, type ConfigStoreOptions } from '../config/config-store.js';
+import type { EnvironmentOverrides } from '../config/environment-overrides.js';
 import { readConfigFile } from '../config/read-config-file.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
@@ -33,6 +34,8 @@ export interface StoreOpenOptions {
   ids: IdSource;
   /** Where background database failures (a lost PostgreSQL connection) are reported. Default: nowhere. */
   logger?: Logger;
+  /** Settings given by environment variables, laid over gui_config.json. */
+  configOverrides?: EnvironmentOverrides;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function openAccountDatabase(
 ): Promise<OpenAccountDatabase> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
-  const store = options.store ?? (await readConfigFile(paths.configPath)).store;
+  const store = options.store ?? (await readConfigFile(paths.configPath, options.configOverrides)).store;
   const location = resolveStoreLocation({ store, paths, databaseUrl: options.databaseUrl });
   const key = await loadSecretKey({ dataDir: paths.dataDir, envKey: options.secretKey });
   const box = new SecretBox(key);
@@ -102,6 +105,7 @@ export async function openStores(
     logger: options.logger,
     generateApiKey: newApiKey,
     ...(options.validateConfig ? { validate: options.validateConfig } : {}),
+    overrides: options.configOverrides,
   });
   try {
     const opened = await openAccountDatabase({ ...options, store: config.get().store });

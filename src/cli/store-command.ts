@@ -9,6 +9,7 @@ import { copyStore } from '../store/copy-store.js';
 import { migrationState } from '../store/migrations/run-migrations.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
 import { loadSecretKey, SecretBox } from '../store/secret-box.js';
+import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { dataPaths, resolveDataDir } from './data-dir.js';
 import {
   describeStoreLocation,
@@ -26,7 +27,7 @@ interface CommonFlags {
 /** The data directory, its config and the store it names (SWITCHYARD_DATABASE_URL included). */
 async function configuredStore(flags: CommonFlags) {
   const paths = dataPaths(resolveDataDir(flags.dataDir, process.env));
-  const config = await readConfigFile(paths.configPath);
+  const config = await readConfigFile(paths.configPath, configOverridesFromEnvironment(process.env));
   const location = resolveStoreLocation({
     store: config.store,
     paths,
@@ -148,7 +149,7 @@ async function copyCommand(flags: CopyFlags): Promise<void> {
   if (from === to)
     throw new SwitchyardError('invalid_request', '--from and --to must differ (sqlite, postgres)');
   const paths = dataPaths(resolveDataDir(flags.dataDir, process.env));
-  const config = await readConfigFile(paths.configPath);
+  const config = await readConfigFile(paths.configPath, configOverridesFromEnvironment(process.env));
   const sqlite: StoreLocation = { backend: 'sqlite', file: flags.sqliteFile ?? paths.databasePath };
   const postgres = resolveStoreLocation({
     store: { ...config.store, backend: 'postgres' },

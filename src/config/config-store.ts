@@ -9,10 +9,12 @@ import { writeFileAtomic } from './atomic-write.js';
 import { changedSections } from './changed-sections.js';
 import { ConfigFileError, describeInvalidFile } from './config-file-error.js';
 import { deepFreeze } from './deep-freeze.js';
+import { overlayEnvironment, patchWithoutPinned, shadowedSettings } from './environment-overlay.js';
+import { type EnvironmentOverrides, pinnedSettings } from './environment-overrides.js';
 import { mergeConfigPatch } from './merge-config-patch.js';
-import { parseConfigText, validateConfigDocument } from './parse-config-text.js';
+import { defaultConfigDocument, parseConfigText, validateConfigDocument } from './parse-config-text.js';
 import { readExisting } from './read-config-file.js';
-import { type ConfigIssue, defaultConfig, type SwitchyardConfig } from './schema.js';
+import type { ConfigIssue, SwitchyardConfig } from './schema.js';
 
 /** A pino-compatible logger: `logger.warn({ path }, 'message')` or `logger.warn('message')`. */
 export interface ConfigLogger {
@@ -40,6 +42,11 @@ export interface ConfigStoreOptions {
    * like a schema-invalid one: at open, on update and on a hand edit. Default: none.
    */
   validate?: (config: SwitchyardConfig) => ConfigIssue[];
+  /**
+   * Settings given by environment variables (`readEnvironmentOverrides`): laid over the file on
+   * every load, never written to it; `update()` refuses to change them. Default: none.
+   */
+  overrides?: EnvironmentOverrides;
 }
 
 /** Who changed the config: a hand edit of the file, or `update()` (admin API, CLI). */
@@ -81,6 +88,7 @@ export class ConfigStore {
   private readonly pollIntervalMs: number;
   private readonly debounceMs: number;
   private readonly validate: (config: SwitchyardConfig) => ConfigIssue[];
+  private readonly overrides: EnvironmentOverrides;
   private readonly listeners = new Set<(event: ConfigChangeEvent) => void>();
   private current: SwitchyardConfig;
   /** The file's JSON as the user wrote it (no defaults filled in), the base of every update. */
@@ -103,6 +111,7 @@ export class ConfigStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.debounceMs = options.debounceMs ?? 100;
     this.validate = options.validate ?? (() => []);
+    this.overrides = options.overrides ?? [];
     this.current = deepFreeze(config);
     this.userDocument = document;
   }
@@ -116,9 +125,9 @@ export class ConfigStore {
     const path = options.path;
     const text = await readExisting(path);
     if (text === null) {
-      const config = defaultConfig();
-      config.proxy.api_key = options.generateApiKey();
-      const store = new ConfigStore(options, config, JSON.parse(JSON.stringify(config)) as JsonObject);
+      const created = defaultConfigDocument(options);
+      if (!created.ok) throw ConfigFileError.invalid(path, created.issues);
+      const store = new ConfigStore(options, created.config, created.document);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
         throw ConfigFileError.io({ filePath: path, action: 'create', error });
       });
@@ -127,11 +136,12 @@ export class ConfigStore {
       store.logger.info({ path }, 'created config file with defaults and a new proxy API key');
       return store;
     }
-    const parsed = parseConfigText(text, { generateApiKey: options.generateApiKey });
+    const parsed = parseConfigText(text, options);
     if (!parsed.ok) throw ConfigFileError.invalid(path, parsed.issues);
     const refused = options.validate?.(parsed.config) ?? [];
     if (refused.length > 0) throw ConfigFileError.invalid(path, refused);
     const store = new ConfigStore(options, parsed.config, parsed.document);
+    store.reportShadowed(parsed.document);
     if (parsed.apiKeyAdded) {
       await store.persist(parsed.document);
       store.logger.info({ path }, 'config file had no proxy API key; generated and saved one');
@@ -164,6 +174,11 @@ export class ConfigStore {
     return this.currentProblem && { message: this.currentProblem.message, at: this.currentProblem.at };
   }
 
+  /** The settings environment variables give (`{variable, path}`), which `update()` cannot change. */
+  pinned(): Array<{ variable: string; path: string }> {
+    return pinnedSettings(this.overrides);
+  }
+
   /** Registers a listener for applied changes; returns the function that removes it. */
   subscribe(listener: (event: ConfigChangeEvent) => void): () => void {
     this.listeners.add(listener);
@@ -178,7 +193,9 @@ export class ConfigStore {
    * writes it atomically, applies it and notifies subscribers. A pending hand edit is read first
    * so it is not lost. Throws `validation_failed` (details.issues = [{path, message}]) without
    * writing anything when the result is invalid, `conflict` while the file on disk is invalid
-   * (the user's edit is never overwritten), and `config_error` when the write fails.
+   * (the user's edit is never overwritten) or when the patch changes a setting an environment
+   * variable gives (`details.pinned` = [{path, variable}]), and `config_error` when the write fails.
+   * Settings the environment gives are never written to the file.
    */
   update(patch: unknown, source: 'api' = 'api'): Promise<SwitchyardConfig> {
     return this.enqueue(async () => {
@@ -190,8 +207,10 @@ export class ConfigStore {
           `${this.currentProblem.message}\nFix the file first; it is not overwritten while invalid.`,
         );
       }
-      const document = mergeConfigPatch(this.userDocument, normalized);
-      const validation = validateConfigDocument(document);
+      const { userDocument: base, overrides, current } = this;
+      const allowed = patchWithoutPinned({ document: base, patch: normalized, overrides, current });
+      const document = mergeConfigPatch(base, allowed);
+      const validation = validateConfigDocument(overlayEnvironment(document, overrides));
       const issues = validation.ok ? this.validate(validation.config) : validation.issues;
       if (!validation.ok || issues.length > 0) {
         const text = issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
@@ -290,7 +309,7 @@ export class ConfigStore {
   }
 
   private async applyText(text: string): Promise<void> {
-    const parsed = parseConfigText(text, { generateApiKey: this.generateApiKey });
+    const parsed = parseConfigText(text, { generateApiKey: this.generateApiKey, overrides: this.overrides });
     const issues = parsed.ok ? this.validate(parsed.config) : parsed.issues;
     if (!parsed.ok || issues.length > 0) {
       const message = describeInvalidFile(this.filePath, issues);
@@ -309,7 +328,15 @@ export class ConfigStore {
     }
     this.userDocument = parsed.document;
     this.clearProblem();
+    this.reportShadowed(parsed.document);
     this.apply(parsed.config, 'file');
+  }
+
+  /** Warns when the file sets what an environment variable overrides: that edit has no effect. */
+  private reportShadowed(document: JsonObject): void {
+    const shadowed = pinnedSettings(shadowedSettings(document, this.overrides));
+    if (shadowed.length > 0)
+      this.logger.warn({ path: this.filePath, shadowed }, 'environment variables override the file');
   }
 
   private apply(config: SwitchyardConfig, source: ConfigChangeSource): void {

@@ -1,5 +1,13 @@
 import { isJsonObject, type JsonObject } from '../core/json.js';
-import { type ConfigIssue, configIssues, configSchema, type SwitchyardConfig } from './schema.js';
+import { overlayEnvironment as overlay, withoutPinned } from './environment-overlay.js';
+import type { EnvironmentOverrides } from './environment-overrides.js';
+import {
+  type ConfigIssue,
+  configIssues,
+  configSchema,
+  defaultConfig,
+  type SwitchyardConfig,
+} from './schema.js';
 
 /** The outcome of validating a config document. */
 export type ConfigValidation = { ok: true; config: SwitchyardConfig } | { ok: false; issues: ConfigIssue[] };
@@ -25,10 +33,30 @@ export function validateConfigDocument(document: unknown): ConfigValidation {
 }
 
 /**
- * Parses the text of `gui_config.json`: JSON syntax, then an API key when the file has none, then
- * the schema. Syntax errors are reported at `(root)` with their line and column.
+ * The document of a new config file: every default, a generated API key, and nothing the
+ * environment gives (`overrides`, laid over it for the config in force).
  */
-export function parseConfigText(text: string, options: { generateApiKey: () => string }): ParsedConfigText {
+export function defaultConfigDocument(options: {
+  generateApiKey: () => string;
+  overrides?: EnvironmentOverrides;
+}): ParsedConfigText {
+  const overrides = options.overrides ?? [];
+  const defaults = defaultConfig();
+  defaults.proxy.api_key = options.generateApiKey();
+  const document = withoutPinned(JSON.parse(JSON.stringify(defaults)) as JsonObject, overrides);
+  const validation = validateConfigDocument(overlay(document, overrides));
+  return validation.ok ? { ok: true, document, config: validation.config, apiKeyAdded: true } : validation;
+}
+
+/**
+ * Parses the text of `gui_config.json`: JSON syntax, then an API key when the file has none, then
+ * the schema, with the settings `overrides` gives (the environment's) laid over the document.
+ * Syntax errors are reported at `(root)` with their line and column.
+ */
+export function parseConfigText(
+  text: string,
+  options: { generateApiKey: () => string; overrides?: EnvironmentOverrides },
+): ParsedConfigText {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (source.trim() === '') return { ok: false, issues: [{ path: '(root)', message: 'the file is empty' }] };
   let document: unknown;
@@ -37,8 +65,13 @@ export function parseConfigText(text: string, options: { generateApiKey: () => s
   } catch (error) {
     return { ok: false, issues: [{ path: '(root)', message: describeSyntaxError(error, source) }] };
   }
-  const apiKeyAdded = isJsonObject(document) && addMissingApiKey(document, options.generateApiKey);
-  const validation = validateConfigDocument(document);
+  // A key the environment gives is in force: the file is not given one of its own.
+  const keyPinned = options.overrides?.some((setting) => setting.path.join('.') === 'proxy.api_key') ?? false;
+  const apiKeyAdded =
+    isJsonObject(document) && !keyPinned && addMissingApiKey(document, options.generateApiKey);
+  const validation = isJsonObject(document)
+    ? validateConfigDocument(overlay(document, options.overrides ?? []))
+    : validateConfigDocument(document);
   if (!validation.ok) return validation;
   return { ok: true, document: document as JsonObject, config: validation.config, apiKeyAdded };
 }

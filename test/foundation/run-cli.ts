@@ -31,16 +31,17 @@ export interface CliResult {
 export interface RunCliOptions {
   /** Written to the child's standard input, which is then closed. */
   stdin?: string;
-  /** Added to the environment (SWITCHYARD_HOME and SWITCHYARD_SECRET_KEY are removed first). */
+  /** Added to the environment (every SWITCHYARD_* variable of the test process is removed first). */
   env?: Record<string, string>;
   /** The child is killed after this long. Default 15 s. */
   timeoutMs?: number;
 }
 
+// The test's own environment must not configure the gateway under test (every setting is a variable).
 function childEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const environment = { ...process.env };
-  delete environment['SWITCHYARD_HOME'];
-  delete environment['SWITCHYARD_SECRET_KEY'];
+  const environment = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('SWITCHYARD_')),
+  );
   return { ...environment, NO_COLOR: '1', ...extra };
 }
 

@@ -37,6 +37,7 @@ export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
     total_accounts: all.length,
     auth_mode: effectiveAuthMode(config.proxy.auth_mode, host),
     config_error: deps.config.problem()?.message ?? null,
+    pinned_settings: deps.config.pinned(),
     listen_error: deps.runtime.listenError(),
     data_dir: deps.runtime.dataDir,
     config_path: deps.runtime.configPath,
