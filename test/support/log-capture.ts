@@ -1,4 +1,7 @@
-/** A gateway logger whose lines a test can read back, to check what a translation warned about. */
+/**
+ * A gateway logger whose lines a test can read back: what a translation warned about, or that no
+ * line carries a secret.
+ */
 import { Writable } from 'node:stream';
 import { isJsonObject } from '../../src/core/json.js';
 import type { Warning } from '../../src/core/model/index.js';
@@ -17,8 +20,8 @@ export interface CapturedLogs {
   clear(): void;
 }
 
-/** A logger at `warn` level writing JSON lines into memory. */
-export function captureLogs(): CapturedLogs {
+/** A logger writing JSON lines into memory, at `warn` level unless told otherwise. */
+export function captureLogs(options: { level?: 'debug' | 'info' | 'warn' } = {}): CapturedLogs {
   const lines: LogLine[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -31,7 +34,7 @@ export function captureLogs(): CapturedLogs {
     },
   });
   return {
-    logger: createLogger({ level: 'warn', destination }),
+    logger: createLogger({ level: options.level ?? 'warn', destination }),
     lines,
     translationWarnings: () =>
       lines.flatMap((line) =>

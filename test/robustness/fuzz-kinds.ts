@@ -1,0 +1,81 @@
+/**
+ * The mutation kinds every fuzzed route gets, with how many random cases each runs by default in
+ * `npm test` (large bodies cost more, so fewer of them), and the deterministic examples that always
+ * run first: a wrong type at every path of the first sample, every odd content type.
+ */
+import type fc from 'fast-check';
+import { isJsonObject, type JsonValue } from '../../src/core/json.js';
+import {
+  type HugeSizes,
+  type Mutation,
+  type MutationKind,
+  mutationsOf,
+  wrongTypeAtEveryPath,
+} from '../support/body-mutations.js';
+import { FUZZ_BODY_LIMIT } from './fuzz-rig.js';
+
+const SIZES: HugeSizes = {
+  maxStringLength: Math.floor(FUZZ_BODY_LIMIT * 0.8),
+  maxArrayLength: 100_000,
+  maxDepth: 100_000,
+};
+
+export interface FuzzKind {
+  kind: MutationKind;
+  defaultRuns: number;
+  examples(sample: JsonValue): Mutation[];
+}
+
+const none = () => [];
+
+export const FUZZ_KINDS: FuzzKind[] = [
+  {
+    kind: 'truncated',
+    defaultRuns: 12,
+    examples: () => [
+      { kind: 'truncated', fraction: 0 },
+      { kind: 'truncated', fraction: 0.5 },
+    ],
+  },
+  { kind: 'not-an-object', defaultRuns: 12, examples: none },
+  { kind: 'wrong-type', defaultRuns: 12, examples: (sample) => wrongTypeAtEveryPath(sample) },
+  {
+    kind: 'odd-string',
+    defaultRuns: 12,
+    examples: (sample) =>
+      isJsonObject(sample) && typeof sample['model'] === 'string'
+        ? ['a\r\nX-Injected: 1', '模型-名前-🚀', 'x'.repeat(100_000)].map((value) => ({
+            kind: 'odd-string',
+            path: ['model'],
+            value,
+          }))
+        : [],
+  },
+  { kind: 'huge-string', defaultRuns: 4, examples: none },
+  { kind: 'huge-array', defaultRuns: 4, examples: none },
+  { kind: 'deep-nesting', defaultRuns: 6, examples: none },
+  { kind: 'prototype-key', defaultRuns: 10, examples: none },
+  { kind: 'invalid-utf8', defaultRuns: 8, examples: none },
+  { kind: 'lone-surrogate', defaultRuns: 4, examples: none },
+  {
+    kind: 'content-type',
+    defaultRuns: 4,
+    examples: () =>
+      [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'].map(
+        (contentType) => ({ kind: 'content-type', contentType }),
+      ),
+  },
+  {
+    kind: 'oversized',
+    defaultRuns: 2,
+    examples: () => [
+      { kind: 'oversized', extraBytes: 1, chunked: false },
+      { kind: 'oversized', extraBytes: 1, chunked: true },
+    ],
+  },
+];
+
+/** The arbitrary of one kind for a sample. */
+export function arbitraryOf(kind: MutationKind): (sample: JsonValue) => fc.Arbitrary<Mutation> {
+  return (sample) => mutationsOf(sample, SIZES)[kind];
+}
