@@ -8,9 +8,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../src/core/json.js';
-import { ODD_STRINGS } from '../support/body-mutations.js';
 import { describeFuzzRun, fuzzSettings, propertyParameters } from '../support/fuzz-settings.js';
 import { pick } from '../support/http-call.js';
+import { ODD_STRINGS } from '../support/mutation-arbitraries.js';
 import { arbitraryOf, FUZZ_KINDS } from './fuzz-kinds.js';
 import { FUZZ_SECRETS, type FuzzRig, fuzzRoute, sendAndJudge, startFuzzRig } from './fuzz-rig.js';
 import { adminRoutes, type FuzzRoute } from './fuzz-routes.js';

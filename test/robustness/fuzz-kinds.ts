@@ -5,13 +5,8 @@
  */
 import type fc from 'fast-check';
 import { isJsonObject, type JsonValue } from '../../src/core/json.js';
-import {
-  type HugeSizes,
-  type Mutation,
-  type MutationKind,
-  mutationsOf,
-  wrongTypeAtEveryPath,
-} from '../support/body-mutations.js';
+import type { Mutation, MutationKind } from '../support/body-mutations.js';
+import { type HugeSizes, mutationsOf, wrongTypeAtEveryPath } from '../support/mutation-arbitraries.js';
 import { FUZZ_BODY_LIMIT } from './fuzz-rig.js';
 
 const SIZES: HugeSizes = {

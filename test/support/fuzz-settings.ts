@@ -48,7 +48,8 @@ export function propertySeed(seed: number, name: string): number {
 /** One line saying how to replay this run, printed once per suite. */
 export function describeFuzzRun(settings: FuzzSettings, suite: string): string {
   const runs = settings.runs === null ? 'default runs per property' : `${settings.runs} runs per property`;
-  return `${suite}: fuzz seed ${settings.seed}, ${runs} (replay: SWITCHYARD_FUZZ_SEED=${settings.seed} npm run fuzz)`;
+  const replay = `npm run fuzz -- --seed ${settings.seed}${settings.runs === null ? '' : ` --runs ${settings.runs}`}`;
+  return `${suite}: fuzz seed ${settings.seed}, ${runs} (replay: ${replay})`;
 }
 
 /**
