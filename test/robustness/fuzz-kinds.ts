@@ -5,7 +5,7 @@
  */
 import type fc from 'fast-check';
 import { isJsonObject, type JsonValue } from '../../src/core/json.js';
-import type { Mutation, MutationKind } from '../support/body-mutations.js';
+import { type Mutation, type MutationKind, pathsOfType } from '../support/body-mutations.js';
 import { type HugeSizes, mutationsOf, wrongTypeAtEveryPath } from '../support/mutation-arbitraries.js';
 import { FUZZ_BODY_LIMIT } from './fuzz-rig.js';
 
@@ -22,6 +22,9 @@ export interface FuzzKind {
 }
 
 const none = () => [];
+
+/** Keys of the fields that carry prose (messages, system prompts, instructions, tool output). */
+const PROSE_KEYS = new Set(['text', 'content', 'thinking', 'instructions', 'output']);
 
 export const FUZZ_KINDS: FuzzKind[] = [
   {
@@ -46,7 +49,15 @@ export const FUZZ_KINDS: FuzzKind[] = [
           }))
         : [],
   },
-  { kind: 'huge-string', defaultRuns: 4, examples: none },
+  {
+    kind: 'huge-string',
+    defaultRuns: 4,
+    // One long word in every prose field: what byte-pair encoding, regexes and copies choke on.
+    examples: (sample) =>
+      pathsOfType(sample, 'string')
+        .filter((path) => PROSE_KEYS.has(String(path.at(-1))))
+        .map((path) => ({ kind: 'huge-string', path, unit: 'a', length: 300_000 })),
+  },
   { kind: 'huge-array', defaultRuns: 4, examples: none },
   { kind: 'deep-nesting', defaultRuns: 6, examples: none },
   { kind: 'prototype-key', defaultRuns: 10, examples: none },

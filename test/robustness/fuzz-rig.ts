@@ -15,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { systemClock } from '../../src/core/clock.js';
 import type { JsonValue } from '../../src/core/json.js';
 import { type Mutation, materialize } from '../support/body-mutations.js';
 import { type FuzzSettings, propertyParameters } from '../support/fuzz-settings.js';
@@ -32,6 +33,13 @@ import type { FuzzRoute } from './fuzz-routes.js';
 
 /** The body limit of the fuzz gateway: huge bodies stay under it, oversized ones go over. */
 export const FUZZ_BODY_LIMIT = 1_000_000;
+
+/**
+ * Longest wait for one answer. Far above what any case needs (milliseconds, seconds for the largest
+ * bodies on a busy machine); a case that reaches it hangs, or makes the gateway do work that grows
+ * faster than its input (a 200 000-character word once took the token estimate over a minute).
+ */
+const ANSWER_DEADLINE_MS = 30_000;
 
 /** Every secret the fuzz gateway holds, by what it is. */
 export const FUZZ_SECRETS = {
@@ -194,11 +202,24 @@ export async function sendAndJudge(options: {
   const admin = route.dialect === 'admin';
   const before = admin ? await adminState(rig) : '';
   const upstreamCalls = rig.upstream.requests.length;
-  const answer = await rawCall(`${rig.gateway.url}${options.path ?? route.path}`, {
-    method: route.method,
-    ...body,
-    headers: credentialHeaders(route),
-  });
+  const deadline = new AbortController();
+  const cancel = systemClock.after(ANSWER_DEADLINE_MS, () => deadline.abort());
+  let answer: HttpExchange;
+  try {
+    answer = await rawCall(`${rig.gateway.url}${options.path ?? route.path}`, {
+      method: route.method,
+      ...body,
+      headers: credentialHeaders(route),
+      signal: deadline.signal,
+    });
+  } catch (error) {
+    const what = deadline.signal.aborted
+      ? `no answer within ${ANSWER_DEADLINE_MS / 1000} s`
+      : (error as Error).message;
+    return { status: 0, problems: [`${what} (a hang, or work that grows too fast with the input)`] };
+  } finally {
+    cancel();
+  }
   const problems = [...answerProblems(route, answer), ...logProblems(rig), ...prototypeProblems()];
   if (admin && answer.status >= 400 && (await adminState(rig)) !== before)
     problems.push(`a refused ${route.name} (${answer.status}) still changed the stored state`);

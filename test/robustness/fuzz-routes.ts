@@ -237,7 +237,8 @@ export const PROXY_ROUTES: FuzzRoute[] = [
     method: 'POST',
     path: '/v1/messages/count_tokens',
     dialect: 'anthropic',
-    samples: [messagesBody(CLAUDE, { countOnly: true }), messagesBody(GPT, { countOnly: true })],
+    // First the model no Anthropic account serves: counted by the gateway's own estimate.
+    samples: [messagesBody(GPT, { countOnly: true }), messagesBody(CLAUDE, { countOnly: true })],
   },
   {
     name: 'POST /v1beta/models/{model}:generateContent',
@@ -265,6 +266,13 @@ export const PROXY_ROUTES: FuzzRoute[] = [
     name: 'POST /v1beta/models/{model}:countTokens',
     method: 'POST',
     path: `/v1beta/models/${GEMINI}:countTokens`,
+    dialect: 'gemini',
+    samples: [contents(true)],
+  },
+  {
+    name: 'POST /v1beta/models/{model}:countTokens (estimated)',
+    method: 'POST',
+    path: `/v1beta/models/${CLAUDE}:countTokens`,
     dialect: 'gemini',
     samples: [contents(true)],
   },
