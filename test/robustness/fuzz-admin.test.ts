@@ -11,8 +11,8 @@ import type { JsonValue } from '../../src/core/json.js';
 import { describeFuzzRun, fuzzSettings, propertyParameters } from '../support/fuzz-settings.js';
 import { pick } from '../support/http-call.js';
 import { ODD_STRINGS } from '../support/mutation-arbitraries.js';
-import { arbitraryOf, FUZZ_KINDS } from './fuzz-kinds.js';
-import { FUZZ_SECRETS, type FuzzRig, fuzzRoute, sendAndJudge, startFuzzRig } from './fuzz-rig.js';
+import { FUZZ_KINDS, fuzzKind } from './fuzz-kinds.js';
+import { FUZZ_SECRETS, type FuzzRig, sendAndJudge, startFuzzRig } from './fuzz-rig.js';
 import { adminRoutes, type FuzzRoute } from './fuzz-routes.js';
 
 const settings = fuzzSettings();
@@ -73,19 +73,10 @@ describe.each([
 ])('%s', (name) => {
   it.each(FUZZ_KINDS)(
     '$kind bodies get a well-formed answer, and a refused write changes nothing',
-    async ({ kind, defaultRuns, examples }) => {
+    async (kind) => {
       const route = routes.find((entry) => entry.name === name);
       if (!route) throw new Error(`no admin route named ${name}`);
-      await fuzzRoute({
-        rig,
-        route,
-        name: `${route.name} ${kind}`,
-        settings,
-        defaultRuns,
-        arbitrary: arbitraryOf(kind),
-        examples: examples(route.samples[0] ?? null),
-        restore,
-      });
+      await fuzzKind({ rig, route, kind, settings, restore });
     },
     TIMEOUT_MS,
   );

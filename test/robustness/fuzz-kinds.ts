@@ -6,8 +6,10 @@
 import type fc from 'fast-check';
 import { isJsonObject, type JsonValue } from '../../src/core/json.js';
 import { type Mutation, type MutationKind, pathsOfType } from '../support/body-mutations.js';
+import type { FuzzSettings } from '../support/fuzz-settings.js';
 import { type HugeSizes, mutationsOf, wrongTypeAtEveryPath } from '../support/mutation-arbitraries.js';
-import { FUZZ_BODY_LIMIT } from './fuzz-rig.js';
+import { FUZZ_BODY_LIMIT, type FuzzRig, fuzzRoute } from './fuzz-rig.js';
+import type { FuzzRoute } from './fuzz-routes.js';
 
 const SIZES: HugeSizes = {
   maxStringLength: Math.floor(FUZZ_BODY_LIMIT * 0.8),
@@ -84,4 +86,23 @@ export const FUZZ_KINDS: FuzzKind[] = [
 /** The arbitrary of one kind for a sample. */
 export function arbitraryOf(kind: MutationKind): (sample: JsonValue) => fc.Arbitrary<Mutation> {
   return (sample) => mutationsOf(sample, SIZES)[kind];
+}
+
+/** Runs the property of one kind against one route: its examples, then its random cases. */
+export function fuzzKind(options: {
+  rig: FuzzRig;
+  route: FuzzRoute;
+  kind: FuzzKind;
+  settings: FuzzSettings;
+  /** After a case that succeeded: put back what it changed. */
+  restore?: () => Promise<void>;
+}): Promise<void> {
+  const { route, kind } = options;
+  return fuzzRoute({
+    ...options,
+    name: `${route.name} ${kind.kind}`,
+    defaultRuns: kind.defaultRuns,
+    arbitrary: arbitraryOf(kind.kind),
+    examples: kind.examples(route.samples[0] ?? null),
+  });
 }

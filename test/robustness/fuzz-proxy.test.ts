@@ -10,8 +10,8 @@ import { describeFuzzRun, fuzzSettings, propertyParameters } from '../support/fu
 import { httpCall, rawCall } from '../support/http-call.js';
 import { ODD_STRINGS } from '../support/mutation-arbitraries.js';
 import { streamEndProblem } from '../support/protocol-answers.js';
-import { arbitraryOf, FUZZ_KINDS } from './fuzz-kinds.js';
-import { FUZZ_SECRETS, type FuzzRig, fuzzRoute, sendAndJudge, startFuzzRig } from './fuzz-rig.js';
+import { FUZZ_KINDS, fuzzKind } from './fuzz-kinds.js';
+import { FUZZ_SECRETS, type FuzzRig, sendAndJudge, startFuzzRig } from './fuzz-rig.js';
 import { PROXY_ROUTES } from './fuzz-routes.js';
 
 const settings = fuzzSettings();
@@ -30,17 +30,7 @@ afterAll(async () => {
 describe.each(PROXY_ROUTES)('$name', (route) => {
   it.each(FUZZ_KINDS)(
     '$kind bodies get a well-formed answer and cost no upstream call when refused',
-    async ({ kind, defaultRuns, examples }) => {
-      await fuzzRoute({
-        rig,
-        route,
-        name: `${route.name} ${kind}`,
-        settings,
-        defaultRuns,
-        arbitrary: arbitraryOf(kind),
-        examples: examples(route.samples[0] ?? null),
-      });
-    },
+    (kind) => fuzzKind({ rig, route, kind, settings }),
     TIMEOUT_MS,
   );
 });

@@ -128,11 +128,16 @@ function credentialHeaders(route: FuzzRoute): Record<string, string> {
   return { authorization: `Bearer ${FUZZ_SECRETS['proxy API key']}` };
 }
 
-/** Everything an admin write could change: the accounts table as stored, and the config file. */
+/**
+ * Everything an admin write could change: the accounts table as stored, the config file, and the
+ * runtime scheduling state (fixed account, locks).
+ */
 async function adminState(rig: FuzzRig): Promise<string> {
   const rows = await rig.gateway.runtime.stores.db.selectFrom('accounts').selectAll().orderBy('id').execute();
   const file = await readFile(join(rig.gateway.dataDir, 'gui_config.json'), 'utf8');
-  return JSON.stringify({ rows, file });
+  const { scheduler } = rig.gateway.runtime.services;
+  const runtime = { fixed: await scheduler.getFixedAccount(), locks: await scheduler.listLocks() };
+  return JSON.stringify({ rows, file, runtime });
 }
 
 /** Problems with the answer itself: status, shape, stack traces, secrets. */
