@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeLeftoverTemporaryFiles, writeFileAtomic } from './atomic-write.js';
 
 let directory: string;
 
@@ -75,5 +76,22 @@ describe('writeFileAtomic', () => {
     await Promise.all(contents.map((content) => writeFileAtomic(path, content)));
     expect(contents).toContain(await readFile(path, 'utf8'));
     expect(await readdir(directory)).toEqual(['config.json']);
+  });
+});
+
+describe('removeLeftoverTemporaryFiles', () => {
+  /** The id of a process that has exited. */
+  const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid ?? 1;
+
+  it('removes what writers that died left behind, keeps what a running writer may still rename', async () => {
+    const path = join(directory, 'config.json');
+    await writeFile(path, '{}');
+    const dead = `.config.json.${deadPid()}.0a1b2c3d4e5f.tmp`;
+    const untagged = '.config.json.0a1b2c3d4e5f.tmp';
+    const running = `.config.json.${process.pid}.0a1b2c3d4e5f.tmp`;
+    const unrelated = '.other.json.0a1b2c3d4e5f.tmp';
+    for (const name of [dead, untagged, running, unrelated]) await writeFile(join(directory, name), 'x');
+    expect(await removeLeftoverTemporaryFiles(path)).toBe(2);
+    expect((await readdir(directory)).sort()).toEqual([running, unrelated, 'config.json'].sort());
   });
 });

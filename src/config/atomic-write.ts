@@ -1,4 +1,4 @@
-import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomHex } from '../core/ids.js';
 
@@ -24,7 +24,8 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const target = await resolveTarget(path);
   const directory = dirname(target);
-  const temporary = join(directory, `.${basename(target)}.${randomHex(6)}.tmp`);
+  // Tagged with the writer's process id, so a leftover of a killed writer can be told apart.
+  const temporary = join(directory, `.${basename(target)}.${process.pid}.${randomHex(6)}.tmp`);
   const mode = options.mode ?? (await existingMode(target));
   try {
     const handle = await open(temporary, 'wx', mode ?? 0o666);
@@ -42,6 +43,41 @@ export async function writeFileAtomic(
     throw error;
   }
   await syncDirectory(directory);
+}
+
+/** Whether process `pid` runs (EPERM: it does, under another user). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return isErrorCode(error, 'EPERM');
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Removes the temporary files that `writeFileAtomic(path)` left behind when its process died between
+ * creating one and renaming it over the target (a crash or `kill -9`). Files of a process that still
+ * runs stay: it may be in the middle of a write. Untagged ones (older versions) always go. Returns
+ * how many were removed.
+ */
+export async function removeLeftoverTemporaryFiles(path: string): Promise<number> {
+  const target = await resolveTarget(path);
+  const directory = dirname(target);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(?:(\\d+)\\.)?[0-9a-f]+\\.tmp$`);
+  let removed = 0;
+  for (const name of await readdir(directory)) {
+    const writer = pattern.exec(name);
+    if (!writer || (writer[1] !== undefined && isRunning(Number(writer[1])))) continue;
+    await rm(join(directory, name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 async function resolveTarget(path: string): Promise<string> {

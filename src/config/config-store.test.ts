@@ -80,6 +80,18 @@ describe('ConfigStore.open', () => {
     expect(store.path).toBe(path);
   });
 
+  it('removes the temporary file that a write killed halfway left beside the file', async () => {
+    await writeJson({ proxy: { request_timeout: 30 } });
+    // A pid far above any pid_max: no process runs with it.
+    const leftover = '.gui_config.json.99999999.0a1b2c3d4e5f.tmp';
+    await writeFile(join(directory, leftover), '{"proxy": {"api_');
+    const { logger, lines } = recordingLogger();
+    const { store } = await openStore({ logger });
+    expect(await readdir(directory)).toEqual(['gui_config.json']);
+    expect(store.get().proxy.request_timeout).toBe(30);
+    expect(lines).toContainEqual(expect.objectContaining({ details: { path, removed: 1 } }));
+  });
+
   it('creates the data directory when it does not exist', async () => {
     path = join(directory, 'nested', 'home', 'gui_config.json');
     const { store } = await openStore();

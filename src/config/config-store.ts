@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { sha256Hex } from '../core/ids.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeLeftoverTemporaryFiles, writeFileAtomic } from './atomic-write.js';
 import { changedSections } from './changed-sections.js';
 import { ConfigFileError, describeInvalidFile } from './config-file-error.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -118,11 +118,18 @@ export class ConfigStore {
 
   /**
    * Loads the config file, creating it with defaults and a generated API key when missing, and
-   * adding a key (keeping everything else) when the file has none. Throws `ConfigFileError`
-   * naming the file and each problem when it is unreadable, not JSON or invalid.
+   * adding a key (keeping everything else) when the file has none. Temporary files that a write
+   * killed halfway left beside it are removed first. Throws `ConfigFileError` naming the file and
+   * each problem when it is unreadable, not JSON or invalid.
    */
   static async open(options: ConfigStoreOptions): Promise<ConfigStore> {
     const path = options.path;
+    const leftovers = await removeLeftoverTemporaryFiles(path).catch(() => 0);
+    if (leftovers > 0)
+      options.logger?.info(
+        { path, removed: leftovers },
+        'removed temporary files of an interrupted config write',
+      );
     const text = await readExisting(path);
     if (text === null) {
       const created = defaultConfigDocument(options);

@@ -16,7 +16,7 @@
  * destroys every open socket.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type Clock, systemClock } from '../core/clock.js';
 import { anthropicWire } from './wire/anthropic-wire.js';
 import type { Behaviour, OkBehaviour } from './wire/behaviours.js';
@@ -63,11 +63,23 @@ export interface UpstreamServerOptions {
   port?: number;
 }
 
+/** The server's connections right now, as the server sees them. */
+export interface UpstreamConnections {
+  /** Sockets open to the server (idle keep-alive ones included). */
+  open: number;
+  /** Requests whose answer is still being written: a slow, hanging or streaming answer in progress. */
+  busy: number;
+  /** Requests whose client closed the connection before the answer was complete, since the start or `reset()`. */
+  abandoned: number;
+}
+
 /** A running simulated upstream. */
 export interface UpstreamServer {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
-  /** Forgets the per-key call counts and the simulated prompt cache. */
+  /** Open sockets, answers in progress and answers the client gave up on (see `UpstreamConnections`). */
+  connections(): UpstreamConnections;
+  /** Forgets the per-key call counts, the simulated prompt cache and the count of abandoned answers. */
   reset(): void;
   /** Stops the server, cancels pending delays and destroys open connections. */
   close(): Promise<void>;
@@ -100,15 +112,29 @@ class SimulatedUpstreamServer implements UpstreamServer {
   private readonly calls = new Map<string | null, number>();
   private readonly closing = new AbortController();
   private sequence = 0;
+  private openSockets = 0;
+  private busy = 0;
+  private abandoned = 0;
 
   constructor(
     private readonly server: Server,
     private readonly options: UpstreamServerOptions & { clock: Clock },
   ) {}
 
+  connections(): UpstreamConnections {
+    return { open: this.openSockets, busy: this.busy, abandoned: this.abandoned };
+  }
+
   reset(): void {
     this.cache.clear();
     this.calls.clear();
+    this.abandoned = 0;
+  }
+
+  /** Counts a socket from its connection to its close. */
+  track(socket: Socket): void {
+    this.openSockets++;
+    socket.once('close', () => this.openSockets--);
   }
 
   async close(): Promise<void> {
@@ -122,7 +148,14 @@ class SimulatedUpstreamServer implements UpstreamServer {
   /** Entry point of every request. */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const gone = new AbortController();
-    response.on('close', () => gone.abort());
+    let dropsByDesign = false;
+    this.busy++;
+    response.on('close', () => {
+      this.busy--;
+      // Closed before the answer was complete, and not by a fault this server acted out itself.
+      if (!response.writableFinished && !dropsByDesign && !this.closing.signal.aborted) this.abandoned++;
+      gone.abort();
+    });
     const signal = AbortSignal.any([this.closing.signal, gone.signal]);
     try {
       const incoming = await readIncoming(request);
@@ -137,14 +170,19 @@ class SimulatedUpstreamServer implements UpstreamServer {
       }
       const key = credentialOf(incoming, route);
       const behaviour = this.options.answer(this.describe({ incoming, route, key }));
+      dropsByDesign = behaviour.type === 'drop-before-first-byte' || behaviour.type === 'drop-mid-stream';
       const context = this.contextFor({ incoming, route, key, behaviour });
       await this.perform(behaviour, { route, context, response, signal });
     } catch (error) {
+      dropsByDesign = true;
       if (response.headersSent) dropConnection(response);
       else
         response
           .writeHead(500, { 'content-type': 'text/plain' })
           .end(`mock-upstream failed: ${String(error)}`);
+    } finally {
+      // An answer cut short because the client went away: close its half-open connection too.
+      if (!response.writableEnded) response.destroy();
     }
   }
 
@@ -277,6 +315,7 @@ class SimulatedUpstreamServer implements UpstreamServer {
 export async function startUpstreamServer(options: UpstreamServerOptions): Promise<UpstreamServer> {
   const server = createServer();
   const upstream = new SimulatedUpstreamServer(server, { ...options, clock: options.clock ?? systemClock });
+  server.on('connection', (socket: Socket) => upstream.track(socket));
   server.on('request', (request, response) => void upstream.handle(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,8 +13,8 @@ import { sampleChat } from '../support/sample-requests.js';
 
 let upstream: MockUpstream;
 let gateway: GatewayHarness;
-const logs = captureLogs('debug');
-const logLines = logs.lines;
+const logs = captureLogs({ level: 'debug' });
+const logLines = () => logs.lines;
 
 beforeAll(async () => {
   upstream = await startMockUpstream();

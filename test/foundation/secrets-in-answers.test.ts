@@ -18,7 +18,7 @@ const PROXY_PASSWORD = 'proxy-pass-123';
 
 let upstream: MockUpstream;
 let gateway: GatewayHarness;
-const captured = captureLogs();
+const captured = captureLogs({ level: 'trace' });
 
 beforeAll(async () => {
   upstream = await startMockUpstream();

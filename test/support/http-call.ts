@@ -1,4 +1,5 @@
 /** A small undici client for tests: one call, the whole answer read, JSON parsed when it is JSON. */
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 
 /** The answer of `httpCall`. */
@@ -50,4 +51,33 @@ export function pick(value: unknown, ...path: Array<string | number>): unknown {
       typeof current === 'object' && current !== null ? Reflect.get(current, step) : undefined,
     value,
   );
+}
+
+export interface RawCallOptions {
+  method: string;
+  /** Sent exactly as given; undefined sends no body. */
+  body: Buffer | undefined;
+  /** Content-Type; null sends none. */
+  contentType: string | null;
+  /** Without Content-Length, as a chunked stream. */
+  chunked?: boolean;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends bytes exactly as given (invalid UTF-8, odd or missing content types, chunked bodies) and
+ * reads the whole answer. Rejects when the connection fails.
+ */
+export async function rawCall(url: string, options: RawCallOptions): Promise<HttpExchange> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.contentType !== null) headers['content-type'] = options.contentType;
+  const response = await request(url, {
+    method: options.method as 'POST',
+    headers,
+    body: options.chunked && options.body ? Readable.from([options.body]) : options.body,
+    signal: options.signal,
+  });
+  const text = await response.body.text();
+  return { status: response.statusCode, headers: response.headers, text, json: parseJson(text) };
 }

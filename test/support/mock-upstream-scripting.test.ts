@@ -1,7 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, request } from 'undici';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
 import { type HttpCallOptions, httpCall } from './http-call.js';
-import { type MockUpstream, rateLimited, serverError, startMockUpstream } from './mock-upstream.js';
+import {
+  dropBeforeFirstByte,
+  hang,
+  type MockUpstream,
+  ok,
+  rateLimited,
+  serverError,
+  startMockUpstream,
+} from './mock-upstream.js';
 import { sampleChat, sampleContents } from './sample-requests.js';
 
 const clock = new FakeClock(Date.UTC(2026, 0, 1));
@@ -81,5 +90,68 @@ describe('scripting and recording', () => {
     expect(reply.status).toBe(404);
     expect(reply.text).toContain('/v2/unknown');
     expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('choosing per request', () => {
+  it('a default function sees each request and chooses its behaviour', async () => {
+    upstream.setDefault('sk-c', (incoming) =>
+      incoming.rawBody.includes('[limit]') ? rateLimited() : ok({ text: `saw ${incoming.path}` }),
+    );
+    const limited = await call('/v1/chat/completions', {
+      body: chat('please [limit]'),
+      headers: openai('sk-c'),
+    });
+    const answered = await call('/v1/chat/completions', { body: chat('fine'), headers: openai('sk-c') });
+    expect(limited.status).toBe(429);
+    expect(answered.text).toContain('saw /v1/chat/completions');
+    expect(upstream.requestsFor('sk-c').map((entry) => entry.behaviour.type)).toEqual(['error', 'ok']);
+  });
+});
+
+describe('connections', () => {
+  // An own upstream and client pool, so the sockets other tests left open do not count.
+  let own: MockUpstream;
+  let agent: Agent;
+  beforeEach(async () => {
+    own = await startMockUpstream();
+    agent = new Agent({ keepAliveTimeout: 10_000 });
+  });
+  afterEach(async () => {
+    await agent.destroy();
+    await own.close();
+  });
+  const send = (key: string, signal?: AbortSignal) =>
+    request(`${own.url}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', ...openai(key) },
+      body: JSON.stringify(chat('x')),
+      signal,
+    });
+
+  it('counts open sockets, idle kept-alive ones too, until the client closes them', async () => {
+    await (await send('sk-k')).body.text();
+    expect(own.connections()).toEqual({ open: 1, busy: 0, abandoned: 0 });
+    await agent.close();
+    await vi.waitFor(() => expect(own.connections().open).toBe(0));
+  });
+
+  it('counts answers still being written, and those the client abandoned', async () => {
+    own.script('sk-h', hang());
+    const controller = new AbortController();
+    const pending = send('sk-h', controller.signal).catch(() => 'aborted');
+    await vi.waitFor(() => expect(own.connections()).toMatchObject({ open: 1, busy: 1 }));
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    await vi.waitFor(() => expect(own.connections()).toMatchObject({ busy: 0, abandoned: 1 }));
+    own.reset();
+    expect(own.connections().abandoned).toBe(0);
+  });
+
+  it('does not count connections the server dropped itself as abandoned', async () => {
+    own.script('sk-d', dropBeforeFirstByte());
+    await expect(send('sk-d')).rejects.toThrow();
+    expect(own.connections()).toMatchObject({ busy: 0, abandoned: 0 });
   });
 });

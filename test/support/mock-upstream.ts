@@ -41,17 +41,19 @@
 import type { Clock } from '../../src/core/clock.js';
 import {
   startUpstreamServer,
+  type UpstreamConnections,
   type UpstreamRequest,
   type UpstreamServer,
 } from '../../src/simulator/upstream-server.js';
 import type { Behaviour } from '../../src/simulator/wire/behaviours.js';
 import type { UpstreamProtocol } from '../../src/simulator/wire/reply.js';
-import { ScriptBook } from './mock-upstream/script-book.js';
+import { type BehaviourChooser, ScriptBook } from './mock-upstream/script-book.js';
 
+export type { UpstreamConnections, UpstreamRequest } from '../../src/simulator/upstream-server.js';
 export * from '../../src/simulator/wire/behaviours.js';
 export type { RateLimitHeaders } from '../../src/simulator/wire/rate-limit-headers.js';
 export type { UpstreamProtocol } from '../../src/simulator/wire/reply.js';
-export { ANY_KEY } from './mock-upstream/script-book.js';
+export { ANY_KEY, type BehaviourChooser } from './mock-upstream/script-book.js';
 
 /** One request the mock received. */
 export interface RecordedRequest {
@@ -85,11 +87,16 @@ export interface MockUpstream {
   requestsFor(key: string): RecordedRequest[];
   /** Queues behaviours for the next requests carrying `key` (`*`: any key), one per request. */
   script(key: string, ...steps: Behaviour[]): void;
-  /** What requests carrying `key` (`*`: any key) get once their queue is empty. */
-  setDefault(key: string, behaviour: Behaviour): void;
+  /**
+   * What requests carrying `key` (`*`: any key) get once their queue is empty: one behaviour, or a
+   * function choosing one per request (from its body, path or headers).
+   */
+  setDefault(key: string, behaviour: Behaviour | BehaviourChooser): void;
   /** Steps still queued for `key`. */
   pending(key: string): number;
-  /** Forgets scripts, defaults, recorded requests and the simulated prompt cache. */
+  /** Sockets open now, answers still being written, answers the client abandoned (since `reset()`). */
+  connections(): UpstreamConnections;
+  /** Forgets scripts, defaults, recorded requests, abandoned answers and the simulated prompt cache. */
   reset(): void;
   /** Stops the server, cancels pending delays and destroys open connections. */
   close(): Promise<void>;
@@ -111,7 +118,7 @@ class ScriptedUpstream implements MockUpstream {
 
   /** Takes the next scripted behaviour for the request's key and records the request. */
   answer(request: UpstreamRequest): Behaviour {
-    const behaviour = this.book.next(request.key);
+    const behaviour = this.book.next(request);
     const { time, method, path, headers, key, body, rawBody, protocol } = request;
     this.requests.push({ time, method, path, headers, key, body, rawBody, protocol, behaviour });
     return behaviour;
@@ -133,8 +140,12 @@ class ScriptedUpstream implements MockUpstream {
     this.book.script(key, steps);
   }
 
-  setDefault(key: string, behaviour: Behaviour): void {
+  setDefault(key: string, behaviour: Behaviour | BehaviourChooser): void {
     this.book.setDefault(key, behaviour);
+  }
+
+  connections(): UpstreamConnections {
+    return this.server?.connections() ?? { open: 0, busy: 0, abandoned: 0 };
   }
 
   pending(key: string): number {

@@ -7,9 +7,9 @@
  * but for the mapped model.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/log-capture.js';
 import { ok } from '../support/mock-upstream.js';
 import { checkAnthropicStream } from './anthropic-stream-check.js';
-import { captureLogs } from './log-capture.js';
 import {
   CLAUDE_CODE_BODY,
   CLAUDE_CODE_HEADERS,

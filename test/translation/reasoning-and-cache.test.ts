@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/log-capture.js';
 import { status } from '../support/mock-upstream.js';
 import { checkAnthropicStream } from './anthropic-stream-check.js';
-import { captureLogs } from './log-capture.js';
 import { findKeys, KEY, startTranslationSetup, type TranslationSetup } from './recorded-clients.js';
 import { checkResponsesStream } from './responses-stream-check.js';
 

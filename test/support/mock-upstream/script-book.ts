@@ -1,5 +1,9 @@
 /** Which behaviour answers the next request carrying a given credential. */
+import type { UpstreamRequest } from '../../../src/simulator/upstream-server.js';
 import type { Behaviour } from '../../../src/simulator/wire/behaviours.js';
+
+/** A default that looks at each request (its body, path, headers) to choose how to answer it. */
+export type BehaviourChooser = (request: UpstreamRequest) => Behaviour;
 
 /** Key that matches every credential (and requests without one) when nothing more specific applies. */
 export const ANY_KEY = '*';
@@ -10,26 +14,27 @@ export const ANY_KEY = '*';
  */
 export class ScriptBook {
   private readonly queues = new Map<string, Behaviour[]>();
-  private readonly defaults = new Map<string, Behaviour>();
+  private readonly defaults = new Map<string, Behaviour | BehaviourChooser>();
 
   /** Appends steps to the queue of `key`. */
   script(key: string, steps: Behaviour[]): void {
     this.queues.set(key, [...(this.queues.get(key) ?? []), ...steps]);
   }
 
-  setDefault(key: string, behaviour: Behaviour): void {
+  setDefault(key: string, behaviour: Behaviour | BehaviourChooser): void {
     this.defaults.set(key, behaviour);
   }
 
-  /** Consumes and returns the behaviour for one request carrying `key` (null: no credential). */
-  next(key: string | null): Behaviour {
+  /** Consumes and returns the behaviour for one request, by the key it carries (null: no credential). */
+  next(request: UpstreamRequest): Behaviour {
+    const { key } = request;
     const own = key === null ? undefined : this.queues.get(key)?.shift();
     if (own) return own;
     const shared = this.queues.get(ANY_KEY)?.shift();
     if (shared) return shared;
-    return (
-      (key === null ? undefined : this.defaults.get(key)) ?? this.defaults.get(ANY_KEY) ?? { type: 'ok' }
-    );
+    const fallback = (key === null ? undefined : this.defaults.get(key)) ?? this.defaults.get(ANY_KEY);
+    if (fallback === undefined) return { type: 'ok' };
+    return typeof fallback === 'function' ? fallback(request) : fallback;
   }
 
   /** Steps still queued for `key`. */
