@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
   AssistantContentPart,
@@ -47,7 +48,7 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
       typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     if (message.role === 'system') {
       const content = decodeSystemBlocks(blocks, { path, warnings });
-      if (result.length === 0) leadingSystem.push(...content);
+      if (result.length === 0) appendAll(leadingSystem, content);
       else result.push({ role: 'system', content });
     } else if (message.role === 'assistant') {
       result.push({
@@ -55,7 +56,7 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
         content: decodeAssistantBlocks(blocks, { path, warnings, toolNames }),
       });
     } else {
-      result.push(...decodeUserBlocks(blocks, { path, warnings, toolNames }));
+      appendAll(result, decodeUserBlocks(blocks, { path, warnings, toolNames }));
     }
   });
   return { leadingSystem, messages: result };

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
@@ -37,7 +38,7 @@ export function decodeGeminiContents(contents: GeminiContent[], warnings: Warnin
     if (content.role === 'model') {
       messages.push({ role: 'assistant', content: decodeModelParts(content.parts, { path, warnings, ids }) });
     } else {
-      messages.push(...decodeUserParts(content.parts, { path, warnings, ids }));
+      appendAll(messages, decodeUserParts(content.parts, { path, warnings, ids }));
     }
   });
   return messages;

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalMessage, CanonicalRequest } from '../../core/model/canonical-request.js';
 import type {
@@ -32,7 +33,7 @@ export function convertToOpenAIChatMessages(
   const system = request.system.map((part) => part.text).join('\n\n');
   if (system !== '') result.push({ role: 'system', content: system });
   request.messages.forEach((message, index) => {
-    result.push(...convertMessage(message, { ...options, path: `messages[${index}]` }));
+    appendAll(result, convertMessage(message, { ...options, path: `messages[${index}]` }));
   });
   if (hasCacheControl(request)) {
     options.warnings.push({
