@@ -2,10 +2,10 @@ import type { Account } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import type { Usage } from '../core/model/index.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import type { UpstreamClient } from '../providers/upstream-client.js';
+import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { parseBody, readBounded } from './read-body.js';
-import { StreamRelay } from './stream-relay.js';
+import { StreamRelay, TRUNCATED_STREAM_STATUS } from './stream-relay.js';
 import type { Translation } from './translation/translation.js';
 
 /** The upstream answered with output (or a valid empty answer): the request is committed to it. */
@@ -65,6 +65,40 @@ function isEventStream(contentType: string): boolean {
   return contentType.toLowerCase().includes('text/event-stream');
 }
 
+/**
+ * A complete (non-stream) answer. A 200 whose JSON does not parse was cut short (the upstream ended
+ * mid-body): a failed attempt, as for a translated request, never relayed as a success.
+ */
+async function readJsonAnswer(options: {
+  response: UpstreamResponse;
+  contentType: string;
+  adapter: ProviderAdapter;
+  translation: Translation | undefined;
+}): Promise<AttemptOutcome> {
+  const { response, contentType, adapter, translation } = options;
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  const native = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
+  const json = parseBody(native);
+  if (typeof json === 'string' && contentType.toLowerCase().includes('json')) {
+    return {
+      kind: 'failed',
+      status: TRUNCATED_STREAM_STATUS,
+      upstreamHeaders: response.headers,
+      body: null,
+      message: 'upstream answer is not complete JSON (cut short)',
+    };
+  }
+  return {
+    kind: 'committed',
+    status: response.status,
+    upstreamHeaders: response.headers,
+    contentType,
+    body: translation ? translation.translateJson(json) : native,
+    buffered: [],
+    usage: adapter.usageFromJson(json),
+  };
+}
+
 /** Sends one request to one account and reads it up to the commit point. */
 export async function attemptUpstream(options: AttemptOptions): Promise<AttemptOutcome> {
   const { request, adapter, translation } = options;
@@ -114,22 +148,8 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         message: `upstream answered ${response.status}`,
       };
     }
-    if (!isEventStream(contentType)) {
-      const raw = Buffer.from(await response.body.arrayBuffer());
-      const native = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
-      const json = parseBody(native);
-      const usage = adapter.usageFromJson(json);
-      const body = translation ? translation.translateJson(json) : native;
-      return {
-        kind: 'committed',
-        status: response.status,
-        upstreamHeaders: response.headers,
-        contentType,
-        body,
-        buffered: [],
-        usage,
-      };
-    }
+    if (!isEventStream(contentType))
+      return await readJsonAnswer({ response, contentType, adapter, translation });
     const translator = translation?.createStreamTranslator();
     const rewrite = translator ? translator.event : adapter.rewriteStreamEvent?.bind(adapter);
     const relay = new StreamRelay(response.body, options.observer, rewrite, translator?.end);
@@ -141,7 +161,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         status: peeked.status,
         upstreamHeaders: response.headers,
         body: peeked.body,
-        message: `upstream stream reported an error before any output (${peeked.status})`,
+        message: peeked.message,
       };
     }
     return {

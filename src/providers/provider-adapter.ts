@@ -69,6 +69,12 @@ export interface StreamObserver {
   observe(event: SseEvent): StreamObservation;
   /** Usage seen so far (the final counts once the stream ended). */
   usage(): Usage | null;
+  /**
+   * Whether the stream reached the protocol's own end — OpenAI a `finish_reason` or `[DONE]`,
+   * Anthropic `message_stop`, Gemini a `finishReason` (or a blocked prompt) — or reported an error.
+   * A stream that ends cleanly before that was cut short: the gateway never relays it as complete.
+   */
+  finished(): boolean;
 }
 
 export interface ProviderAdapter {

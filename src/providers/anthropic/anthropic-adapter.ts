@@ -44,12 +44,15 @@ const ERROR_STATUS: Record<string, number> = {
 class AnthropicStreamObserver implements StreamObserver {
   private input: Usage | null = null;
   private outputTokens = 0;
+  private ended = false;
 
   observe(event: SseEvent): StreamObservation {
     const payload = eventJson(event);
     if (!payload) return NOTHING_SEEN;
     const type = String(payload['type'] ?? event.event ?? '');
+    if (type === 'message_stop') this.ended = true;
     if (type === 'error') {
+      this.ended = true;
       const error = isJsonObject(payload['error']) ? payload['error'] : {};
       return { content: false, error: { status: ERROR_STATUS[String(error['type'])] ?? 500, body: payload } };
     }
@@ -61,6 +64,10 @@ class AnthropicStreamObserver implements StreamObserver {
     }
     // A block start carries no output yet (empty text, a tool name); the first delta is the commit point.
     return { content: type === 'content_block_delta', error: null };
+  }
+
+  finished(): boolean {
+    return this.ended;
   }
 
   usage(): Usage | null {
