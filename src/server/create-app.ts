@@ -8,6 +8,7 @@ import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
 import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
+import { installRequestBodies, tooLarge } from './request-bodies.js';
 import { defaultUiRoot, registerStaticUi } from './static-ui.js';
 
 /** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
@@ -42,6 +43,7 @@ function dialectForPath(url: string): ErrorDialect {
 }
 
 function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
+  const bodies = installRequestBodies(app, { config: deps.config, clock: deps.clock });
   app.decorateRequest('rawBody', null);
   // Hooks take `done` rather than returning promises: one promise less per request and hook.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -52,11 +54,7 @@ function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
   });
   app.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit: HARD_BODY_LIMIT },
-    (request, body, done) => {
-      const buffer = body as Buffer;
-      const limit = deps.config.get().proxy.max_body_bytes;
-      if (buffer.length > limit) return done(tooLarge(limit));
+    bodies.parser((request, buffer, done) => {
       request.rawBody = buffer;
       if (buffer.length === 0) return done(null, undefined);
       try {
@@ -66,14 +64,7 @@ function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
           new SwitchyardError('invalid_json', `Request body is not valid JSON: ${(error as Error).message}`),
         );
       }
-    },
-  );
-}
-
-function tooLarge(limit: number): SwitchyardError {
-  return new SwitchyardError(
-    'payload_too_large',
-    `Request body is larger than the limit of ${limit} bytes (proxy.max_body_bytes)`,
+    }),
   );
 }
 
