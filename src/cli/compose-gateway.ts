@@ -216,7 +216,7 @@ export async function composeGateway(options: {
       oauth.services.quotaRefresher.reschedule();
   });
   const gateway = new Gateway({
-    responses: new ResponseStore({ clock }),
+    responses: new ResponseStore({ clock, maxBytes: () => config.get().proxy.response_store_max_bytes }),
     accounts,
     scheduler,
     credentials: options.credentials ?? oauth.credentials,

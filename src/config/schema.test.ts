@@ -39,6 +39,7 @@ describe('configSchema defaults', () => {
       body_budget_wait_seconds: 2,
       headers_timeout: 30,
       body_timeout: 60,
+      response_store_max_bytes: 67_108_864,
       scheduling: { mode: 'Balance', max_wait_seconds: 60 },
       session_bindings: { ttl_seconds: 3600, max_bindings: 100_000 },
       custom_mapping: {},

@@ -131,6 +131,11 @@ const proxySchema = z.looseObject({
   headers_timeout: z.int().min(1).max(600).default(30),
   /** Seconds a client has to send its whole request body once the headers are in; 408 after that. */
   body_timeout: z.int().min(1).max(3600).default(60),
+  /**
+   * Most bytes of Responses API conversations kept for `previous_response_id` (the oldest go first;
+   * a continuation of one that is gone gets a clear 400).
+   */
+  response_store_max_bytes: z.int().min(0).default(67_108_864),
   /** Account selection (DESIGN.md §2). */
   scheduling: schedulingSchema.prefault({}),
   /** Session → account bindings kept for sticky sessions. */

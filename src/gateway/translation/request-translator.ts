@@ -60,7 +60,7 @@ export class RequestTranslator {
       if (!history) {
         throw new SwitchyardError(
           'invalid_request',
-          `previous_response_id: no stored response ${decoded.previousResponseId} (unknown, expired, or created with store: false)`,
+          `previous_response_id: no stored response ${decoded.previousResponseId} (unknown, expired, evicted to keep memory bounded, or created with store: false)`,
         );
       }
       decoded.request = { ...decoded.request, messages: [...history, ...decoded.request.messages] };
