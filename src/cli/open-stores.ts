@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { removeStaleTemporaryFiles } from '../config/atomic-write.js';
 import { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import { type IdSource, newApiKey } from '../core/ids.js';
@@ -6,7 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import { AccountStore } from '../store/account-store.js';
 import { openDatabase } from '../store/database.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
-import { loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
+import { KEY_FILE_NAME, loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
 import { type DataPaths, dataPaths, ensureDataDir } from './data-dir.js';
 
 export interface OpenStores {
@@ -57,6 +59,18 @@ export async function openAccountDatabase(options: {
   }
 }
 
+/** Temporary files of writes a crash or kill interrupted (config file, secret key) go at start. */
+async function removeStaleTemporaryFilesOf(
+  paths: DataPaths,
+  options: { clock: Clock; logger: Logger },
+): Promise<void> {
+  const now = options.clock.now();
+  for (const path of [paths.configPath, join(paths.dataDir, KEY_FILE_NAME)]) {
+    const removed = await removeStaleTemporaryFiles(path, { now });
+    if (removed.length > 0) options.logger.info({ removed }, 'removed temporary files of interrupted writes');
+  }
+}
+
 /**
  * Opens everything that lives in the data directory: the config file, the secret key, the
  * database and the account store. Any problem throws an Error whose message names the file.
@@ -70,6 +84,7 @@ export async function openStores(options: {
 }): Promise<OpenStores> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
+  await removeStaleTemporaryFilesOf(paths, options);
   const config = await ConfigStore.open({
     path: paths.configPath,
     clock: options.clock,

@@ -1,8 +1,19 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write.js';
 
 let directory: string;
 
@@ -75,5 +86,44 @@ describe('writeFileAtomic', () => {
     await Promise.all(contents.map((content) => writeFileAtomic(path, content)));
     expect(contents).toContain(await readFile(path, 'utf8'));
     expect(await readdir(directory)).toEqual(['config.json']);
+  });
+});
+
+describe('removeStaleTemporaryFiles', () => {
+  const now = Date.UTC(2026, 0, 1, 12);
+  const age = async (name: string, ageMs: number) => {
+    const file = join(directory, name);
+    await writeFile(file, 'partial');
+    const time = new Date(now - ageMs);
+    await utimes(file, time, time);
+  };
+
+  it('removes the temporary files of interrupted writes beside the file, once they are stale', async () => {
+    await writeFile(join(directory, 'gui_config.json'), '{}');
+    await age('.gui_config.json.a1b2c3d4e5f6.tmp', 3_600_000);
+    await age('secret.key.4242.0badf00d.tmp', 3_600_000);
+    await age('.gui_config.json.0123456789ab.tmp', 1000);
+    await age('other.json.a1b2c3.tmp', 3_600_000);
+    await age('gui_config.json.bak', 3_600_000);
+
+    expect(await removeStaleTemporaryFiles(join(directory, 'gui_config.json'), { now })).toEqual([
+      '.gui_config.json.a1b2c3d4e5f6.tmp',
+    ]);
+    expect(await removeStaleTemporaryFiles(join(directory, 'secret.key'), { now })).toEqual([
+      'secret.key.4242.0badf00d.tmp',
+    ]);
+    // A fresh one may be another process's write in progress; other files are not ours.
+    expect((await readdir(directory)).sort()).toEqual([
+      '.gui_config.json.0123456789ab.tmp',
+      'gui_config.json',
+      'gui_config.json.bak',
+      'other.json.a1b2c3.tmp',
+    ]);
+  });
+
+  it('does nothing in a directory that does not exist', async () => {
+    expect(await removeStaleTemporaryFiles(join(directory, 'missing', 'gui_config.json'), { now })).toEqual(
+      [],
+    );
   });
 });

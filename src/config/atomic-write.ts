@@ -1,4 +1,4 @@
-import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomHex } from '../core/ids.js';
 
@@ -42,6 +42,41 @@ export async function writeFileAtomic(
     throw error;
   }
   await syncDirectory(directory);
+}
+
+/** Temporary files younger than this may belong to a write in progress (another process). */
+const STALE_TEMPORARY_AGE_MS = 60_000;
+
+/**
+ * Removes the temporary files interrupted writes left beside `path`: `.<name>.<hex>.tmp` (from
+ * `writeFileAtomic`) and `<name>.<pid>.<hex>.tmp` (the secret key's creation), when they are older
+ * than a minute by `now` — a younger one may be another process's write in progress. Call at start.
+ * Returns the names removed; a file that cannot be removed is left and not reported.
+ */
+export async function removeStaleTemporaryFiles(path: string, options: { now: number }): Promise<string[]> {
+  const directory = dirname(path);
+  const name = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\.?${name}(\\.[0-9a-f]+){1,2}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if (isErrorCode(error, 'ENOENT')) return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const candidate of names.filter((entry) => pattern.test(entry))) {
+    const file = join(directory, candidate);
+    try {
+      const info = await stat(file);
+      if (!info.isFile() || options.now - info.mtimeMs < STALE_TEMPORARY_AGE_MS) continue;
+      await rm(file, { force: true });
+      removed.push(candidate);
+    } catch {
+      // gone meanwhile, or not ours to remove: leave it
+    }
+  }
+  return removed;
 }
 
 async function resolveTarget(path: string): Promise<string> {
