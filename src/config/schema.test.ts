@@ -35,7 +35,7 @@ describe('configSchema defaults', () => {
       first_byte_timeout: 60,
       max_attempts: 3,
       max_body_bytes: 52_428_800,
-      max_body_bytes_in_flight: 134_217_728,
+      max_body_bytes_in_flight: 67_108_864,
       body_budget_wait_seconds: 2,
       headers_timeout: 30,
       body_timeout: 60,

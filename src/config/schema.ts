@@ -122,9 +122,10 @@ const proxySchema = z.looseObject({
   /**
    * Most bytes of request bodies read or held at once, across all requests (the memory budget for
    * bodies). A body that does not fit waits up to `body_budget_wait_seconds`, then gets 503 with
-   * `Retry-After`. A body is always accepted when no other is in flight.
+   * `Retry-After`. A body is always accepted when no other is in flight. A body costs several times
+   * its size in memory while it is parsed and translated (about 6× for a translated request).
    */
-  max_body_bytes_in_flight: z.int().min(1024).default(134_217_728),
+  max_body_bytes_in_flight: z.int().min(1024).default(67_108_864),
   /** Seconds a body waits for room in `max_body_bytes_in_flight` before the 503; 0 = refuse at once. */
   body_budget_wait_seconds: z.int().min(0).max(60).default(2),
   /** Seconds a client has to send its request headers; the connection is closed after that. */

@@ -109,7 +109,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     model: options.model,
     stream: request.stream,
     ...(translation
-      ? { body: translation.body, rawBody: null, clientHeaders: {}, query: '' }
+      ? { body: translation.takeBody(), rawBody: null, clientHeaders: {}, query: '' }
       : {
           body: request.body,
           rawBody: request.rawBody,

@@ -6,6 +6,8 @@ export interface BodyBudgetOptions {
   maxBytes: () => number;
   /** How long a body waits for room before it is refused, ms. */
   waitMs: () => number;
+  /** Told the bytes of each lease given back (after the budget counts them as free). */
+  onRelease?: (bytes: number) => void;
 }
 
 /** Bytes one request holds against the budget until it ends. */
@@ -84,6 +86,7 @@ export class BodyBudget {
         released = true;
         this.held -= held;
         this.admitWaiters();
+        this.options.onRelease?.(held);
       },
     };
   }

@@ -4,6 +4,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { BodyBudget, type BodyLease } from './body-budget.js';
+import { MemoryReclaimer } from './memory-reclaimer.js';
 
 /** What the server tracks about one request's body. */
 interface BodyState {
@@ -26,6 +27,8 @@ export interface RequestBodiesOptions {
     subscribe(listener: (event: { current: Readonly<SwitchyardConfig> }) => void): () => void;
   };
   clock: Clock;
+  /** Full garbage collection after a burst of large bodies (see `MemoryReclaimer`); V8's by default. */
+  collect?: () => void;
 }
 
 /** Parses a body read in full (one buffer); same contract as a Fastify `parseAs: 'buffer'` parser. */
@@ -60,19 +63,23 @@ export function tooLarge(limit: number): SwitchyardError {
  * - the headers must arrive within `proxy.headers_timeout` (Node's `headersTimeout`), and Node's
  *   `requestTimeout` closes any request still incomplete after both, as a backstop;
  * - a body with `Content-Length` is read straight into one buffer of that size: no list of socket
- *   chunks and second copy as Fastify's own reader makes.
+ *   chunks and second copy as Fastify's own reader makes;
+ * - after a burst of large bodies, the memory is given back once the gateway is idle (`MemoryReclaimer`).
  */
 export function installRequestBodies(app: FastifyInstance, options: RequestBodiesOptions): RequestBodies {
   const { config, clock } = options;
+  const reclaimer = new MemoryReclaimer({ clock, inFlight: () => budget.inFlight, collect: options.collect });
   const budget = new BodyBudget({
     clock,
     maxBytes: () => config.get().proxy.max_body_bytes_in_flight,
     waitMs: () => config.get().proxy.body_budget_wait_seconds * 1000,
+    onRelease: (bytes) => reclaimer.released(bytes),
   });
   applyServerTimeouts(app, config.get());
   const unsubscribe = config.subscribe((event) => applyServerTimeouts(app, event.current));
   app.addHook('onClose', (_instance, done) => {
     unsubscribe();
+    reclaimer.close();
     done();
   });
   app.decorateRequest('bodyState', null);
