@@ -8,7 +8,7 @@ import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
 import { type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
-import { installRequestBodies, tooLarge } from './request-bodies.js';
+import { CONNECTION_CHECK_INTERVAL_MS, installRequestBodies, tooLarge } from './request-bodies.js';
 import { defaultUiRoot, registerStaticUi } from './static-ui.js';
 
 /** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
@@ -121,6 +121,8 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     genReqId: () => deps.ids.requestId(),
+    // Node checks header and request timeouts this often (default 30 s): see request-bodies.ts.
+    http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
   });
   installBodyParsing(app, deps);
   installAuth(app, deps);

@@ -6,6 +6,9 @@ import { SwitchyardError } from '../core/errors.js';
 import { BodyBudget, type BodyLease } from './body-budget.js';
 import { MemoryReclaimer } from './memory-reclaimer.js';
 
+/** How often Node checks connections against `headersTimeout` and `requestTimeout`, ms. */
+export const CONNECTION_CHECK_INTERVAL_MS = 1000;
+
 /** What the server tracks about one request's body. */
 interface BodyState {
   lease: BodyLease | null;

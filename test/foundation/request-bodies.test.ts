@@ -29,7 +29,12 @@ afterAll(async () => {
 const BUDGET = 200_000;
 
 beforeEach(async () => {
-  const proxy = { body_timeout: 30, max_body_bytes_in_flight: BUDGET, body_budget_wait_seconds: 0 };
+  const proxy = {
+    headers_timeout: 30,
+    body_timeout: 30,
+    max_body_bytes_in_flight: BUDGET,
+    body_budget_wait_seconds: 0,
+  };
   expect((await gateway.call('PUT', '/api/config', { body: { proxy } })).status).toBe(200);
 });
 
@@ -103,6 +108,23 @@ describe('request body timeout', () => {
     expect(answer.toLowerCase()).toContain('connection: close');
     const body = JSON.parse(answer.slice(answer.lastIndexOf('\r\n\r\n') + 4));
     expect(body).toMatchObject({ type: 'error', error: { message: expect.stringMatching(/body_timeout/) } });
+    expect((await gateway.call('GET', '/healthz')).status).toBe(200);
+  });
+});
+
+describe('request headers timeout', () => {
+  it('closes a connection whose headers never complete', async () => {
+    await gateway.call('PUT', '/api/config', { body: { proxy: { headers_timeout: 1 } } });
+    const url = new URL(gateway.url);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: appl`);
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      answer += text;
+    });
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    await gateway.call('PUT', '/api/config', { body: { proxy: { headers_timeout: 30 } } });
     expect((await gateway.call('GET', '/healthz')).status).toBe(200);
   });
 });
