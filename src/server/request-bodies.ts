@@ -87,6 +87,7 @@ export function installRequestBodies(app: FastifyInstance, options: RequestBodie
   });
   app.decorateRequest('bodyState', null);
   app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return done();
     const state: BodyState = { lease: null, closed: false, closeConnection: false };
     request.bodyState = state;
     reply.raw.once('close', () => {

@@ -65,7 +65,7 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
 type MessageContext = BlockContext & { toolNames: Map<string, string> };
 
 function blockPath(context: BlockContext, index: number): BlockContext {
-  return { ...context, path: `${context.path}.content[${index}]` };
+  return { path: `${context.path}.content[${index}]`, warnings: context.warnings };
 }
 
 function unsupportedBlock(block: AnthropicAnyBlock, context: BlockContext, where: string): void {
@@ -91,7 +91,11 @@ function decodeUserBlocks(blocks: AnthropicAnyBlock[], context: MessageContext):
   let toolResults: ToolResultPart[] | null = null;
   let userParts: UserContentPart[] | null = null;
   blocks.forEach((block, index) => {
-    const at = { ...blockPath(context, index), toolNames: context.toolNames };
+    const at = {
+      path: `${context.path}.content[${index}]`,
+      warnings: context.warnings,
+      toolNames: context.toolNames,
+    };
     if (block.type === 'tool_result') {
       if (toolResults === null) {
         toolResults = [];

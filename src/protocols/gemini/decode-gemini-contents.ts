@@ -47,7 +47,7 @@ export function decodeGeminiContents(contents: GeminiContent[], warnings: Warnin
 type ContentContext = PartContext & { ids: GeminiToolCallIds };
 
 function partPath(context: PartContext, index: number): PartContext {
-  return { ...context, path: `${context.path}.parts[${index}]` };
+  return { path: `${context.path}.parts[${index}]`, warnings: context.warnings };
 }
 
 function unsupportedPart(part: GeminiPart, context: PartContext, where: string): void {

@@ -37,10 +37,13 @@ export function decodeOpenAIChatMessages(messages: OpenAIMessage[], warnings: Wa
         result.push({ role: 'user', content: decodeUserContent(message.content, context) });
         break;
       case 'assistant':
-        result.push({ role: 'assistant', content: decodeAssistant(message, { ...context, toolNames }) });
+        result.push({
+          role: 'assistant',
+          content: decodeAssistant(message, { path: context.path, warnings, toolNames }),
+        });
         break;
       case 'tool':
-        addToolResult(result, decodeToolResult(message, { ...context, toolNames }));
+        addToolResult(result, decodeToolResult(message, { path: context.path, warnings, toolNames }));
         break;
       case 'function':
         warnings.push({

@@ -57,7 +57,7 @@ export function decodeResponsesInput(input: ResponsesRequest['input'], warnings:
   input.forEach((item, index) => {
     const context = { path: `input[${index}]`, warnings };
     const type = item.type ?? 'message';
-    if (type === 'message') decodeMessageItem(item, { ...context, result });
+    if (type === 'message') decodeMessageItem(item, { path: context.path, warnings, result });
     else if (type === 'function_call') {
       const call = validateRequest(responsesFunctionCallSchema, item, [context.path]);
       const name = call.namespace
@@ -129,7 +129,7 @@ function decodeMessageItem(item: ResponsesAnyItem, context: ItemContext & { resu
 }
 
 function partContext(context: ItemContext, index: number): ItemContext {
-  return { ...context, path: `${context.path}.content[${index}]` };
+  return { path: `${context.path}.content[${index}]`, warnings: context.warnings };
 }
 
 function unsupportedPart(part: ResponsesAnyItem, context: ItemContext, where: string): [] {

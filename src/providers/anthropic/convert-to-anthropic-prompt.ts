@@ -58,7 +58,8 @@ export function convertToAnthropicPrompt(
   let run: SameRoleRun | null = null;
   for (const [index, message] of messages.entries()) {
     const path = `messages[${index}]`;
-    const converted = convertMessage(message, { ...context, path });
+    const at = { warnings: context.warnings, midConversationSystem: context.midConversationSystem, path };
+    const converted = convertMessage(message, at);
     if (converted.content.length === 0) {
       context.warnings.push({
         type: 'other',
@@ -66,7 +67,7 @@ export function convertToAnthropicPrompt(
         message: 'message has no content Anthropic accepts; left out',
       });
     } else if (run?.message.role === converted.role && Array.isArray(converted.content)) {
-      run.add(converted.content, { ...context, path });
+      run.add(converted.content, at);
     } else {
       run?.finish();
       result.push(converted);
@@ -160,7 +161,11 @@ function convertUserParts(
 ): AnthropicBlock[] {
   const blocks: AnthropicBlock[] = [];
   parts.forEach((part, index) => {
-    const at = { ...context, path: `${context.path}.content[${index}]` };
+    const at = {
+      warnings: context.warnings,
+      midConversationSystem: context.midConversationSystem,
+      path: `${context.path}.content[${index}]`,
+    };
     if (part.type === 'text') {
       if (part.text !== '') blocks.push(convertTextPart(part));
     } else if (part.type === 'image') blocks.push(convertImagePart(part));

@@ -55,7 +55,13 @@ export function convertToGeminiContents(
   const contents: GeminiWireContent[] = [];
   messages.forEach((message, index) => {
     const path = `messages[${index}]`;
-    const converted = convertMessage(message, { ...context, path, toolNames });
+    const converted = convertMessage(message, {
+      warnings: context.warnings,
+      includeCallIds: context.includeCallIds,
+      fallbackSignature: context.fallbackSignature,
+      path,
+      toolNames,
+    });
     if (converted.parts.length === 0) {
       context.warnings.push({
         type: 'other',

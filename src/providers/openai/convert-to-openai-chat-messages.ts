@@ -33,7 +33,15 @@ export function convertToOpenAIChatMessages(
   const system = request.system.map((part) => part.text).join('\n\n');
   if (system !== '') result.push({ role: 'system', content: system });
   request.messages.forEach((message, index) => {
-    appendAll(result, convertMessage(message, { ...options, path: `messages[${index}]` }));
+    const path = `messages[${index}]`;
+    appendAll(
+      result,
+      convertMessage(message, {
+        warnings: options.warnings,
+        reasoningContent: options.reasoningContent,
+        path,
+      }),
+    );
   });
   if (hasCacheControl(request)) {
     options.warnings.push({
@@ -47,6 +55,14 @@ export function convertToOpenAIChatMessages(
 
 type MessageContext = ConvertMessagesOptions & { path: string };
 
+function partContext(context: MessageContext, index: number): MessageContext {
+  return {
+    warnings: context.warnings,
+    reasoningContent: context.reasoningContent,
+    path: `${context.path}.content[${index}]`,
+  };
+}
+
 function convertMessage(message: CanonicalMessage, context: MessageContext): JsonObject[] {
   switch (message.role) {
     case 'system':
@@ -56,9 +72,7 @@ function convertMessage(message: CanonicalMessage, context: MessageContext): Jso
     case 'assistant':
       return [convertAssistant(message.content, context)];
     case 'tool':
-      return message.content.map((part, index) =>
-        convertToolResult(part, { ...context, path: `${context.path}.content[${index}]` }),
-      );
+      return message.content.map((part, index) => convertToolResult(part, partContext(context, index)));
   }
 }
 
@@ -76,7 +90,7 @@ function convertUserContent(parts: UserContentPart[], context: MessageContext): 
     else if (part.type === 'image')
       result.push({ type: 'image_url', image_url: { url: mediaUrl(part.source) } });
     else {
-      const file = convertFile(part, { ...context, path: `${context.path}.content[${index}]` });
+      const file = convertFile(part, partContext(context, index));
       if (file) result.push(file);
     }
   });
