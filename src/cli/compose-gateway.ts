@@ -263,7 +263,7 @@ export async function composeGateway(options: {
       oauth.services.quotaRefresher.reschedule();
   });
   const gateway = new Gateway({
-    responses: new ResponseStore({ clock }),
+    responses: new ResponseStore({ clock, maxBytes: () => config.get().proxy.response_store_max_bytes }),
     signatures: new MemorySignatureLedger(),
     accounts,
     scheduler,

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { removeLeftoverTemporaryFiles } from '../config/atomic-write.js';
 import { ConfigStore, type ConfigStoreOptions } from '../config/config-store.js';
 import type { EnvironmentOverrides } from '../config/environment-overrides.js';
 import { readConfigFile } from '../config/read-config-file.js';
@@ -7,7 +9,7 @@ import { type IdSource, newApiKey } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
 import { AccountStore } from '../store/account-store.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
-import { loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
+import { KEY_FILE_NAME, loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
 import { type DataPaths, dataPaths, ensureDataDir } from './data-dir.js';
 import { openStoreDatabase, resolveStoreLocation } from './store-location.js';
 
@@ -86,6 +88,15 @@ export async function openAccountDatabase(
 }
 
 /**
+ * The secret key's temporary files that a crash or kill left go at start (the config file's own
+ * are removed by `ConfigStore.open`).
+ */
+async function removeLeftoverKeyFiles(paths: DataPaths, logger: Logger): Promise<void> {
+  const removed = await removeLeftoverTemporaryFiles(join(paths.dataDir, KEY_FILE_NAME)).catch(() => 0);
+  if (removed > 0) logger.info({ removed }, 'removed temporary files of interrupted secret key writes');
+}
+
+/**
  * Opens everything the gateway needs: the config file, the secret key, the configured store
  * database and the account store. Any problem throws an Error whose message names the file or
  * the database.
@@ -99,6 +110,7 @@ export async function openStores(
 ): Promise<OpenStores> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.dataDir);
+  await removeLeftoverKeyFiles(paths, options.logger);
   const config = await ConfigStore.open({
     path: paths.configPath,
     clock: options.clock,

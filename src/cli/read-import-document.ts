@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendAll } from '../core/append-all.js';
 import { SwitchyardError } from '../core/errors.js';
 import { isJsonObject } from '../core/json.js';
 
@@ -48,6 +49,6 @@ export async function readImportDocument(path: string): Promise<unknown> {
     .sort();
   if (files.length === 0) throw new SwitchyardError('validation_failed', `No *.json files in ${path}`);
   const entries: unknown[] = [];
-  for (const file of files) entries.push(...entriesOf(await readJson(join(path, file))));
+  for (const file of files) appendAll(entries, entriesOf(await readJson(join(path, file))));
   return entries;
 }

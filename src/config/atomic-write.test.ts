@@ -94,4 +94,16 @@ describe('removeLeftoverTemporaryFiles', () => {
     expect(await removeLeftoverTemporaryFiles(path)).toBe(2);
     expect((await readdir(directory)).sort()).toEqual([running, unrelated, 'config.json'].sort());
   });
+
+  it("removes a dead writer's undotted temporary file too (the secret key's creation)", async () => {
+    const path = join(directory, 'secret.key');
+    const dead = `secret.key.${deadPid()}.0badf00d.tmp`;
+    await writeFile(join(directory, dead), 'partial');
+    expect(await removeLeftoverTemporaryFiles(path)).toBe(1);
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('does nothing in a directory that does not exist', async () => {
+    expect(await removeLeftoverTemporaryFiles(join(directory, 'missing', 'gui_config.json'))).toBe(0);
+  });
 });

@@ -61,17 +61,25 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Removes the temporary files that `writeFileAtomic(path)` left behind when its process died between
- * creating one and renaming it over the target (a crash or `kill -9`). Files of a process that still
- * runs stay: it may be in the middle of a write. Untagged ones (older versions) always go. Returns
- * how many were removed.
+ * Removes the temporary files that a write of `path` left behind when its process died between
+ * creating one and renaming it over the target (a crash or `kill -9`): `.<name>.<pid>.<hex>.tmp`
+ * from `writeFileAtomic`, `<name>.<pid>.<hex>.tmp` from the secret key's creation. Files of a
+ * process that still runs stay: it may be in the middle of a write. Untagged ones (older versions)
+ * always go. Returns how many were removed; a directory that does not exist has none.
  */
 export async function removeLeftoverTemporaryFiles(path: string): Promise<number> {
   const target = await resolveTarget(path);
   const directory = dirname(target);
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(?:(\\d+)\\.)?[0-9a-f]+\\.tmp$`);
+  const pattern = new RegExp(`^\\.?${escapeRegExp(basename(target))}\\.(?:(\\d+)\\.)?[0-9a-f]+\\.tmp$`);
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if (isErrorCode(error, 'ENOENT')) return 0;
+    throw error;
+  }
   let removed = 0;
-  for (const name of await readdir(directory)) {
+  for (const name of names) {
     const writer = pattern.exec(name);
     if (!writer || (writer[1] !== undefined && isRunning(Number(writer[1])))) continue;
     await rm(join(directory, name), { force: true });

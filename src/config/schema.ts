@@ -136,6 +136,24 @@ const proxySchema = z.looseObject({
   max_attempts: z.int().min(1).max(10).default(3),
   /** Largest accepted request body in bytes. */
   max_body_bytes: z.int().min(1024).default(52_428_800),
+  /**
+   * Most bytes of request bodies read or held at once, across all requests (the memory budget for
+   * bodies). A body that does not fit waits up to `body_budget_wait_seconds`, then gets 503 with
+   * `Retry-After`. A body is always accepted when no other is in flight. A body costs several times
+   * its size in memory while it is parsed and translated (about 6× for a translated request).
+   */
+  max_body_bytes_in_flight: z.int().min(1024).default(67_108_864),
+  /** Seconds a body waits for room in `max_body_bytes_in_flight` before the 503; 0 = refuse at once. */
+  body_budget_wait_seconds: z.int().min(0).max(60).default(2),
+  /** Seconds a client has to send its request headers; the connection is closed after that. */
+  headers_timeout: z.int().min(1).max(600).default(30),
+  /** Seconds a client has to send its whole request body once the headers are in; 408 after that. */
+  body_timeout: z.int().min(1).max(3600).default(60),
+  /**
+   * Most bytes of Responses API conversations kept for `previous_response_id` (the oldest go first;
+   * a continuation of one that is gone gets a clear 400).
+   */
+  response_store_max_bytes: z.int().min(0).default(67_108_864),
   /** Account selection (DESIGN.md §2). */
   scheduling: schedulingSchema.prefault({}),
   /** Session → account bindings kept for sticky sessions. */

@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, scope: 'client', retryable: false },
   method_not_allowed: { status: 405, scope: 'client', retryable: false },
   conflict: { status: 409, scope: 'client', retryable: false },
+  request_timeout: { status: 408, scope: 'client', retryable: false },
   payload_too_large: { status: 413, scope: 'client', retryable: false },
   uri_too_long: { status: 414, scope: 'client', retryable: false },
   unsupported_media_type: { status: 415, scope: 'client', retryable: false },
@@ -33,6 +34,8 @@ export const ERROR_CATALOGUE = {
   client_closed_request: { status: 499, scope: 'client', retryable: false },
   all_accounts_limited: { status: 429, scope: 'account', retryable: true },
   no_account_available: { status: 503, scope: 'account', retryable: false },
+  /** The gateway holds as many request bodies as its memory budget allows; retry after a moment. */
+  server_busy: { status: 503, scope: 'internal', retryable: true },
   upstream_error: { status: 502, scope: 'upstream', retryable: true },
   upstream_timeout: { status: 504, scope: 'upstream', retryable: true },
   config_error: { status: 500, scope: 'internal', retryable: false },

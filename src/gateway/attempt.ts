@@ -3,10 +3,10 @@ import type { Clock } from '../core/clock.js';
 import type { JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import type { UpstreamClient } from '../providers/upstream-client.js';
+import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { parseBody, readBounded } from './read-body.js';
-import { StreamRelay } from './stream-relay.js';
+import { StreamRelay, TRUNCATED_STREAM_STATUS } from './stream-relay.js';
 import type { Translation } from './translation/translation.js';
 
 /** The upstream answered with output (or a valid empty answer): the request is committed to it. */
@@ -70,6 +70,41 @@ function isEventStream(contentType: string): boolean {
   return contentType.toLowerCase().includes('text/event-stream');
 }
 
+/**
+ * A complete (non-stream) answer. A 200 whose JSON does not parse was cut short (the upstream ended
+ * mid-body): a failed attempt, as for a translated request, never relayed as a success.
+ */
+async function readJsonAnswer(options: {
+  response: UpstreamResponse;
+  contentType: string;
+  adapter: ProviderAdapter;
+  translation: Translation | undefined;
+}): Promise<AttemptOutcome> {
+  const { response, contentType, adapter, translation } = options;
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  const native = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
+  const json = parseBody(native);
+  if (typeof json === 'string' && contentType.toLowerCase().includes('json')) {
+    return {
+      kind: 'failed',
+      status: TRUNCATED_STREAM_STATUS,
+      upstreamHeaders: response.headers,
+      body: null,
+      message: 'upstream answer is not complete JSON (cut short)',
+    };
+  }
+  return {
+    kind: 'committed',
+    status: response.status,
+    upstreamHeaders: response.headers,
+    contentType,
+    body: translation ? translation.translateJson(json) : native,
+    buffered: [],
+    usage: adapter.usageFromJson(json),
+    signatures: adapter.signaturesFromJson?.(json) ?? [],
+  };
+}
+
 /** Sends one request to one account and reads it up to the commit point. */
 export async function attemptUpstream(options: AttemptOptions): Promise<AttemptOutcome> {
   const { request, adapter, translation } = options;
@@ -80,7 +115,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     model: options.model,
     stream: request.stream,
     ...(translation
-      ? { body: translation.body, rawBody: null, clientHeaders: {}, query: '' }
+      ? { body: translation.takeBody(), rawBody: null, clientHeaders: {}, query: '' }
       : {
           body: options.body ?? request.body,
           rawBody: options.body ? null : request.rawBody,
@@ -119,23 +154,8 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         message: `upstream answered ${response.status}`,
       };
     }
-    if (!isEventStream(contentType)) {
-      const raw = Buffer.from(await response.body.arrayBuffer());
-      const native = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
-      const json = parseBody(native);
-      const usage = adapter.usageFromJson(json);
-      const body = translation ? translation.translateJson(json) : native;
-      return {
-        kind: 'committed',
-        status: response.status,
-        upstreamHeaders: response.headers,
-        contentType,
-        body,
-        buffered: [],
-        usage,
-        signatures: adapter.signaturesFromJson?.(json) ?? [],
-      };
-    }
+    if (!isEventStream(contentType))
+      return await readJsonAnswer({ response, contentType, adapter, translation });
     const translator = translation?.createStreamTranslator();
     const rewrite = translator ? translator.event : adapter.rewriteStreamEvent?.bind(adapter);
     const relay = new StreamRelay(response.body, options.observer, rewrite, translator?.end);
@@ -147,7 +167,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
         status: peeked.status,
         upstreamHeaders: response.headers,
         body: peeked.body,
-        message: `upstream stream reported an error before any output (${peeked.status})`,
+        message: peeked.message,
       };
     }
     return {

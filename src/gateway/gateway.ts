@@ -137,7 +137,9 @@ export class Gateway {
     trace: RequestTrace;
   }): Promise<ProxyResponse> {
     const { request, model, translator, trace } = options;
-    const tokens = await estimateInputTokens(translator.decode().request);
+    const tokens = await estimateInputTokens(translator.decode().request, {
+      yieldToIo: this.deps.clock.yieldToIo,
+    });
     const body = Buffer.from(JSON.stringify(countTokensBody(request.protocol, tokens)));
     trace.estimated(200);
     return {

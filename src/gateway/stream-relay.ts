@@ -6,10 +6,17 @@ import type { SseEvent, StreamObserver } from '../providers/provider-adapter.js'
 export type PeekResult =
   /** Output has started: the request is committed to this account. */
   | { kind: 'content'; buffered: Buffer[] }
-  /** The upstream reported an error before any output: a failover-eligible failure. */
-  | { kind: 'error'; status: number; body: unknown }
-  /** The stream ended without output or error (a valid, empty answer). */
+  /**
+   * The upstream reported an error before any output, or its stream ended before the protocol's
+   * end (a cut-short answer): a failover-eligible failure, never relayed as success.
+   */
+  | { kind: 'error'; status: number; body: unknown; message: string }
+  /** The stream reached its protocol's end without output (a valid, empty answer). */
   | { kind: 'ended'; buffered: Buffer[] };
+
+/** Status recorded for a stream that ended cleanly before the protocol's end, as a bad gateway answer. */
+export const TRUNCATED_STREAM_STATUS = 502;
+const TRUNCATED_MESSAGE = 'upstream stream ended before the answer was complete';
 
 /**
  * Watches an upstream SSE body: parses events with a maintained parser (never regexes on strings),
@@ -64,12 +71,20 @@ export class StreamRelay {
       const next = await this.iterator.next();
       if (next.done) {
         this.done = true;
+        if (!this.observer.finished()) {
+          const body = { error: { message: TRUNCATED_MESSAGE } };
+          return { kind: 'error', status: TRUNCATED_STREAM_STATUS, body, message: TRUNCATED_MESSAGE };
+        }
         const closing = this.end?.();
         if (closing) buffered.push(Buffer.from(closing));
         return { kind: 'ended', buffered };
       }
       const seen = this.inspect(Buffer.from(next.value));
-      if (seen.error) return { kind: 'error', status: seen.error.status, body: seen.error.body };
+      if (seen.error) {
+        const { status, body } = seen.error;
+        const message = `upstream stream reported an error before any output (${status})`;
+        return { kind: 'error', status, body, message };
+      }
       if (seen.output.length > 0) buffered.push(seen.output);
       if (seen.content) return { kind: 'content', buffered };
     }
@@ -78,7 +93,9 @@ export class StreamRelay {
   /**
    * The rest of the stream after the commit point, observed for usage and in-band errors as it
    * passes. An upstream failure after commit is reported through `onFailure`, which returns the
-   * protocol-shaped error event to end the client's stream cleanly.
+   * protocol-shaped error event to end the client's stream cleanly. A stream that ends before the
+   * protocol's end without a closing translation (pass-through) is such a failure too: it ends with
+   * the error event, exactly as a translated stream does, never as if it were complete.
    */
   async *rest(onFailure: (error: unknown) => string): AsyncGenerator<Buffer> {
     if (this.done) return;
@@ -88,6 +105,8 @@ export class StreamRelay {
         if (next.done) {
           const closing = this.end?.();
           if (closing) yield Buffer.from(closing);
+          else if (!this.end && !this.observer.finished())
+            yield Buffer.from(onFailure(new Error(TRUNCATED_MESSAGE)));
           break;
         }
         const { output } = this.inspect(Buffer.from(next.value));

@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { boundLogValue } from './bound-log-value.js';
 
 export type { Logger } from 'pino';
 
@@ -45,12 +46,13 @@ export interface CreateLoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-/** The process logger: JSON lines, secrets redacted. */
+/** The process logger: JSON lines, secrets redacted, large values bounded (see `boundLogValue`). */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'switchyard' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    formatters: { log: (object) => boundLogValue(object) as Record<string, unknown> },
   };
   return options.destination ? pino(config, options.destination) : pino(config);
 }

@@ -74,6 +74,12 @@ export interface StreamObserver {
    * thinking data, thought signatures), so later requests can tell which family can verify them.
    */
   signatures?(): readonly string[];
+  /**
+   * Whether the stream reached the protocol's own end — OpenAI a `finish_reason` or `[DONE]`,
+   * Anthropic `message_stop`, Gemini a `finishReason` (or a blocked prompt) — or reported an error.
+   * A stream that ends cleanly before that was cut short: the gateway never relays it as complete.
+   */
+  finished(): boolean;
 }
 
 export interface ProviderAdapter {

@@ -13,6 +13,7 @@ import { registerHostGuard } from './host-guard.js';
 import { jsonDepthError } from './json-depth.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
+import { CONNECTION_CHECK_INTERVAL_MS, installRequestBodies, tooLarge } from './request-bodies.js';
 import { defaultUiRoot, registerStaticUi } from './static-ui.js';
 
 /** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
@@ -40,6 +41,7 @@ function policyOf(request: FastifyRequest): RoutePolicy {
 }
 
 function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
+  const bodies = installRequestBodies(app, { config: deps.config, clock: deps.clock });
   app.decorateRequest('rawBody', null);
   // Hooks take `done` rather than returning promises: one promise less per request and hook.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -50,11 +52,7 @@ function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
   });
   app.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit: HARD_BODY_LIMIT },
-    (request, body, done) => {
-      const buffer = body as Buffer;
-      const limit = deps.config.get().proxy.max_body_bytes;
-      if (buffer.length > limit) return done(tooLarge(limit));
+    bodies.parser((request, buffer, done) => {
       request.rawBody = buffer;
       if (buffer.length === 0) return done(null, undefined);
       const tooDeep = jsonDepthError(buffer);
@@ -66,14 +64,7 @@ function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
           new SwitchyardError('invalid_json', `Request body is not valid JSON: ${(error as Error).message}`),
         );
       }
-    },
-  );
-}
-
-function tooLarge(limit: number): SwitchyardError {
-  return new SwitchyardError(
-    'payload_too_large',
-    `Request body is larger than the limit of ${limit} bytes (proxy.max_body_bytes)`,
+    }),
   );
 }
 
@@ -133,6 +124,8 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     genReqId: () => deps.ids.requestId(),
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // Node checks header and request timeouts this often (default 30 s): see request-bodies.ts.
+    http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
   });
   registerHostGuard(app, {
     boundHost: () => deps.runtime.boundAddress()?.host ?? null,

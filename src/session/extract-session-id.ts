@@ -88,7 +88,7 @@ const FINGERPRINTS: Record<SessionProtocol, Fingerprint> = {
   anthropic: {
     userTexts: anthropicUserTexts,
     qualifies: (text) =>
-      characterCount(text) >= 3 && !text.includes(SYSTEM_REMINDER) && !text.includes('[System'),
+      characterCount(text, 3) >= 3 && !text.includes(SYSTEM_REMINDER) && !text.includes('[System'),
   },
   'openai-chat': { userTexts: openaiChatUserTexts, qualifies: longerThanTenWithoutReminder },
   'openai-responses': { userTexts: openaiResponsesUserTexts, qualifies: longerThanTenWithoutReminder },
@@ -96,13 +96,14 @@ const FINGERPRINTS: Record<SessionProtocol, Fingerprint> = {
 };
 
 function longerThanTenWithoutReminder(text: string): boolean {
-  return characterCount(text) > 10 && !text.includes(SYSTEM_REMINDER);
+  return characterCount(text, 11) > 10 && !text.includes(SYSTEM_REMINDER);
 }
 
 /** Length in Unicode code points, so an emoji or a CJK character counts as one character. */
-function characterCount(text: string): number {
+/** The number of characters (code points) of `text`, counted no further than `limit`. */
+function characterCount(text: string, limit: number): number {
   let count = 0;
-  for (const _ of text) count++;
+  for (const _ of text) if (++count >= limit) break;
   return count;
 }
 

@@ -290,6 +290,12 @@ class SimulatedUpstreamServer implements UpstreamServer {
           signal,
           fault: { type: 'drop', afterChunks: behaviour.afterChunks },
         });
+      case 'end-early':
+        return writeReply(wire.ok(context), {
+          response,
+          signal,
+          fault: { type: 'end-early', afterChunks: behaviour.afterChunks },
+        });
       case 'hang':
         return untilAborted(signal);
       case 'in-stream-error': {

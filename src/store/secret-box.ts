@@ -15,7 +15,8 @@ const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const FORMAT_PREFIX = 'v1:';
-const KEY_FILE_NAME = 'secret.key';
+/** The generated key's file in the data directory. */
+export const KEY_FILE_NAME = 'secret.key';
 const KEY_CHECK_META_KEY = 'secret_key_check';
 const KEY_CHECK_MARKER = 'switchyard secret key check v1';
 

@@ -5,6 +5,7 @@ import { type HttpCallOptions, httpCall, pick } from './http-call.js';
 import {
   dropBeforeFirstByte,
   dropMidStream,
+  endEarly,
   forbidden,
   hang,
   inStreamError,
@@ -273,6 +274,36 @@ describe('timing and connection faults', () => {
     expect(read.dropped).toBe(true);
     expect(read.text.length).toBeGreaterThan(0);
     expect(() => JSON.parse(read.text)).toThrow();
+  });
+
+  it('endEarly writes N content chunks and ends cleanly, without the closing events', async () => {
+    upstream.script(
+      'k',
+      endEarly({ afterChunks: 1 }),
+      endEarly({ afterChunks: 1 }),
+      endEarly({ afterChunks: 0 }),
+    );
+    const openaiRead = await readUntilDrop(ENDPOINTS.openai.path, {
+      body: { ...ENDPOINTS.openai.body, stream: true },
+      headers: ENDPOINTS.openai.headers,
+    });
+    expect(openaiRead).toMatchObject({ status: 200, dropped: false });
+    expect(openaiRead.text).not.toContain('[DONE]');
+    expect(openaiRead.text).not.toContain('finish_reason":"stop');
+    const anthropicRead = await readUntilDrop(ENDPOINTS.anthropic.path, {
+      body: { ...ENDPOINTS.anthropic.body, stream: true },
+      headers: ENDPOINTS.anthropic.headers,
+    });
+    expect(anthropicRead.dropped).toBe(false);
+    expect(parseSse(anthropicRead.text).map((event) => event.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+    ]);
+    const json = await readUntilDrop(ENDPOINTS.gemini.path, ENDPOINTS.gemini);
+    expect(json).toMatchObject({ status: 200, dropped: false });
+    expect(() => JSON.parse(json.text)).toThrow();
   });
 
   it('dropBeforeFirstByte fails the request without any answer', async () => {

@@ -5,66 +5,90 @@ import type { ClientProtocol } from '../../providers/provider-adapter.js';
 const PER_MESSAGE_TOKENS = 4;
 const PER_IMAGE_TOKENS = 1_000;
 
-/**
- * The longest run of non-space characters handed to the tokenizer at once. Byte-pair encoding
- * works on one pre-token at a time and its cost grows with the square of that pre-token's length:
- * a 200 000-character word took over a minute (blocking every other request), while 256-character
- * slices of it count the same tokens in milliseconds.
- */
-const MAX_RUN = 256;
-const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'g');
+/** Longest run of non-space characters given to the tokenizer at once (see `tokenizerPieces`). */
+export const MAX_TOKENIZER_WORD = 64;
+/** Longest piece of ordinary text given to the tokenizer at once; cut at a space. */
+const MAX_TOKENIZER_PIECE = 2048;
+/** Characters counted between two yields to pending I/O. */
+const CHARACTERS_PER_SLICE = 64 * 1024;
 
-/** Slices of `run` at most `MAX_RUN` long, never splitting a surrogate pair. */
-function* slices(run: string): Generator<string> {
-  for (let start = 0; start < run.length; ) {
-    let end = Math.min(run.length, start + MAX_RUN);
-    const last = run.charCodeAt(end - 1);
-    if (end < run.length && last >= 0xd800 && last <= 0xdbff) end--;
-    yield run.slice(start, end);
-    start = end;
-  }
-}
-
-/**
- * Counts the tokens of `text` with `count`, cutting runs of non-space characters longer than
- * `MAX_RUN` into slices first, so the work stays linear in the length of the text. Text without
- * such runs is counted in one call, exactly as before.
- */
-export function countInBoundedPieces(text: string, count: (piece: string) => number): number {
-  let total = 0;
-  let last = 0;
-  for (const match of text.matchAll(LONG_RUN)) {
-    if (match.index > last) total += count(text.slice(last, match.index));
-    for (const slice of slices(match[0])) total += count(slice);
-    last = match.index + match[0].length;
-  }
-  return last < text.length ? total + count(text.slice(last)) : total;
+export interface EstimateOptions {
+  /** Lets pending I/O run between slices of a large request (`Clock.yieldToIo`); absent = no yield. */
+  yieldToIo?: (() => Promise<void>) | undefined;
 }
 
 /**
  * An estimate of a request's input tokens for upstreams without a count endpoint: text, tool
  * calls, tool results and tool definitions counted with the o200k tokenizer (gpt-tokenizer), plus
  * a small per-message overhead and a flat cost per image. Other families tokenize differently, so
- * this is within roughly ±15 % for English text — good for budgeting, not billing.
+ * this is within roughly ±15 % for English text — good for budgeting, not billing. The tokenizer
+ * runs on bounded pieces and yields to pending I/O every 64 K characters, so a large request never
+ * holds the event loop for long.
  */
-export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
+export async function estimateInputTokens(
+  request: CanonicalRequest,
+  options: EstimateOptions = {},
+): Promise<number> {
   // Loaded on first use: its tables cost ~9 MB of heap that pass-through-only users never need.
   const { countTokens } = await import('gpt-tokenizer');
-  const texts: string[] = [];
-  let images = 0;
-  for (const part of request.system) texts.push(part.text);
+  let textTokens = 0;
+  let sinceYield = 0;
+  for (const text of requestTexts(request)) {
+    for (const piece of tokenizerPieces(text)) {
+      textTokens += countTokens(piece);
+      sinceYield += piece.length;
+      if (sinceYield < CHARACTERS_PER_SLICE || !options.yieldToIo) continue;
+      sinceYield = 0;
+      await options.yieldToIo();
+    }
+  }
+  const images = request.messages.reduce(
+    (sum, message) =>
+      sum + message.content.filter((part) => part.type === 'image' || part.type === 'file').length,
+    0,
+  );
+  return textTokens + request.messages.length * PER_MESSAGE_TOKENS + images * PER_IMAGE_TOKENS;
+}
+
+function* requestTexts(request: CanonicalRequest): Generator<string> {
+  for (const part of request.system) yield part.text;
   for (const message of request.messages) {
     for (const part of message.content) {
-      if (part.type === 'text' || part.type === 'reasoning') texts.push(part.text);
-      else if (part.type === 'tool-call') texts.push(part.name, JSON.stringify(part.input));
-      else if (part.type === 'tool-result') texts.push(JSON.stringify(part.content));
-      else if (part.type === 'image' || part.type === 'file') images++;
+      if (part.type === 'text' || part.type === 'reasoning') yield part.text;
+      else if (part.type === 'tool-call') yield* [part.name, JSON.stringify(part.input)];
+      else if (part.type === 'tool-result') yield JSON.stringify(part.content);
     }
   }
   for (const tool of request.tools ?? [])
-    texts.push(tool.name, tool.description ?? '', JSON.stringify(tool.inputSchema));
-  const textTokens = texts.reduce((sum, text) => sum + countInBoundedPieces(text, countTokens), 0);
-  return textTokens + request.messages.length * PER_MESSAGE_TOKENS + images * PER_IMAGE_TOKENS;
+    yield* [tool.name, tool.description ?? '', JSON.stringify(tool.inputSchema)];
+}
+
+/**
+ * `text` in the pieces the tokenizer is given: at most `MAX_TOKENIZER_PIECE` characters, cut before
+ * a space, and no run of non-space characters longer than `MAX_TOKENIZER_WORD` (it is cut there).
+ * The tokenizer's time grows with the square of a word's length — one 160 000-character "word"
+ * takes about a minute — while cutting changes the count by at most a token per cut.
+ */
+export function* tokenizerPieces(text: string): Generator<string> {
+  let start = 0;
+  let run = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const space = code === 32 || code === 10 || code === 9 || code === 13;
+    if (space && index - start >= MAX_TOKENIZER_PIECE) {
+      yield text.slice(start, index);
+      start = index;
+    }
+    run = space ? 0 : run + 1;
+    // Never between the two halves of a surrogate pair (an emoji): cut one character later.
+    const highSurrogate = code >= 0xd800 && code <= 0xdbff;
+    if (run >= MAX_TOKENIZER_WORD && !highSurrogate) {
+      yield text.slice(start, index + 1);
+      start = index + 1;
+      run = 0;
+    }
+  }
+  if (start < text.length) yield text.slice(start);
 }
 
 /** The count-tokens answer body of each protocol that has one. */

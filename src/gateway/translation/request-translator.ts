@@ -14,6 +14,7 @@ import { type DecodedClientRequest, decodeClientRequest, type EncodeContext } fr
 import type { ResponseStore } from './response-store.js';
 import { createTranslation, type Translation } from './translation.js';
 import { upstreamCodecFor } from './upstream-codecs.js';
+import { WarningDigest } from './warning-digest.js';
 
 const ID_PREFIXES: Record<ProxyRequest['protocol'], string> = {
   'openai-chat': 'chatcmpl-',
@@ -29,6 +30,7 @@ const ID_PREFIXES: Record<ProxyRequest['protocol'], string> = {
  */
 export class RequestTranslator {
   private decoded: DecodedClientRequest | null = null;
+  private readonly warnings = new WarningDigest();
   readonly context: EncodeContext;
 
   constructor(
@@ -66,7 +68,7 @@ export class RequestTranslator {
       if (!history) {
         throw new SwitchyardError(
           'invalid_request',
-          `previous_response_id: no stored response ${decoded.previousResponseId} (unknown, expired, or created with store: false)`,
+          `previous_response_id: no stored response ${decoded.previousResponseId} (unknown, expired, evicted to keep memory bounded, or created with store: false)`,
         );
       }
       decoded.request = { ...decoded.request, messages: [...history, ...decoded.request.messages] };
@@ -124,9 +126,18 @@ export class RequestTranslator {
     ]);
   }
 
+  /** Logs warnings as a bounded digest: repeats counted, at most a few lines per request (see `WarningDigest`). */
   private warn(warnings: readonly Warning[]): void {
-    for (const warning of warnings) {
-      this.deps.logger.warn({ requestId: this.request.id, warning }, 'lossy translation');
+    const { lines, omitted } = this.warnings.digest(warnings);
+    const requestId = this.request.id;
+    for (const { warning, count } of lines) {
+      this.deps.logger.warn(
+        count > 1 ? { requestId, warning, count } : { requestId, warning },
+        'lossy translation',
+      );
+    }
+    if (omitted > 0) {
+      this.deps.logger.warn({ requestId, omitted }, 'lossy translation: further warnings not logged');
     }
   }
 }

@@ -18,8 +18,12 @@ export interface StreamTranslator {
 
 /** Everything one attempt needs to talk to an upstream of another protocol than the client's. */
 export interface Translation {
-  /** The request body in the upstream's format. */
-  body: JsonObject;
+  /**
+   * The request body in the upstream's format, handed over once: the translation keeps no reference,
+   * so a large request's converted body is garbage as soon as it is serialized for the upstream
+   * (instead of living, beside the client body and the canonical request, until the answer ends).
+   */
+  takeBody(): JsonObject;
   /** A complete upstream JSON answer → the client's JSON answer. */
   translateJson(json: unknown): Buffer;
   createStreamTranslator(): StreamTranslator;
@@ -50,8 +54,14 @@ export function createTranslation(options: TranslationOptions): Translation {
     stream: options.stream,
   });
   if (converted.warnings.length > 0) options.onWarnings(converted.warnings);
+  let body: JsonObject | null = converted.value;
   return {
-    body: converted.value,
+    takeBody() {
+      if (!body) throw new Error('the translated body was already taken');
+      const taken = body;
+      body = null;
+      return taken;
+    },
     translateJson(json) {
       const response = codec.parseResponse(json);
       options.onResponse?.(response);

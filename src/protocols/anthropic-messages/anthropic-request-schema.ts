@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema, jsonValueSchema } from '../../core/model/json-value-schema.js';
 
 /**
  * Zod schemas for the Anthropic Messages request a client sends (`POST /v1/messages`). They check
@@ -40,7 +41,7 @@ export const anthropicToolUseBlockSchema = z.looseObject({
   type: z.literal('tool_use'),
   id: z.string(),
   name: z.string(),
-  input: z.json(),
+  input: jsonValueSchema,
   cache_control: anthropicCacheControlSchema.nullish(),
 });
 
@@ -77,7 +78,7 @@ export const anthropicToolSchema = z.looseObject({
   type: z.string().optional(),
   name: z.string(),
   description: z.string().optional(),
-  input_schema: z.record(z.string(), z.json()).optional(),
+  input_schema: jsonObjectSchema.optional(),
   cache_control: anthropicCacheControlSchema.nullish(),
 });
 
@@ -94,7 +95,7 @@ export const anthropicThinkingSchema = z.looseObject({
 
 const jsonSchemaFormatSchema = z.looseObject({
   type: z.literal('json_schema'),
-  schema: z.record(z.string(), z.json()),
+  schema: jsonObjectSchema,
 });
 
 export const anthropicRequestSchema = z.looseObject({
@@ -116,7 +117,7 @@ export const anthropicRequestSchema = z.looseObject({
     .optional(),
   /** The structured-outputs beta spelling, before it moved under `output_config.format`. */
   output_format: jsonSchemaFormatSchema.nullish(),
-  context_management: z.record(z.string(), z.json()).nullish(),
+  context_management: jsonObjectSchema.nullish(),
 });
 export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;
 

@@ -123,7 +123,10 @@ function decodeToolResultContent(
   if (typeof content === 'string') return content;
   const parts: Array<TextPart | ImagePart> = [];
   content.forEach((block, index) => {
-    const blockContext = { ...context, path: `${context.path}.content[${index}]` };
+    const blockContext: BlockContext = {
+      path: `${context.path}.content[${index}]`,
+      warnings: context.warnings,
+    };
     if (block.type === 'text') parts.push(decodeTextBlock(block, blockContext));
     else if (block.type === 'image') {
       const image = decodeImageBlock(block, blockContext);

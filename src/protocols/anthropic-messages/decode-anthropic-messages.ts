@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonValue } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
@@ -48,7 +49,7 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
       typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     if (message.role === 'system') {
       const content = decodeSystemBlocks(blocks, { path, warnings });
-      if (result.length === 0) leadingSystem.push(...content);
+      if (result.length === 0) appendAll(leadingSystem, content);
       else result.push({ role: 'system', content });
     } else if (message.role === 'assistant') {
       result.push({
@@ -56,7 +57,7 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
         content: decodeAssistantBlocks(blocks, { path, warnings, toolNames }),
       });
     } else {
-      result.push(...decodeUserBlocks(blocks, { path, warnings, toolNames }));
+      appendAll(result, decodeUserBlocks(blocks, { path, warnings, toolNames }));
     }
   });
   return { leadingSystem, messages: result };
@@ -65,7 +66,7 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
 type MessageContext = BlockContext & { toolNames: Map<string, string> };
 
 function blockPath(context: BlockContext, index: number): BlockContext {
-  return { ...context, path: `${context.path}.content[${index}]` };
+  return { path: `${context.path}.content[${index}]`, warnings: context.warnings };
 }
 
 function unsupportedBlock(block: AnthropicAnyBlock, context: BlockContext, where: string): void {
@@ -91,7 +92,11 @@ function decodeUserBlocks(blocks: AnthropicAnyBlock[], context: MessageContext):
   let toolResults: ToolResultPart[] | null = null;
   let userParts: UserContentPart[] | null = null;
   blocks.forEach((block, index) => {
-    const at = { ...blockPath(context, index), toolNames: context.toolNames };
+    const at = {
+      path: `${context.path}.content[${index}]`,
+      warnings: context.warnings,
+      toolNames: context.toolNames,
+    };
     if (block.type === 'tool_result') {
       if (toolResults === null) {
         toolResults = [];

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
@@ -37,7 +38,7 @@ export function decodeGeminiContents(contents: GeminiContent[], warnings: Warnin
     if (content.role === 'model') {
       messages.push({ role: 'assistant', content: decodeModelParts(content.parts, { path, warnings, ids }) });
     } else {
-      messages.push(...decodeUserParts(content.parts, { path, warnings, ids }));
+      appendAll(messages, decodeUserParts(content.parts, { path, warnings, ids }));
     }
   });
   return messages;
@@ -46,7 +47,7 @@ export function decodeGeminiContents(contents: GeminiContent[], warnings: Warnin
 type ContentContext = PartContext & { ids: GeminiToolCallIds };
 
 function partPath(context: PartContext, index: number): PartContext {
-  return { ...context, path: `${context.path}.parts[${index}]` };
+  return { path: `${context.path}.parts[${index}]`, warnings: context.warnings };
 }
 
 function unsupportedPart(part: GeminiPart, context: PartContext, where: string): void {

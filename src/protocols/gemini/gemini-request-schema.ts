@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../../core/model/json-value-schema.js';
 
 /**
  * Zod schemas for the Gemini `generateContent` request a client sends (`POST
@@ -6,8 +7,6 @@ import { z } from 'zod';
  * structure only: unknown fields are allowed (`looseObject`) so the decoder can keep or report them.
  * Parts are checked loosely; the decoder reads the one field that names each part's kind.
  */
-
-const jsonObjectSchema = z.record(z.string(), z.json());
 
 export const geminiPartSchema = z.looseObject({
   text: z.string().optional(),

@@ -72,7 +72,7 @@ export function decodeTextContent(
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   const texts: TextPart[] = [];
   content.forEach((part, index) => {
-    const at = { ...context, path: `${context.path}.content[${index}]` };
+    const at: PartContext = { path: `${context.path}.content[${index}]`, warnings: context.warnings };
     if (part.type === 'text') {
       const { text } = validateRequest(openAITextPartSchema, part, [at.path]);
       texts.push(withCacheControl<TextPart>({ type: 'text', text }, part, at));
@@ -91,7 +91,7 @@ export function decodeUserContent(
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   const parts: UserContentPart[] = [];
   content.forEach((part, index) => {
-    const at = { ...context, path: `${context.path}.content[${index}]` };
+    const at: PartContext = { path: `${context.path}.content[${index}]`, warnings: context.warnings };
     const decoded = decodeUserPart(part, at);
     if (decoded) parts.push(decoded);
   });

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonValue } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type { AssistantContentPart, TextPart, ToolResultPart } from '../../core/model/content-part.js';
@@ -28,7 +29,7 @@ export function decodeOpenAIChatMessages(messages: OpenAIMessage[], warnings: Wa
       case 'system':
       case 'developer': {
         const content = decodeTextContent(message.content, context);
-        if (result.length === 0) leadingSystem.push(...content);
+        if (result.length === 0) appendAll(leadingSystem, content);
         else result.push({ role: 'system', content });
         break;
       }
@@ -36,10 +37,13 @@ export function decodeOpenAIChatMessages(messages: OpenAIMessage[], warnings: Wa
         result.push({ role: 'user', content: decodeUserContent(message.content, context) });
         break;
       case 'assistant':
-        result.push({ role: 'assistant', content: decodeAssistant(message, { ...context, toolNames }) });
+        result.push({
+          role: 'assistant',
+          content: decodeAssistant(message, { path: context.path, warnings, toolNames }),
+        });
         break;
       case 'tool':
-        addToolResult(result, decodeToolResult(message, { ...context, toolNames }));
+        addToolResult(result, decodeToolResult(message, { path: context.path, warnings, toolNames }));
         break;
       case 'function':
         warnings.push({
@@ -64,7 +68,7 @@ type MessageContext = PartContext & { toolNames: Map<string, string> };
 function decodeAssistant(message: OpenAIMessage, context: MessageContext): AssistantContentPart[] {
   const parts: AssistantContentPart[] = [];
   if (message.reasoning_content) parts.push({ type: 'reasoning', text: message.reasoning_content });
-  parts.push(...decodeTextContent(message.content, context));
+  appendAll(parts, decodeTextContent(message.content, context));
   if (message.refusal) {
     context.warnings.push({
       type: 'lossy',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../../core/model/json-value-schema.js';
 
 /**
  * Zod schemas for the OpenAI Chat Completions request a client sends (`POST /v1/chat/completions`).
@@ -49,7 +50,7 @@ export const openAIToolSchema = z.looseObject({
     .looseObject({
       name: z.string(),
       description: z.string().nullish(),
-      parameters: z.record(z.string(), z.json()).nullish(),
+      parameters: jsonObjectSchema.nullish(),
       strict: z.boolean().nullish(),
     })
     .optional(),
@@ -67,7 +68,7 @@ export const openAIResponseFormatSchema = z.looseObject({
     .looseObject({
       name: z.string().nullish(),
       description: z.string().nullish(),
-      schema: z.record(z.string(), z.json()).nullish(),
+      schema: jsonObjectSchema.nullish(),
       strict: z.boolean().nullish(),
     })
     .nullish(),

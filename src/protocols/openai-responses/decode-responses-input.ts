@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonValue } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
@@ -56,7 +57,7 @@ export function decodeResponsesInput(input: ResponsesRequest['input'], warnings:
   input.forEach((item, index) => {
     const context = { path: `input[${index}]`, warnings };
     const type = item.type ?? 'message';
-    if (type === 'message') decodeMessageItem(item, { ...context, result });
+    if (type === 'message') decodeMessageItem(item, { path: context.path, warnings, result });
     else if (type === 'function_call') {
       const call = validateRequest(responsesFunctionCallSchema, item, [context.path]);
       const name = call.namespace
@@ -116,11 +117,11 @@ function decodeMessageItem(item: ResponsesAnyItem, context: ItemContext & { resu
   const { result } = context;
   if (message.role === 'system' || message.role === 'developer') {
     const content = parts.flatMap((part, index) => decodeTextOnly(part, partContext(context, index)));
-    if (result.messages.length === 0) result.leadingSystem.push(...content);
+    if (result.messages.length === 0) appendAll(result.leadingSystem, content);
     else result.messages.push({ role: 'system', content });
   } else if (message.role === 'assistant') {
     const content = parts.flatMap((part, index) => decodeTextOnly(part, partContext(context, index)));
-    assistantContent(result).push(...content);
+    appendAll(assistantContent(result), content);
   } else {
     const content = parts.flatMap((part, index) => decodeUserPart(part, partContext(context, index)));
     result.messages.push({ role: 'user', content });
@@ -128,7 +129,7 @@ function decodeMessageItem(item: ResponsesAnyItem, context: ItemContext & { resu
 }
 
 function partContext(context: ItemContext, index: number): ItemContext {
-  return { ...context, path: `${context.path}.content[${index}]` };
+  return { path: `${context.path}.content[${index}]`, warnings: context.warnings };
 }
 
 function unsupportedPart(part: ResponsesAnyItem, context: ItemContext, where: string): [] {

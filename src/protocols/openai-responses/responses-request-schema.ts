@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../../core/model/json-value-schema.js';
 
 /**
  * Zod schemas for the OpenAI Responses request a client sends (`POST /v1/responses`, as Codex CLI and
  * the `openai` SDKs send it). They check structure only: unknown fields are allowed, and input items
  * and content parts are checked one by one with the schema of their `type`.
  */
-
-const jsonObjectSchema = z.record(z.string(), z.json());
 
 /** A content part or input item before its type-specific check. */
 export const responsesAnyItemSchema = z.looseObject({

@@ -53,12 +53,15 @@ class AnthropicStreamObserver implements StreamObserver {
   private outputTokens = 0;
   /** Signature (or redacted data) of each reasoning block so far, by block index. */
   private readonly reasoning = new Map<number, string>();
+  private ended = false;
 
   observe(event: SseEvent): StreamObservation {
     const payload = eventJson(event);
     if (!payload) return NOTHING_SEEN;
     const type = String(payload['type'] ?? event.event ?? '');
+    if (type === 'message_stop') this.ended = true;
     if (type === 'error') {
+      this.ended = true;
       const error = isJsonObject(payload['error']) ? payload['error'] : {};
       return { content: false, error: { status: ERROR_STATUS[String(error['type'])] ?? 500, body: payload } };
     }
@@ -71,6 +74,10 @@ class AnthropicStreamObserver implements StreamObserver {
     this.observeReasoning(type, payload);
     // A block start carries no output yet (empty text, a tool name); the first delta is the commit point.
     return { content: type === 'content_block_delta', error: null };
+  }
+
+  finished(): boolean {
+    return this.ended;
   }
 
   usage(): Usage | null {

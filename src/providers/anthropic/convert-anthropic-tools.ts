@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalRequest } from '../../core/model/canonical-request.js';
 import { cleanJsonSchema } from '../../core/model/clean-json-schema.js';
@@ -32,7 +33,7 @@ export function convertAnthropicTools(request: CanonicalRequest): AnthropicTools
     input_schema: convertAnthropicToolSchema(tool.inputSchema),
     ...convertCacheControl(tool.cacheControl),
   }));
-  tools.push(...(request.providerOptions.anthropic?.builtinTools ?? []));
+  appendAll(tools, request.providerOptions.anthropic?.builtinTools ?? []);
   if (tools.length === 0) return {};
   const choice = request.toolChoice ?? { type: 'auto' };
   const toolChoice: JsonObject =

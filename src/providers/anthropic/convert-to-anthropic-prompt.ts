@@ -47,56 +47,84 @@ export function convertTextPart(part: TextPart): AnthropicBlock {
  * Canonical messages → Anthropic `messages`. Consecutive messages that end up with the same role
  * are merged (tool results and user content share the user role), with `tool_result` blocks first
  * as the API requires. Empty text blocks are left out (the API rejects them), and so are messages
- * left without content.
+ * left without content. Linear in the number of blocks: a run of same-role messages is collected
+ * once and ordered once, however long it is.
  */
 export function convertToAnthropicPrompt(
   messages: CanonicalMessage[],
   context: PromptContext,
 ): AnthropicWireMessage[] {
   const result: AnthropicWireMessage[] = [];
-  messages.forEach((message, index) => {
+  let run: SameRoleRun | null = null;
+  for (const [index, message] of messages.entries()) {
     const path = `messages[${index}]`;
-    const converted = convertMessage(message, { ...context, path });
+    const at = { warnings: context.warnings, midConversationSystem: context.midConversationSystem, path };
+    const converted = convertMessage(message, at);
     if (converted.content.length === 0) {
       context.warnings.push({
         type: 'other',
         field: path,
         message: 'message has no content Anthropic accepts; left out',
       });
-      return;
-    }
-    const previous = result[result.length - 1];
-    if (previous && previous.role === converted.role && Array.isArray(previous.content)) {
-      previous.content = mergeContent(previous.content, converted.content as AnthropicBlock[], {
-        ...context,
-        path,
-      });
+    } else if (run?.message.role === converted.role && Array.isArray(converted.content)) {
+      run.add(converted.content, at);
     } else {
+      run?.finish();
       result.push(converted);
+      run = SameRoleRun.startingWith(converted);
     }
-  });
+  }
+  run?.finish();
   return result;
 }
 
-function mergeContent(
-  first: AnthropicBlock[],
-  second: AnthropicBlock[],
-  context: PromptContext & { path: string },
-) {
-  const merged = [...first, ...second];
-  const toolResults = merged.filter((block) => block.type === 'tool_result');
-  if (toolResults.length === 0) return merged;
-  const others = merged.filter((block) => block.type !== 'tool_result');
-  const firstOther = merged.findIndex((block) => block.type !== 'tool_result');
-  const lastToolResult = merged.findLastIndex((block) => block.type === 'tool_result');
-  if (firstOther >= 0 && firstOther < lastToolResult) {
-    context.warnings.push({
-      type: 'lossy',
-      field: context.path,
-      message: 'tool results moved before the user content they followed (Anthropic requires them first)',
-    });
+/**
+ * Consecutive messages of one role, merged into the first: blocks are collected as they come, and
+ * `tool_result` blocks moved first once, when the run ends.
+ */
+class SameRoleRun {
+  private readonly toolResults: AnthropicBlock[] = [];
+  private readonly others: AnthropicBlock[] = [];
+  private merged = false;
+
+  private constructor(
+    readonly message: AnthropicWireMessage,
+    content: AnthropicBlock[],
+  ) {
+    this.collect(content);
   }
-  return [...toolResults, ...others];
+
+  /** A run starting with `message`, or null for a message whose content is a string (never merged). */
+  static startingWith(message: AnthropicWireMessage): SameRoleRun | null {
+    return Array.isArray(message.content) ? new SameRoleRun(message, message.content) : null;
+  }
+
+  add(blocks: AnthropicBlock[], context: PromptContext & { path: string }): void {
+    // A tool result that follows other content in the run moves before it: say so, once per message.
+    const lastToolResult = blocks.findLastIndex((block) => block.type === 'tool_result');
+    const firstOther = blocks.findIndex((block) => block.type !== 'tool_result');
+    const precededByOther = this.others.length > 0 || (firstOther >= 0 && firstOther < lastToolResult);
+    if (lastToolResult >= 0 && precededByOther) {
+      context.warnings.push({
+        type: 'lossy',
+        field: context.path,
+        message: 'tool results moved before the user content they followed (Anthropic requires them first)',
+      });
+    }
+    this.collect(blocks);
+    this.merged = true;
+  }
+
+  finish(): void {
+    if (!this.merged) return;
+    const content = this.toolResults;
+    for (const block of this.others) content.push(block);
+    this.message.content = content;
+  }
+
+  private collect(blocks: AnthropicBlock[]): void {
+    for (const block of blocks) (block.type === 'tool_result' ? this.toolResults : this.others).push(block);
+  }
 }
 
 function convertMessage(
@@ -133,7 +161,11 @@ function convertUserParts(
 ): AnthropicBlock[] {
   const blocks: AnthropicBlock[] = [];
   parts.forEach((part, index) => {
-    const at = { ...context, path: `${context.path}.content[${index}]` };
+    const at = {
+      warnings: context.warnings,
+      midConversationSystem: context.midConversationSystem,
+      path: `${context.path}.content[${index}]`,
+    };
     if (part.type === 'text') {
       if (part.text !== '') blocks.push(convertTextPart(part));
     } else if (part.type === 'image') blocks.push(convertImagePart(part));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JsonValue } from '../../core/json.js';
 import type { CanonicalResponse } from '../../core/model/canonical-response.js';
 import type { AssistantContentPart } from '../../core/model/content-part.js';
+import { jsonValueSchema } from '../../core/model/json-value-schema.js';
 import { validateUpstream } from '../../core/model/validate-upstream.js';
 import {
   anthropicUsageSchema,
@@ -17,7 +18,7 @@ const blockSchema = z.looseObject({
   data: z.string().optional(),
   id: z.string().optional(),
   name: z.string().optional(),
-  input: z.json().optional(),
+  input: jsonValueSchema.optional(),
 });
 
 /** A non-streamed Messages response, tolerant: unknown fields and block types are allowed. */

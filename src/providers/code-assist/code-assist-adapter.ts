@@ -34,6 +34,10 @@ class CodeAssistStreamObserver implements StreamObserver {
     return this.inner.observe({ ...event, data: unwrapText(event.data) });
   }
 
+  finished(): boolean {
+    return this.inner.finished();
+  }
+
   usage() {
     return this.inner.usage();
   }

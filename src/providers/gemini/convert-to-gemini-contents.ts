@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { CanonicalMessage } from '../../core/model/canonical-request.js';
 import type {
@@ -9,7 +10,7 @@ import type {
   ToolResultPart,
   UserContentPart,
 } from '../../core/model/content-part.js';
-import { safeParseJson } from '../../core/model/safe-parse-json.js';
+import { safeParseJsonObject } from '../../core/model/safe-parse-json.js';
 import type { Warning } from '../../core/model/warning.js';
 
 /** A Gemini request part as this converter writes it. */
@@ -54,7 +55,13 @@ export function convertToGeminiContents(
   const contents: GeminiWireContent[] = [];
   messages.forEach((message, index) => {
     const path = `messages[${index}]`;
-    const converted = convertMessage(message, { ...context, path, toolNames });
+    const converted = convertMessage(message, {
+      warnings: context.warnings,
+      includeCallIds: context.includeCallIds,
+      fallbackSignature: context.fallbackSignature,
+      path,
+      toolNames,
+    });
     if (converted.parts.length === 0) {
       context.warnings.push({
         type: 'other',
@@ -64,7 +71,7 @@ export function convertToGeminiContents(
       return;
     }
     const previous = contents.at(-1);
-    if (previous?.role === converted.role) previous.parts.push(...converted.parts);
+    if (previous?.role === converted.role) appendAll(previous.parts, converted.parts);
     else contents.push(converted);
   });
   return contents;
@@ -200,8 +207,8 @@ function convertToolResult(part: ToolResultPart, index: number, context: Message
   const texts = typeof part.content === 'string' ? [part.content] : textsOf(part.content);
   const media = typeof part.content === 'string' ? [] : part.content.filter((item) => item.type === 'image');
   const text = texts.join('\n');
-  const parsed = part.isError ? undefined : safeParseJson(text);
-  const response: JsonObject = isJsonObject(parsed) ? parsed : { [part.isError ? 'error' : 'output']: text };
+  const parsed = part.isError ? undefined : safeParseJsonObject(text);
+  const response: JsonObject = parsed ?? { [part.isError ? 'error' : 'output']: text };
   const functionResponse: GeminiWirePart['functionResponse'] = { name: name ?? '', response };
   if (context.includeCallIds) functionResponse.id = part.toolCallId;
   if (media.length > 0) {

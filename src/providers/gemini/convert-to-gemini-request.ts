@@ -95,12 +95,12 @@ export function convertToGeminiRequest(
 }
 
 function hasCacheControl(request: CanonicalRequest): boolean {
-  const parts = [
-    ...request.system,
-    ...request.tools,
-    ...request.messages.flatMap((message): object[] => message.content),
-  ];
-  return parts.some((part) => 'cacheControl' in part && part.cacheControl !== undefined);
+  const marked = (part: object) => 'cacheControl' in part && part.cacheControl !== undefined;
+  return (
+    request.system.some(marked) ||
+    request.tools.some(marked) ||
+    request.messages.some((message) => (message.content as object[]).some(marked))
+  );
 }
 
 function convertTools(request: CanonicalRequest, mode: GeminiSchemaMode): JsonObject[] {

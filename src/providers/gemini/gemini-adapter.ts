@@ -1,4 +1,4 @@
-import { isJsonObject } from '../../core/json.js';
+import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { Usage } from '../../core/model/index.js';
 import {
   baseUrlOf,
@@ -45,11 +45,13 @@ export function geminiThoughtSignatures(response: unknown): string[] {
 class GeminiStreamObserver implements StreamObserver {
   private seenUsage: Usage | null = null;
   private readonly seenSignatures: string[] = [];
+  private ended = false;
 
   observe(event: SseEvent): StreamObservation {
     const chunk = eventJson(event);
     if (!chunk) return NOTHING_SEEN;
     if (isJsonObject(chunk['error'])) {
+      this.ended = true;
       const code = chunk['error']['code'];
       return { content: false, error: { status: typeof code === 'number' ? code : 500, body: chunk } };
     }
@@ -57,6 +59,7 @@ class GeminiStreamObserver implements StreamObserver {
     if (usage) this.seenUsage = usage;
     this.seenSignatures.push(...geminiThoughtSignatures(chunk));
     const candidates = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
+    if (endsAnswer(chunk, candidates)) this.ended = true;
     const content = candidates.some((candidate) => {
       const parts =
         isJsonObject(candidate) && isJsonObject(candidate['content']) ? candidate['content']['parts'] : null;
@@ -72,6 +75,19 @@ class GeminiStreamObserver implements StreamObserver {
   signatures(): readonly string[] {
     return this.seenSignatures;
   }
+  finished(): boolean {
+    return this.ended;
+  }
+}
+
+/** A candidate's `finishReason`, or a prompt blocked before any candidate, ends a Gemini answer. */
+function endsAnswer(chunk: JsonObject, candidates: unknown[]): boolean {
+  if (
+    candidates.some((candidate) => isJsonObject(candidate) && typeof candidate['finishReason'] === 'string')
+  )
+    return true;
+  const feedback = chunk['promptFeedback'];
+  return candidates.length === 0 && isJsonObject(feedback) && typeof feedback['blockReason'] === 'string';
 }
 
 /** The Gemini (Generative Language) API with an API key or an OAuth bearer token. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sha256Hex } from '../../core/ids.js';
 import type { FinishReason, Usage } from '../../core/model/canonical-response.js';
+import { jsonObjectSchema } from '../../core/model/json-value-schema.js';
 
 /**
  * Tolerant schemas for what Gemini sends back (a `GenerateContentResponse`, whole or as one stream
@@ -13,7 +14,7 @@ export const geminiResponsePartSchema = z.looseObject({
   functionCall: z
     .looseObject({
       name: z.string(),
-      args: z.record(z.string(), z.json()).nullish(),
+      args: jsonObjectSchema.nullish(),
       id: z.string().nullish(),
     })
     .optional(),

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalMessage, CanonicalRequest } from '../../core/model/canonical-request.js';
 import type {
@@ -32,7 +33,15 @@ export function convertToOpenAIChatMessages(
   const system = request.system.map((part) => part.text).join('\n\n');
   if (system !== '') result.push({ role: 'system', content: system });
   request.messages.forEach((message, index) => {
-    result.push(...convertMessage(message, { ...options, path: `messages[${index}]` }));
+    const path = `messages[${index}]`;
+    appendAll(
+      result,
+      convertMessage(message, {
+        warnings: options.warnings,
+        reasoningContent: options.reasoningContent,
+        path,
+      }),
+    );
   });
   if (hasCacheControl(request)) {
     options.warnings.push({
@@ -46,6 +55,14 @@ export function convertToOpenAIChatMessages(
 
 type MessageContext = ConvertMessagesOptions & { path: string };
 
+function partContext(context: MessageContext, index: number): MessageContext {
+  return {
+    warnings: context.warnings,
+    reasoningContent: context.reasoningContent,
+    path: `${context.path}.content[${index}]`,
+  };
+}
+
 function convertMessage(message: CanonicalMessage, context: MessageContext): JsonObject[] {
   switch (message.role) {
     case 'system':
@@ -55,9 +72,7 @@ function convertMessage(message: CanonicalMessage, context: MessageContext): Jso
     case 'assistant':
       return [convertAssistant(message.content, context)];
     case 'tool':
-      return message.content.map((part, index) =>
-        convertToolResult(part, { ...context, path: `${context.path}.content[${index}]` }),
-      );
+      return message.content.map((part, index) => convertToolResult(part, partContext(context, index)));
   }
 }
 
@@ -75,7 +90,7 @@ function convertUserContent(parts: UserContentPart[], context: MessageContext): 
     else if (part.type === 'image')
       result.push({ type: 'image_url', image_url: { url: mediaUrl(part.source) } });
     else {
-      const file = convertFile(part, { ...context, path: `${context.path}.content[${index}]` });
+      const file = convertFile(part, partContext(context, index));
       if (file) result.push(file);
     }
   });

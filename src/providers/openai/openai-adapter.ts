@@ -39,16 +39,25 @@ function errorStatus(error: Record<string, unknown>): number {
 
 class OpenAIStreamObserver implements StreamObserver {
   private seenUsage: Usage | null = null;
+  private ended = false;
 
   observe(event: SseEvent): StreamObservation {
-    if (event.data === '[DONE]') return { content: false, error: null };
+    if (event.data.trim() === '[DONE]') {
+      this.ended = true;
+      return NOTHING_SEEN;
+    }
     const chunk = eventJson(event);
     if (!chunk) return NOTHING_SEEN;
-    if (isJsonObject(chunk['error']))
+    if (isJsonObject(chunk['error'])) {
+      this.ended = true;
       return { content: false, error: { status: errorStatus(chunk['error']), body: chunk } };
+    }
     const usage = openAIUsage(chunk['usage']);
     if (usage) this.seenUsage = usage;
     const choices = Array.isArray(chunk['choices']) ? chunk['choices'] : [];
+    // Some compatible servers never send `[DONE]`: a finish reason ends the answer too.
+    if (choices.some((choice) => isJsonObject(choice) && typeof choice['finish_reason'] === 'string'))
+      this.ended = true;
     const content = choices.some((choice) => {
       const delta = isJsonObject(choice) && isJsonObject(choice['delta']) ? choice['delta'] : null;
       if (!delta) return false;
@@ -61,6 +70,10 @@ class OpenAIStreamObserver implements StreamObserver {
 
   usage(): Usage | null {
     return this.seenUsage;
+  }
+
+  finished(): boolean {
+    return this.ended;
   }
 }
 

@@ -169,6 +169,16 @@ export interface DropMidStreamBehaviour {
   afterChunks: number;
 }
 
+/**
+ * Like `DropMidStreamBehaviour`, but the response then ends cleanly: no closing event (`[DONE]`,
+ * `message_stop`, a finish reason) and no error — an upstream that stops mid-answer as if it were
+ * done. A JSON answer ends cleanly after its first half.
+ */
+export interface EndEarlyBehaviour {
+  type: 'end-early';
+  afterChunks: number;
+}
+
 /** Never answers; the socket is destroyed by `close()` or by the client. */
 export interface HangBehaviour {
   type: 'hang';
@@ -192,6 +202,7 @@ export type Behaviour =
   | ErrorBehaviour
   | DropBeforeFirstByteBehaviour
   | DropMidStreamBehaviour
+  | EndEarlyBehaviour
   | HangBehaviour
   | InStreamErrorBehaviour;
 
@@ -244,6 +255,11 @@ export function slowFirstByte(
 /** Writes `afterChunks` content events of the stream, then destroys the socket. */
 export function dropMidStream(options: { afterChunks: number }): Behaviour {
   return { type: 'drop-mid-stream', afterChunks: options.afterChunks };
+}
+
+/** Writes `afterChunks` content events of the stream (or half a JSON answer), then ends cleanly as if done. */
+export function endEarly(options: { afterChunks: number }): Behaviour {
+  return { type: 'end-early', afterChunks: options.afterChunks };
 }
 
 /** Destroys the socket before writing anything. */

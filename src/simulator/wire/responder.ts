@@ -9,6 +9,7 @@ import type { Framing, JsonReply, Reply, StreamEvent, StreamReply } from './repl
 /** A fault applied while a stream is written. */
 export type StreamFault =
   | { type: 'drop'; afterChunks: number }
+  | { type: 'end-early'; afterChunks: number }
   | { type: 'error'; beforeContent: boolean; event: StreamEvent };
 
 export interface WriteOptions {
@@ -59,10 +60,11 @@ function frame(framing: Framing, event: StreamEvent, index: number): string {
 /** The events to write and how the stream ends, after applying a fault. */
 export function planStream(reply: StreamReply, fault: StreamFault | undefined) {
   const { events } = reply;
-  if (fault?.type === 'drop') {
+  if (fault?.type === 'drop' || fault?.type === 'end-early') {
     let seen = 0;
     const cut = events.findIndex((event) => event.content && ++seen > fault.afterChunks);
-    return { events: cut < 0 ? events : events.slice(0, cut), ending: 'drop' as const };
+    const ending = fault.type === 'drop' ? ('drop' as const) : ('close' as const);
+    return { events: cut < 0 ? events : events.slice(0, cut), ending };
   }
   if (fault?.type === 'error') {
     const first = events.findIndex((event) => event.content);
@@ -96,15 +98,22 @@ function serialise(body: unknown): string {
   return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
-/** Writes a JSON (or raw) answer; with `cut`, only its first half, then drops the connection. */
-export async function writeJson(reply: JsonReply, options: WriteOptions & { cut?: boolean }): Promise<void> {
+/**
+ * Writes a JSON (or raw) answer; with `cut`, only its first half, then drops the connection
+ * (`drop`) or ends the response cleanly with a `content-length` of that half (`end`).
+ */
+export async function writeJson(
+  reply: JsonReply,
+  options: WriteOptions & { cut?: 'drop' | 'end' | undefined },
+): Promise<void> {
   const { response } = options;
   const text = serialise(reply.body);
   const type = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
   const headers = { 'content-type': type, ...reply.headers };
-  if (!options.cut) {
-    response.writeHead(reply.status, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
-    response.end(text);
+  if (!options.cut || options.cut === 'end') {
+    const sent = options.cut === 'end' ? text.slice(0, Math.floor(text.length / 2)) : text;
+    response.writeHead(reply.status, { ...headers, 'content-length': String(Buffer.byteLength(sent)) });
+    response.end(sent);
     return;
   }
   response.writeHead(reply.status, headers);
@@ -117,5 +126,11 @@ export async function writeJson(reply: JsonReply, options: WriteOptions & { cut?
 export async function writeReply(reply: Reply, options: WriteOptions): Promise<void> {
   if (!(await pause(options.firstByteDelayMs ?? 0, options.signal))) return;
   if (reply.kind === 'stream') await writeStream(reply, options);
-  else await writeJson(reply, { ...options, cut: options.fault?.type === 'drop' });
+  else {
+    const fault = options.fault?.type;
+    await writeJson(reply, {
+      ...options,
+      cut: fault === 'drop' ? 'drop' : fault === 'end-early' ? 'end' : undefined,
+    });
+  }
 }
