@@ -51,7 +51,14 @@ export interface AttemptOptions {
   observer: ReturnType<ProviderAdapter['createStreamObserver']>;
   /** Set when the upstream speaks another protocol than the client. */
   translation?: Translation | undefined;
+  /**
+   * Called as soon as the upstream's status and headers arrive, before the body is read: rate-limit
+   * headers are acted on at the earliest moment, while other requests are being scheduled.
+   */
+  onResponseHead?: (head: { status: number; headers: UpstreamHeaders }) => void;
 }
+
+type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
 function describeNetworkError(error: unknown): string {
   const failure = error as { code?: string; message?: string; cause?: { code?: string } };
@@ -103,6 +110,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
       headersTimeoutMs: firstOutputMs,
       bodyTimeoutMs: options.idleTimeoutMs,
     });
+    options.onResponseHead?.({ status: response.status, headers: response.headers });
     const contentType = String(response.headers['content-type'] ?? 'application/json');
     if (response.status >= 400) {
       const body = parseBody(await readBounded(response.body));

@@ -3,6 +3,7 @@ import { accountServesModel } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { ClientProtocol } from '../providers/provider-adapter.js';
 import type { PickDecision } from '../scheduler/pick.js';
+import type { FailedAttempt } from './attempt.js';
 
 /**
  * The error for a request no account could take at all: 429 with an honest Retry-After when every
@@ -53,4 +54,20 @@ export function finalFailure(options: {
   if (failure.status === 0) return new SwitchyardError('upstream_timeout', summary, { status: 502 });
   const status = failure.status === 503 || failure.status === 529 ? 503 : 502;
   return new SwitchyardError('upstream_error', summary, { status });
+}
+
+/** An upstream client error on a translated request, in a form the client's protocol can carry. */
+export function translatedClientError(outcome: Pick<FailedAttempt, 'status' | 'body'>): SwitchyardError {
+  const body = outcome.body as { error?: { message?: unknown } | string; message?: unknown } | null;
+  const upstreamMessage =
+    typeof body?.error === 'object' && typeof body.error.message === 'string'
+      ? body.error.message
+      : typeof body?.error === 'string'
+        ? body.error
+        : typeof body?.message === 'string'
+          ? body.message
+          : `upstream answered ${outcome.status}`;
+  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
+    status: outcome.status,
+  });
 }

@@ -4,23 +4,30 @@
  */
 import type { Account, ModelQuota, ProviderKind } from '../core/account.js';
 import type { FailureClassification, LockDecision } from '../ratelimit/index.js';
-import type { PickDecision, PickRequest } from '../scheduler/pick.js';
+import type { QuotaObservation } from '../scheduler/limit-records.js';
+import type { AccountDecision, PickDecision, PickRequest } from '../scheduler/pick.js';
 
 export interface SchedulerPort {
   /** Picks the account for one attempt and applies the decision's effects to the shared state. */
   select(request: PickRequest & { providers?: ReadonlySet<ProviderKind> }): Promise<PickDecision>;
-  /** Classifies an upstream failure and locks the account (or model) as the rate-limit rules say. */
+  /**
+   * Classifies an upstream failure and locks the account (or model) as the rate-limit rules say;
+   * `via` (how the account was chosen) decides whether this request may wait out a short pause.
+   */
   recordFailure(input: {
     accountId: string;
     model: string;
     status: number;
     headers: Record<string, string | string[] | undefined>;
     body: unknown;
+    via: AccountDecision['via'];
   }): Promise<RecordedFailure>;
   /** Whether the account is locked for the model now (checked before re-sending after a pause). */
   isLocked(accountId: string, model: string): Promise<boolean>;
-  /** Clears the account's failure count and account-level lock. */
+  /** Clears the account's failure count and a guessed (backoff) account-level lock. */
   recordSuccess(input: { accountId: string; model: string }): Promise<void>;
+  /** Locks the account for the model until the reset when the observation says nothing is left. */
+  recordPredictedLimit(observation: QuotaObservation): Promise<unknown>;
 }
 
 export interface AccountUsagePort {

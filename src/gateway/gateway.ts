@@ -11,13 +11,14 @@ import { PROVIDERS, passThroughKinds, providerFor } from '../providers/registry.
 import type { UpstreamClient } from '../providers/upstream-client.js';
 import { parseQuotaHeaders } from '../ratelimit/index.js';
 import type { ModelRouter } from '../routing/index.js';
+import type { AccountDecision } from '../scheduler/pick.js';
 import {
   type AttemptOutcome,
   attemptUpstream,
   type CommittedAttempt,
   type FailedAttempt,
 } from './attempt.js';
-import { finalFailure, noAccountError } from './final-failure.js';
+import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { RequestTrace } from './request-trace.js';
@@ -34,22 +35,6 @@ interface RunContext {
   model: string;
   trace: RequestTrace;
   translator: RequestTranslator;
-}
-
-/** An upstream client error on a translated request, in a form the client's protocol can carry. */
-function translatedClientError(outcome: FailedAttempt): SwitchyardError {
-  const body = outcome.body as { error?: { message?: unknown } | string; message?: unknown } | null;
-  const upstreamMessage =
-    typeof body?.error === 'object' && typeof body.error.message === 'string'
-      ? body.error.message
-      : typeof body?.error === 'string'
-        ? body.error
-        : typeof body?.message === 'string'
-          ? body.message
-          : `upstream answered ${outcome.status}`;
-  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
-    status: outcome.status,
-  });
 }
 
 export interface GatewayDependencies {
@@ -180,8 +165,10 @@ export class Gateway {
         decision = await select();
       }
       let accountId: string;
+      let via: AccountDecision['via'];
       if (decision.kind === 'account') {
         accountId = decision.accountId;
+        via = decision.via;
       } else if (decision.kind === 'wait') {
         if (lastFailure) break;
         throw new SwitchyardError(
@@ -204,7 +191,7 @@ export class Gateway {
       const adapter = account ? providerFor(account.provider) : undefined;
       if (!account || !adapter) continue;
       attempted.add(account.id);
-      const outcome = await this.tryAccount({ ...context, account, adapter });
+      const outcome = await this.tryAccount({ ...context, account, adapter, via });
       if (outcome.kind === 'committed') return this.succeed({ account, model, request, outcome, trace });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
@@ -219,13 +206,14 @@ export class Gateway {
   }
 
   /**
-   * One account: authorize, send, record a failure with the rate-limit tracker, and retry once on
-   * the same account when the upstream asks for a short (≤ 2 s) pause.
+   * One account: authorize, send, record a failure with the rate-limit tracker (which locks the
+   * account for any stated delay), and — only when the tracker allows it (CacheFirst, the session's
+   * or the pinned account, a short pause) — wait until that lock ends and retry once here.
    */
   private async tryAccount(
-    options: RunContext & { account: Account; adapter: ProviderAdapter },
+    options: RunContext & { account: Account; adapter: ProviderAdapter; via: AccountDecision['via'] },
   ): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
-    const { account, request, trace } = options;
+    const { account, request, trace, via } = options;
     let graceUsed = false;
     let refreshed = false;
     for (;;) {
@@ -248,6 +236,7 @@ export class Gateway {
         status: outcome.status,
         headers: outcome.upstreamHeaders,
         body: outcome.body,
+        via,
       });
       this.deps.logger.warn(
         {
@@ -265,7 +254,8 @@ export class Gateway {
       if (graceUsed || graceMs === null) return { ...outcome, recorded };
       graceUsed = true;
       await this.deps.clock.sleep(graceMs, request.signal);
-      // Another request may have locked the account during the pause: then rotate instead.
+      // The pause ends with this failure's own lock; another request may have locked the account
+      // for longer in the meantime: then rotate instead.
       if (await this.deps.scheduler.isLocked(account.id, options.model)) return { ...outcome, recorded };
     }
   }
@@ -303,7 +293,30 @@ export class Gateway {
       firstByteTimeoutMs: config.first_byte_timeout * 1000,
       idleTimeoutMs: config.request_timeout * 1000,
       observer: options.adapter.createStreamObserver(),
+      onResponseHead: (head) => this.observeRateLimitHeaders(account, options.model, head),
     });
+  }
+
+  /**
+   * An answer's rate-limit headers (OpenAI, Anthropic) feed the account's quota and, when they say
+   * nothing is left until a reset, a predicted limit that keeps every other request off the account
+   * until then. A failure's headers are read by the failure's classification instead.
+   */
+  private observeRateLimitHeaders(
+    account: Account,
+    model: string,
+    head: { status: number; headers: Record<string, string | string[] | undefined> },
+  ): void {
+    if (head.status >= 400) return;
+    const now = this.deps.clock.now();
+    const quota = parseQuotaHeaders({ provider: account.provider, headers: head.headers, now });
+    if (quota === null) return;
+    this.deps.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'headers' });
+    this.deps.scheduler
+      .recordPredictedLimit({ accountId: account.id, model, quota, source: 'rate-limit-headers' })
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error, account: account.email }, 'could not record a predicted limit'),
+      );
   }
 
   private succeed(options: {
@@ -317,9 +330,6 @@ export class Gateway {
     const now = this.deps.clock.now();
     void this.deps.scheduler.recordSuccess({ accountId: account.id, model });
     this.deps.accounts.touchLastUsed(account.id, now);
-    const quota = parseQuotaHeaders({ provider: account.provider, headers: outcome.upstreamHeaders, now });
-    if (quota)
-      this.deps.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'headers' });
     const headers = this.responseHeaders(account, model, request, outcome.contentType);
     if (Buffer.isBuffer(outcome.body)) {
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });

@@ -16,3 +16,10 @@ export { FAILURE_COUNT_FADE_MS, nextFailureCount } from './next-failure-count.js
 export { type DurationObject, parseDuration } from './parse-duration.js';
 export { type HeaderQuota, parseQuotaHeaders } from './parse-quota-headers.js';
 export { parseRetryAfterHeader, retryDelayFromHeaders } from './parse-retry-after-header.js';
+export {
+  exhaustedUntil,
+  type PredictionSource,
+  type PredictLimitOptions,
+  predictLimit,
+  type QuotaReading,
+} from './predict-limit.js';

@@ -38,7 +38,8 @@ function hasHeaderStartingWith(headers: HeaderBag, prefix: string): boolean {
 /**
  * The remaining quota an upstream reported in its response headers: for every dimension with both
  * a limit and a remaining count (OpenAI requests and tokens; Anthropic requests, tokens, input and
- * output tokens), remaining / limit; the lowest fraction wins, with its reset time. Null when the
+ * output tokens), remaining / limit; the lowest fraction wins, with its reset time (the later one
+ * when several dimensions are equally low). Null when the
  * provider sends no such headers or they are absent.
  */
 export function parseQuotaHeaders(options: {
@@ -54,7 +55,17 @@ export function parseQuotaHeaders(options: {
     const remainingFraction = Math.min(1, Math.max(0, dimension.remaining / dimension.limit));
     if (lowest === null || remainingFraction < lowest.remainingFraction) {
       lowest = { remainingFraction, resetAt: dimension.resetAt };
+    } else if (
+      remainingFraction === lowest.remainingFraction &&
+      laterReset(dimension.resetAt, lowest.resetAt)
+    ) {
+      // Two dimensions equally low (typically both at 0): the account is out until the later reset.
+      lowest = { remainingFraction, resetAt: dimension.resetAt };
     }
   }
   return lowest;
+}
+
+function laterReset(candidate: number | null, current: number | null): boolean {
+  return candidate !== null && (current === null || candidate > current);
 }

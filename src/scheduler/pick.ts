@@ -279,14 +279,20 @@ function lockRemaining(accountId: string, context: PickContext): number {
 }
 
 /**
- * Whether CacheFirst should wait out this lock rather than switch accounts. Rate and capacity
- * limits end when the upstream said (or soon): waiting keeps the cache. An exhausted quota or a
- * failing server has a guessed end (a backoff step): after the wait the account would most likely
- * fail again, so the request moves on at once (see BENCHMARKS.md, the simulation).
+ * Whether CacheFirst should wait out this lock rather than switch accounts. A lock whose end the
+ * upstream stated (a delay on a failure, or a predicted limit's reset) ends when it said, and rate
+ * and capacity limits end soon: waiting keeps the cache. An exhausted quota or a failing server
+ * with a guessed end (a backoff step) would most likely fail again after the wait, so the request
+ * moves on at once (see BENCHMARKS.md, the simulation).
  */
 function worthWaiting(accountId: string, context: PickContext): boolean {
-  const reason = context.locks.blocking(accountId, context.model, context.now)?.reason;
-  return reason === 'RateLimitExceeded' || reason === 'ModelCapacityExhausted';
+  const lock = context.locks.blocking(accountId, context.model, context.now);
+  if (lock === null) return false;
+  return (
+    lock.source !== 'backoff' ||
+    lock.reason === 'RateLimitExceeded' ||
+    lock.reason === 'ModelCapacityExhausted'
+  );
 }
 
 function withFixed(

@@ -4,6 +4,7 @@ import { FakeClock } from '../core/clock.js';
 import type { RateLimitLock } from '../core/limits.js';
 import { isSynchronousSchedulingState, MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
+import type { FailureReport } from './limit-records.js';
 import type { PickRequest, SchedulingConfig } from './pick.js';
 import { DEFAULT_WINDOW_MS } from './pick.js';
 import type { SchedulerConfig } from './scheduler.js';
@@ -74,6 +75,7 @@ function lockFor(accountId: string, model: string | null, until: number): RateLi
     scope: model ? 'model' : 'account',
     model,
     reason: 'Unknown',
+    source: 'backoff',
     until,
     detectedAt: 0,
     message: null,
@@ -195,18 +197,49 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
     expect(outcome.lock?.until).toBe(clock.now() + 1_800_000);
   });
 
-  it('asks for a grace retry without locking when the upstream says to wait at most 2 s', async () => {
-    const { scheduler, store } = await harness();
-    const outcome = await scheduler.recordFailure({
-      accountId: 'a',
-      model: MODEL,
-      status: 429,
-      headers: { 'retry-after': '1' },
-      body: { error: { message: 'Rate limit reached' } },
+  const shortPause = {
+    accountId: 'a',
+    model: MODEL,
+    status: 429,
+    headers: { 'retry-after': '1' },
+    body: { error: { message: 'Rate limit reached' } },
+  };
+
+  it.each<[string, SchedulingConfig['mode'], FailureReport['via'] | undefined]>([
+    ['Balance, sticky', 'Balance', 'sticky'],
+    ['PerformanceFirst', 'PerformanceFirst', 'round-robin'],
+    ['CacheFirst, a new conversation (round robin)', 'CacheFirst', 'round-robin'],
+    ['CacheFirst, no account choice reported', 'CacheFirst', undefined],
+  ])('locks for a short stated pause and rotates: %s', async (_name, mode, via) => {
+    const { scheduler, store, clock } = await harness({ scheduling: { mode } });
+    const outcome = await scheduler.recordFailure({ ...shortPause, ...(via ? { via } : {}) });
+    expect(outcome.decision.graceRetryMs).toBeNull();
+    expect(outcome.lock).toMatchObject({
+      scope: 'account',
+      source: 'retry-after',
+      until: clock.now() + 1000,
     });
-    expect(outcome.decision.graceRetryMs).toBe(1000);
-    expect(outcome.lock).toBeNull();
-    expect(await store.listLocks()).toEqual([]);
+    expect(await store.listLocks()).toEqual([outcome.lock]);
+  });
+
+  it.each<FailureReport['via']>(['sticky', 'fixed'])(
+    'CacheFirst lets the %s request wait out the short pause, its lock still stopping every other request',
+    async (via) => {
+      const { scheduler, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
+      const outcome = await scheduler.recordFailure({ ...shortPause, via });
+      expect(outcome.decision.graceRetryMs).toBe(1000);
+      expect(outcome.lock?.until).toBe(clock.now() + 1000);
+      const other = await scheduler.select(request({ sessionId: 'someone-else' }));
+      expect(other).toMatchObject({ kind: 'account' });
+      expect(other.kind === 'account' && other.accountId).not.toBe('a');
+    },
+  );
+
+  it('CacheFirst grants no grace retry beyond max_wait_seconds', async () => {
+    const { scheduler } = await harness({ scheduling: { mode: 'CacheFirst', maxWaitSeconds: 0 } });
+    expect(
+      (await scheduler.recordFailure({ ...shortPause, via: 'sticky' })).decision.graceRetryMs,
+    ).toBeNull();
   });
 
   it('locks the whole account on a server error without escalating the failure count', async () => {
@@ -237,7 +270,7 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
     expect(await store.getFailureCount('a')).toBeNull();
   });
 
-  it('a success clears the failure count and the account-level lock but keeps model locks', async () => {
+  it('a success clears the failure count and a guessed account-level lock but keeps model locks', async () => {
     const { scheduler, store, clock } = await harness();
     await store.incrementFailureCount('a');
     await store.setLock(lockFor('a', null, clock.now() + 60_000));
@@ -245,6 +278,79 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
     await scheduler.recordSuccess({ accountId: 'a', model: 'other-model' });
     expect(await store.getFailureCount('a')).toBeNull();
     expect(await store.getLocks('a', MODEL)).toMatchObject({ account: null, model: { model: MODEL } });
+  });
+
+  it.each<RateLimitLock['source']>(['retry-after', 'rate-limit-headers', 'quota-api'])(
+    'a success does not lift an account-level lock whose end the upstream announced (%s)',
+    async (source) => {
+      const { scheduler, store, clock } = await harness();
+      const announced = { ...lockFor('a', null, clock.now() + 60_000), source };
+      await store.setLock(announced);
+      await scheduler.recordSuccess({ accountId: 'a', model: MODEL });
+      expect((await store.getLocks('a', MODEL)).account).toEqual(announced);
+    },
+  );
+});
+
+describe('Scheduler.recordPredictedLimit', () => {
+  const exhausted = (resetInMs: number, clock: FakeClock) => ({
+    accountId: 'a',
+    model: MODEL,
+    quota: { remainingFraction: 0, resetAt: clock.now() + resetInMs },
+    source: 'rate-limit-headers' as const,
+  });
+
+  it('locks the model until the reset, so the next pick and a bound session move elsewhere', async () => {
+    const { scheduler, store, clock } = await harness();
+    await store.setBinding('s', 'a');
+    const lock = await scheduler.recordPredictedLimit(exhausted(1_500, clock));
+    expect(lock).toMatchObject({
+      scope: 'model',
+      model: MODEL,
+      source: 'rate-limit-headers',
+      until: clock.now() + 1_500,
+    });
+    expect(await store.listLocks()).toEqual([lock]);
+    const moved = await scheduler.select(request({ sessionId: 's' }));
+    expect(moved).toMatchObject({ kind: 'account', unbind: true });
+    expect(moved.kind === 'account' && moved.accountId).not.toBe('a');
+  });
+
+  it('makes a CacheFirst conversation wait for its account when the reset is within max_wait_seconds', async () => {
+    const { scheduler, store, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
+    await store.setBinding('s', 'a');
+    await scheduler.recordPredictedLimit({ ...exhausted(1_500, clock), source: 'quota-api' });
+    expect(await scheduler.select(request({ sessionId: 's' }))).toEqual({
+      kind: 'wait',
+      accountId: 'a',
+      waitMs: 1_500,
+    });
+  });
+
+  it('records nothing when something is left, and never shortens a lock on the same scope', async () => {
+    const { scheduler, store, clock } = await harness();
+    const left = {
+      ...exhausted(1_500, clock),
+      quota: { remainingFraction: 0.1, resetAt: clock.now() + 1_500 },
+    };
+    expect(await scheduler.recordPredictedLimit(left)).toBeNull();
+    const longer = { ...lockFor('a', MODEL, clock.now() + 30_000), source: 'retry-after' as const };
+    await store.setLock(longer);
+    expect(await scheduler.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
+    expect(await store.listLocks()).toEqual([longer]);
+  });
+
+  it('records nothing while the circuit breaker is off', async () => {
+    const { scheduler, store, clock } = await harness({ breakerEnabled: false });
+    expect(await scheduler.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
+    expect(await store.listLocks()).toEqual([]);
+  });
+
+  it('a success does not lift it', async () => {
+    const { scheduler, store, clock } = await harness();
+    const lock = await scheduler.recordPredictedLimit({ ...exhausted(1_500, clock), model: null });
+    await scheduler.recordSuccess({ accountId: 'a', model: MODEL });
+    expect(await store.listLocks()).toEqual([lock]);
   });
 });
 

@@ -2,14 +2,15 @@ import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { RateLimitLock } from '../core/limits.js';
-import type { FailureClassification, HeaderBag, LockDecision } from '../ratelimit/index.js';
-import { classifyFailure, decideLock, nextFailureCount } from '../ratelimit/index.js';
+import { classifyFailure, decideLock, nextFailureCount, predictLimit } from '../ratelimit/index.js';
 import {
   isSynchronousSchedulingState,
   type SynchronousSchedulingState,
 } from '../state/memory-state-store.js';
 import type { LastUsedRecord, StateStore } from '../state/state-store.js';
 import { AccountOrder, isSchedulable } from './account-order.js';
+import { graceRetryLimitMs } from './grace-retry-limit.js';
+import type { FailureOutcome, FailureReport, QuotaObservation } from './limit-records.js';
 import { LockTable } from './lock-table.js';
 import type { AccountDecision, PickDecision, PickRequest, SchedulingConfig } from './pick.js';
 import { pick } from './pick.js';
@@ -38,27 +39,6 @@ export interface SchedulerOptions {
   config: () => SchedulerConfig;
   /** Receives errors of the clean-up that follows pool changes (dropping bindings, fixed account). */
   onBackgroundError?: (error: unknown) => void;
-}
-
-/** One failed upstream call on an account. */
-export interface FailureReport {
-  accountId: string;
-  /** The upstream model the request was for; null when unknown. */
-  model: string | null;
-  /** HTTP status; 0 when no response arrived; the stream's 2xx for an error inside a stream. */
-  status: number;
-  headers: HeaderBag;
-  /** Parsed JSON, raw text or undefined. */
-  body: unknown;
-}
-
-/** What a failure meant and what was done about it. */
-export interface FailureOutcome {
-  classification: FailureClassification;
-  /** `graceRetryMs` set: wait and retry the same account; otherwise rotate (or give up when not retryable). */
-  decision: LockDecision;
-  /** The lock that was stored; null when none (grace retry, client error, circuit breaker off). */
-  lock: RateLimitLock | null;
 }
 
 /** The shared state one pick reads. */
@@ -171,7 +151,9 @@ export class Scheduler {
 
   /**
    * Classifies an upstream failure and, with the circuit breaker on, locks the account (or its
-   * model) and counts the failure. The outcome tells the gateway whether to grace-retry or rotate.
+   * model) and counts the failure. Every retryable failure locks, a short stated pause included;
+   * the outcome tells the gateway whether this request may wait that lock out (grace retry) or
+   * must rotate.
    */
   async recordFailure(report: FailureReport): Promise<FailureOutcome> {
     const now = this.clock.now();
@@ -190,6 +172,7 @@ export class Scheduler {
       failureCount: nextFailureCount(previous ?? undefined, now),
       backoffSteps: breaker.backoffSteps,
       maxLockSeconds: breaker.maxLockSeconds,
+      graceRetryMaxMs: graceRetryLimitMs(this.config().scheduling, report.via ?? null),
       now,
     });
     if (!breaker.enabled) return { classification, decision, lock: null };
@@ -210,20 +193,46 @@ export class Scheduler {
     return locks.account !== null || locks.model !== null;
   }
 
-  /** A request succeeded on the account: forget its failure count and lift its account-level lock. */
+  /**
+   * Records a predicted limit (DESIGN §3): when the observation says nothing is left until a future
+   * reset, the account is locked for the model (the account, when the model is unknown) until
+   * then — unless a lock on the same scope already ends as late. Returns the lock set, or null.
+   * Nothing is recorded while the circuit breaker is off.
+   */
+  async recordPredictedLimit(observation: QuotaObservation): Promise<RateLimitLock | null> {
+    const now = this.clock.now();
+    const breaker = this.config().circuitBreaker;
+    const { accountId, model, quota } = observation;
+    if (!breaker.enabled || quota.remainingFraction > 0) return null;
+    const stored = await this.store.getLocks(accountId, model ?? '');
+    const lock = predictLimit({
+      ...observation,
+      maxLockSeconds: breaker.maxLockSeconds,
+      existing: model === null ? stored.account : stored.model,
+      now,
+    });
+    if (lock !== null) await this.store.setLock(lock);
+    return lock;
+  }
+
+  /**
+   * A request succeeded on the account: forget its failure count, and lift its account-level lock
+   * when that lock's end was only guessed (`backoff`). A window the upstream announced (stated
+   * delay, predicted limit) stays: the success may come from a call sent before the announcement.
+   */
   async recordSuccess(success: { accountId: string; model: string | null }): Promise<void> {
+    const { accountId } = success;
     const store = this.syncStore;
     if (store) {
-      store.resetFailureCountNow(success.accountId);
-      // Nearly always no lock: deleting one may touch the lock persistence, so only then go async.
-      if (store.hasStoredLock(success.accountId, null))
-        await this.store.deleteLocks({ accountId: success.accountId, model: null });
-      return;
+      store.resetFailureCountNow(accountId);
+      // Nearly always no lock: reading and deleting one may touch the lock persistence, so only then go async.
+      if (!store.hasStoredLock(accountId, null)) return;
+    } else {
+      await this.store.resetFailureCount(accountId);
     }
-    await Promise.all([
-      this.store.resetFailureCount(success.accountId),
-      this.store.deleteLocks({ accountId: success.accountId, model: null }),
-    ]);
+    // The model is irrelevant here: only the account-level lock is read.
+    const { account } = await this.store.getLocks(accountId, success.model ?? '');
+    if (account?.source === 'backoff') await this.store.deleteLocks({ accountId, model: null });
   }
 
   /** The pinned account, if any. */

@@ -64,7 +64,7 @@ describe('openDatabase', () => {
     const raw = new Database(file, { readonly: true });
     const migrations = raw.prepare('select name from kysely_migration').all();
     raw.close();
-    expect(migrations).toEqual([{ name: '0001-initial' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-lock-source' }]);
   });
 
   it('names the path and the OS reason when the directory cannot be created', async () => {

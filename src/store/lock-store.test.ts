@@ -1,10 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RateLimitLock } from '../core/limits.js';
 import { type OpenedDatabase, openDatabase } from './database.js';
 import { SqliteLockPersistence } from './lock-store.js';
+import { allMigrations } from './migrations/all-migrations.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -18,6 +21,7 @@ function accountLock(accountId: string, until: number): RateLimitLock {
     scope: 'account',
     model: null,
     reason: 'RateLimitExceeded',
+    source: 'retry-after',
     until,
     detectedAt: NOW,
     message: null,
@@ -30,6 +34,7 @@ function modelLock(accountId: string, model: string, until: number): RateLimitLo
     scope: 'model',
     model,
     reason: 'QuotaExhausted',
+    source: 'backoff',
     until,
     detectedAt: NOW,
     message: 'quota',
@@ -57,6 +62,35 @@ describe('SqliteLockPersistence', () => {
     const loaded = await new SqliteLockPersistence(opened.db).loadActive(NOW);
 
     expect(loaded).toEqual(saved);
+  });
+
+  it('keeps where each lock came from', async () => {
+    const predicted: RateLimitLock = { ...modelLock('a', 'm', NOW + 5000), source: 'rate-limit-headers' };
+    await locks.save(predicted);
+    await locks.save({ ...accountLock('a', NOW + 5000), source: 'quota-api' });
+
+    expect((await locks.loadActive(NOW)).map((lock) => lock.source)).toEqual([
+      'quota-api',
+      'rate-limit-headers',
+    ]);
+  });
+
+  it('reads a lock written before sources were recorded as backoff', async () => {
+    const file = path.join(directory, 'old.db');
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    await new Migrator({
+      db: old,
+      provider: { getMigrations: async () => ({ '0001-initial': allMigrations['0001-initial']! }) },
+    }).migrateToLatest();
+    await sql`insert into rate_limit_locks (account_id, model, scope, reason, until, detected_at, message)
+      values ('a', '', 'account', 'ServerError', ${NOW + 8000}, ${NOW}, null)`.execute(old);
+    await old.destroy();
+
+    const upgraded = await openDatabase({ file });
+    const loaded = await new SqliteLockPersistence(upgraded.db).loadActive(NOW);
+    await upgraded.close();
+
+    expect(loaded).toEqual([{ ...accountLock('a', NOW + 8000), reason: 'ServerError', source: 'backoff' }]);
   });
 
   it('loads only locks still active at the given time', async () => {
