@@ -213,6 +213,7 @@ describe('decideLock scope and bookkeeping', () => {
         detectedAt: NOW,
         message: 'upstream QuotaExhausted',
       },
+      keepsStoredLock: false,
       countsAsFailure: true,
       escalatesBackoff: true,
     });
@@ -252,8 +253,44 @@ describe('decideLock scope and bookkeeping', () => {
     expect(decideLock(options({ classification: clientError }))).toEqual({
       graceRetryMs: null,
       lock: null,
+      keepsStoredLock: false,
       countsAsFailure: false,
       escalatesBackoff: false,
+    });
+  });
+});
+
+describe('decideLock with a lock already stored', () => {
+  const stored = (until: number, scope: 'account' | 'model' = 'account') => ({
+    accountId: 'acc-1',
+    scope,
+    model: scope === 'model' ? 'gemini-3-pro' : null,
+    reason: 'RateLimitExceeded' as const,
+    source: 'retry-after' as const,
+    until,
+    detectedAt: NOW - 500,
+    message: null,
+  });
+  const limited = classification('RateLimitExceeded', { retryAfterMs: 1_000 });
+
+  it('keeps a stored lock on the same scope that ends later: a new announcement never shortens a window', () => {
+    const longer = stored(NOW + 3_000);
+    const decision = decideLock(
+      options({ classification: limited, graceRetryMaxMs: 2_000, stored: { account: longer, model: null } }),
+    );
+    expect(decision).toMatchObject({ lock: longer, keepsStoredLock: true, graceRetryMs: null });
+  });
+
+  it('replaces a stored lock that ends earlier, and ignores locks of the other scope', () => {
+    const decision = decideLock(
+      options({
+        classification: limited,
+        stored: { account: stored(NOW + 500), model: stored(NOW + 60_000, 'model') },
+      }),
+    );
+    expect(decision).toMatchObject({
+      keepsStoredLock: false,
+      lock: { scope: 'account', until: NOW + 1_000 },
     });
   });
 });

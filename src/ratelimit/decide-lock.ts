@@ -29,6 +29,12 @@ export interface LockOptions {
    * only where losing the account costs more than the wait (CacheFirst, a sticky or pinned account).
    */
   graceRetryMaxMs?: number;
+  /**
+   * The active locks already stored for the account and for the model. One on the lock's own
+   * scope that ends as late or later is kept: a new announcement never shortens a window an
+   * earlier one announced.
+   */
+  stored?: { account: RateLimitLock | null; model: RateLimitLock | null };
   now: number;
 }
 
@@ -39,8 +45,10 @@ export interface LockDecision {
    * The lock still stops every other request in the meantime.
    */
   graceRetryMs: number | null;
-  /** The lock to set, or null (client errors). */
+  /** The lock to set (or the stored one that ends later, see `keepsStoredLock`), or null (client errors). */
   lock: RateLimitLock | null;
+  /** True when `lock` is an active stored lock that already ends as late: nothing to store, no grace retry. */
+  keepsStoredLock: boolean;
   /** Whether the failure is counted against the account (failure count, health). */
   countsAsFailure: boolean;
   /**
@@ -71,7 +79,13 @@ const NON_ESCALATING: ReadonlySet<FailureReason> = new Set(['ServerError', 'Auth
 export function decideLock(options: LockOptions): LockDecision {
   const { classification, now } = options;
   if (!classification.retryable) {
-    return { graceRetryMs: null, lock: null, countsAsFailure: false, escalatesBackoff: false };
+    return {
+      graceRetryMs: null,
+      lock: null,
+      keepsStoredLock: false,
+      countsAsFailure: false,
+      escalatesBackoff: false,
+    };
   }
   const stated = classification.retryAfterMs;
   const wanted = stated !== null ? Math.max(stated, MIN_LOCK_MS) : defaultLockMs(options);
@@ -79,6 +93,14 @@ export function decideLock(options: LockOptions): LockDecision {
   const modelScoped = classification.reason === 'QuotaExhausted' && options.model !== null;
   const shortPause =
     stated !== null && stated > 0 && stated <= GRACE_RETRY_MAX_MS && GRACE_REASONS.has(classification.reason);
+  const counts = {
+    countsAsFailure: !shortPause,
+    escalatesBackoff: !shortPause && !NON_ESCALATING.has(classification.reason),
+  };
+  const stored = modelScoped ? options.stored?.model : options.stored?.account;
+  if (stored && stored.until > now && stored.until >= now + duration) {
+    return { graceRetryMs: null, lock: stored, keepsStoredLock: true, ...counts };
+  }
   const graceAllowed = shortPause && duration > 0 && duration <= (options.graceRetryMaxMs ?? 0);
   return {
     graceRetryMs: graceAllowed ? duration : null,
@@ -92,8 +114,8 @@ export function decideLock(options: LockOptions): LockDecision {
       detectedAt: now,
       message: classification.message,
     },
-    countsAsFailure: !shortPause,
-    escalatesBackoff: !shortPause && !NON_ESCALATING.has(classification.reason),
+    keepsStoredLock: false,
+    ...counts,
   };
 }
 

@@ -235,6 +235,15 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
     },
   );
 
+  it('keeps a longer lock the account already has instead of shortening it', async () => {
+    const { scheduler, store, clock } = await harness();
+    const longer = { ...lockFor('a', null, clock.now() + 30_000), source: 'retry-after' as const };
+    await store.setLock(longer);
+    const outcome = await scheduler.recordFailure(shortPause);
+    expect(outcome.lock).toEqual(longer);
+    expect(await store.listLocks()).toEqual([longer]);
+  });
+
   it('CacheFirst grants no grace retry beyond max_wait_seconds', async () => {
     const { scheduler } = await harness({ scheduling: { mode: 'CacheFirst', maxWaitSeconds: 0 } });
     expect(

@@ -164,7 +164,12 @@ export class Scheduler {
       body: report.body,
       now,
     });
-    const previous = breaker.enabled ? await this.store.getFailureCount(report.accountId) : null;
+    const [previous, stored] = breaker.enabled
+      ? await Promise.all([
+          this.store.getFailureCount(report.accountId),
+          this.store.getLocks(report.accountId, report.model ?? ''),
+        ])
+      : [null, undefined];
     const decision = decideLock({
       classification,
       accountId: report.accountId,
@@ -173,11 +178,12 @@ export class Scheduler {
       backoffSteps: breaker.backoffSteps,
       maxLockSeconds: breaker.maxLockSeconds,
       graceRetryMaxMs: graceRetryLimitMs(this.config().scheduling, report.via ?? null),
+      ...(stored ? { stored } : {}),
       now,
     });
     if (!breaker.enabled) return { classification, decision, lock: null };
     await Promise.all([
-      decision.lock === null ? undefined : this.store.setLock(decision.lock),
+      decision.lock === null || decision.keepsStoredLock ? undefined : this.store.setLock(decision.lock),
       decision.escalatesBackoff ? this.store.incrementFailureCount(report.accountId) : undefined,
     ]);
     return { classification, decision, lock: decision.lock };
