@@ -22,11 +22,17 @@ export interface SchedulerPort {
     body: unknown;
     via: AccountDecision['via'];
   }): Promise<RecordedFailure>;
-  /** Whether the account is locked for the model now (checked before re-sending after a pause). */
-  isLocked(accountId: string, model: string): Promise<boolean>;
+  /**
+   * Before re-sending to the same account after a pause: null when it is locked for the model now
+   * (rotate instead), else the resend's call number (counted against the account's request budget).
+   */
+  claimResend(accountId: string, model: string): Promise<number | null>;
   /** Clears the account's failure count and a guessed (backoff) account-level lock. */
   recordSuccess(input: { accountId: string; model: string }): Promise<void>;
-  /** Locks the account for the model until the reset when the observation says nothing is left. */
+  /**
+   * Records an answer's rate-limit headers: locks the account for the model until the reset when
+   * nothing is left, or when the calls sent since the answered one use what was left.
+   */
   recordPredictedLimit(observation: QuotaObservation): Promise<unknown>;
 }
 

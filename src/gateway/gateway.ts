@@ -9,7 +9,6 @@ import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import { PROVIDERS, passThroughKinds, providerFor } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import { parseQuotaHeaders } from '../ratelimit/index.js';
 import type { ModelRouter } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
 import {
@@ -20,6 +19,7 @@ import {
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
+import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { RequestTrace } from './request-trace.js';
 import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
@@ -149,12 +149,12 @@ export class Gateway {
     let lastFailure: { account: Account; failure: FailedAttempt; lockUntil: number | null } | null = null;
 
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const select = () =>
+      const select = (forceRotate = attempt > 0) =>
         this.deps.scheduler.select({
           sessionId: request.sessionId,
           model,
           attempted,
-          forceRotate: attempt > 0,
+          forceRotate,
           providers,
         });
       let decision = await select();
@@ -164,11 +164,16 @@ export class Gateway {
         await this.deps.clock.sleep(decision.waitMs, request.signal);
         decision = await select();
       }
+      // Waited as often as one attempt may (others took the account each time it freed up): move
+      // to another account rather than fail, when one is free.
+      if (decision.kind === 'wait') decision = await select(true);
       let accountId: string;
       let via: AccountDecision['via'];
+      let call: number | undefined;
       if (decision.kind === 'account') {
         accountId = decision.accountId;
         via = decision.via;
+        call = decision.call;
       } else if (decision.kind === 'wait') {
         if (lastFailure) break;
         throw new SwitchyardError(
@@ -191,7 +196,7 @@ export class Gateway {
       const adapter = account ? providerFor(account.provider) : undefined;
       if (!account || !adapter) continue;
       attempted.add(account.id);
-      const outcome = await this.tryAccount({ ...context, account, adapter, via });
+      const outcome = await this.tryAccount({ ...context, account, adapter, via, call });
       if (outcome.kind === 'committed') return this.succeed({ account, model, request, outcome, trace });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
@@ -211,14 +216,21 @@ export class Gateway {
    * or the pinned account, a short pause) — wait until that lock ends and retry once here.
    */
   private async tryAccount(
-    options: RunContext & { account: Account; adapter: ProviderAdapter; via: AccountDecision['via'] },
+    options: RunContext & {
+      account: Account;
+      adapter: ProviderAdapter;
+      via: AccountDecision['via'];
+      /** The call number the scheduler gave this attempt. */
+      call: number | undefined;
+    },
   ): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
     const { account, request, trace, via } = options;
+    let call = options.call;
     let graceUsed = false;
     let refreshed = false;
     for (;;) {
       trace.tried(account);
-      const outcome = await this.sendOnce({ ...options, forceRefresh: refreshed });
+      const outcome = await this.sendOnce({ ...options, call, forceRefresh: refreshed });
       if (outcome.kind === 'committed') return outcome;
       // An OAuth access token can be revoked before it expires: refresh once and retry here.
       if (
@@ -256,12 +268,19 @@ export class Gateway {
       await this.deps.clock.sleep(graceMs, request.signal);
       // The pause ends with this failure's own lock; another request may have locked the account
       // for longer in the meantime: then rotate instead.
-      if (await this.deps.scheduler.isLocked(account.id, options.model)) return { ...outcome, recorded };
+      const resend = await this.deps.scheduler.claimResend(account.id, options.model);
+      if (resend === null) return { ...outcome, recorded };
+      call = resend;
     }
   }
 
   private async sendOnce(
-    options: RunContext & { account: Account; adapter: ProviderAdapter; forceRefresh: boolean },
+    options: RunContext & {
+      account: Account;
+      adapter: ProviderAdapter;
+      forceRefresh: boolean;
+      call: number | undefined;
+    },
   ): Promise<AttemptOutcome> {
     const config = this.deps.config().proxy;
     let credential: AuthorizedCredential;
@@ -293,30 +312,9 @@ export class Gateway {
       firstByteTimeoutMs: config.first_byte_timeout * 1000,
       idleTimeoutMs: config.request_timeout * 1000,
       observer: options.adapter.createStreamObserver(),
-      onResponseHead: (head) => this.observeRateLimitHeaders(account, options.model, head),
+      onResponseHead: (head) =>
+        observeRateLimitHeaders(this.deps, { account, model: options.model, head, call: options.call }),
     });
-  }
-
-  /**
-   * An answer's rate-limit headers (OpenAI, Anthropic) feed the account's quota and, when they say
-   * nothing is left until a reset, a predicted limit that keeps every other request off the account
-   * until then. A failure's headers are read by the failure's classification instead.
-   */
-  private observeRateLimitHeaders(
-    account: Account,
-    model: string,
-    head: { status: number; headers: Record<string, string | string[] | undefined> },
-  ): void {
-    if (head.status >= 400) return;
-    const now = this.deps.clock.now();
-    const quota = parseQuotaHeaders({ provider: account.provider, headers: head.headers, now });
-    if (quota === null) return;
-    this.deps.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'headers' });
-    this.deps.scheduler
-      .recordPredictedLimit({ accountId: account.id, model, quota, source: 'rate-limit-headers' })
-      .catch((error: unknown) =>
-        this.deps.logger.error({ err: error, account: account.email }, 'could not record a predicted limit'),
-      );
   }
 
   private succeed(options: {

@@ -8,8 +8,9 @@ function options(overrides: Partial<PredictLimitOptions> = {}): PredictLimitOpti
   return {
     accountId: 'acc-1',
     model: 'gpt-4o',
-    quota: { remainingFraction: 0, resetAt: NOW + 1_500 },
+    until: NOW + 1_500,
     source: 'rate-limit-headers',
+    cause: 'exhausted',
     maxLockSeconds: 86_400,
     existing: null,
     now: NOW,
@@ -43,7 +44,7 @@ describe('exhaustedUntil', () => {
 });
 
 describe('predictLimit', () => {
-  it('locks the model until the reset the rate-limit headers state', () => {
+  it('locks the model until the given end, from the rate-limit headers', () => {
     expect(predictLimit(options())).toEqual({
       accountId: 'acc-1',
       scope: 'model',
@@ -71,21 +72,22 @@ describe('predictLimit', () => {
   });
 
   it('caps the lock at maxLockSeconds', () => {
-    const lock = predictLimit(
-      options({ quota: { remainingFraction: 0, resetAt: NOW + 9_000_000 }, maxLockSeconds: 60 }),
-    );
+    const lock = predictLimit(options({ until: NOW + 9_000_000, maxLockSeconds: 60 }));
     expect(lock?.until).toBe(NOW + 60_000);
   });
 
   it.each<[string, Partial<PredictLimitOptions>]>([
-    ['something is left', { quota: { remainingFraction: 0.2, resetAt: NOW + 1_500 } }],
-    ['no reset is stated', { quota: { remainingFraction: 0, resetAt: null } }],
-    ['the reset has passed', { quota: { remainingFraction: 0, resetAt: NOW - 10 } }],
+    ['the end is now', { until: NOW }],
+    ['the end has passed', { until: NOW - 10 }],
     ['a lock on the same scope already ends later', { existing: lockUntil(NOW + 30_000) }],
     ['a lock on the same scope ends at the same time', { existing: lockUntil(NOW + 1_500) }],
     ['the cap is 0', { maxLockSeconds: 0 }],
   ])('sets nothing when %s', (_name, overrides) => {
     expect(predictLimit(options(overrides))).toBeNull();
+  });
+
+  it('says when the calls in flight, not the headers alone, spent the requests', () => {
+    expect(predictLimit(options({ cause: 'in-flight' }))?.message).toMatch(/calls in flight/);
   });
 
   it('extends a shorter lock on the same scope', () => {

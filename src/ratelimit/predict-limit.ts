@@ -25,8 +25,11 @@ export interface PredictLimitOptions {
   accountId: string;
   /** The model the observation is about; null when unknown (the lock then covers the account). */
   model: string | null;
-  quota: QuotaReading;
+  /** Until when the account is out (epoch ms): see `exhaustedUntil` and `budgetSpentUntil`. */
+  until: number;
   source: PredictionSource;
+  /** Why: nothing left per the upstream, or the calls in flight use what it said was left. */
+  cause: 'exhausted' | 'in-flight';
   /** Upper bound of any lock, in seconds. */
   maxLockSeconds: number;
   /** The active lock already stored for the same account and model (same scope), if any. */
@@ -45,18 +48,18 @@ const MESSAGES: Record<PredictionSource, string> = {
   'quota-api': 'Predicted: the quota API reports nothing left until the reset',
 };
 
+const IN_FLIGHT_MESSAGE =
+  'Predicted: the calls in flight use the requests the rate-limit headers said were left, until the reset';
+
 /**
- * The predicted-limit lock for one observation (DESIGN §3): when nothing is left until a future
- * reset, the account is unavailable for the model (the whole account when the model is unknown)
- * until then, capped at `maxLockSeconds`. Null when the observation leaves something, or when the
- * lock already stored for the same scope ends as late or later — a prediction never shortens a
- * lock an upstream announced.
+ * The predicted-limit lock (DESIGN §3): the account is unavailable for the model (the whole account
+ * when the model is unknown) until `until`, capped at `maxLockSeconds`. Null when that is not ahead,
+ * or when the lock already stored for the same scope ends as late or later — a prediction never
+ * shortens a lock an upstream announced.
  */
 export function predictLimit(options: PredictLimitOptions): RateLimitLock | null {
   const { now, model } = options;
-  const resetAt = exhaustedUntil(options.quota, now);
-  if (resetAt === null) return null;
-  const until = Math.min(resetAt, now + Math.max(0, options.maxLockSeconds) * 1000);
+  const until = Math.min(options.until, now + Math.max(0, options.maxLockSeconds) * 1000);
   if (until <= now || (options.existing !== null && options.existing.until >= until)) return null;
   return {
     accountId: options.accountId,
@@ -66,6 +69,6 @@ export function predictLimit(options: PredictLimitOptions): RateLimitLock | null
     source: options.source,
     until,
     detectedAt: now,
-    message: MESSAGES[options.source],
+    message: options.cause === 'in-flight' ? IN_FLIGHT_MESSAGE : MESSAGES[options.source],
   };
 }

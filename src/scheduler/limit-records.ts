@@ -6,6 +6,7 @@ import type {
   LockDecision,
   PredictionSource,
   QuotaReading,
+  RequestsReading,
 } from '../ratelimit/index.js';
 import type { AccountDecision } from './pick.js';
 
@@ -27,15 +28,20 @@ export interface FailureReport {
 }
 
 /**
- * What an answer or a quota API said is left of an account's quota for a model: the input of a
- * predicted limit (see `Scheduler.recordPredictedLimit`).
+ * What an answer's rate-limit headers or a quota API said is left of an account's quota for a
+ * model: the input of a predicted limit (see `Scheduler.recordPredictedLimit`).
  */
 export interface QuotaObservation {
   accountId: string;
   /** The model it is about; null when unknown (a predicted limit then covers the account). */
   model: string | null;
-  quota: QuotaReading;
+  /** The most depleted dimension; null when none had a limit and a remaining count. */
+  quota: QuotaReading | null;
   source: PredictionSource;
+  /** Rate-limit headers: the requests dimension's counts, for the account's request budget. */
+  requests?: RequestsReading | null;
+  /** Rate-limit headers: the number of the answered call (`AccountDecision.call`, `claimResend`). */
+  call?: number;
 }
 
 /** What a failure meant and what was done about it. */

@@ -6,7 +6,8 @@ import type { QuotaProtectionConfig } from './quota-protection.js';
 import { protectedFraction, protectionThreshold } from './quota-protection.js';
 
 /**
- * - `Balance` (default): sticky sessions and the last-used window; waits only a short grace.
+ * - `Balance` (default): sticky sessions and the last-used window; waits only a short grace (for
+ *   its bound account's announced limit to end, or when every account is limited).
  * - `CacheFirst`: like Balance, and waits up to `maxWaitSeconds` for a limited bound account.
  * - `PerformanceFirst`: straight round robin; never binds sessions, never uses the window.
  */
@@ -91,6 +92,11 @@ export interface AccountDecision {
   setLastUsed: boolean;
   /** A fixed account is set but could not be used, and why. */
   fixedBypassed?: UnusableReason;
+  /**
+   * Set by `Scheduler.select`, not by `pick`: the number of the call this decision lets go, to pass
+   * back with the answer's rate-limit headers (`Scheduler.recordPredictedLimit`).
+   */
+  call?: number;
 }
 
 /** Wait `waitMs`, then pick again: `accountId` frees by then and switching would lose its cache. */
@@ -172,9 +178,9 @@ export function pick(input: PickInput): PickDecision {
         { via: 'sticky', accountId: boundId, bind: false, unbind, setLastUsed: false },
         fixedBypassed,
       );
-    if (problem === 'locked' && config.mode === 'CacheFirst' && worthWaiting(boundId, context)) {
+    if (problem === 'locked' && worthWaiting(boundId, context)) {
       const waitMs = lockRemaining(boundId, context);
-      if (waitMs <= config.maxWaitSeconds * 1000) return { kind: 'wait', accountId: boundId, waitMs };
+      if (waitMs <= stickyWaitLimitMs(config)) return { kind: 'wait', accountId: boundId, waitMs };
     }
     unbind = true;
   }
@@ -271,6 +277,15 @@ function candidateProblem(account: Account, context: PickContext): UnusableReaso
     return 'quota-protected';
   if (context.locks.blocking(account.id, context.model, context.now) !== null) return 'locked';
   return null;
+}
+
+/**
+ * How long a conversation may wait for its bound account to free up instead of moving (and losing
+ * its cache): `maxWaitSeconds` in CacheFirst, the short grace in Balance — a window the upstream
+ * announced that ends that soon costs less than a cold cache elsewhere.
+ */
+function stickyWaitLimitMs(config: SchedulingConfig): number {
+  return config.mode === 'CacheFirst' ? config.maxWaitSeconds * 1000 : GRACE_WAIT_MS;
 }
 
 function lockRemaining(accountId: string, context: PickContext): number {

@@ -312,12 +312,12 @@ describe('Scheduler.recordPredictedLimit', () => {
   it('locks the model until the reset, so the next pick and a bound session move elsewhere', async () => {
     const { scheduler, store, clock } = await harness();
     await store.setBinding('s', 'a');
-    const lock = await scheduler.recordPredictedLimit(exhausted(1_500, clock));
+    const lock = await scheduler.recordPredictedLimit(exhausted(5_000, clock));
     expect(lock).toMatchObject({
       scope: 'model',
       model: MODEL,
       source: 'rate-limit-headers',
-      until: clock.now() + 1_500,
+      until: clock.now() + 5_000,
     });
     expect(await store.listLocks()).toEqual([lock]);
     const moved = await scheduler.select(request({ sessionId: 's' }));
@@ -353,6 +353,61 @@ describe('Scheduler.recordPredictedLimit', () => {
     const { scheduler, store, clock } = await harness({ breakerEnabled: false });
     expect(await scheduler.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
     expect(await store.listLocks()).toEqual([]);
+  });
+
+  it('counts the calls it lets go against the requests an answer said were left', async () => {
+    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    await store.setBinding('s', 'a');
+    const first = await scheduler.select(request({ sessionId: 's' }));
+    const second = await scheduler.select(request({ sessionId: 's' }));
+    if (first.kind !== 'account' || second.kind !== 'account') throw new Error('expected accounts');
+    expect(second.call).toBeGreaterThan(first.call ?? Number.POSITIVE_INFINITY);
+    // The answer to the first call says one request is left: the second call, in flight, uses it.
+    const resetAt = clock.now() + 5_000;
+    const lock = await scheduler.recordPredictedLimit({
+      accountId: 'a',
+      model: MODEL,
+      quota: { remainingFraction: 0.1, resetAt },
+      requests: { remaining: 1, limit: 10, resetAt },
+      call: first.call!,
+      source: 'rate-limit-headers',
+    });
+    expect(lock).toMatchObject({
+      scope: 'model',
+      until: resetAt,
+      message: expect.stringMatching(/in flight/),
+    });
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'b',
+      unbind: true,
+    });
+  });
+
+  it('locks when a call spends the last request an answer said was left', async () => {
+    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    await store.setBinding('s', 'a');
+    const first = await scheduler.select(request({ sessionId: 's' }));
+    const resetAt = clock.now() + 5_000;
+    await scheduler.recordPredictedLimit({
+      accountId: 'a',
+      model: MODEL,
+      quota: null,
+      requests: { remaining: 1, limit: 10, resetAt },
+      call: first.kind === 'account' ? first.call! : 0,
+      source: 'rate-limit-headers',
+    });
+    expect(await store.listLocks()).toEqual([]);
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({ accountId: 'a' });
+    expect(await store.listLocks()).toEqual([expect.objectContaining({ accountId: 'a', until: resetAt })]);
+  });
+
+  it('lets a resend go only to an account that is not locked, and counts it', async () => {
+    const { scheduler, store, clock } = await harness();
+    const call = await scheduler.claimResend('a', MODEL);
+    expect(call).toEqual(expect.any(Number));
+    await store.setLock({ ...lockFor('a', null, clock.now() + 1_000), source: 'retry-after' });
+    expect(await scheduler.claimResend('a', MODEL)).toBeNull();
+    expect(await scheduler.claimResend('b', MODEL)).toBeGreaterThan(call!);
   });
 
   it('a success does not lift it', async () => {

@@ -2,7 +2,7 @@ import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { RateLimitLock } from '../core/limits.js';
-import { classifyFailure, decideLock, nextFailureCount, predictLimit } from '../ratelimit/index.js';
+import { classifyFailure, decideLock, nextFailureCount } from '../ratelimit/index.js';
 import {
   isSynchronousSchedulingState,
   type SynchronousSchedulingState,
@@ -14,6 +14,7 @@ import type { FailureOutcome, FailureReport, QuotaObservation } from './limit-re
 import { LockTable } from './lock-table.js';
 import type { AccountDecision, PickDecision, PickRequest, SchedulingConfig } from './pick.js';
 import { pick } from './pick.js';
+import { PredictedLimits } from './predicted-limits.js';
 
 /** The circuit breaker: whether failures lock accounts, and for how long. */
 export interface CircuitBreakerConfig {
@@ -74,6 +75,7 @@ export class Scheduler {
   private readonly pending = new Set<Promise<void>>();
   private readonly unsubscribe: () => void;
   private lockCache: { source: readonly RateLimitLock[]; table: LockTable } | null = null;
+  private readonly predicted: PredictedLimits;
 
   constructor(options: SchedulerOptions) {
     this.pool = options.pool;
@@ -83,6 +85,11 @@ export class Scheduler {
     this.config = options.config;
     this.onBackgroundError = options.onBackgroundError ?? (() => {});
     this.order = new AccountOrder(options.pool);
+    this.predicted = new PredictedLimits({
+      store: options.store,
+      clock: options.clock,
+      breaker: () => this.config().circuitBreaker,
+    });
     this.unsubscribe = options.pool.subscribe((event) => this.onPoolEvent(event));
   }
 
@@ -118,6 +125,7 @@ export class Scheduler {
     const effects = { decision, sessionId: request.sessionId, counter, now };
     if (this.syncStore) this.applyEffectsNow(this.syncStore, effects);
     else await this.applyEffects(effects);
+    decision.call = await this.predicted.countCall(decision.accountId, request.model, now);
     return decision;
   }
 
@@ -190,35 +198,24 @@ export class Scheduler {
   }
 
   /**
-   * Whether the account is locked for the model right now (circuit breaker on). The gateway asks
-   * before re-sending to the same account after a pause, as another request may have locked it.
+   * Before re-sending to the same account after a pause (a grace retry): null when the account is
+   * locked for the model now — another request may have locked it; rotate instead. Otherwise the
+   * resend's call number, counted against the account's request budget like a pick.
    */
-  async isLocked(accountId: string, model: string): Promise<boolean> {
-    if (!this.config().circuitBreaker.enabled) return false;
-    const locks = await this.store.getLocks(accountId, model);
-    return locks.account !== null || locks.model !== null;
+  async claimResend(accountId: string, model: string): Promise<number | null> {
+    if (this.config().circuitBreaker.enabled) {
+      const locks = await this.store.getLocks(accountId, model);
+      if (locks.account !== null || locks.model !== null) return null;
+    }
+    return this.predicted.countCall(accountId, model, this.clock.now());
   }
 
   /**
-   * Records a predicted limit (DESIGN §3): when the observation says nothing is left until a future
-   * reset, the account is locked for the model (the account, when the model is unknown) until
-   * then — unless a lock on the same scope already ends as late. Returns the lock set, or null.
-   * Nothing is recorded while the circuit breaker is off.
+   * Records what an answer (or a quota API) said is left (DESIGN §3, predicted limit); see
+   * `PredictedLimits.record`. Returns the lock set, or null.
    */
-  async recordPredictedLimit(observation: QuotaObservation): Promise<RateLimitLock | null> {
-    const now = this.clock.now();
-    const breaker = this.config().circuitBreaker;
-    const { accountId, model, quota } = observation;
-    if (!breaker.enabled || quota.remainingFraction > 0) return null;
-    const stored = await this.store.getLocks(accountId, model ?? '');
-    const lock = predictLimit({
-      ...observation,
-      maxLockSeconds: breaker.maxLockSeconds,
-      existing: model === null ? stored.account : stored.model,
-      now,
-    });
-    if (lock !== null) await this.store.setLock(lock);
-    return lock;
+  recordPredictedLimit(observation: QuotaObservation): Promise<RateLimitLock | null> {
+    return this.predicted.record(observation);
   }
 
   /**
@@ -355,6 +352,7 @@ export class Scheduler {
       how.removed ? this.store.deleteLocks({ accountId }) : undefined,
       how.removed ? this.store.resetFailureCount(accountId) : undefined,
     ]);
+    if (how.removed) this.predicted.forget(accountId);
   }
 
   private async dropStaleFixedAccount(): Promise<void> {

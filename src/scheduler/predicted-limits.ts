@@ -1,0 +1,93 @@
+import type { Clock } from '../core/clock.js';
+import type { RateLimitLock } from '../core/limits.js';
+import { exhaustedUntil, type PredictionSource, predictLimit } from '../ratelimit/index.js';
+import type { StateStore } from '../state/state-store.js';
+import type { QuotaObservation } from './limit-records.js';
+import { RequestBudgets } from './request-budgets.js';
+
+export interface PredictedLimitsOptions {
+  store: StateStore;
+  clock: Clock;
+  /** Read on every call: predicted limits are stored only while the circuit breaker is on. */
+  breaker: () => { enabled: boolean; maxLockSeconds: number };
+}
+
+/**
+ * The bookkeeping of predicted limits (DESIGN §3): turns what answers and quota APIs say is left,
+ * and the calls this instance sends, into locks in the state store (source `rate-limit-headers` or
+ * `quota-api`), so every request — on this instance and, with a shared store, on others — stays
+ * off an account that has nothing left until its reset. The decisions are the pure functions of
+ * `ratelimit/` (`exhaustedUntil`, `budgetSpentUntil`, `predictLimit`).
+ */
+export class PredictedLimits {
+  private readonly budgets = new RequestBudgets();
+
+  constructor(private readonly options: PredictedLimitsOptions) {}
+
+  /**
+   * Numbers a call about to be sent to the account for the model and counts it against the
+   * account's request budget; when it spends the last request the budget knew of, the account is
+   * locked for the model until the reset. Returns the call's number.
+   */
+  async countCall(accountId: string, model: string, now: number): Promise<number> {
+    const { call, spentUntil } = this.budgets.call(accountId, model, now);
+    if (spentUntil !== null) {
+      await this.predict({
+        accountId,
+        model,
+        until: spentUntil,
+        source: 'rate-limit-headers',
+        inFlight: true,
+      });
+    }
+    return call;
+  }
+
+  /**
+   * Records what an answer (or a quota API) said is left. The account is locked for the model (the
+   * account, when the model is unknown) until the reset when nothing is left, or when the calls
+   * sent since the answered one (`call`) use what the requests count said was left — unless a lock
+   * on the same scope already ends as late. Returns the lock set, or null.
+   */
+  async record(observation: QuotaObservation): Promise<RateLimitLock | null> {
+    const now = this.options.clock.now();
+    const { accountId, model, quota, requests, call } = observation;
+    const exhausted = quota === null ? null : exhaustedUntil(quota, now);
+    const spent =
+      requests !== undefined && requests !== null && call !== undefined && model !== null
+        ? this.budgets.read({ accountId, model, reading: requests, call, now })
+        : null;
+    if (spent === null && exhausted === null) return null;
+    const inFlight = spent !== null && (exhausted === null || spent > exhausted);
+    const until = inFlight ? (spent as number) : (exhausted as number);
+    return this.predict({ accountId, model, until, source: observation.source, inFlight });
+  }
+
+  /** Forgets the request budgets of a removed account. */
+  forget(accountId: string): void {
+    this.budgets.forget(accountId);
+  }
+
+  /** Stores the predicted-limit lock until `until`, unless a lock on the same scope ends as late. */
+  private async predict(options: {
+    accountId: string;
+    model: string | null;
+    until: number;
+    source: PredictionSource;
+    inFlight: boolean;
+  }): Promise<RateLimitLock | null> {
+    const breaker = this.options.breaker();
+    if (!breaker.enabled) return null;
+    const { accountId, model } = options;
+    const stored = await this.options.store.getLocks(accountId, model ?? '');
+    const lock = predictLimit({
+      ...options,
+      cause: options.inFlight ? 'in-flight' : 'exhausted',
+      maxLockSeconds: breaker.maxLockSeconds,
+      existing: model === null ? stored.account : stored.model,
+      now: this.options.clock.now(),
+    });
+    if (lock !== null) await this.options.store.setLock(lock);
+    return lock;
+  }
+}
