@@ -1,9 +1,12 @@
 import type { Clock } from '../core/clock.js';
-import type { RateLimitLock } from '../core/limits.js';
+import { lockKey, type RateLimitLock } from '../core/limits.js';
 import { exhaustedUntil, type PredictionSource, predictLimit } from '../ratelimit/index.js';
 import type { StateStore } from '../state/state-store.js';
 import type { QuotaObservation } from './limit-records.js';
 import { RequestBudgets } from './request-budgets.js';
+
+/** Lock ends remembered per map before ended ones are dropped. */
+const MAX_REMEMBERED = 4096;
 
 export interface PredictedLimitsOptions {
   store: StateStore;
@@ -21,6 +24,10 @@ export interface PredictedLimitsOptions {
  */
 export class PredictedLimits {
   private readonly budgets = new RequestBudgets();
+  /** Per account and model: the end of the lock the calls in flight caused (this instance's), to lift it. */
+  private readonly heldByCalls = new Map<string, number>();
+  /** Per account and model: the latest end of a window an answer announced (nothing left until then). */
+  private readonly announced = new Map<string, number>();
 
   constructor(private readonly options: PredictedLimitsOptions) {}
 
@@ -57,7 +64,13 @@ export class PredictedLimits {
       requests !== undefined && requests !== null && call !== undefined && model !== null
         ? this.budgets.read({ accountId, model, reading: requests, call, now })
         : null;
-    if (spent === null && exhausted === null) return null;
+    if (exhausted !== null) this.remember(this.announced, lockKey(accountId, model), exhausted, now);
+    if (spent === null && exhausted === null) {
+      // The fresher answer leaves room for the calls in flight: the lock they caused can go.
+      if (requests !== undefined && requests !== null && model !== null)
+        await this.release(accountId, model, now);
+      return null;
+    }
     const inFlight = spent !== null && (exhausted === null || spent > exhausted);
     const until = inFlight ? (spent as number) : (exhausted as number);
     return this.predict({ accountId, model, until, source: observation.source, inFlight });
@@ -79,15 +92,56 @@ export class PredictedLimits {
     const breaker = this.options.breaker();
     if (!breaker.enabled) return null;
     const { accountId, model } = options;
+    const now = this.options.clock.now();
     const stored = await this.options.store.getLocks(accountId, model ?? '');
     const lock = predictLimit({
       ...options,
       cause: options.inFlight ? 'in-flight' : 'exhausted',
       maxLockSeconds: breaker.maxLockSeconds,
       existing: model === null ? stored.account : stored.model,
-      now: this.options.clock.now(),
+      now,
     });
     if (lock !== null) await this.options.store.setLock(lock);
+    if (lock !== null && options.inFlight)
+      this.remember(this.heldByCalls, lockKey(accountId, model), lock.until, now);
     return lock;
+  }
+
+  /**
+   * Lifts the lock the calls in flight caused on the account for the model, if it is still the one
+   * stored: down to the end of a window an answer announced (never shorter), or entirely.
+   */
+  private async release(accountId: string, model: string, now: number): Promise<void> {
+    const key = lockKey(accountId, model);
+    const held = this.heldByCalls.get(key);
+    if (held === undefined) return;
+    this.heldByCalls.delete(key);
+    const { store } = this.options;
+    const stored = (await store.getLocks(accountId, model)).model;
+    if (stored === null || stored.source !== 'rate-limit-headers' || stored.until !== held) return;
+    const announced = this.announced.get(key) ?? 0;
+    if (announced <= now) {
+      await store.deleteLocks({ accountId, model });
+      return;
+    }
+    const breaker = this.options.breaker();
+    const shorter = predictLimit({
+      accountId,
+      model,
+      until: announced,
+      source: 'rate-limit-headers',
+      cause: 'exhausted',
+      maxLockSeconds: breaker.maxLockSeconds,
+      existing: null,
+      now,
+    });
+    if (shorter !== null) await store.setLock(shorter);
+  }
+
+  /** Keeps the later end per key, dropping ended ones when the map grows. */
+  private remember(map: Map<string, number>, key: string, until: number, now: number): void {
+    map.set(key, Math.max(map.get(key) ?? 0, until));
+    if (map.size <= MAX_REMEMBERED) return;
+    for (const [entry, end] of map) if (end <= now) map.delete(entry);
   }
 }

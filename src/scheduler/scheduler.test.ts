@@ -401,6 +401,64 @@ describe('Scheduler.recordPredictedLimit', () => {
     expect(await store.listLocks()).toEqual([expect.objectContaining({ accountId: 'a', until: resetAt })]);
   });
 
+  it('lifts the lock the calls in flight caused once a fresher answer leaves room for them', async () => {
+    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    await store.setBinding('s', 'a');
+    const resetAt = clock.now() + 5_000;
+    const reading = (remaining: number, call: number) =>
+      scheduler.recordPredictedLimit({
+        accountId: 'a',
+        model: MODEL,
+        quota: null,
+        requests: { remaining, limit: 10, resetAt },
+        call,
+        source: 'rate-limit-headers',
+      });
+    const first = await scheduler.select(request({ sessionId: 's' }));
+    const second = await scheduler.select(request({ sessionId: 's' }));
+    if (first.kind !== 'account' || second.kind !== 'account') throw new Error('expected accounts');
+    expect(await reading(1, first.call!)).toMatchObject({ until: resetAt });
+    // The second call's answer: a slot freed meanwhile, 3 left and nothing sent since.
+    expect(await reading(3, second.call!)).toBeNull();
+    expect(await store.listLocks()).toEqual([]);
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'a',
+      via: 'sticky',
+    });
+  });
+
+  it('lifting the calls-in-flight lock keeps a window an answer announced with nothing left', async () => {
+    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    await store.setBinding('s', 'a');
+    const calls: number[] = [];
+    for (let index = 0; index < 3; index++) {
+      const decision = await scheduler.select(request({ sessionId: 's' }));
+      if (decision.kind !== 'account' || decision.accountId !== 'a') throw new Error('expected account a');
+      calls.push(decision.call!);
+    }
+    const later = clock.now() + 5_000;
+    const soon = clock.now() + 1_000;
+    const reading = (call: number, remaining: number, resetAt: number) =>
+      scheduler.recordPredictedLimit({
+        accountId: 'a',
+        model: MODEL,
+        quota: { remainingFraction: remaining / 10, resetAt },
+        requests: { remaining, limit: 10, resetAt },
+        call,
+        source: 'rate-limit-headers',
+      });
+    // 2 left after the first call, two more on their way: spent until the reset, 5 s away.
+    expect(await reading(calls[0]!, 2, later)).toMatchObject({ until: later });
+    // The second call's answer: nothing left until 1 s from now.
+    await reading(calls[1]!, 0, soon);
+    // The third call's answer leaves room: the lock shrinks to the announced window, not away.
+    await reading(calls[2]!, 4, soon);
+    expect((await store.getLocks('a', MODEL)).model).toMatchObject({
+      until: soon,
+      source: 'rate-limit-headers',
+    });
+  });
+
   it('lets a resend go only to an account that is not locked, and counts it', async () => {
     const { scheduler, store, clock } = await harness();
     const call = await scheduler.claimResend('a', MODEL);
