@@ -19,6 +19,7 @@ export {
   parseQuotaHeaders,
   parseRateLimitHeaders,
   type RateLimitHeaderReading,
+  sendsRateLimitHeaders,
 } from './parse-quota-headers.js';
 export { parseRetryAfterHeader, retryDelayFromHeaders } from './parse-retry-after-header.js';
 export {

@@ -19,6 +19,11 @@ const FAMILIES: Record<ProviderKind, HeaderFamily | null> = {
   'code-assist': null,
 };
 
+/** Whether the provider's answers carry rate-limit headers (OpenAI, Anthropic; not Google's). */
+export function sendsRateLimitHeaders(provider: ProviderKind): boolean {
+  return FAMILIES[provider] !== null;
+}
+
 /** Every rate-limit header of a family starts with this (lower case). */
 const PREFIXES: Record<HeaderFamily, string> = {
   openai: 'x-ratelimit-',

@@ -46,9 +46,9 @@ export const EMPTY_BUDGET: RequestBudget = Object.freeze({ reading: null, callsA
 
 /**
  * Calls counted per budget at most; older ones are dropped. Only calls sent before any answer of
- * the account carried a requests count (or to a provider that never sends one) pile up to it.
+ * the account carried a requests count (or to an upstream that never sends one) pile up to it.
  */
-export const MAX_CALLS_COUNTED = 64;
+export const MAX_CALLS_COUNTED = 16;
 
 /** The budget after one more call (its number larger than every number before it). */
 export function budgetAfterCall(budget: RequestBudget, call: CountedCall): RequestBudget {

@@ -31,8 +31,13 @@ export class RequestBudgets {
    * with the answer's reading) and, when the call spends the last request the budget knew of,
    * until when the account is out (epoch ms).
    */
+  /** The next call number, for a call that is not counted against any budget. */
+  number(): number {
+    return ++this.lastCall;
+  }
+
   call(accountId: string, model: string, now: number): { call: number; spentUntil: number | null } {
-    const call = ++this.lastCall;
+    const call = this.number();
     const key = lockKey(accountId, model);
     // Counted before any reading too: the calls of a first burst are in flight when the first
     // answer tells what was left before them.

@@ -125,7 +125,7 @@ export class Scheduler {
     const effects = { decision, sessionId: request.sessionId, counter, now };
     if (this.syncStore) this.applyEffectsNow(this.syncStore, effects);
     else await this.applyEffects(effects);
-    decision.call = await this.predicted.countCall(decision.accountId, request.model, now);
+    decision.call = await this.countCall(decision.accountId, request.model, now);
     return decision;
   }
 
@@ -207,7 +207,7 @@ export class Scheduler {
       const locks = await this.store.getLocks(accountId, model);
       if (locks.account !== null || locks.model !== null) return null;
     }
-    return this.predicted.countCall(accountId, model, this.clock.now());
+    return this.countCall(accountId, model, this.clock.now());
   }
 
   /**
@@ -324,6 +324,11 @@ export class Scheduler {
     if (sessionId !== null && decision.unbind && !decision.bind) store.deleteBindingNow(sessionId);
     if (decision.setLastUsed) store.setLastUsedNow({ accountId: decision.accountId, at: now });
     if (skipped > 0) store.incrementRoundRobinNow(skipped);
+  }
+
+  private countCall(accountId: string, model: string, now: number): Promise<number> {
+    const provider = this.pool.get(accountId)?.provider ?? null;
+    return this.predicted.countCall({ accountId, model, provider, now });
   }
 
   private lockTable(locks: readonly RateLimitLock[]): LockTable {
