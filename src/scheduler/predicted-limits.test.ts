@@ -58,6 +58,34 @@ describe('PredictedLimits', () => {
     expect(await store.listLocks()).toEqual([expect.objectContaining({ accountId: 'o', until: resetAt })]);
   });
 
+  it('lifting the calls-in-flight lock keeps a window an answer announced with nothing left', async () => {
+    const { clock, store, limits } = await predicted();
+    const call = () => limits.countCall({ accountId: 'o', model: 'm', provider: 'openai', now: clock.now() });
+    const later = clock.now() + 5_000;
+    const soon = clock.now() + 1_000;
+    const reading = (forCall: number, remaining: number, resetAt: number) =>
+      limits.record({
+        accountId: 'o',
+        model: 'm',
+        quota: { remainingFraction: remaining / 10, resetAt },
+        requests: { remaining, limit: 10, resetAt },
+        call: forCall,
+        source: 'rate-limit-headers',
+      });
+    await reading(await call(), 9, later);
+    const [second, third] = [await call(), await call()];
+    // 1 left after the second call, and the third on its way: spent until the reset, 5 s away.
+    expect(await reading(second, 1, later)).toMatchObject({ until: later });
+    // The third call's answer: nothing left until 1 s from now (an announced window).
+    await reading(third, 0, soon);
+    // A fourth call's answer leaves room: the lock shrinks to the announced window, not away.
+    await reading(await call(), 4, soon);
+    expect((await store.getLocks('o', 'm')).model).toMatchObject({
+      until: soon,
+      source: 'rate-limit-headers',
+    });
+  });
+
   it('stores nothing while the circuit breaker is off', async () => {
     const clock = new FakeClock();
     const store = await MemoryStateStore.create({ clock });

@@ -15,25 +15,27 @@ describe('RequestBudgets', () => {
     expect(budgets.call('a', 'other-model', NOW).spentUntil).toBeNull();
   });
 
-  it('counts the calls of a first burst sent before any answer arrived', () => {
+  it('starts counting with the first answer that tells what is left', () => {
     const budgets = new RequestBudgets();
     const first = budgets.call('a', 'm', NOW);
     budgets.call('a', 'm', NOW);
-    expect(budgets.read({ accountId: 'a', model: 'm', reading, call: first.call, now: NOW })).toBe(
-      NOW + 2_000,
-    );
+    expect(budgets.size).toBe(0);
+    expect(budgets.read({ accountId: 'a', model: 'm', reading, call: first.call, now: NOW })).toBeNull();
+    expect(budgets.call('a', 'm', NOW).spentUntil).toBe(NOW + 2_000);
   });
 
   it('forgets a removed account, and sweeps budgets unused for long once it holds many', () => {
     const budgets = new RequestBudgets();
-    budgets.call('a', 'm1', NOW);
-    budgets.call('a', 'm2', NOW);
-    budgets.call('b', 'm1', NOW);
+    const read = (accountId: string, model: string, now = NOW) =>
+      budgets.read({ accountId, model, reading, call: budgets.call(accountId, model, now).call, now });
+    read('a', 'm1');
+    read('a', 'm2');
+    read('b', 'm1');
     budgets.forget('a');
     expect(budgets.size).toBe(1);
-    for (let index = 0; index < SWEEP_AT; index++) budgets.call(`x${index}`, 'm', NOW);
-    expect(budgets.size).toBe(SWEEP_AT + 1);
-    budgets.call('late', 'm', NOW + 10 * 60_000);
+    for (let index = 0; index < SWEEP_AT - 1; index++) read(`x${index}`, 'm');
+    expect(budgets.size).toBe(SWEEP_AT);
+    read('late', 'm', NOW + 10 * 60_000);
     expect(budgets.size).toBe(1);
   });
 });

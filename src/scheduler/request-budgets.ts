@@ -22,9 +22,10 @@ const STALE_AFTER_MS = 10 * 60_000;
  */
 export class RequestBudgets {
   private readonly budgets = new Map<string, RequestBudget>();
-  /** When each budget last counted a call (epoch ms), to forget the ones never answered with counts. */
+  /** When each budget last counted a call or a reading (epoch ms), to forget the ones unused for long. */
   private readonly lastCallAt = new Map<string, number>();
   private lastCall = 0;
+  private sweepAt = SWEEP_AT;
 
   /**
    * Counts a call about to be sent to the account for the model. Returns its number (to pass back
@@ -39,9 +40,11 @@ export class RequestBudgets {
   call(accountId: string, model: string, now: number): { call: number; spentUntil: number | null } {
     const call = this.number();
     const key = lockKey(accountId, model);
-    // Counted before any reading too: the calls of a first burst are in flight when the first
-    // answer tells what was left before them.
-    const next = budgetAfterCall(this.entry(key, now), { call, at: now });
+    const budget = this.budgets.get(key);
+    // Without a reading nothing is known yet, and an account whose answers carry no counts would
+    // keep calls forever: counting starts with the first answer that tells what is left.
+    if (budget === undefined) return { call, spentUntil: null };
+    const next = budgetAfterCall(budget, { call, at: now });
     this.budgets.set(key, next);
     this.lastCallAt.set(key, now);
     return { call, spentUntil: budgetSpentUntil(next, now) };
@@ -62,6 +65,7 @@ export class RequestBudgets {
     const key = lockKey(options.accountId, options.model);
     const budget = budgetAfterReading(this.entry(key, now), { ...reading, call, readAt: now });
     this.budgets.set(key, budget);
+    this.lastCallAt.set(key, now);
     return budgetSpentUntil(budget, now);
   }
 
@@ -80,11 +84,17 @@ export class RequestBudgets {
     return this.budgets.size;
   }
 
-  /** The budget of `key`, making room (sweeping idle budgets) before a new one is added. */
+  /**
+   * The budget of `key`, making room before a new one is added: idle budgets are swept once the
+   * map holds `sweepAt`, which then doubles past what is left, so sweeping stays linear overall.
+   */
   private entry(key: string, now: number): RequestBudget {
     const budget = this.budgets.get(key);
     if (budget !== undefined) return budget;
-    if (this.budgets.size >= SWEEP_AT) this.sweep(now);
+    if (this.budgets.size >= this.sweepAt) {
+      this.sweep(now);
+      this.sweepAt = Math.max(SWEEP_AT, this.budgets.size * 2);
+    }
     return EMPTY_BUDGET;
   }
 

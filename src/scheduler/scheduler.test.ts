@@ -358,20 +358,26 @@ describe('Scheduler.recordPredictedLimit', () => {
   it('counts the calls it lets go against the requests an answer said were left', async () => {
     const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
     await store.setBinding('s', 'a');
-    const first = await scheduler.select(request({ sessionId: 's' }));
-    const second = await scheduler.select(request({ sessionId: 's' }));
-    if (first.kind !== 'account' || second.kind !== 'account') throw new Error('expected accounts');
-    expect(second.call).toBeGreaterThan(first.call ?? Number.POSITIVE_INFINITY);
-    // The answer to the first call says one request is left: the second call, in flight, uses it.
     const resetAt = clock.now() + 5_000;
-    const lock = await scheduler.recordPredictedLimit({
-      accountId: 'a',
-      model: MODEL,
-      quota: { remainingFraction: 0.1, resetAt },
-      requests: { remaining: 1, limit: 10, resetAt },
-      call: first.call!,
-      source: 'rate-limit-headers',
-    });
+    const reading = (remaining: number, call: number) =>
+      scheduler.recordPredictedLimit({
+        accountId: 'a',
+        model: MODEL,
+        quota: { remainingFraction: remaining / 10, resetAt },
+        requests: { remaining, limit: 10, resetAt },
+        call,
+        source: 'rate-limit-headers',
+      });
+    const calls: number[] = [];
+    for (const _ of [1, 2, 3]) {
+      const decision = await scheduler.select(request({ sessionId: 's' }));
+      if (decision.kind !== 'account') throw new Error('expected an account');
+      calls.push(decision.call!);
+      if (calls.length === 1) expect(await reading(5, decision.call!)).toBeNull();
+    }
+    expect(calls[1]).toBeGreaterThan(calls[0]!);
+    // The second call's answer says one request is left: the third call, in flight, uses it.
+    const lock = await reading(1, calls[1]!);
     expect(lock).toMatchObject({
       scope: 'model',
       until: resetAt,
@@ -414,48 +420,20 @@ describe('Scheduler.recordPredictedLimit', () => {
         call,
         source: 'rate-limit-headers',
       });
-    const first = await scheduler.select(request({ sessionId: 's' }));
-    const second = await scheduler.select(request({ sessionId: 's' }));
-    if (first.kind !== 'account' || second.kind !== 'account') throw new Error('expected accounts');
-    expect(await reading(1, first.call!)).toMatchObject({ until: resetAt });
-    // The second call's answer: a slot freed meanwhile, 3 left and nothing sent since.
-    expect(await reading(3, second.call!)).toBeNull();
+    const call = async () => {
+      const decision = await scheduler.select(request({ sessionId: 's' }));
+      if (decision.kind !== 'account' || decision.accountId !== 'a') throw new Error('expected account a');
+      return decision.call!;
+    };
+    await reading(1, await call());
+    const inFlight = await call();
+    expect((await store.getLocks('a', MODEL)).model).toMatchObject({ until: resetAt });
+    // That call's answer: a slot freed meanwhile, 3 left and nothing sent since.
+    expect(await reading(3, inFlight)).toBeNull();
     expect(await store.listLocks()).toEqual([]);
     expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
       accountId: 'a',
       via: 'sticky',
-    });
-  });
-
-  it('lifting the calls-in-flight lock keeps a window an answer announced with nothing left', async () => {
-    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
-    await store.setBinding('s', 'a');
-    const calls: number[] = [];
-    for (let index = 0; index < 3; index++) {
-      const decision = await scheduler.select(request({ sessionId: 's' }));
-      if (decision.kind !== 'account' || decision.accountId !== 'a') throw new Error('expected account a');
-      calls.push(decision.call!);
-    }
-    const later = clock.now() + 5_000;
-    const soon = clock.now() + 1_000;
-    const reading = (call: number, remaining: number, resetAt: number) =>
-      scheduler.recordPredictedLimit({
-        accountId: 'a',
-        model: MODEL,
-        quota: { remainingFraction: remaining / 10, resetAt },
-        requests: { remaining, limit: 10, resetAt },
-        call,
-        source: 'rate-limit-headers',
-      });
-    // 2 left after the first call, two more on their way: spent until the reset, 5 s away.
-    expect(await reading(calls[0]!, 2, later)).toMatchObject({ until: later });
-    // The second call's answer: nothing left until 1 s from now.
-    await reading(calls[1]!, 0, soon);
-    // The third call's answer leaves room: the lock shrinks to the announced window, not away.
-    await reading(calls[2]!, 4, soon);
-    expect((await store.getLocks('a', MODEL)).model).toMatchObject({
-      until: soon,
-      source: 'rate-limit-headers',
     });
   });
 
