@@ -85,14 +85,20 @@ export class PredictedLimits {
         await this.release(accountId, model, now);
       return null;
     }
-    const inFlight = spent !== null && (exhausted === null || spent > exhausted);
-    const until = inFlight ? (spent as number) : (exhausted as number);
+    const until = Math.max(spent ?? 0, exhausted ?? 0);
+    // Spent by the calls in flight, not by the answer itself saying nothing is left.
+    const inFlight = spent !== null && (requests?.remaining ?? 0) > 0 && spent > (exhausted ?? 0);
     return this.predict({ accountId, model, until, source: observation.source, inFlight });
   }
 
-  /** Forgets the request budgets of a removed account. */
-  forget(accountId: string): void {
+  /** Forgets what is known of one account (removed, or its locks cleared), or of every account. */
+  forget(accountId?: string): void {
     this.budgets.forget(accountId);
+    for (const map of [this.heldByCalls, this.announced]) {
+      for (const key of map.keys()) {
+        if (accountId === undefined || key === accountId || key.startsWith(`${accountId}::`)) map.delete(key);
+      }
+    }
   }
 
   /** Stores the predicted-limit lock until `until`, unless a lock on the same scope ends as late. */

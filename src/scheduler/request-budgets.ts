@@ -69,10 +69,10 @@ export class RequestBudgets {
     return budgetSpentUntil(budget, now);
   }
 
-  /** Forgets the budgets of one account (removed). */
-  forget(accountId: string): void {
+  /** Forgets the budgets of one account (removed, or its locks cleared), or every budget. */
+  forget(accountId?: string): void {
     for (const key of this.budgets.keys()) {
-      if (key === accountId || key.startsWith(`${accountId}::`)) {
+      if (accountId === undefined || key === accountId || key.startsWith(`${accountId}::`)) {
         this.budgets.delete(key);
         this.lastCallAt.delete(key);
       }

@@ -276,6 +276,24 @@ describe('Scheduler.recordPredictedLimit', () => {
     });
   });
 
+  it('clearing the locks also forgets what the budgets knew, so the next call does not lock again', async () => {
+    const { scheduler, store, clock } = await harness({ ids: ['a'] });
+    const first = await scheduler.select(request());
+    const resetAt = clock.now() + 20_000;
+    const lock = await scheduler.recordPredictedLimit({
+      accountId: 'a',
+      model: MODEL,
+      quota: null,
+      requests: { remaining: 0, limit: 10, resetAt },
+      call: first.kind === 'account' ? first.call! : 0,
+      source: 'rate-limit-headers',
+    });
+    expect(lock?.message).toMatch(/nothing is left/);
+    expect(await scheduler.clearLocks('a')).toBe(1);
+    expect(await scheduler.select(request())).toMatchObject({ kind: 'account', accountId: 'a' });
+    expect(await store.listLocks()).toEqual([]);
+  });
+
   it('lets a resend go only to an account that is not locked, and counts it', async () => {
     const { scheduler, store, clock } = await harness();
     const call = await scheduler.claimResend('a', MODEL);

@@ -272,8 +272,13 @@ export class Scheduler {
     return this.store.listLocks();
   }
 
-  /** Lifts every lock of one account (all scopes), or every lock; returns how many active ones went. */
+  /**
+   * Lifts every lock of one account (all scopes), or every lock, and forgets what this instance's
+   * request budgets knew of them (else the next call would lock them again); returns how many
+   * active locks went.
+   */
   clearLocks(accountId?: string): Promise<number> {
+    this.predicted.forget(accountId);
     return this.store.deleteLocks(accountId === undefined ? {} : { accountId });
   }
 
