@@ -66,6 +66,7 @@ function makeLocks(accounts: readonly Account[]): RateLimitLock[] {
       scope: index % 2 === 0 ? 'account' : 'model',
       model: index % 2 === 0 ? null : MODEL,
       reason: 'RateLimitExceeded',
+      source: 'retry-after',
       until: NOW + 3_600_000,
       detectedAt: NOW,
       message: null,

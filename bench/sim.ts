@@ -1,20 +1,24 @@
 /**
- * `npm run bench:sim`: the scheduling simulation of issue 3. Runs Switchyard's scheduler modes and
- * three baselines over the same seeded workload at three load points, prints a markdown table per
- * load point and writes bench/results/sim.md and bench/results/sim.json.
+ * `npm run bench:sim`: the scheduling simulation of issues 3 and 10. Runs Switchyard's scheduler
+ * modes and the baselines over the same seeded workload at three load points, then the per-window
+ * scenario (short request windows, concurrent conversations) in three variants; prints markdown
+ * tables and writes bench/results/sim.md and bench/results/sim.json.
  *
  * Options: --seed <n>, --protect <percent> (threshold of the `+protect` rows), --sweep 1,5,10,20
  * (other thresholds to run Balance+protect at; `--sweep none` for none), --hours <n> (arrival
- * window), --loads 1.25,1,0.8, --out <directory>.
+ * window of the main scenario), --loads 1.25,1,0.8, --per-window none (skip that scenario),
+ * --out <directory>.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/core/clock.js';
+import { perWindowSection } from './sim/per-window-report.js';
 import { renderMarkdown } from './sim/report.js';
 import { runBenchmark } from './sim/run-benchmark.js';
-import { defaultParameters, HOUR_MS } from './sim/sim-parameters.js';
+import { runPerWindow } from './sim/run-per-window.js';
+import { defaultParameters, HOUR_MS, perWindowVariants } from './sim/sim-parameters.js';
 
 /** The quota-protection threshold of the `+protect` rows, percent (see bench/results/sim-summary.md). */
 const DEFAULT_PROTECTION_PERCENTAGE = 2;
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
       sweep: { type: 'string' },
       hours: { type: 'string' },
       loads: { type: 'string' },
+      'per-window': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -54,13 +59,26 @@ async function main(): Promise<void> {
     onResult: ({ capacityOverLoad: load, metrics }) =>
       process.stderr.write(`  capacity = ${load} × load: ${metrics.policy} done\n`),
   });
+  const perWindow =
+    values['per-window'] === 'none'
+      ? []
+      : await runPerWindow({
+          variants: perWindowVariants({ seed: parameters.seed }),
+          onResult: ({ variant, metrics }) => process.stderr.write(`  ${variant}: ${metrics.policy} done\n`),
+        });
   const meta = { date: new Date(systemClock.now()).toISOString(), node: process.version };
-  const markdown = renderMarkdown(result, meta);
+  const markdown =
+    perWindow.length === 0
+      ? renderMarkdown(result, meta)
+      : `${renderMarkdown(result, meta)}\n${perWindowSection(perWindow)}\n`;
   process.stdout.write(markdown);
   const outDirectory = values.out ?? fileURLToPath(new URL('../../bench/results/', import.meta.url));
   await mkdir(outDirectory, { recursive: true });
   await writeFile(join(outDirectory, 'sim.md'), markdown);
-  await writeFile(join(outDirectory, 'sim.json'), `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`);
+  await writeFile(
+    join(outDirectory, 'sim.json'),
+    `${JSON.stringify({ ...meta, ...result, perWindow }, null, 2)}\n`,
+  );
   process.stderr.write(
     `Wrote ${join(outDirectory, 'sim.md')} and sim.json in ${(systemClock.now() - started) / 1000} s\n`,
   );

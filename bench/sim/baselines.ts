@@ -1,6 +1,6 @@
 import type { Account } from '../../src/core/account.js';
 import { accountServesModel } from '../../src/core/account.js';
-import type { FailureOutcome, FailureReport } from '../../src/scheduler/index.js';
+import type { FailureOutcome, FailureReport, QuotaObservation } from '../../src/scheduler/index.js';
 import {
   AccountOrder,
   DEFAULT_WINDOW_MS,
@@ -25,11 +25,20 @@ abstract class BaselinePolicy implements SchedulingPolicy {
   protected readonly context: PolicyContext;
   private readonly recorder: Scheduler;
 
-  constructor(context: PolicyContext, maxLockSeconds: number) {
+  constructor(
+    context: PolicyContext,
+    rules: { maxLockSeconds: number; locks?: boolean; graceRetries?: boolean },
+  ) {
     this.context = context;
+    // The recorder's mode only decides grace retries: CacheFirst grants them to `sticky` reports.
+    const mode = rules.graceRetries ? 'CacheFirst' : 'PerformanceFirst';
     const config = {
-      ...switchyardConfig({ mode: 'PerformanceFirst', protectionPercentage: null }),
-      circuitBreaker: { ...SWITCHYARD_BREAKER, maxLockSeconds },
+      ...switchyardConfig({ mode, protectionPercentage: null }),
+      circuitBreaker: {
+        ...SWITCHYARD_BREAKER,
+        enabled: rules.locks ?? true,
+        maxLockSeconds: rules.maxLockSeconds,
+      },
     };
     this.recorder = new Scheduler({
       pool: context.pool,
@@ -49,6 +58,14 @@ abstract class BaselinePolicy implements SchedulingPolicy {
     return this.recorder.recordSuccess(success);
   }
 
+  recordPredictedLimit(observation: QuotaObservation): Promise<unknown> {
+    return this.recorder.recordPredictedLimit(observation);
+  }
+
+  claimResend(accountId: string, model: string): Promise<number | null> {
+    return this.recorder.claimResend(accountId, model);
+  }
+
   close(): Promise<void> {
     return this.recorder.close();
   }
@@ -62,6 +79,35 @@ abstract class BaselinePolicy implements SchedulingPolicy {
 
   protected async locks(): Promise<LockTable> {
     return LockTable.from(await this.context.store.listLocks());
+  }
+}
+
+/**
+ * A client that rotates its keys by itself: each call goes to the next key in a fixed cycle
+ * (skipping only keys this request already tried); it remembers no 429, reads no header and never
+ * waits. Failures are classified (to know what is worth another key) but lock nothing.
+ */
+class NaiveRotationPolicy extends BaselinePolicy {
+  private cursor = 0;
+
+  constructor(context: PolicyContext) {
+    super(context, { maxLockSeconds: 0, locks: false });
+  }
+
+  async select(request: PickRequest): Promise<PickDecision> {
+    const accounts = this.candidates(request.model);
+    for (let offset = 0; offset < accounts.length; offset++) {
+      const index = (this.cursor + offset) % accounts.length;
+      const account = accounts[index]!;
+      if (request.attempted.has(account.id)) continue;
+      this.cursor = index + 1;
+      return chosen(account.id, 'round-robin');
+    }
+    return { kind: 'none-eligible', reason: 'all-attempted', message: 'all tried' };
+  }
+
+  override async recordPredictedLimit(): Promise<unknown> {
+    return null;
   }
 }
 
@@ -113,8 +159,18 @@ class ReferencePolicy extends BaselinePolicy {
   private readonly order: AccountOrder;
 
   constructor(context: PolicyContext) {
-    super(context, REFERENCE_MAX_LOCK_SECONDS);
+    super(context, { maxLockSeconds: REFERENCE_MAX_LOCK_SECONDS, graceRetries: true });
     this.order = new AccountOrder(context.pool);
+  }
+
+  /** Its handler waits out any 429 stating ≤ 2 s on the same account, whatever the session (§4.6). */
+  override recordFailure(report: FailureReport): Promise<FailureOutcome> {
+    return super.recordFailure({ ...report, via: 'sticky' });
+  }
+
+  /** It reads no rate-limit headers into locks. */
+  override async recordPredictedLimit(): Promise<unknown> {
+    return null;
   }
 
   async select(request: PickRequest): Promise<PickDecision> {
@@ -182,22 +238,32 @@ function nothingUsable(state: {
   return { kind: 'all-limited', retryAfterMs: waitMs, message: 'all limited' };
 }
 
-/** The three baselines, in table order. */
+const SWITCHYARD_RULES = { maxLockSeconds: SWITCHYARD_BREAKER.maxLockSeconds };
+
+/** The baselines, in table order. */
 export const BASELINE_POLICIES: readonly PolicyDescriptor[] = [
   {
+    name: 'naive-rotation',
+    description:
+      'a client rotating keys by itself: the next key for every call, no memory of 429s, no headers read, no stickiness',
+    create: (context) => new NaiveRotationPolicy(context),
+  },
+  {
     name: 'round-robin',
-    description: 'plain round robin over all accounts, skipping locked and already-tried ones; no stickiness',
-    create: (context) => new RoundRobinPolicy(context, SWITCHYARD_BREAKER.maxLockSeconds),
+    description:
+      "plain round robin over all accounts, skipping locked and already-tried ones (Switchyard's lock and predicted-limit rules, without counting its calls in flight); no stickiness",
+    create: (context) => new RoundRobinPolicy(context, SWITCHYARD_RULES),
   },
   {
     name: 'random',
-    description: 'a uniformly random unlocked, untried account; no stickiness',
-    create: (context) => new RandomPolicy(context, SWITCHYARD_BREAKER.maxLockSeconds),
+    description:
+      "a uniformly random unlocked, untried account (Switchyard's lock and predicted-limit rules, without counting its calls in flight); no stickiness",
+    create: (context) => new RandomPolicy(context, SWITCHYARD_RULES),
   },
   {
     name: 'reference',
     description:
-      'Antigravity Manager: sticky ignores model-level locks, tried set reset per attempt, locks capped at 300 s',
+      'Antigravity Manager: sticky ignores model-level locks, tried set reset per attempt, locks capped at 300 s, every 429 stating ≤ 2 s waited out on the same account, no predicted limits',
     create: (context) => new ReferencePolicy(context),
   },
 ];

@@ -24,6 +24,14 @@ export interface PolicyMetrics {
   /** The 429s split by cause, per 1 000 client requests. */
   minuteLimit429PerThousand: number;
   quota429PerThousand: number;
+  /**
+   * Upstream 429s to an account inside a window it had already announced (by a 429's
+   * `Retry-After`, or by a success's `remaining: 0` until its reset) when the call was sent, per
+   * 1 000 client requests.
+   */
+  repeat429PerThousand: number;
+  /** Upstream calls sent inside a window the account had announced, whatever the answer. */
+  sendsInsideAnnouncedWindows: number;
   /** Upstream 5xx answers per 1 000 client requests. */
   serverErrorsPerThousand: number;
   /** Upstream calls sent to an account that the state store held locked for the model at send time. */
@@ -53,6 +61,10 @@ export class MetricsRecorder {
   private minuteLimit429 = 0;
   private quota429 = 0;
   private serverErrors = 0;
+  private repeat429 = 0;
+  private insideAnnounced = 0;
+  /** Until when each account (key `id`) or model on it (key `id::model`) announced it refuses calls. */
+  private readonly announcedUntil = new Map<string, number>();
   private readonly lockedSends: Record<SendPath, number> = { picked: 0, 'second-wait': 0, 'grace-retry': 0 };
   private calls = 0;
   private waits = 0;
@@ -63,9 +75,35 @@ export class MetricsRecorder {
     for (const id of accountIds) this.callsPerAccount.set(id, 0);
   }
 
-  /** One upstream call; `locked` says whether the store held the account locked for the model then. */
-  sent(call: { accountId: string; path: SendPath; locked: boolean; answer: UpstreamAnswer }): void {
+  /** An answer arrived: from now on, the window it announces (if any) is known to the gateway. */
+  announced(answer: { accountId: string; model: string; announces: UpstreamAnswer['announces'] }): void {
+    const { announces } = answer;
+    if (announces === null) return;
+    const key = announces.scope === 'account' ? answer.accountId : `${answer.accountId}::${answer.model}`;
+    this.announcedUntil.set(key, Math.max(this.announcedUntil.get(key) ?? 0, announces.until));
+  }
+
+  /**
+   * One upstream call sent at `now`; `locked` says whether the store held the account locked for
+   * the model then. A call inside an announced window that is answered 429 is a repeat 429.
+   */
+  sent(call: {
+    accountId: string;
+    model: string;
+    now: number;
+    path: SendPath;
+    locked: boolean;
+    answer: UpstreamAnswer;
+  }): void {
     this.calls++;
+    const until = Math.max(
+      this.announcedUntil.get(call.accountId) ?? 0,
+      this.announcedUntil.get(`${call.accountId}::${call.model}`) ?? 0,
+    );
+    if (call.now < until) {
+      this.insideAnnounced++;
+      if (call.answer.status === 429) this.repeat429++;
+    }
     this.callsPerAccount.set(call.accountId, (this.callsPerAccount.get(call.accountId) ?? 0) + 1);
     if (call.locked) this.lockedSends[call.path]++;
     if (call.answer.refusal === 'minute-limit') this.minuteLimit429++;
@@ -105,6 +143,8 @@ export class MetricsRecorder {
       upstream429PerThousand: perThousand(this.minuteLimit429 + this.quota429),
       minuteLimit429PerThousand: perThousand(this.minuteLimit429),
       quota429PerThousand: perThousand(this.quota429),
+      repeat429PerThousand: perThousand(this.repeat429),
+      sendsInsideAnnouncedWindows: this.insideAnnounced,
       serverErrorsPerThousand: perThousand(this.serverErrors),
       sendsToLockedAccounts: Object.values(this.lockedSends).reduce((sum, count) => sum + count, 0),
       lockedSendsByPath: { ...this.lockedSends },

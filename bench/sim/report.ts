@@ -64,12 +64,14 @@ export function checkGoals(point: LoadPointResult): GoalCheck[] {
 }
 
 const COLUMNS =
-  'success | sticky | 429/1k (minute + quota) | 5xx/1k | calls to locked | load CV | max/mean | calls/request | waits/1k |';
-const RULE = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+  'success | sticky | 429/1k (window + quota) | repeat 429/1k | 5xx/1k | calls to locked | load CV | max/mean | calls/request | waits/1k |';
+const RULE = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
 
-const COLUMN_NOTES = [
+export const COLUMN_NOTES = [
   "Columns: *sticky* = share of turns after a conversation's first success served by the account of its previous success;",
-  '*429/1k* = upstream 429 answers per 1 000 client requests (minute limit + quota); *calls to locked* = upstream calls',
+  '*429/1k* = upstream 429 answers per 1 000 client requests (request-window limit + quota); *repeat 429/1k* = 429s from',
+  "an account inside a window it had already announced (a 429's Retry-After, or remaining: 0 until a reset) when the",
+  'call was sent; *calls to locked* = upstream calls',
   'to an account the state store held locked for the model at send time, by how the gateway came to send them;',
   '*load CV* and *max/mean* = spread of upstream calls over the accounts; *calls/request* = upstream calls per client',
   'request; *waits/1k* = `wait` decisions per 1 000 requests.',
@@ -86,6 +88,7 @@ export function metricsTable(
       percent(metrics.successRate, 2),
       percent(metrics.stickiness, 1),
       `${fixed(metrics.upstream429PerThousand, 1)} (${fixed(metrics.minuteLimit429PerThousand, 1)} + ${fixed(metrics.quota429PerThousand, 1)})`,
+      fixed(metrics.repeat429PerThousand, 1),
       fixed(metrics.serverErrorsPerThousand, 1),
       lockedCell(metrics),
       fixed(metrics.loadCv, 2),
@@ -129,7 +132,7 @@ export function renderMarkdown(result: BenchmarkResult, meta: { date: string; no
   const tiers = Object.entries(parameters.tiers)
     .map(
       ([tier, limits]) =>
-        `${limits.count} ${tier} (${limits.requestsPerMinute}/min, ${limits.quotaPerModel}/model/period)`,
+        `${limits.count} ${tier} (${limits.requestsPerWindow}/${seconds(parameters.limitWindowMs)}, ${limits.quotaPerModel}/model/period)`,
     )
     .join(', ');
   const lines = [
@@ -137,11 +140,11 @@ export function renderMarkdown(result: BenchmarkResult, meta: { date: string; no
     '',
     `Seed ${parameters.seed}, ${meta.date}, Node ${meta.node}.`,
     `Pool: ${tiers}; models ${parameters.models.map((model) => `${model.id} ${percent(model.share, 0)}`).join(', ')}.`,
-    `Quota period ${hours(parameters.quotaPeriodMs)}, ${parameters.minuteWindow} minute window, ` +
+    `Quota period ${hours(parameters.quotaPeriodMs)}, ${parameters.windowKind} ${seconds(parameters.limitWindowMs)} limit window, ` +
       `${hours(parameters.durationMs)} of arrivals, ${parameters.turnsPerConversation} turns per conversation, ` +
       `think time ${parameters.meanThinkMs / 1000} s (mean), ${percent(parameters.serverErrorRate, 1)} background 5xx.`,
     `Capacity ${fixed(capacity.requestsPerMinute, 1)} requests/min (quota-bound; the minute limits add up to ` +
-      `${capacity.minuteLimitRequestsPerMinute}/min). Quota protection of the \`+protect\` rows: below ${result.protectionPercentage} %.`,
+      `${capacity.windowLimitRequestsPerMinute}/min). Quota protection of the \`+protect\` rows: below ${result.protectionPercentage} %.`,
   ];
   lines.push(
     '',
@@ -159,11 +162,16 @@ export function renderMarkdown(result: BenchmarkResult, meta: { date: string; no
       '| goal | policy | value | met |',
       '|---|---|--:|:-:|',
     );
-    for (const check of checkGoals(goalPoint)) {
-      lines.push(`| ${check.goal} | ${check.policy} | ${check.value} | ${check.met ? 'yes' : '**no**'} |`);
-    }
+    lines.push(...goalRows(checkGoals(goalPoint)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Goal checks as markdown table rows (after a `| goal | policy | value | met |` header). */
+export function goalRows(checks: readonly GoalCheck[]): string[] {
+  return checks.map(
+    (check) => `| ${check.goal} | ${check.policy} | ${check.value} | ${check.met ? 'yes' : '**no**'} |`,
+  );
 }
 
 function lockedCell(metrics: PolicyMetrics): string {
@@ -172,14 +180,18 @@ function lockedCell(metrics: PolicyMetrics): string {
   return `${metrics.sendsToLockedAccounts} (${paths.map(([path, count]) => `${path} ${count}`).join(', ')})`;
 }
 
-function percent(fraction: number, digits: number): string {
+export function percent(fraction: number, digits: number): string {
   return `${(fraction * 100).toFixed(digits)} %`;
 }
 
-function fixed(value: number, digits: number): string {
+export function fixed(value: number, digits: number): string {
   return value.toFixed(digits);
 }
 
 function hours(milliseconds: number): string {
   return `${milliseconds / 3_600_000} h`;
+}
+
+export function seconds(milliseconds: number): string {
+  return `${milliseconds / 1000} s`;
 }

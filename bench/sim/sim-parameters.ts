@@ -5,8 +5,8 @@ import { testAccount } from '../../src/scheduler/test-account.js';
 export interface TierLimits {
   /** How many accounts of this tier the pool has. */
   count: number;
-  /** Requests accepted per minute, over all models (429 with Retry-After beyond). */
-  requestsPerMinute: number;
+  /** Requests accepted per limit window (`limitWindowMs`), over all models (429 with Retry-After beyond). */
+  requestsPerWindow: number;
   /** Successful requests per model per quota period (429 `insufficient_quota` beyond). */
   quotaPerModel: number;
 }
@@ -25,8 +25,16 @@ export interface SimulationParameters {
   models: readonly SimulatedModel[];
   /** Length of the quota "day": every model's quota resets at each multiple of it from the start, ms. */
   quotaPeriodMs: number;
-  /** Per-minute limit as a sliding 60 s window, or a fixed window reset at each whole minute. */
-  minuteWindow: 'sliding' | 'fixed';
+  /** Length of the per-account request-limit window, ms (a minute in the default scenario). */
+  limitWindowMs: number;
+  /** The request limit as a sliding window, or a fixed window reset at each whole window from the start. */
+  windowKind: 'sliding' | 'fixed';
+  /**
+   * What successes' `x-ratelimit-*-requests` headers describe: the model's quota for the period
+   * (the default scenario), or the request-limit window (the per-window scenario; 429s then carry
+   * them too, with `remaining: 0`).
+   */
+  rateLimitHeaders: 'quota' | 'window';
   /** Conversations arrive during this long; the ones still running then are played to the end, ms. */
   durationMs: number;
   turnsPerConversation: number;
@@ -47,7 +55,7 @@ export interface SimulationParameters {
 /** The accounts of the pool with the limits the simulated upstream enforces for each. */
 export interface SimulatedAccount {
   account: Account;
-  requestsPerMinute: number;
+  requestsPerWindow: number;
   quotaPerModel: number;
 }
 
@@ -64,16 +72,18 @@ export function defaultParameters(overrides: Partial<SimulationParameters> = {})
   return {
     seed: 20_260_101,
     tiers: {
-      ULTRA: { count: 4, requestsPerMinute: 60, quotaPerModel: 1_000 },
-      PRO: { count: 8, requestsPerMinute: 30, quotaPerModel: 500 },
-      FREE: { count: 8, requestsPerMinute: 12, quotaPerModel: 250 },
+      ULTRA: { count: 4, requestsPerWindow: 60, quotaPerModel: 1_000 },
+      PRO: { count: 8, requestsPerWindow: 30, quotaPerModel: 500 },
+      FREE: { count: 8, requestsPerWindow: 12, quotaPerModel: 250 },
     },
     models: [
       { id: 'sim-large', share: 0.5 },
       { id: 'sim-small', share: 0.5 },
     ],
     quotaPeriodMs: 6 * HOUR_MS,
-    minuteWindow: 'sliding',
+    limitWindowMs: MINUTE_MS,
+    windowKind: 'sliding',
+    rateLimitHeaders: 'quota',
     durationMs: 12 * HOUR_MS,
     turnsPerConversation: 20,
     meanThinkMs: 30_000,
@@ -98,12 +108,72 @@ export function simulatedAccounts(parameters: SimulationParameters): SimulatedAc
       const account = testAccount(id, { tier, createdAt: parameters.startAt + accounts.length });
       accounts.push({
         account,
-        requestsPerMinute: limits.requestsPerMinute,
+        requestsPerWindow: limits.requestsPerWindow,
         quotaPerModel: limits.quotaPerModel,
       });
     }
   }
   return accounts;
+}
+
+/**
+ * The per-window scenario of issue 10: 8 equal accounts that each accept 10 requests per sliding
+ * 5 s window and say so in their headers (`x-ratelimit-*-requests` with `remaining` and the time to
+ * full replenishment on every answer, `Retry-After` on a 429), no quota limit, one model, and many
+ * concurrent agent-like conversations (20 turns, 5 s of think time) at 0.7 × the pool's capacity.
+ */
+export function perWindowParameters(overrides: Partial<SimulationParameters> = {}): SimulationParameters {
+  const none = { count: 0, requestsPerWindow: 1, quotaPerModel: 1 };
+  return defaultParameters({
+    tiers: {
+      ULTRA: none,
+      PRO: { count: 8, requestsPerWindow: 10, quotaPerModel: 1_000_000_000 },
+      FREE: none,
+    },
+    models: [{ id: 'sim-model', share: 1 }],
+    limitWindowMs: 5_000,
+    rateLimitHeaders: 'window',
+    durationMs: 15 * MINUTE_MS,
+    meanThinkMs: 5_000,
+    latency: { minimumMs: 1_500, meanExtraMs: 3_000 },
+    capacityOverLoad: 1 / 0.7,
+    ...overrides,
+  });
+}
+
+/** One variant of the per-window scenario: its name in the report and its parameters. */
+export interface PerWindowVariant {
+  name: string;
+  parameters: SimulationParameters;
+}
+
+/**
+ * The per-window scenario in three shapes: the sliding 5 s window of `perWindowParameters` (a
+ * sliding window reports its full replenishment as the reset, so an account that says
+ * `remaining: 0` is out for a whole window); the same with a fixed window (the reset is exactly
+ * when requests are accepted again); and a sliding 2 s window with fast answers (4 requests per
+ * window, answers in 0.1–0.3 s, 2 s of think time: the shape of the HTTP rig test).
+ */
+export function perWindowVariants(overrides: Partial<SimulationParameters> = {}): PerWindowVariant[] {
+  const none = { count: 0, requestsPerWindow: 1, quotaPerModel: 1 };
+  return [
+    { name: 'sliding 5 s window', parameters: perWindowParameters(overrides) },
+    { name: 'fixed 5 s window', parameters: perWindowParameters({ windowKind: 'fixed', ...overrides }) },
+    {
+      name: 'sliding 2 s window, fast answers',
+      parameters: perWindowParameters({
+        tiers: {
+          ULTRA: none,
+          PRO: { count: 8, requestsPerWindow: 4, quotaPerModel: 1_000_000_000 },
+          FREE: none,
+        },
+        limitWindowMs: 2_000,
+        latency: { minimumMs: 100, meanExtraMs: 200 },
+        meanThinkMs: 2_000,
+        ...overrides,
+      }),
+    },
+  ];
 }
 
 /** How many requests per minute the pool can serve, and which limit binds. */
@@ -112,8 +182,8 @@ export interface Capacity {
   requestsPerMinute: number;
   /** What the per-model quotas allow over a period, at the workload's model mix, per minute. */
   quotaRequestsPerMinute: number;
-  /** The sum of the per-minute limits. */
-  minuteLimitRequestsPerMinute: number;
+  /** The sum of the per-account request limits, per minute. */
+  windowLimitRequestsPerMinute: number;
 }
 
 /**
@@ -125,10 +195,11 @@ export function capacityOf(parameters: SimulationParameters): Capacity {
   const perModelQuota = accounts.reduce((sum, entry) => sum + entry.quotaPerModel, 0);
   const requestsPerPeriod = Math.min(...parameters.models.map((model) => perModelQuota / model.share));
   const quotaRequestsPerMinute = (requestsPerPeriod * MINUTE_MS) / parameters.quotaPeriodMs;
-  const minuteLimitRequestsPerMinute = accounts.reduce((sum, entry) => sum + entry.requestsPerMinute, 0);
+  const perWindow = accounts.reduce((sum, entry) => sum + entry.requestsPerWindow, 0);
+  const windowLimitRequestsPerMinute = (perWindow * MINUTE_MS) / parameters.limitWindowMs;
   return {
-    requestsPerMinute: Math.min(quotaRequestsPerMinute, minuteLimitRequestsPerMinute),
+    requestsPerMinute: Math.min(quotaRequestsPerMinute, windowLimitRequestsPerMinute),
     quotaRequestsPerMinute,
-    minuteLimitRequestsPerMinute,
+    windowLimitRequestsPerMinute,
   };
 }

@@ -1,7 +1,8 @@
 import { MemoryAccountPool } from '../../src/core/account-pool.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { parseQuotaHeaders } from '../../src/ratelimit/index.js';
-import type { PickDecision } from '../../src/scheduler/pick.js';
+import { parseRateLimitHeaders } from '../../src/ratelimit/index.js';
+import { LockTable } from '../../src/scheduler/index.js';
+import type { AccountDecision, PickDecision } from '../../src/scheduler/pick.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { EventQueue } from './event-queue.js';
 import { MetricsRecorder, type PolicyMetrics, type SendPath } from './metrics-recorder.js';
@@ -15,12 +16,15 @@ import { RANDOM_STREAMS } from './workload.js';
 
 /** The gateway's default `proxy.max_attempts`. */
 export const MAX_ATTEMPTS = 3;
+/** Waits the gateway honours in a row for one attempt (src/gateway/gateway.ts `MAX_WAITS`). */
+export const MAX_WAITS = 3;
 
 /**
  * How the simulated gateway resends without a fresh pick. `recheck` mirrors src/gateway/gateway.ts:
  * before a grace retry goes back to the same account the account's locks are read again (a locked
- * account counts as a failed attempt and the request rotates), and a second `wait` is slept too.
- * `previous` is how the gateway behaved before: it re-sent at once, locked or not.
+ * account counts as a failed attempt and the request rotates), and after a `wait` the account is
+ * always picked again. `previous` is how the gateway behaved before: it re-sent at once, locked or
+ * not, and sent to the account of a second `wait` without sleeping.
  */
 export type GatewayResend = 'previous' | 'recheck';
 
@@ -42,6 +46,8 @@ interface TurnRequest {
   attempt: number;
   /** Whether the current attempt already used its grace retry on the same account. */
   graceUsed: boolean;
+  /** How the current attempt's account was chosen (the gateway reports it with a failure). */
+  via: AccountDecision['via'] | undefined;
 }
 
 /**
@@ -116,16 +122,53 @@ class Simulation {
   }
 
   private startTurn(conversation: Conversation, turn: number): Promise<void> {
-    return this.attempt({ conversation, turn, attempted: new Set(), attempt: 0, graceUsed: false });
+    return this.attempt({
+      conversation,
+      turn,
+      attempted: new Set(),
+      attempt: 0,
+      graceUsed: false,
+      via: undefined,
+    });
   }
 
   private async attempt(request: TurnRequest): Promise<void> {
     if (request.attempt >= this.maxAttempts) return this.finish(request, null);
-    const decision = await this.select(request);
-    if (decision.kind !== 'wait') return this.proceed(request, decision);
-    // Like the gateway: sleep, then pick again so the usual effects apply.
+    return this.pick(request, 0);
+  }
+
+  /**
+   * Like the gateway: a `wait` is slept, then the account is picked again (so the usual effects
+   * apply), at most `MAX_WAITS` times in a row, then once more with a forced rotation; only an
+   * account decision is sent to. The previous gateway sent to the account of a second `wait` at once.
+   */
+  private async pick(request: TurnRequest, waits: number): Promise<void> {
+    // The locks as the pick saw them: a call's own in-flight reservation is not a lock it was sent into.
+    const locksBefore = LockTable.from(this.parts.store.listLocksNow());
+    let decision = await this.select(request);
+    // After MAX_WAITS waits the gateway picks once more with a forced rotation.
+    if (decision.kind === 'wait' && waits >= MAX_WAITS && this.options.gatewayResend !== 'previous')
+      decision = await this.select(request, true);
+    if (decision.kind === 'account') {
+      request.via = decision.via;
+      const locked = locksBefore.blocking(
+        decision.accountId,
+        request.conversation.model,
+        this.parts.clock.now(),
+      );
+      return this.send(request, {
+        accountId: decision.accountId,
+        path: 'picked',
+        call: decision.call,
+        locked: locked !== null,
+      });
+    }
+    if (decision.kind !== 'wait') return this.finish(request, null);
+    if (waits > 0 && this.options.gatewayResend === 'previous')
+      return this.send(request, { accountId: decision.accountId, path: 'second-wait' });
+    if (waits >= MAX_WAITS) return this.finish(request, null);
     this.parts.metrics.waited(await this.lockReason(decision.accountId, request.conversation.model));
-    this.later(decision.waitMs, async () => this.proceed(request, await this.select(request)));
+    this.later(decision.waitMs, () => this.pick(request, waits + 1));
   }
 
   /** The reason of the lock that keeps the account from the model now (the later-ending one). */
@@ -136,48 +179,50 @@ class Simulation {
     return lock?.reason ?? 'none';
   }
 
-  private select(request: TurnRequest): Promise<PickDecision> {
+  private select(request: TurnRequest, rotate = false): Promise<PickDecision> {
     return this.parts.policy.select({
       sessionId: request.conversation.sessionId,
       model: request.conversation.model,
       attempted: request.attempted,
-      forceRotate: request.attempt > 0,
+      forceRotate: rotate || request.attempt > 0,
     });
   }
 
-  /**
-   * The gateway sends to the decision's account. As built, a wait after a wait is sent to at once;
-   * with `recheck` it is slept first.
-   */
-  private proceed(request: TurnRequest, decision: PickDecision): Promise<void> | void {
-    if (decision.kind === 'account')
-      return this.send(request, { accountId: decision.accountId, path: 'picked' });
-    if (decision.kind !== 'wait') return this.finish(request, null);
-    const target = { accountId: decision.accountId, path: 'second-wait' } as const;
-    if ((this.options.gatewayResend ?? 'recheck') !== 'recheck') return this.send(request, target);
-    this.later(decision.waitMs, () => this.send(request, target));
-  }
-
-  private async send(request: TurnRequest, target: { accountId: string; path: SendPath }): Promise<void> {
-    const { store, upstream, metrics, clock } = this.parts;
+  private async send(
+    request: TurnRequest,
+    target: { accountId: string; path: SendPath; call?: number | undefined; locked?: boolean },
+  ): Promise<void> {
+    const { store, upstream, metrics, clock, policy } = this.parts;
     const { accountId, path } = target;
     const model = request.conversation.model;
     const locks = await store.getLocks(accountId, model);
-    const locked = locks.account !== null || locks.model !== null;
-    if (locked && path !== 'picked' && (this.options.gatewayResend ?? 'recheck') === 'recheck')
-      return this.nextAttempt(request);
+    const locked = target.locked ?? (locks.account !== null || locks.model !== null);
+    let call = target.call;
+    if (path !== 'picked' && (this.options.gatewayResend ?? 'recheck') === 'recheck') {
+      // As the gateway: a resend claims the account (rotating when it is locked) and is counted.
+      const claimed = await policy.claimResend(accountId, model);
+      if (claimed === null) return this.nextAttempt(request);
+      call = claimed;
+    }
     request.attempted.add(accountId);
-    const answer = upstream.respond({ accountId, model, now: clock.now() });
-    metrics.sent({ accountId, path, locked, answer });
-    this.later(answer.latencyMs, () => this.answered(request, accountId, answer));
+    const now = clock.now();
+    const answer = upstream.respond({ accountId, model, now });
+    metrics.sent({ accountId, model, now, path, locked, answer });
+    this.later(answer.latencyMs, () => this.answered(request, { accountId, call }, answer));
   }
 
-  private async answered(request: TurnRequest, accountId: string, answer: UpstreamAnswer): Promise<void> {
-    const { policy } = this.parts;
+  private async answered(
+    request: TurnRequest,
+    target: { accountId: string; call: number | undefined },
+    answer: UpstreamAnswer,
+  ): Promise<void> {
+    const { policy, metrics } = this.parts;
+    const { accountId } = target;
     const model = request.conversation.model;
+    metrics.announced({ accountId, model, announces: answer.announces });
+    await this.observeHeaders({ ...target, model, status: answer.status, headers: answer.headers });
     if (answer.status < 400) {
       await policy.recordSuccess({ accountId, model });
-      this.recordQuota({ accountId, model, headers: answer.headers });
       return this.finish(request, accountId);
     }
     const outcome = await policy.recordFailure({
@@ -186,6 +231,7 @@ class Simulation {
       status: answer.status,
       headers: answer.headers,
       body: answer.body,
+      ...(request.via ? { via: request.via } : {}),
     });
     if (!outcome.classification.retryable) return this.finish(request, null);
     const graceMs = outcome.decision.graceRetryMs;
@@ -200,21 +246,38 @@ class Simulation {
   private nextAttempt(request: TurnRequest): Promise<void> {
     request.attempt++;
     request.graceUsed = false;
+    request.via = undefined;
     return this.attempt(request);
   }
 
-  /** What the gateway's `accounts.recordQuota` does: the headers' remaining quota, into the pool. */
-  private recordQuota(success: { accountId: string; model: string; headers: Record<string, string> }): void {
-    const { pool, clock } = this.parts;
-    const account = pool.get(success.accountId);
+  /**
+   * What the gateway does with an answer's rate-limit headers (src/gateway/observe-rate-limit-headers.ts):
+   * a success's remaining quota into the pool (`accounts.recordQuota`), and every answer's counts to
+   * the predicted limits, with the number of the answered call.
+   */
+  private async observeHeaders(answer: {
+    accountId: string;
+    model: string;
+    call: number | undefined;
+    status: number;
+    headers: Record<string, string>;
+  }): Promise<void> {
+    const { pool, clock, policy } = this.parts;
+    const account = pool.get(answer.accountId);
     if (account === undefined) return;
     const now = clock.now();
-    const quota = parseQuotaHeaders({ provider: account.provider, headers: success.headers, now });
-    if (quota === null) return;
-    pool.upsert({
-      ...account,
-      quota: { ...account.quota, [success.model]: { ...quota, observedAt: now, source: 'headers' } },
-    });
+    const reading = parseRateLimitHeaders({ provider: account.provider, headers: answer.headers, now });
+    if (reading === null) return;
+    const { quota, requests } = reading;
+    if (quota !== null && answer.status < 400) {
+      pool.upsert({
+        ...account,
+        quota: { ...account.quota, [answer.model]: { ...quota, observedAt: now, source: 'headers' } },
+      });
+    }
+    const { accountId, model, call } = answer;
+    const observation = { accountId, model, quota, requests, source: 'rate-limit-headers' as const };
+    await policy.recordPredictedLimit(call === undefined ? observation : { ...observation, call });
   }
 
   private finish(request: TurnRequest, accountId: string | null): void {

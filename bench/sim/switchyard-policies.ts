@@ -55,3 +55,51 @@ export function switchyardPolicy(options: SwitchyardPolicyOptions): PolicyDescri
     create: ({ pool, store, clock }) => new Scheduler({ pool, store, clock, config: () => config }),
   };
 }
+
+/** Reasons whose short stated pause the previous rules waited out without a lock. */
+const PREVIOUS_GRACE_REASONS = new Set(['QuotaExhausted', 'RateLimitExceeded', 'ModelCapacityExhausted']);
+
+/**
+ * The real `Scheduler` under the rate-limit rules before issue 10, for comparison: a 429 stating at
+ * most 2 s set no lock and was waited out on the same account by the request that saw it (in every
+ * mode), rate-limit headers saying nothing is left made no lock, and a success lifted any
+ * account-level lock.
+ */
+export function previousRulesPolicy(options: SwitchyardPolicyOptions & { name: string }): PolicyDescriptor {
+  const config = switchyardConfig(options);
+  return {
+    name: options.name,
+    description: `Switchyard Scheduler, mode ${options.mode}, with the rate-limit rules before issue 10`,
+    create: ({ pool, store, clock }) => {
+      const scheduler = new Scheduler({ pool, store, clock, config: () => config });
+      return {
+        select: (request) => scheduler.select(request),
+        async recordFailure(report) {
+          const outcome = await scheduler.recordFailure(report);
+          const { classification, lock } = outcome;
+          const stated = classification.retryAfterMs;
+          const shortPause =
+            lock !== null &&
+            stated !== null &&
+            stated > 0 &&
+            stated <= 2_000 &&
+            PREVIOUS_GRACE_REASONS.has(classification.reason);
+          if (!shortPause) return outcome;
+          await store.deleteLocks({ accountId: lock.accountId, model: lock.model });
+          return {
+            ...outcome,
+            lock: null,
+            decision: { ...outcome.decision, lock: null, graceRetryMs: stated },
+          };
+        },
+        async recordSuccess(success) {
+          await store.resetFailureCount(success.accountId);
+          await store.deleteLocks({ accountId: success.accountId, model: null });
+        },
+        recordPredictedLimit: async () => null,
+        claimResend: (accountId, model) => scheduler.claimResend(accountId, model),
+        close: () => scheduler.close(),
+      };
+    },
+  };
+}

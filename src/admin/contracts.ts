@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_KINDS, TIERS } from '../core/account.js';
+import { LOCK_SOURCES } from '../core/limits.js';
 import type { PublicAccount } from '../store/public-account.js';
 
 const httpUrl = z
@@ -218,6 +219,14 @@ export const rateLimitView = z.object({
   scope: z.enum(['account', 'model']),
   model: z.string().nullable(),
   reason: z.string(),
+  /**
+   * Where the lock's end comes from: `retry-after` (a failure stated its delay), `rate-limit-headers`
+   * or `quota-api` (a predicted limit: the upstream said nothing is left until the reset), `backoff`
+   * (no stated delay; the gateway's own guess).
+   */
+  source: z.enum(LOCK_SOURCES),
+  /** True for a predicted limit (`rate-limit-headers`, `quota-api`): no call failed. */
+  predicted: z.boolean(),
   /** ISO time the lock ends. */
   until: z.string(),
   remaining_seconds: z.number(),

@@ -8,7 +8,7 @@ import { MemorySignatureLedger } from '../gateway/reasoning/signature-ledger.js'
 import { ResponseStore } from '../gateway/translation/response-store.js';
 import { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
-import { countAccountStates, Metrics } from '../observability/metrics.js';
+import { countAccountStates, countLocks, Metrics } from '../observability/metrics.js';
 import { RequestLogPipeline } from '../observability/request-log-pipeline.js';
 import { RequestLogWriter, requestLogSettings } from '../observability/request-log-writer.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
@@ -122,6 +122,7 @@ function composeAccountServices(options: {
   config: ConfigStore;
   accounts: AccountStore;
   state: StateStore;
+  scheduler: Scheduler;
   upstream: UpstreamClient;
   clock: Clock;
   logger: Logger;
@@ -164,6 +165,7 @@ function composeAccountServices(options: {
     credentials,
     sources: [new CodeAssistQuota({ api, projects, context: codeAssistContext })],
     locks: options.state,
+    limits: options.scheduler,
     clock,
     settings: () => ({
       enabled: config.get().auto_refresh,
@@ -198,6 +200,7 @@ function composeObservability(options: {
     logger,
     gauges: {
       locksActive: async () => (await state.listLocks()).filter((lock) => lock.until > clock.now()).length,
+      locksBySource: async () => countLocks(await state.listLocks(), clock.now()),
       sessionBindings: () => state.countBindings(),
       accountStates: () => countAccountStates(accounts.list()),
     },
@@ -253,7 +256,7 @@ export async function composeGateway(options: {
   });
   const observability = composeObservability({ ...options, state });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
-  const oauth = composeAccountServices({ ...options, state, upstream });
+  const oauth = composeAccountServices({ ...options, state, scheduler, upstream });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });

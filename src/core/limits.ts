@@ -14,6 +14,24 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
 /** A lock covers the whole account, or one model of it. */
 export type LockScope = 'account' | 'model';
 
+export const LOCK_SOURCES = ['retry-after', 'rate-limit-headers', 'quota-api', 'backoff'] as const;
+/**
+ * Where a lock's end comes from:
+ * - `retry-after`: a failed call whose answer stated when to come back (`Retry-After`,
+ *   `retry-after-ms`, Google `RetryInfo` / `quotaResetDelay`, the reset headers of a 429);
+ * - `rate-limit-headers`: predicted — a response's rate-limit headers said nothing is left until
+ *   their reset time;
+ * - `quota-api`: predicted — the provider's quota API reported nothing left until a reset time;
+ * - `backoff`: a failure without a stated delay; the end is the gateway's own guess (backoff steps,
+ *   or the default for the failure reason).
+ */
+export type LockSource = (typeof LOCK_SOURCES)[number];
+
+/** Whether a lock is a predicted limit: no call failed, the upstream said nothing is left. */
+export function isPredictedLock(lock: Pick<RateLimitLock, 'source'>): boolean {
+  return lock.source === 'rate-limit-headers' || lock.source === 'quota-api';
+}
+
 /** An account (or one model of it) that must not be scheduled until `until`. */
 export interface RateLimitLock {
   accountId: string;
@@ -21,6 +39,8 @@ export interface RateLimitLock {
   /** The locked model when `scope` is `model`; null for account locks. */
   model: string | null;
   reason: FailureReason;
+  /** Where the lock's end comes from: the upstream's word, or the gateway's guess (`backoff`). */
+  source: LockSource;
   /** Epoch ms when the lock ends. */
   until: number;
   /** Epoch ms when the lock was set. */

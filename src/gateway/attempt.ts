@@ -56,7 +56,14 @@ export interface AttemptOptions {
   translation?: Translation | undefined;
   /** Pass-through: the body to send instead of the client's (its reasoning was adapted to the account). */
   body?: JsonObject | null;
+  /**
+   * Called as soon as the upstream's status and headers arrive, before the body is read: rate-limit
+   * headers are acted on at the earliest moment, while other requests are being scheduled.
+   */
+  onResponseHead?: (head: { status: number; headers: UpstreamHeaders }) => void;
 }
+
+type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
 function describeNetworkError(error: unknown): string {
   const failure = error as { code?: string; message?: string; cause?: { code?: string } };
@@ -143,6 +150,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
       headersTimeoutMs: firstOutputMs,
       bodyTimeoutMs: options.idleTimeoutMs,
     });
+    options.onResponseHead?.({ status: response.status, headers: response.headers });
     const contentType = String(response.headers['content-type'] ?? 'application/json');
     if (response.status >= 400) {
       const body = parseBody(await readBounded(response.body));

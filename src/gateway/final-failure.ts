@@ -3,6 +3,7 @@ import { accountServesModel } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { ClientProtocol } from '../providers/provider-adapter.js';
 import type { PickDecision } from '../scheduler/pick.js';
+import type { FailedAttempt } from './attempt.js';
 
 /**
  * The error for a request no account could take at all: 429 with an honest Retry-After when every
@@ -56,7 +57,7 @@ export function finalFailure(options: {
 }
 
 /** An upstream client error on a translated request, in a form the client's protocol can carry. */
-export function translatedClientError(outcome: { status: number; body: unknown }): SwitchyardError {
+export function translatedClientError(outcome: Pick<FailedAttempt, 'status' | 'body'>): SwitchyardError {
   const body = outcome.body as { error?: { message?: unknown } | string | null; message?: unknown } | null;
   const upstreamMessage =
     typeof body?.error === 'object' && body.error !== null && typeof body.error.message === 'string'

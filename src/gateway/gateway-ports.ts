@@ -4,23 +4,36 @@
  */
 import type { Account, ModelQuota, ProviderKind } from '../core/account.js';
 import type { FailureClassification, LockDecision } from '../ratelimit/index.js';
-import type { PickDecision, PickRequest } from '../scheduler/pick.js';
+import type { QuotaObservation } from '../scheduler/limit-records.js';
+import type { AccountDecision, PickDecision, PickRequest } from '../scheduler/pick.js';
 
 export interface SchedulerPort {
   /** Picks the account for one attempt and applies the decision's effects to the shared state. */
   select(request: PickRequest & { providers?: ReadonlySet<ProviderKind> }): Promise<PickDecision>;
-  /** Classifies an upstream failure and locks the account (or model) as the rate-limit rules say. */
+  /**
+   * Classifies an upstream failure and locks the account (or model) as the rate-limit rules say;
+   * `via` (how the account was chosen) decides whether this request may wait out a short pause.
+   */
   recordFailure(input: {
     accountId: string;
     model: string;
     status: number;
     headers: Record<string, string | string[] | undefined>;
     body: unknown;
+    via: AccountDecision['via'];
   }): Promise<RecordedFailure>;
-  /** Whether the account is locked for the model now (checked before re-sending after a pause). */
-  isLocked(accountId: string, model: string): Promise<boolean>;
-  /** Clears the account's failure count and account-level lock. */
+  /**
+   * Before re-sending to the same account after a pause: null when it is locked for the model now
+   * (rotate instead), else the resend's call number (counted against the account's request budget).
+   */
+  claimResend(accountId: string, model: string): Promise<number | null>;
+  /** Clears the account's failure count and a guessed (backoff) account-level lock. */
   recordSuccess(input: { accountId: string; model: string }): Promise<void>;
+  /**
+   * Records an answer's rate-limit headers: locks the account for the model until the reset when
+   * nothing is left, or when the calls sent since the answered one use what was left.
+   */
+  recordPredictedLimit(observation: QuotaObservation): Promise<unknown>;
 }
 
 export interface AccountUsagePort {

@@ -10,8 +10,8 @@ import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import { PROVIDERS, passThroughKinds, providerFor } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import { parseQuotaHeaders } from '../ratelimit/index.js';
 import type { ModelRouter } from '../routing/index.js';
+import type { AccountDecision } from '../scheduler/pick.js';
 import {
   type AttemptOutcome,
   attemptUpstream,
@@ -20,6 +20,7 @@ import {
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
+import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
 import type { SignatureLedger } from './reasoning/signature-ledger.js';
@@ -164,12 +165,12 @@ export class Gateway {
     let lastFailure: { account: Account; failure: FailedAttempt; lockUntil: number | null } | null = null;
 
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const select = () =>
+      const select = (forceRotate = attempt > 0) =>
         this.deps.scheduler.select({
           sessionId: request.sessionId,
           model,
           attempted,
-          forceRotate: attempt > 0,
+          forceRotate,
           providers,
         });
       let decision = await select();
@@ -179,9 +180,16 @@ export class Gateway {
         await this.deps.clock.sleep(decision.waitMs, request.signal);
         decision = await select();
       }
+      // Waited as often as one attempt may (others took the account each time it freed up): move
+      // to another account rather than fail, when one is free.
+      if (decision.kind === 'wait') decision = await select(true);
       let accountId: string;
+      let via: AccountDecision['via'];
+      let call: number | undefined;
       if (decision.kind === 'account') {
         accountId = decision.accountId;
+        via = decision.via;
+        call = decision.call;
       } else if (decision.kind === 'wait') {
         if (lastFailure) break;
         throw new SwitchyardError(
@@ -204,7 +212,7 @@ export class Gateway {
       const adapter = account ? providerFor(account.provider) : undefined;
       if (!account || !adapter) continue;
       attempted.add(account.id);
-      const outcome = await this.tryAccount({ ...context, account, adapter });
+      const outcome = await this.tryAccount({ ...context, account, adapter, via, call });
       if (outcome.kind === 'committed') return this.succeed({ ...context, account, outcome });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
@@ -219,19 +227,27 @@ export class Gateway {
   }
 
   /**
-   * One account: authorize, send, record a failure with the rate-limit tracker, and retry once on
-   * the same account when the upstream asks for a short (≤ 2 s) pause.
+   * One account: authorize, send, record a failure with the rate-limit tracker (which locks the
+   * account for any stated delay), and — only when the tracker allows it (CacheFirst, the session's
+   * or the pinned account, a short pause) — wait until that lock ends and retry once here.
    */
   private async tryAccount(
-    options: RunContext & { account: Account; adapter: ProviderAdapter },
+    options: RunContext & {
+      account: Account;
+      adapter: ProviderAdapter;
+      via: AccountDecision['via'];
+      /** The call number the scheduler gave this attempt. */
+      call: number | undefined;
+    },
   ): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
-    const { account, request, trace } = options;
+    const { account, request, trace, via } = options;
+    let call = options.call;
     let graceUsed = false;
     let refreshed = false;
     let history: HistoryMode = 'checked';
     for (;;) {
       trace.tried(account);
-      const outcome = await this.sendOnce({ ...options, forceRefresh: refreshed, history });
+      const outcome = await this.sendOnce({ ...options, call, forceRefresh: refreshed, history });
       if (outcome.kind === 'committed') return outcome;
       // Reasoning the upstream could not verify: resend with the history repaired, once per account.
       // Not an account failure: nothing is recorded or locked.
@@ -255,6 +271,7 @@ export class Gateway {
         status: outcome.status,
         headers: outcome.upstreamHeaders,
         body: outcome.body,
+        via,
       });
       this.deps.logger.warn(
         {
@@ -272,8 +289,11 @@ export class Gateway {
       if (graceUsed || graceMs === null) return { ...outcome, recorded };
       graceUsed = true;
       await this.deps.clock.sleep(graceMs, request.signal);
-      // Another request may have locked the account during the pause: then rotate instead.
-      if (await this.deps.scheduler.isLocked(account.id, options.model)) return { ...outcome, recorded };
+      // The pause ends with this failure's own lock; another request may have locked the account
+      // for longer in the meantime: then rotate instead.
+      const resend = await this.deps.scheduler.claimResend(account.id, options.model);
+      if (resend === null) return { ...outcome, recorded };
+      call = resend;
     }
   }
 
@@ -283,6 +303,7 @@ export class Gateway {
       adapter: ProviderAdapter;
       forceRefresh: boolean;
       history: HistoryMode;
+      call: number | undefined;
     },
   ): Promise<AttemptOutcome> {
     const config = this.deps.config().proxy;
@@ -315,6 +336,8 @@ export class Gateway {
       firstByteTimeoutMs: config.first_byte_timeout * 1000,
       idleTimeoutMs: config.request_timeout * 1000,
       observer: options.adapter.createStreamObserver(),
+      onResponseHead: (head) =>
+        observeRateLimitHeaders(this.deps, { account, model: options.model, head, call: options.call }),
     });
     return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }
@@ -330,9 +353,6 @@ export class Gateway {
       );
     });
     this.deps.accounts.touchLastUsed(account.id, now);
-    const quota = parseQuotaHeaders({ provider: account.provider, headers: outcome.upstreamHeaders, now });
-    if (quota)
-      this.deps.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'headers' });
     const headers = this.responseHeaders(account, model, request, outcome.contentType);
     if (Buffer.isBuffer(outcome.body)) {
       reasoning.record(account.provider, outcome.signatures);

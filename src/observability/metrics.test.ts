@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countAccountStates, Metrics } from './metrics.js';
+import { countAccountStates, countLocks, type LockCount, Metrics } from './metrics.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 
 function sampleLines(text: string, metric: string): string[] {
@@ -131,6 +131,38 @@ describe('Metrics', () => {
     const text = await metrics.render();
     expect(text).toContain('# TYPE switchyard_locks_active gauge\n# HELP switchyard_session_bindings');
     expect(sampleLines(text, 'switchyard_session_bindings')).toEqual(['switchyard_session_bindings 4']);
+  });
+});
+
+describe('locks by source', () => {
+  it('counts the active locks by source and reason and renders them as one gauge', async () => {
+    const now = 1_000;
+    const lock = (source: LockCount['source'], reason: LockCount['reason'], until = now + 1) => ({
+      source,
+      reason,
+      until,
+    });
+    const counts = countLocks(
+      [
+        lock('rate-limit-headers', 'RateLimitExceeded'),
+        lock('rate-limit-headers', 'RateLimitExceeded'),
+        lock('quota-api', 'QuotaExhausted'),
+        lock('retry-after', 'RateLimitExceeded'),
+        lock('backoff', 'ServerError', now),
+      ],
+      now,
+    );
+    expect(counts).toEqual([
+      { source: 'quota-api', reason: 'QuotaExhausted', count: 1 },
+      { source: 'rate-limit-headers', reason: 'RateLimitExceeded', count: 2 },
+      { source: 'retry-after', reason: 'RateLimitExceeded', count: 1 },
+    ]);
+    const text = await new Metrics({ gauges: { locksBySource: async () => counts } }).render();
+    expect(sampleLines(text, 'switchyard_locks_by_source')).toEqual([
+      'switchyard_locks_by_source{source="quota-api",reason="QuotaExhausted"} 1',
+      'switchyard_locks_by_source{source="rate-limit-headers",reason="RateLimitExceeded"} 2',
+      'switchyard_locks_by_source{source="retry-after",reason="RateLimitExceeded"} 1',
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Account } from '../core/account.js';
+import type { FailureReason, LockSource, RateLimitLock } from '../core/limits.js';
 import type { Logger } from './logger.js';
 import { type Counter, type Histogram, PrometheusRegistry } from './prometheus-registry.js';
 import type { RequestLogEntry, RequestLogSink } from './request-log-entry.js';
@@ -28,6 +29,31 @@ export function countAccountStates(
   return counts;
 }
 
+/** Active locks of one source and reason (`MetricsGaugeSources.locksBySource`). */
+export interface LockCount {
+  source: LockSource;
+  reason: FailureReason;
+  count: number;
+}
+
+/** Counts the locks active at `now` by source and reason, for `MetricsGaugeSources.locksBySource`. */
+export function countLocks(
+  locks: readonly Pick<RateLimitLock, 'source' | 'reason' | 'until'>[],
+  now: number,
+): LockCount[] {
+  const counts = new Map<string, LockCount>();
+  for (const lock of locks) {
+    if (lock.until <= now) continue;
+    const key = `${lock.source}\u0000${lock.reason}`;
+    const entry = counts.get(key) ?? { source: lock.source, reason: lock.reason, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) =>
+    a.source === b.source ? a.reason.localeCompare(b.reason) : a.source.localeCompare(b.source),
+  );
+}
+
 /**
  * Values read at scrape time. Each may be async (the state store is Redis in cluster mode); one that
  * is missing or fails leaves its gauge without samples instead of failing the scrape.
@@ -35,6 +61,8 @@ export function countAccountStates(
 export interface MetricsGaugeSources {
   /** Rate-limit locks (account- or model-level) that have not expired yet. */
   locksActive?: () => number | Promise<number>;
+  /** The same locks by source (predicted limits included) and reason. */
+  locksBySource?: () => LockCount[] | Promise<LockCount[]>;
   /** Session → account bindings held. */
   sessionBindings?: () => number | Promise<number>;
   /** Accounts by state. */
@@ -49,6 +77,7 @@ export interface MetricsOptions {
 
 interface GaugeValues {
   locksActive: number | null;
+  locksBySource: LockCount[] | null;
   sessionBindings: number | null;
   accountStates: AccountStateCounts | null;
 }
@@ -63,7 +92,12 @@ export class Metrics implements RequestLogSink {
   private readonly latency: Histogram;
   private readonly attempts: Histogram;
   private readonly tokens: Counter;
-  private gaugeValues: GaugeValues = { locksActive: null, sessionBindings: null, accountStates: null };
+  private gaugeValues: GaugeValues = {
+    locksActive: null,
+    locksBySource: null,
+    sessionBindings: null,
+    accountStates: null,
+  };
 
   constructor(private readonly options: MetricsOptions = {}) {
     const registry = this.registry;
@@ -112,12 +146,13 @@ export class Metrics implements RequestLogSink {
   /** Every metric in the Prometheus text format; gauges are read from their sources first. */
   async render(): Promise<string> {
     const sources = this.options.gauges ?? {};
-    const [locksActive, sessionBindings, accountStates] = await Promise.all([
+    const [locksActive, locksBySource, sessionBindings, accountStates] = await Promise.all([
       this.read('locksActive', sources.locksActive),
+      this.read('locksBySource', sources.locksBySource),
       this.read('sessionBindings', sources.sessionBindings),
       this.read('accountStates', sources.accountStates),
     ]);
-    this.gaugeValues = { locksActive, sessionBindings, accountStates };
+    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates };
     return this.registry.render();
   }
 
@@ -146,6 +181,16 @@ export class Metrics implements RequestLogSink {
           { labels: { state: 'proxy_disabled' }, value: counts.proxyDisabled },
         ];
       },
+    });
+    registry.gauge({
+      name: 'switchyard_locks_by_source',
+      help: 'Rate-limit locks in force by where their end comes from (retry-after, rate-limit-headers and quota-api predicted limits, backoff) and reason.',
+      labelNames: ['source', 'reason'],
+      collect: () =>
+        (this.gaugeValues.locksBySource ?? []).map(({ source, reason, count }) => ({
+          labels: { source, reason },
+          value: count,
+        })),
     });
   }
 

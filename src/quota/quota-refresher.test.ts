@@ -6,12 +6,23 @@ import type { RateLimitLock } from '../core/limits.js';
 import { silentLogger } from '../observability/logger.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential } from '../providers/provider-adapter.js';
+import { DEFAULT_WINDOW_MS, Scheduler, type SchedulerConfig } from '../scheduler/index.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import { type AccountPatch, applyAccountPatch, newAccount } from '../store/account-patch.js';
 import { QuotaRefresher } from './quota-refresher.js';
 import type { QuotaReading, QuotaSource } from './quota-source.js';
 
 const MINUTE = 60_000;
+
+const SCHEDULER_CONFIG: SchedulerConfig = {
+  scheduling: {
+    mode: 'Balance',
+    maxWaitSeconds: 60,
+    quotaProtection: { enabled: false, thresholdPercentage: 10, monitoredModels: [] },
+    windowMs: DEFAULT_WINDOW_MS,
+  },
+  circuitBreaker: { enabled: true, backoffSteps: [60], maxLockSeconds: 86_400 },
+};
 
 function oauthAccount(id: string, overrides: Partial<Account> = {}): Account {
   return {
@@ -99,6 +110,7 @@ async function setup(options: { accounts?: Account[]; enabled?: boolean } = {}) 
     credentials,
     sources: [source],
     locks: state,
+    limits: new Scheduler({ pool, store: state, clock, config: () => SCHEDULER_CONFIG }),
     clock,
     settings: () => settings,
     logger: silentLogger(),
@@ -112,6 +124,7 @@ function modelLock(accountId: string, model: string | null, reason: RateLimitLoc
     scope: model === null ? 'account' : 'model',
     model,
     reason,
+    source: 'backoff',
     until: Date.UTC(2027, 0, 1),
     detectedAt: 0,
     message: null,
@@ -169,6 +182,31 @@ describe('QuotaRefresher.refreshAccount', () => {
     expect(outcome.clearedLocks).toEqual(['m1']);
     const left = (await state.listLocks()).map((lock) => `${lock.accountId}:${lock.model}`).sort();
     expect(left).toEqual(['a:m2', 'a:null', 'b:m1']);
+  });
+
+  it('locks a model with nothing left until a future reset: a predicted limit from the quota API', async () => {
+    const { refresher, state, source, clock } = await setup();
+    const resetAt = clock.now() + 30 * MINUTE;
+    source.answer = () => ({
+      models: {
+        empty: { remainingFraction: 0, resetAt },
+        'empty-no-reset': { remainingFraction: 0, resetAt: null },
+        'empty-reset-passed': { remainingFraction: 0, resetAt: clock.now() - 1 },
+        'some-left': { remainingFraction: 0.01, resetAt },
+      },
+    });
+
+    await refresher.refreshAccount('a');
+
+    expect(await state.listLocks()).toEqual([
+      expect.objectContaining({
+        accountId: 'a',
+        scope: 'model',
+        model: 'empty',
+        source: 'quota-api',
+        until: resetAt,
+      }),
+    ]);
   });
 
   it('forgets a pending verification request once the quota call works', async () => {

@@ -6,6 +6,7 @@ import type { RateLimitLock } from '../core/limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { SingleFlight } from '../providers/auth/single-flight.js';
+import type { QuotaObservation } from '../scheduler/limit-records.js';
 import type { LockFilter } from '../state/state-store.js';
 import type { AccountPatch } from '../store/account-patch.js';
 import { accountVerification, VERIFICATION_KEY } from '../store/account-verification.js';
@@ -39,6 +40,11 @@ export interface QuotaRefresherOptions {
     listLocks(): Promise<readonly RateLimitLock[]>;
     deleteLocks(filter: LockFilter): Promise<number>;
   };
+  /**
+   * The scheduler's rate-limit bookkeeping: a model read with nothing left until a future reset
+   * becomes a predicted limit (source `quota-api`) there, the same rule as for rate-limit headers.
+   */
+  limits: { recordPredictedLimit(observation: QuotaObservation): Promise<unknown> };
   clock: Clock;
   /** Read on every decision: whether background refreshes run, and how often. */
   settings: () => { enabled: boolean; intervalMs: number };
@@ -61,8 +67,9 @@ function describe(error: unknown): string {
  * Server-side quota refresh: every `refresh_interval` minutes, at start, for every new or
  * re-authorized account, and on demand — never in a browser. At most `concurrency` accounts at a
  * time, one refresh per account at a time; disabled accounts and providers without a quota API are
- * skipped. A refresh records each model's quota (source `api`), forgets a pending verification
- * request, and lifts a model lock only when the fresh quota shows that model recovered.
+ * skipped. A refresh records each model's quota (source `api`) — a model with nothing left until a
+ * future reset is locked until then (a predicted limit) —, forgets a pending verification request,
+ * and lifts a model lock only when the fresh quota shows that model recovered.
  */
 export class QuotaRefresher {
   private readonly perAccount = new SingleFlight<QuotaRefreshOutcome>();
@@ -161,6 +168,12 @@ export class QuotaRefresher {
     const now = this.options.clock.now();
     for (const [model, quota] of Object.entries(reading.models)) {
       this.options.accounts.recordQuota(account.id, model, { ...quota, observedAt: now, source: 'api' });
+      await this.options.limits.recordPredictedLimit({
+        accountId: account.id,
+        model,
+        quota,
+        source: 'quota-api',
+      });
     }
     const current = this.options.accounts.pool.get(account.id) ?? account;
     const patch: AccountPatch = {};

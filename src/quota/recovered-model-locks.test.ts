@@ -8,6 +8,7 @@ function lock(accountId: string, model: string | null): RateLimitLock {
     scope: model === null ? 'account' : 'model',
     model,
     reason: model === null ? 'RateLimitExceeded' : 'QuotaExhausted',
+    source: 'backoff',
     until: 10_000,
     detectedAt: 0,
     message: null,

@@ -113,6 +113,11 @@ describe('decideLock with an upstream delay', () => {
       3_600_000,
     ],
     [
+      'a delay at the grace bound: locked for the stated delay',
+      { classification: classification('RateLimitExceeded', { retryAfterMs: 2_000 }) },
+      2_000,
+    ],
+    [
       'just above the grace window: locked for the stated delay',
       { classification: classification('RateLimitExceeded', { retryAfterMs: 2_001 }) },
       2_001,
@@ -136,18 +141,58 @@ describe('decideLock with an upstream delay', () => {
     expect(lockMs(overrides)).toBe(expected);
   });
 
-  it.each<[FailureReason, number]>([
-    ['RateLimitExceeded', 500],
-    ['RateLimitExceeded', 2_000],
-    ['QuotaExhausted', 1_000],
-    ['ModelCapacityExhausted', 1],
-  ])('%s with a %d ms delay: grace retry on the same account, no lock, not counted', (reason, delay) => {
-    expect(decideLock(options({ classification: classification(reason, { retryAfterMs: delay }) }))).toEqual({
-      graceRetryMs: delay,
-      lock: null,
-      countsAsFailure: false,
-      escalatesBackoff: false,
-    });
+  it.each<[FailureReason, number, number]>([
+    ['RateLimitExceeded', 500, 1_000],
+    ['RateLimitExceeded', 2_000, 2_000],
+    ['QuotaExhausted', 1_000, 1_000],
+    ['ModelCapacityExhausted', 1, 1_000],
+  ])(
+    '%s with a %d ms delay: locked for %d ms all the same, not counted as a failure',
+    (reason, delay, lockFor) => {
+      const decision = decideLock(
+        options({ classification: classification(reason, { retryAfterMs: delay }) }),
+      );
+      expect(decision.lock).toMatchObject({ until: NOW + lockFor, source: 'retry-after', reason });
+      expect(decision).toMatchObject({ graceRetryMs: null, countsAsFailure: false, escalatesBackoff: false });
+    },
+  );
+
+  it('a stated delay of 0 locks for the 1 s floor and is stated, not guessed', () => {
+    const decision = decideLock(
+      options({ classification: classification('RateLimitExceeded', { retryAfterMs: 0 }) }),
+    );
+    expect(decision.lock).toMatchObject({ until: NOW + 1_000, source: 'retry-after' });
+    expect(decision.graceRetryMs).toBeNull();
+  });
+});
+
+describe('decideLock grace retry', () => {
+  const limited = (retryAfterMs: number, reason: FailureReason = 'RateLimitExceeded') =>
+    classification(reason, { retryAfterMs });
+
+  it('lets the request wait exactly until its own lock ends when the caller allows that long', () => {
+    const decision = decideLock(options({ classification: limited(1_500), graceRetryMaxMs: 2_000 }));
+    expect(decision.graceRetryMs).toBe(1_500);
+    expect(decision.lock?.until).toBe(NOW + decision.graceRetryMs!);
+  });
+
+  it('waits for the 1 s floor of the lock, not the shorter stated delay', () => {
+    expect(decideLock(options({ classification: limited(300), graceRetryMaxMs: 2_000 })).graceRetryMs).toBe(
+      1_000,
+    );
+  });
+
+  it.each<[string, Partial<LockOptions>]>([
+    ['the caller allows no wait (Balance, PerformanceFirst, not sticky)', { classification: limited(500) }],
+    ['the caller allows less than the lock', { classification: limited(1_500), graceRetryMaxMs: 1_000 }],
+    ['the delay is longer than a short pause', { classification: limited(2_500), graceRetryMaxMs: 60_000 }],
+    ['a server error', { classification: limited(500, 'ServerError'), graceRetryMaxMs: 2_000 }],
+    ['an auth error', { classification: limited(500, 'AuthError'), graceRetryMaxMs: 2_000 }],
+    ['no stated delay', { classification: classification('RateLimitExceeded'), graceRetryMaxMs: 60_000 }],
+  ])('no grace retry when %s', (_name, overrides) => {
+    const decision = decideLock(options(overrides));
+    expect(decision.graceRetryMs).toBeNull();
+    expect(decision.lock).not.toBeNull();
   });
 });
 
@@ -163,10 +208,12 @@ describe('decideLock scope and bookkeeping', () => {
         scope: 'model',
         model: 'gemini-3-pro',
         reason: 'QuotaExhausted',
+        source: 'backoff',
         until: NOW + 60_000,
         detectedAt: NOW,
         message: 'upstream QuotaExhausted',
       },
+      keepsStoredLock: false,
       countsAsFailure: true,
       escalatesBackoff: true,
     });
@@ -206,8 +253,44 @@ describe('decideLock scope and bookkeeping', () => {
     expect(decideLock(options({ classification: clientError }))).toEqual({
       graceRetryMs: null,
       lock: null,
+      keepsStoredLock: false,
       countsAsFailure: false,
       escalatesBackoff: false,
+    });
+  });
+});
+
+describe('decideLock with a lock already stored', () => {
+  const stored = (until: number, scope: 'account' | 'model' = 'account') => ({
+    accountId: 'acc-1',
+    scope,
+    model: scope === 'model' ? 'gemini-3-pro' : null,
+    reason: 'RateLimitExceeded' as const,
+    source: 'retry-after' as const,
+    until,
+    detectedAt: NOW - 500,
+    message: null,
+  });
+  const limited = classification('RateLimitExceeded', { retryAfterMs: 1_000 });
+
+  it('keeps a stored lock on the same scope that ends later: a new announcement never shortens a window', () => {
+    const longer = stored(NOW + 3_000);
+    const decision = decideLock(
+      options({ classification: limited, graceRetryMaxMs: 2_000, stored: { account: longer, model: null } }),
+    );
+    expect(decision).toMatchObject({ lock: longer, keepsStoredLock: true, graceRetryMs: null });
+  });
+
+  it('replaces a stored lock that ends earlier, and ignores locks of the other scope', () => {
+    const decision = decideLock(
+      options({
+        classification: limited,
+        stored: { account: stored(NOW + 500), model: stored(NOW + 60_000, 'model') },
+      }),
+    );
+    expect(decision).toMatchObject({
+      keepsStoredLock: false,
+      lock: { scope: 'account', until: NOW + 1_000 },
     });
   });
 });

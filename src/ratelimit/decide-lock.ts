@@ -4,7 +4,10 @@ import type { FailureClassification } from './classify-failure.js';
 /** Default QuotaExhausted backoff steps in seconds, by consecutive-failure count (DESIGN §3). */
 export const DEFAULT_BACKOFF_STEPS: readonly number[] = [60, 300, 1800, 7200];
 
-/** A stated delay up to this long is waited out on the same account instead of locking it. */
+/**
+ * The longest stated delay that counts as a short pause: it is not counted as a failure, and the
+ * request that saw it may wait it out on the same account (see `LockOptions.graceRetryMaxMs`).
+ */
 export const GRACE_RETRY_MAX_MS = 2000;
 
 const MIN_LOCK_MS = 1000;
@@ -20,25 +23,42 @@ export interface LockOptions {
   backoffSteps: readonly number[];
   /** Upper bound of any lock, in seconds; upstream hints are not trusted beyond it. */
   maxLockSeconds: number;
+  /**
+   * The longest lock (ms) the request that saw the failure may wait out on the same account before
+   * retrying it there (a grace retry); 0 or absent when it must move on. The scheduler allows it
+   * only where losing the account costs more than the wait (CacheFirst, a sticky or pinned account).
+   */
+  graceRetryMaxMs?: number;
+  /**
+   * The active locks already stored for the account and for the model. One on the lock's own
+   * scope that ends as late or later is kept: a new announcement never shortens a window an
+   * earlier one announced.
+   */
+  stored?: { account: RateLimitLock | null; model: RateLimitLock | null };
   now: number;
 }
 
 /** What to do with the account after a failure. */
 export interface LockDecision {
-  /** Wait this long (ms, ≤ 2000) and retry the same account; no lock. Null otherwise. */
+  /**
+   * Wait this long (ms) — exactly until `lock` ends — and retry the same account; null: move on.
+   * The lock still stops every other request in the meantime.
+   */
   graceRetryMs: number | null;
-  /** The lock to set, or null (client errors, grace retries). */
+  /** The lock to set (or the stored one that ends later, see `keepsStoredLock`), or null (client errors). */
   lock: RateLimitLock | null;
+  /** True when `lock` is an active stored lock that already ends as late: nothing to store, no grace retry. */
+  keepsStoredLock: boolean;
   /** Whether the failure is counted against the account (failure count, health). */
   countsAsFailure: boolean;
   /**
    * Whether the consecutive-failure count that drives the backoff steps goes up. Server and auth
-   * errors count as failures but do not escalate the quota backoff.
+   * errors count as failures but do not escalate the quota backoff; neither does a short pause.
    */
   escalatesBackoff: boolean;
 }
 
-// A short stated delay on a limit is cheaper to wait out than to lose the account's prompt cache.
+// Limits whose short stated pause may be waited out: the account works again after it.
 const GRACE_REASONS: ReadonlySet<FailureReason> = new Set([
   'QuotaExhausted',
   'RateLimitExceeded',
@@ -48,41 +68,54 @@ const GRACE_REASONS: ReadonlySet<FailureReason> = new Set([
 const NON_ESCALATING: ReadonlySet<FailureReason> = new Set(['ServerError', 'AuthError']);
 
 /**
- * Decides the lock for one failure (DESIGN §3). Scope: the model for QuotaExhausted when a model is
- * given, the whole account otherwise. Duration: the upstream's stated delay (at least 1 s), else by
- * reason (see {@link defaultLockMs}); always capped at `maxLockSeconds`. Client errors
+ * Decides the lock for one failure (DESIGN §3). Every retryable failure locks: no other request is
+ * sent into a window the upstream announced. Scope: the model for QuotaExhausted when a model is
+ * given, the whole account otherwise. Duration: the upstream's stated delay (at least 1 s; source
+ * `retry-after`), else by reason (see {@link defaultLockMs}; source `backoff`); always capped at
+ * `maxLockSeconds`. A stated pause of at most {@link GRACE_RETRY_MAX_MS} on a limit is not counted
+ * as a failure, and may be waited out by the request that saw it (`graceRetryMaxMs`). Client errors
  * (`retryable: false`) set no lock and do not count.
  */
 export function decideLock(options: LockOptions): LockDecision {
   const { classification, now } = options;
   if (!classification.retryable) {
-    return { graceRetryMs: null, lock: null, countsAsFailure: false, escalatesBackoff: false };
+    return {
+      graceRetryMs: null,
+      lock: null,
+      keepsStoredLock: false,
+      countsAsFailure: false,
+      escalatesBackoff: false,
+    };
   }
   const stated = classification.retryAfterMs;
-  if (
-    stated !== null &&
-    stated > 0 &&
-    stated <= GRACE_RETRY_MAX_MS &&
-    GRACE_REASONS.has(classification.reason)
-  ) {
-    return { graceRetryMs: stated, lock: null, countsAsFailure: false, escalatesBackoff: false };
-  }
   const wanted = stated !== null ? Math.max(stated, MIN_LOCK_MS) : defaultLockMs(options);
   const duration = Math.min(wanted, Math.max(0, options.maxLockSeconds) * 1000);
   const modelScoped = classification.reason === 'QuotaExhausted' && options.model !== null;
+  const shortPause =
+    stated !== null && stated > 0 && stated <= GRACE_RETRY_MAX_MS && GRACE_REASONS.has(classification.reason);
+  const counts = {
+    countsAsFailure: !shortPause,
+    escalatesBackoff: !shortPause && !NON_ESCALATING.has(classification.reason),
+  };
+  const stored = modelScoped ? options.stored?.model : options.stored?.account;
+  if (stored && stored.until > now && stored.until >= now + duration) {
+    return { graceRetryMs: null, lock: stored, keepsStoredLock: true, ...counts };
+  }
+  const graceAllowed = shortPause && duration > 0 && duration <= (options.graceRetryMaxMs ?? 0);
   return {
-    graceRetryMs: null,
+    graceRetryMs: graceAllowed ? duration : null,
     lock: {
       accountId: options.accountId,
       scope: modelScoped ? 'model' : 'account',
       model: modelScoped ? options.model : null,
       reason: classification.reason,
+      source: stated !== null ? 'retry-after' : 'backoff',
       until: now + duration,
       detectedAt: now,
       message: classification.message,
     },
-    countsAsFailure: true,
-    escalatesBackoff: !NON_ESCALATING.has(classification.reason),
+    keepsStoredLock: false,
+    ...counts,
   };
 }
 

@@ -14,6 +14,30 @@ export {
 } from './decide-lock.js';
 export { FAILURE_COUNT_FADE_MS, nextFailureCount } from './next-failure-count.js';
 export { type DurationObject, parseDuration } from './parse-duration.js';
-export { type HeaderQuota, parseQuotaHeaders } from './parse-quota-headers.js';
+export {
+  type HeaderQuota,
+  parseQuotaHeaders,
+  parseRateLimitHeaders,
+  type RateLimitHeaderReading,
+  sendsRateLimitHeaders,
+} from './parse-quota-headers.js';
 export { parseRetryAfterHeader, retryDelayFromHeaders } from './parse-retry-after-header.js';
+export {
+  exhaustedUntil,
+  type PredictionSource,
+  type PredictLimitOptions,
+  predictLimit,
+  type QuotaReading,
+} from './predict-limit.js';
+export {
+  budgetAfterCall,
+  budgetAfterReading,
+  budgetIsIdle,
+  budgetSpentUntil,
+  type CountedCall,
+  EMPTY_BUDGET,
+  type NumberedReading,
+  type RequestBudget,
+  type RequestsReading,
+} from './request-budget.js';
 export { isSignatureError, SIGNATURE_ERROR_PHRASES } from './signature-error.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../core/account.js';
 import type { HeaderBag } from '../core/headers.js';
-import { type HeaderQuota, parseQuotaHeaders } from './parse-quota-headers.js';
+import { type HeaderQuota, parseQuotaHeaders, parseRateLimitHeaders } from './parse-quota-headers.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString().replace('.000Z', 'Z');
@@ -94,6 +94,22 @@ describe('parseQuotaHeaders', () => {
       { 'x-ratelimit-limit-requests': '10', 'x-ratelimit-remaining-requests': '12' },
       { remainingFraction: 1, resetAt: null },
     ],
+    [
+      'two dimensions at zero: the later reset',
+      'anthropic',
+      {
+        'anthropic-ratelimit-requests-limit': '50',
+        'anthropic-ratelimit-requests-remaining': '0',
+        'anthropic-ratelimit-requests-reset': iso(2_000),
+        'anthropic-ratelimit-tokens-limit': '9000',
+        'anthropic-ratelimit-tokens-remaining': '0',
+        'anthropic-ratelimit-tokens-reset': iso(9_000),
+        'anthropic-ratelimit-output-tokens-limit': '900',
+        'anthropic-ratelimit-output-tokens-remaining': '0',
+        'anthropic-ratelimit-output-tokens-reset': iso(4_000),
+      },
+      { remainingFraction: 0, resetAt: NOW + 9_000 },
+    ],
     ['no rate-limit headers', 'openai', { 'content-type': 'application/json' }, null],
     ['OpenAI does not read Anthropic headers', 'openai', anthropicHeaders, null],
     ['Anthropic does not read OpenAI headers', 'anthropic', openaiHeaders, null],
@@ -119,5 +135,39 @@ describe('parseQuotaHeaders', () => {
     ['Code Assist sends no such headers', 'code-assist', anthropicHeaders, null],
   ])('%s', (_name, provider, headers, expected) => {
     expect(parseQuotaHeaders({ provider, headers, now: NOW })).toEqual(expected);
+  });
+});
+
+describe('parseRateLimitHeaders', () => {
+  it('reads the requests dimension for the request budget beside the lowest quota', () => {
+    expect(parseRateLimitHeaders({ provider: 'openai', headers: openaiHeaders, now: NOW })).toEqual({
+      quota: { remainingFraction: 0.25, resetAt: NOW + 360_000 },
+      requests: { remaining: 4999, limit: 5000, resetAt: NOW + 12 },
+    });
+    expect(
+      parseRateLimitHeaders({ provider: 'anthropic', headers: anthropicHeaders, now: NOW })?.requests,
+    ).toEqual({
+      remaining: 49,
+      limit: 50,
+      resetAt: NOW + 1_000,
+    });
+  });
+
+  it('reads a reset of "0s" as replenished now', () => {
+    const headers = {
+      'x-ratelimit-limit-requests': '10',
+      'x-ratelimit-remaining-requests': '3',
+      'x-ratelimit-reset-requests': '0s',
+    };
+    expect(parseRateLimitHeaders({ provider: 'openai', headers, now: NOW })?.requests?.resetAt).toBe(NOW);
+  });
+
+  it('reads a requests count without a limit, and nothing for providers without headers', () => {
+    const headers = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' };
+    expect(parseRateLimitHeaders({ provider: 'openai', headers, now: NOW })).toEqual({
+      quota: null,
+      requests: { remaining: 0, limit: null, resetAt: NOW + 2_000 },
+    });
+    expect(parseRateLimitHeaders({ provider: 'gemini', headers: openaiHeaders, now: NOW })).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { ProviderKind } from '../core/account.js';
 import type { HeaderBag } from '../core/headers.js';
 import { type HeaderFamily, readRateLimitDimensions } from './rate-limit-headers.js';
+import type { RequestsReading } from './request-budget.js';
 
 /** Remaining quota as read from one response's rate-limit headers. */
 export interface HeaderQuota {
@@ -17,6 +18,11 @@ const FAMILIES: Record<ProviderKind, HeaderFamily | null> = {
   gemini: null,
   'code-assist': null,
 };
+
+/** Whether the provider's answers carry rate-limit headers (OpenAI, Anthropic; not Google's). */
+export function sendsRateLimitHeaders(provider: ProviderKind): boolean {
+  return FAMILIES[provider] !== null;
+}
 
 /** Every rate-limit header of a family starts with this (lower case). */
 const PREFIXES: Record<HeaderFamily, string> = {
@@ -35,26 +41,61 @@ function hasHeaderStartingWith(headers: HeaderBag, prefix: string): boolean {
   return false;
 }
 
+/** What one answer's rate-limit headers said (see `parseRateLimitHeaders`). */
+export interface RateLimitHeaderReading {
+  /** The most depleted dimension, as a remaining share; null without limit and remaining counts. */
+  quota: HeaderQuota | null;
+  /** The requests dimension (OpenAI or Anthropic `requests`), for the request budget; null when absent. */
+  requests: RequestsReading | null;
+}
+
 /**
- * The remaining quota an upstream reported in its response headers: for every dimension with both
- * a limit and a remaining count (OpenAI requests and tokens; Anthropic requests, tokens, input and
- * output tokens), remaining / limit; the lowest fraction wins, with its reset time. Null when the
- * provider sends no such headers or they are absent.
+ * Everything an answer's rate-limit headers say, in one pass over them: the remaining quota (for
+ * every dimension with both a limit and a remaining count — OpenAI requests and tokens; Anthropic
+ * requests, tokens, input and output tokens — remaining / limit; the lowest fraction wins, with its
+ * reset time, the later one when several are equally low) and the requests dimension's counts.
+ * Null when the provider sends no such headers or they are absent.
+ */
+export function parseRateLimitHeaders(options: {
+  provider: ProviderKind;
+  headers: HeaderBag;
+  now: number;
+}): RateLimitHeaderReading | null {
+  const family = FAMILIES[options.provider];
+  if (family === null || !hasHeaderStartingWith(options.headers, PREFIXES[family])) return null;
+  let lowest: HeaderQuota | null = null;
+  let requests: RequestsReading | null = null;
+  for (const dimension of readRateLimitDimensions({ family, headers: options.headers, now: options.now })) {
+    if (dimension.name === `${family}:requests` && dimension.remaining !== null) {
+      requests = { remaining: dimension.remaining, limit: dimension.limit, resetAt: dimension.resetAt };
+    }
+    if (dimension.limit === null || dimension.remaining === null || dimension.limit <= 0) continue;
+    const remainingFraction = Math.min(1, Math.max(0, dimension.remaining / dimension.limit));
+    if (lowest === null || remainingFraction < lowest.remainingFraction) {
+      lowest = { remainingFraction, resetAt: dimension.resetAt };
+    } else if (
+      remainingFraction === lowest.remainingFraction &&
+      laterReset(dimension.resetAt, lowest.resetAt)
+    ) {
+      // Two dimensions equally low (typically both at 0): the account is out until the later reset.
+      lowest = { remainingFraction, resetAt: dimension.resetAt };
+    }
+  }
+  return lowest === null && requests === null ? null : { quota: lowest, requests };
+}
+
+/**
+ * The remaining quota an upstream reported in its response headers (the `quota` part of
+ * `parseRateLimitHeaders`). Null when the provider sends no such headers or they are absent.
  */
 export function parseQuotaHeaders(options: {
   provider: ProviderKind;
   headers: HeaderBag;
   now: number;
 }): HeaderQuota | null {
-  const family = FAMILIES[options.provider];
-  if (family === null || !hasHeaderStartingWith(options.headers, PREFIXES[family])) return null;
-  let lowest: HeaderQuota | null = null;
-  for (const dimension of readRateLimitDimensions({ family, headers: options.headers, now: options.now })) {
-    if (dimension.limit === null || dimension.remaining === null || dimension.limit <= 0) continue;
-    const remainingFraction = Math.min(1, Math.max(0, dimension.remaining / dimension.limit));
-    if (lowest === null || remainingFraction < lowest.remainingFraction) {
-      lowest = { remainingFraction, resetAt: dimension.resetAt };
-    }
-  }
-  return lowest;
+  return parseRateLimitHeaders(options)?.quota ?? null;
+}
+
+function laterReset(candidate: number | null, current: number | null): boolean {
+  return candidate !== null && (current === null || candidate > current);
 }

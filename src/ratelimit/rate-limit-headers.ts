@@ -60,7 +60,9 @@ function count(value: string | undefined): number | null {
 function durationFrom(value: string | undefined, now: number): number | null {
   if (value === undefined) return null;
   const milliseconds = parseDuration(value);
-  return milliseconds === null ? null : now + milliseconds;
+  if (milliseconds !== null) return now + milliseconds;
+  // parseDuration reads zero as "no delay stated"; here "0s" says the window is replenished now.
+  return /^0+(?:\.0+)?(?:ms|s|m|h)?$/.test(value.trim()) ? now : null;
 }
 
 function timestamp(value: string | undefined): number | null {

@@ -6,6 +6,8 @@ export {
   remainingFraction,
   type SchedulingAccounts,
 } from './account-order.js';
+export { graceRetryLimitMs } from './grace-retry-limit.js';
+export type { FailureOutcome, FailureReport, QuotaObservation } from './limit-records.js';
 export { LockTable } from './lock-table.js';
 export {
   type AccountDecision,
@@ -31,8 +33,6 @@ export {
 } from './quota-protection.js';
 export {
   type CircuitBreakerConfig,
-  type FailureOutcome,
-  type FailureReport,
   Scheduler,
   type SchedulerConfig,
   type SchedulerCounts,

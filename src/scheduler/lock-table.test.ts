@@ -10,6 +10,7 @@ function lock(accountId: string, model: string | null, until: number): RateLimit
     scope: model === null ? 'account' : 'model',
     model,
     reason: 'Unknown',
+    source: 'backoff',
     until,
     detectedAt: 0,
     message: null,

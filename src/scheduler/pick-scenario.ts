@@ -32,6 +32,7 @@ export function accountLock(accountId: string, untilOffsetMs = 60_000): RateLimi
     scope: 'account',
     model: null,
     reason: 'RateLimitExceeded',
+    source: 'retry-after',
     until: NOW + untilOffsetMs,
     detectedAt: NOW,
     message: null,
@@ -39,7 +40,13 @@ export function accountLock(accountId: string, untilOffsetMs = 60_000): RateLimi
 }
 
 export function modelLock(accountId: string, untilOffsetMs = 60_000, model = MODEL): RateLimitLock {
-  return { ...accountLock(accountId, untilOffsetMs), scope: 'model', model, reason: 'QuotaExhausted' };
+  return {
+    ...accountLock(accountId, untilOffsetMs),
+    scope: 'model',
+    model,
+    reason: 'QuotaExhausted',
+    source: 'backoff',
+  };
 }
 
 export const PROTECTION = { enabled: true, thresholdPercentage: 10, monitoredModels: ['model-*'] };

@@ -65,6 +65,7 @@ function toLocks(scenario: Scenario): RateLimitLock[] {
     scope: model === null ? 'account' : 'model',
     model,
     reason: 'QuotaExhausted',
+    source: 'backoff',
     until: NOW + offset,
     detectedAt: NOW - 1,
     message: null,

@@ -6,7 +6,8 @@ import type { QuotaProtectionConfig } from './quota-protection.js';
 import { protectedFraction, protectionThreshold } from './quota-protection.js';
 
 /**
- * - `Balance` (default): sticky sessions and the last-used window; waits only a short grace.
+ * - `Balance` (default): sticky sessions and the last-used window; waits only a short grace (for
+ *   its bound account's announced limit to end, or when every account is limited).
  * - `CacheFirst`: like Balance, and waits up to `maxWaitSeconds` for a limited bound account.
  * - `PerformanceFirst`: straight round robin; never binds sessions, never uses the window.
  */
@@ -91,6 +92,11 @@ export interface AccountDecision {
   setLastUsed: boolean;
   /** A fixed account is set but could not be used, and why. */
   fixedBypassed?: UnusableReason;
+  /**
+   * Set by `Scheduler.select`, not by `pick`: the number of the call this decision lets go, to pass
+   * back with the answer's rate-limit headers (`Scheduler.recordPredictedLimit`).
+   */
+  call?: number;
 }
 
 /** Wait `waitMs`, then pick again: `accountId` frees by then and switching would lose its cache. */
@@ -172,9 +178,9 @@ export function pick(input: PickInput): PickDecision {
         { via: 'sticky', accountId: boundId, bind: false, unbind, setLastUsed: false },
         fixedBypassed,
       );
-    if (problem === 'locked' && config.mode === 'CacheFirst' && worthWaiting(boundId, context)) {
+    if (problem === 'locked' && worthWaiting(boundId, context)) {
       const waitMs = lockRemaining(boundId, context);
-      if (waitMs <= config.maxWaitSeconds * 1000) return { kind: 'wait', accountId: boundId, waitMs };
+      if (waitMs <= stickyWaitLimitMs(config)) return { kind: 'wait', accountId: boundId, waitMs };
     }
     unbind = true;
   }
@@ -273,20 +279,35 @@ function candidateProblem(account: Account, context: PickContext): UnusableReaso
   return null;
 }
 
+/**
+ * How long a conversation may wait for its bound account to free up instead of moving (and losing
+ * its cache): `maxWaitSeconds` in CacheFirst, the short grace in Balance — a window the upstream
+ * announced that ends that soon costs less than a cold cache elsewhere.
+ */
+function stickyWaitLimitMs(config: SchedulingConfig): number {
+  return config.mode === 'CacheFirst' ? config.maxWaitSeconds * 1000 : GRACE_WAIT_MS;
+}
+
 function lockRemaining(accountId: string, context: PickContext): number {
   const lock = context.locks.blocking(accountId, context.model, context.now);
   return lock === null ? 0 : lock.until - context.now;
 }
 
 /**
- * Whether CacheFirst should wait out this lock rather than switch accounts. Rate and capacity
- * limits end when the upstream said (or soon): waiting keeps the cache. An exhausted quota or a
- * failing server has a guessed end (a backoff step): after the wait the account would most likely
- * fail again, so the request moves on at once (see BENCHMARKS.md, the simulation).
+ * Whether CacheFirst should wait out this lock rather than switch accounts. A lock whose end the
+ * upstream stated (a delay on a failure, or a predicted limit's reset) ends when it said, and rate
+ * and capacity limits end soon: waiting keeps the cache. An exhausted quota or a failing server
+ * with a guessed end (a backoff step) would most likely fail again after the wait, so the request
+ * moves on at once (see BENCHMARKS.md, the simulation).
  */
 function worthWaiting(accountId: string, context: PickContext): boolean {
-  const reason = context.locks.blocking(accountId, context.model, context.now)?.reason;
-  return reason === 'RateLimitExceeded' || reason === 'ModelCapacityExhausted';
+  const lock = context.locks.blocking(accountId, context.model, context.now);
+  if (lock === null) return false;
+  return (
+    lock.source !== 'backoff' ||
+    lock.reason === 'RateLimitExceeded' ||
+    lock.reason === 'ModelCapacityExhausted'
+  );
 }
 
 function withFixed(

@@ -1,63 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAccountPool } from '../core/account-pool.js';
 import { FakeClock } from '../core/clock.js';
-import type { RateLimitLock } from '../core/limits.js';
 import { isSynchronousSchedulingState, MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
-import type { PickRequest, SchedulingConfig } from './pick.js';
-import { DEFAULT_WINDOW_MS } from './pick.js';
-import type { SchedulerConfig } from './scheduler.js';
+import { DEFAULT_WINDOW_MS, type PickRequest } from './pick.js';
 import { Scheduler } from './scheduler.js';
+import { closeHarnesses, harness, lockFor, MODEL, request } from './scheduler-harness.js';
 import { testAccount } from './test-account.js';
 
-const MODEL = 'model-x';
-const QUOTA_BODY = { error: { code: 'insufficient_quota', message: 'You exceeded your current quota.' } };
-
-interface Harness {
-  scheduler: Scheduler;
-  store: MemoryStateStore;
-  pool: MemoryAccountPool;
-  clock: FakeClock;
-  config: SchedulerConfig;
-}
-
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const harness of open.splice(0)) {
-    await harness.scheduler.close();
-    await harness.store.close();
-  }
-});
-
-async function harness(
-  options: { ids?: string[]; scheduling?: Partial<SchedulingConfig>; breakerEnabled?: boolean } = {},
-): Promise<Harness> {
-  const clock = new FakeClock();
-  const pool = new MemoryAccountPool((options.ids ?? ['a', 'b', 'c']).map((id) => testAccount(id)));
-  const store = await MemoryStateStore.create({ clock });
-  const config: SchedulerConfig = {
-    scheduling: {
-      mode: 'Balance',
-      maxWaitSeconds: 60,
-      quotaProtection: { enabled: false, thresholdPercentage: 10, monitoredModels: [] },
-      windowMs: DEFAULT_WINDOW_MS,
-      ...options.scheduling,
-    },
-    circuitBreaker: {
-      enabled: options.breakerEnabled ?? true,
-      backoffSteps: [60, 300, 1800, 7200],
-      maxLockSeconds: 86_400,
-    },
-  };
-  const scheduler = new Scheduler({ pool, store, clock, config: () => config });
-  const created = { scheduler, store, pool, clock, config };
-  open.push(created);
-  return created;
-}
-
-function request(overrides: Partial<PickRequest> = {}): PickRequest {
-  return { sessionId: null, model: MODEL, attempted: new Set(), forceRotate: false, ...overrides };
-}
+afterEach(closeHarnesses);
 
 async function pickedIds(scheduler: Scheduler, requests: PickRequest[]): Promise<(string | null)[]> {
   const result: (string | null)[] = [];
@@ -66,18 +17,6 @@ async function pickedIds(scheduler: Scheduler, requests: PickRequest[]): Promise
     result.push(decision.kind === 'account' ? decision.accountId : null);
   }
   return result;
-}
-
-function lockFor(accountId: string, model: string | null, until: number): RateLimitLock {
-  return {
-    accountId,
-    scope: model ? 'model' : 'account',
-    model,
-    reason: 'Unknown',
-    until,
-    detectedAt: 0,
-    message: null,
-  };
 }
 
 describe('Scheduler.select', () => {
@@ -165,86 +104,6 @@ describe('Scheduler.select', () => {
     const { scheduler, store, clock } = await harness({ ids: ['a'], breakerEnabled: false });
     await store.setLock(lockFor('a', null, clock.now() + 60_000));
     expect(await scheduler.select(request())).toMatchObject({ kind: 'account', accountId: 'a' });
-  });
-});
-
-describe('Scheduler.recordFailure and recordSuccess', () => {
-  it('locks the model on quota exhaustion, escalating through the backoff steps', async () => {
-    const { scheduler, store, clock } = await harness();
-    const report = { accountId: 'a', model: MODEL, status: 429, headers: {}, body: QUOTA_BODY };
-    const first = await scheduler.recordFailure(report);
-    expect(first.classification.reason).toBe('QuotaExhausted');
-    expect(first.lock).toMatchObject({ scope: 'model', model: MODEL, until: clock.now() + 60_000 });
-    expect((await store.getLocks('a', MODEL)).model).toEqual(first.lock);
-    expect((await store.getFailureCount('a'))?.count).toBe(1);
-    const second = await scheduler.recordFailure(report);
-    expect(second.lock?.until).toBe(clock.now() + 300_000);
-  });
-
-  it('does not silently cap a configured backoff step', async () => {
-    const { scheduler, store, clock } = await harness();
-    await store.incrementFailureCount('a');
-    await store.incrementFailureCount('a');
-    const outcome = await scheduler.recordFailure({
-      accountId: 'a',
-      model: MODEL,
-      status: 429,
-      headers: {},
-      body: QUOTA_BODY,
-    });
-    expect(outcome.lock?.until).toBe(clock.now() + 1_800_000);
-  });
-
-  it('asks for a grace retry without locking when the upstream says to wait at most 2 s', async () => {
-    const { scheduler, store } = await harness();
-    const outcome = await scheduler.recordFailure({
-      accountId: 'a',
-      model: MODEL,
-      status: 429,
-      headers: { 'retry-after': '1' },
-      body: { error: { message: 'Rate limit reached' } },
-    });
-    expect(outcome.decision.graceRetryMs).toBe(1000);
-    expect(outcome.lock).toBeNull();
-    expect(await store.listLocks()).toEqual([]);
-  });
-
-  it('locks the whole account on a server error without escalating the failure count', async () => {
-    const { scheduler, store, clock } = await harness();
-    const outcome = await scheduler.recordFailure({
-      accountId: 'a',
-      model: MODEL,
-      status: 500,
-      headers: {},
-      body: '',
-    });
-    expect(outcome.lock).toMatchObject({ scope: 'account', model: null, until: clock.now() + 8_000 });
-    expect(await store.getFailureCount('a')).toBeNull();
-  });
-
-  it('neither locks nor counts when the circuit breaker is off, but still classifies', async () => {
-    const { scheduler, store } = await harness({ breakerEnabled: false });
-    const outcome = await scheduler.recordFailure({
-      accountId: 'a',
-      model: MODEL,
-      status: 429,
-      headers: {},
-      body: QUOTA_BODY,
-    });
-    expect(outcome.classification.reason).toBe('QuotaExhausted');
-    expect(outcome.lock).toBeNull();
-    expect(await store.listLocks()).toEqual([]);
-    expect(await store.getFailureCount('a')).toBeNull();
-  });
-
-  it('a success clears the failure count and the account-level lock but keeps model locks', async () => {
-    const { scheduler, store, clock } = await harness();
-    await store.incrementFailureCount('a');
-    await store.setLock(lockFor('a', null, clock.now() + 60_000));
-    await store.setLock(lockFor('a', MODEL, clock.now() + 60_000));
-    await scheduler.recordSuccess({ accountId: 'a', model: 'other-model' });
-    expect(await store.getFailureCount('a')).toBeNull();
-    expect(await store.getLocks('a', MODEL)).toMatchObject({ account: null, model: { model: MODEL } });
   });
 });
 

@@ -2,7 +2,6 @@ import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { RateLimitLock } from '../core/limits.js';
-import type { FailureClassification, HeaderBag, LockDecision } from '../ratelimit/index.js';
 import { classifyFailure, decideLock, nextFailureCount } from '../ratelimit/index.js';
 import {
   isSynchronousSchedulingState,
@@ -10,9 +9,12 @@ import {
 } from '../state/memory-state-store.js';
 import type { LastUsedRecord, StateStore } from '../state/state-store.js';
 import { AccountOrder, isSchedulable } from './account-order.js';
+import { graceRetryLimitMs } from './grace-retry-limit.js';
+import type { FailureOutcome, FailureReport, QuotaObservation } from './limit-records.js';
 import { LockTable } from './lock-table.js';
 import type { AccountDecision, PickDecision, PickRequest, SchedulingConfig } from './pick.js';
 import { pick } from './pick.js';
+import { PredictedLimits } from './predicted-limits.js';
 
 /** The circuit breaker: whether failures lock accounts, and for how long. */
 export interface CircuitBreakerConfig {
@@ -38,27 +40,6 @@ export interface SchedulerOptions {
   config: () => SchedulerConfig;
   /** Receives errors of the clean-up that follows pool changes (dropping bindings, fixed account). */
   onBackgroundError?: (error: unknown) => void;
-}
-
-/** One failed upstream call on an account. */
-export interface FailureReport {
-  accountId: string;
-  /** The upstream model the request was for; null when unknown. */
-  model: string | null;
-  /** HTTP status; 0 when no response arrived; the stream's 2xx for an error inside a stream. */
-  status: number;
-  headers: HeaderBag;
-  /** Parsed JSON, raw text or undefined. */
-  body: unknown;
-}
-
-/** What a failure meant and what was done about it. */
-export interface FailureOutcome {
-  classification: FailureClassification;
-  /** `graceRetryMs` set: wait and retry the same account; otherwise rotate (or give up when not retryable). */
-  decision: LockDecision;
-  /** The lock that was stored; null when none (grace retry, client error, circuit breaker off). */
-  lock: RateLimitLock | null;
 }
 
 /** The shared state one pick reads. */
@@ -94,6 +75,7 @@ export class Scheduler {
   private readonly pending = new Set<Promise<void>>();
   private readonly unsubscribe: () => void;
   private lockCache: { source: readonly RateLimitLock[]; table: LockTable } | null = null;
+  private readonly predicted: PredictedLimits;
 
   constructor(options: SchedulerOptions) {
     this.pool = options.pool;
@@ -103,6 +85,11 @@ export class Scheduler {
     this.config = options.config;
     this.onBackgroundError = options.onBackgroundError ?? (() => {});
     this.order = new AccountOrder(options.pool);
+    this.predicted = new PredictedLimits({
+      store: options.store,
+      clock: options.clock,
+      breaker: () => this.config().circuitBreaker,
+    });
     this.unsubscribe = options.pool.subscribe((event) => this.onPoolEvent(event));
   }
 
@@ -138,6 +125,7 @@ export class Scheduler {
     const effects = { decision, sessionId: request.sessionId, counter, now };
     if (this.syncStore) this.applyEffectsNow(this.syncStore, effects);
     else await this.applyEffects(effects);
+    decision.call = await this.countCall(decision.accountId, request.model, now);
     return decision;
   }
 
@@ -171,7 +159,9 @@ export class Scheduler {
 
   /**
    * Classifies an upstream failure and, with the circuit breaker on, locks the account (or its
-   * model) and counts the failure. The outcome tells the gateway whether to grace-retry or rotate.
+   * model) and counts the failure. Every retryable failure locks, a short stated pause included;
+   * the outcome tells the gateway whether this request may wait that lock out (grace retry) or
+   * must rotate.
    */
   async recordFailure(report: FailureReport): Promise<FailureOutcome> {
     const now = this.clock.now();
@@ -182,7 +172,12 @@ export class Scheduler {
       body: report.body,
       now,
     });
-    const previous = breaker.enabled ? await this.store.getFailureCount(report.accountId) : null;
+    const [previous, stored] = breaker.enabled
+      ? await Promise.all([
+          this.store.getFailureCount(report.accountId),
+          this.store.getLocks(report.accountId, report.model ?? ''),
+        ])
+      : [null, undefined];
     const decision = decideLock({
       classification,
       accountId: report.accountId,
@@ -190,40 +185,57 @@ export class Scheduler {
       failureCount: nextFailureCount(previous ?? undefined, now),
       backoffSteps: breaker.backoffSteps,
       maxLockSeconds: breaker.maxLockSeconds,
+      graceRetryMaxMs: graceRetryLimitMs(this.config().scheduling, report.via ?? null),
+      ...(stored ? { stored } : {}),
       now,
     });
     if (!breaker.enabled) return { classification, decision, lock: null };
     await Promise.all([
-      decision.lock === null ? undefined : this.store.setLock(decision.lock),
+      decision.lock === null || decision.keepsStoredLock ? undefined : this.store.setLock(decision.lock),
       decision.escalatesBackoff ? this.store.incrementFailureCount(report.accountId) : undefined,
     ]);
     return { classification, decision, lock: decision.lock };
   }
 
   /**
-   * Whether the account is locked for the model right now (circuit breaker on). The gateway asks
-   * before re-sending to the same account after a pause, as another request may have locked it.
+   * Before re-sending to the same account after a pause (a grace retry): null when the account is
+   * locked for the model now — another request may have locked it; rotate instead. Otherwise the
+   * resend's call number, counted against the account's request budget like a pick.
    */
-  async isLocked(accountId: string, model: string): Promise<boolean> {
-    if (!this.config().circuitBreaker.enabled) return false;
-    const locks = await this.store.getLocks(accountId, model);
-    return locks.account !== null || locks.model !== null;
+  async claimResend(accountId: string, model: string): Promise<number | null> {
+    if (this.config().circuitBreaker.enabled) {
+      const locks = await this.store.getLocks(accountId, model);
+      if (locks.account !== null || locks.model !== null) return null;
+    }
+    return this.countCall(accountId, model, this.clock.now());
   }
 
-  /** A request succeeded on the account: forget its failure count and lift its account-level lock. */
+  /**
+   * Records what an answer (or a quota API) said is left (DESIGN §3, predicted limit); see
+   * `PredictedLimits.record`. Returns the lock set, or null.
+   */
+  recordPredictedLimit(observation: QuotaObservation): Promise<RateLimitLock | null> {
+    return this.predicted.record(observation);
+  }
+
+  /**
+   * A request succeeded on the account: forget its failure count, and lift its account-level lock
+   * when that lock's end was only guessed (`backoff`). A window the upstream announced (stated
+   * delay, predicted limit) stays: the success may come from a call sent before the announcement.
+   */
   async recordSuccess(success: { accountId: string; model: string | null }): Promise<void> {
+    const { accountId } = success;
     const store = this.syncStore;
     if (store) {
-      store.resetFailureCountNow(success.accountId);
-      // Nearly always no lock: deleting one may touch the lock persistence, so only then go async.
-      if (store.hasStoredLock(success.accountId, null))
-        await this.store.deleteLocks({ accountId: success.accountId, model: null });
-      return;
+      store.resetFailureCountNow(accountId);
+      // Nearly always no lock: reading and deleting one may touch the lock persistence, so only then go async.
+      if (!store.hasStoredLock(accountId, null)) return;
+    } else {
+      await this.store.resetFailureCount(accountId);
     }
-    await Promise.all([
-      this.store.resetFailureCount(success.accountId),
-      this.store.deleteLocks({ accountId: success.accountId, model: null }),
-    ]);
+    // The model is irrelevant here: only the account-level lock is read.
+    const { account } = await this.store.getLocks(accountId, success.model ?? '');
+    if (account?.source === 'backoff') await this.store.deleteLocks({ accountId, model: null });
   }
 
   /** The pinned account, if any. */
@@ -260,8 +272,13 @@ export class Scheduler {
     return this.store.listLocks();
   }
 
-  /** Lifts every lock of one account (all scopes), or every lock; returns how many active ones went. */
+  /**
+   * Lifts every lock of one account (all scopes), or every lock, and forgets what this instance's
+   * request budgets knew of them (else the next call would lock them again); returns how many
+   * active locks went.
+   */
   clearLocks(accountId?: string): Promise<number> {
+    this.predicted.forget(accountId);
     return this.store.deleteLocks(accountId === undefined ? {} : { accountId });
   }
 
@@ -314,6 +331,11 @@ export class Scheduler {
     if (skipped > 0) store.incrementRoundRobinNow(skipped);
   }
 
+  private countCall(accountId: string, model: string, now: number): Promise<number> {
+    const provider = this.pool.get(accountId)?.provider ?? null;
+    return this.predicted.countCall({ accountId, model, provider, now });
+  }
+
   private lockTable(locks: readonly RateLimitLock[]): LockTable {
     if (this.lockCache?.source !== locks) this.lockCache = { source: locks, table: LockTable.from(locks) };
     return this.lockCache.table;
@@ -340,6 +362,7 @@ export class Scheduler {
       how.removed ? this.store.deleteLocks({ accountId }) : undefined,
       how.removed ? this.store.resetFailureCount(accountId) : undefined,
     ]);
+    if (how.removed) this.predicted.forget(accountId);
   }
 
   private async dropStaleFixedAccount(): Promise<void> {

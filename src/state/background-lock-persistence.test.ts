@@ -8,6 +8,7 @@ function lock(accountId: string): RateLimitLock {
     scope: 'account',
     model: null,
     reason: 'Unknown',
+    source: 'backoff',
     until: 2000,
     detectedAt: 1000,
     message: null,

@@ -28,6 +28,7 @@ function lock(accountId: string, model: string | null, until: number): RateLimit
     scope: model === null ? 'account' : 'model',
     model,
     reason: model === null ? 'RateLimitExceeded' : 'QuotaExhausted',
+    source: 'backoff',
     until,
     detectedAt: until - 60_000,
     message: null,

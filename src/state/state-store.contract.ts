@@ -23,6 +23,7 @@ function lock(overrides: Partial<RateLimitLock> & { accountId: string }): RateLi
     scope: overrides.model ? 'model' : 'account',
     model: null,
     reason: 'RateLimitExceeded',
+    source: 'retry-after',
     until: Date.UTC(2026, 0, 1) + 60_000,
     detectedAt: Date.UTC(2026, 0, 1),
     message: null,
@@ -178,10 +179,15 @@ function describeBindings(open: Open): void {
 
 function describeLocks(open: Open): void {
   describe('locks', () => {
-    it('lists an active lock and returns account and model locks separately', async () => {
+    it('lists an active lock and returns account and model locks separately, source included', async () => {
       const { store } = await open();
       const accountLock = lock({ accountId: 'a' });
-      const modelLock = lock({ accountId: 'a', model: 'm1', reason: 'QuotaExhausted' });
+      const modelLock = lock({
+        accountId: 'a',
+        model: 'm1',
+        reason: 'QuotaExhausted',
+        source: 'rate-limit-headers',
+      });
       await store.setLock(accountLock);
       await store.setLock(modelLock);
       expect(keys(await store.listLocks())).toEqual(['a::*', 'a::m1']);

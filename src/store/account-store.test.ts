@@ -196,6 +196,7 @@ describeEachStoreBackend('AccountStore', (backend) => {
         scope: 'account',
         model: null,
         reason: 'Unknown',
+        source: 'backoff',
         message: null,
       } as const;
       await locks.save({ ...lock, until: clock.now() + 60_000, detectedAt: clock.now() });

@@ -28,7 +28,10 @@ describeEachStoreBackend('store migrations', (backend) => {
     expect(tables.map((table) => table.name)).toEqual(
       expect.arrayContaining(['accounts', 'meta', 'rate_limit_locks', 'request_logs']),
     );
-    expect(await migrationState(database.db)).toEqual({ applied: ['0001-initial'], pending: [] });
+    expect(await migrationState(database.db)).toEqual({
+      applied: ['0001-initial', '0002-lock-source'],
+      pending: [],
+    });
   });
 
   it('run once: opening an existing database again keeps its data', async () => {
@@ -40,8 +43,9 @@ describeEachStoreBackend('store migrations', (backend) => {
     const second = await open();
 
     expect(await second.db.selectFrom('meta').selectAll().execute()).toEqual([{ key: 'k', value: 'v' }]);
-    expect(await backend.raw(location, 'select name from kysely_migration')).toEqual([
+    expect(await backend.raw(location, 'select name from kysely_migration order by name')).toEqual([
       { name: '0001-initial' },
+      { name: '0002-lock-source' },
     ]);
   });
 
@@ -51,8 +55,9 @@ describeEachStoreBackend('store migrations', (backend) => {
     for (const database of databases) {
       expect(await database.db.selectFrom('accounts').select('id').execute()).toEqual([]);
     }
-    expect(await backend.raw(location, 'select name from kysely_migration')).toEqual([
+    expect(await backend.raw(location, 'select name from kysely_migration order by name')).toEqual([
       { name: '0001-initial' },
+      { name: '0002-lock-source' },
     ]);
   });
 });

@@ -50,6 +50,8 @@ export interface RateLimitLocksTable {
   scope: string;
   /** A `FailureReason`. */
   reason: string;
+  /** A `LockSource`; `backoff` for rows written before it was recorded. */
+  source: string;
   until: number;
   detected_at: number;
   message: string | null;

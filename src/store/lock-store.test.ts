@@ -1,8 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeEachStoreBackend } from '../../test/support/store-backends.js';
 import type { RateLimitLock } from '../core/limits.js';
 import { DatabaseLockPersistence } from './lock-store.js';
+import { allMigrations } from './migrations/all-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
+import { openSqliteDatabase } from './sqlite-database.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -12,6 +19,7 @@ function accountLock(accountId: string, until: number): RateLimitLock {
     scope: 'account',
     model: null,
     reason: 'RateLimitExceeded',
+    source: 'retry-after',
     until,
     detectedAt: NOW,
     message: null,
@@ -24,6 +32,7 @@ function modelLock(accountId: string, model: string, until: number): RateLimitLo
     scope: 'model',
     model,
     reason: 'QuotaExhausted',
+    source: 'backoff',
     until,
     detectedAt: NOW,
     message: 'quota',
@@ -46,6 +55,15 @@ describeEachStoreBackend('DatabaseLockPersistence', (backend) => {
   });
 
   describe('DatabaseLockPersistence', () => {
+    it('keeps where each lock came from', async () => {
+      const predicted: RateLimitLock = { ...modelLock('a', 'm', NOW + 5000), source: 'rate-limit-headers' };
+      await locks.save(predicted);
+      await locks.save({ ...accountLock('a', NOW + 5000), source: 'quota-api' });
+
+      const sources = (await locks.loadActive(NOW)).map((lock) => lock.source).sort();
+      expect(sources).toEqual(['quota-api', 'rate-limit-headers']);
+    });
+
     it('loads back exactly the locks it saved, account and model scope, across a reopen', async () => {
       const saved = [accountLock('a', NOW + 60_000), modelLock('a', 'gemini-2.5-pro', NOW + 3_600_000)];
       for (const lock of saved) await locks.save(lock);
@@ -102,5 +120,27 @@ describeEachStoreBackend('DatabaseLockPersistence', (backend) => {
       expect(await locks.pruneExpired(NOW)).toBe(1);
       expect(await locks.loadActive(0)).toHaveLength(1);
     });
+  });
+});
+
+describe('DatabaseLockPersistence on a database made before lock sources', () => {
+  it('reads a lock written before sources were recorded as backoff', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'switchyard-locks-'));
+    const file = path.join(directory, 'old.db');
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    await new Migrator({
+      db: old,
+      provider: { getMigrations: async () => ({ '0001-initial': allMigrations['0001-initial']! }) },
+    }).migrateToLatest();
+    await sql`insert into rate_limit_locks (account_id, model, scope, reason, until, detected_at, message)
+      values ('a', '', 'account', 'ServerError', ${NOW + 8000}, ${NOW}, null)`.execute(old);
+    await old.destroy();
+
+    const upgraded = await openSqliteDatabase({ file });
+    const loaded = await new DatabaseLockPersistence(upgraded.db).loadActive(NOW);
+    await upgraded.close();
+    await rm(directory, { recursive: true, force: true });
+
+    expect(loaded).toEqual([{ ...accountLock('a', NOW + 8000), reason: 'ServerError', source: 'backoff' }]);
   });
 });

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import {
   FAILURE_REASONS,
   type FailureReason,
+  LOCK_SOURCES,
   type LockPersistence,
+  type LockSource,
   type RateLimitLock,
 } from '../core/limits.js';
 import type { DatabaseSchema, RateLimitLocksTable } from './database-schema.js';
@@ -38,6 +40,7 @@ export class DatabaseLockPersistence implements LockPersistence {
         conflict.columns(['account_id', 'model']).doUpdateSet({
           scope: row.scope,
           reason: row.reason,
+          source: row.source,
           until: row.until,
           detected_at: row.detected_at,
           message: row.message,
@@ -70,6 +73,7 @@ function lockToRow(lock: RateLimitLock): RateLimitLocksTable {
     model: lock.scope === 'account' ? ACCOUNT_SCOPE_MODEL : (lock.model ?? ACCOUNT_SCOPE_MODEL),
     scope: lock.scope,
     reason: lock.reason,
+    source: lock.source,
     until: lock.until,
     detected_at: lock.detectedAt,
     message: lock.message,
@@ -83,6 +87,7 @@ function lockFromRow(row: RateLimitLocksTable): RateLimitLock {
     scope,
     model: scope === 'model' ? row.model : null,
     reason: isFailureReason(row.reason) ? row.reason : 'Unknown',
+    source: isLockSource(row.source) ? row.source : 'backoff',
     // PostgreSQL drivers return bigint columns as strings.
     until: Number(row.until),
     detectedAt: Number(row.detected_at),
@@ -92,4 +97,8 @@ function lockFromRow(row: RateLimitLocksTable): RateLimitLock {
 
 function isFailureReason(value: string): value is FailureReason {
   return (FAILURE_REASONS as readonly string[]).includes(value);
+}
+
+function isLockSource(value: string): value is LockSource {
+  return (LOCK_SOURCES as readonly string[]).includes(value);
 }

@@ -30,6 +30,7 @@ describe('openPostgresDatabase', () => {
         model: '',
         scope: 'account',
         reason: 'Unknown',
+        source: 'backoff',
         until,
         detected_at: until,
         message: null,

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { BASELINE_POLICIES } from '../../bench/sim/baselines.js';
 import { EventQueue } from '../../bench/sim/event-queue.js';
 import { Prng } from '../../bench/sim/prng.js';
-import { capacityOf, defaultParameters, HOUR_MS, simulatedAccounts } from '../../bench/sim/sim-parameters.js';
+import {
+  capacityOf,
+  defaultParameters,
+  HOUR_MS,
+  perWindowParameters,
+  simulatedAccounts,
+} from '../../bench/sim/sim-parameters.js';
 import { SimulatedUpstream } from '../../bench/sim/simulated-upstream.js';
 import { runSimulation } from '../../bench/sim/simulation.js';
-import { switchyardPolicy } from '../../bench/sim/switchyard-policies.js';
+import { previousRulesPolicy, switchyardPolicy } from '../../bench/sim/switchyard-policies.js';
 import { generateWorkload } from '../../bench/sim/workload.js';
 import { classifyFailure, parseQuotaHeaders } from '../../src/ratelimit/index.js';
 
@@ -46,27 +53,35 @@ describe('EventQueue', () => {
 });
 
 function upstream(options: {
-  requestsPerMinute: number;
+  requestsPerWindow: number;
   quotaPerModel: number;
-  minuteWindow: 'sliding' | 'fixed';
+  windowKind: 'sliding' | 'fixed';
+  rateLimitHeaders?: 'quota' | 'window';
+  limitWindowMs?: number;
 }) {
   const parameters = defaultParameters({
     startAt: START,
     serverErrorRate: 0,
-    minuteWindow: options.minuteWindow,
+    windowKind: options.windowKind,
+    rateLimitHeaders: options.rateLimitHeaders ?? 'quota',
+    limitWindowMs: options.limitWindowMs ?? 60_000,
+    latency: { minimumMs: 1_000, meanExtraMs: 0 },
   });
-  const account = { ...simulatedAccounts(parameters)[0]!, ...options };
+  const { requestsPerWindow, quotaPerModel } = options;
+  const account = { ...simulatedAccounts(parameters)[0]!, requestsPerWindow, quotaPerModel };
   return new SimulatedUpstream({ accounts: [account], parameters, random: new Prng(1) });
 }
 
 describe('SimulatedUpstream', () => {
   it('answers 429 with Retry-After once the per-minute limit is used, until the sliding window frees a slot', () => {
-    const provider = upstream({ requestsPerMinute: 3, quotaPerModel: 100, minuteWindow: 'sliding' });
+    const provider = upstream({ requestsPerWindow: 3, quotaPerModel: 100, windowKind: 'sliding' });
     const send = (offsetMs: number) =>
       provider.respond({ accountId: 'ultra-01', model: 'm', now: START + offsetMs });
     expect([send(0), send(10_000), send(20_000)].map((answer) => answer.status)).toEqual([200, 200, 200]);
     const refused = send(30_000);
+    // 30 s until a slot frees, counted from the answer 200 ms later: 29.8 s, stated in whole seconds.
     expect(refused).toMatchObject({ status: 429, refusal: 'minute-limit', headers: { 'retry-after': '30' } });
+    expect(refused.announces).toEqual({ scope: 'account', until: START + 30_200 + 30_000 });
     expect(
       classifyFailure({ status: 429, headers: refused.headers, body: refused.body, now: START }),
     ).toMatchObject({
@@ -77,7 +92,7 @@ describe('SimulatedUpstream', () => {
   });
 
   it('resets a fixed minute window at the next whole minute', () => {
-    const provider = upstream({ requestsPerMinute: 1, quotaPerModel: 100, minuteWindow: 'fixed' });
+    const provider = upstream({ requestsPerWindow: 1, quotaPerModel: 100, windowKind: 'fixed' });
     const send = (offsetMs: number) =>
       provider.respond({ accountId: 'ultra-01', model: 'm', now: START + offsetMs });
     expect(send(50_000).status).toBe(200);
@@ -86,12 +101,13 @@ describe('SimulatedUpstream', () => {
   });
 
   it('reports the remaining quota in headers and answers insufficient_quota once it is used up, per model', () => {
-    const provider = upstream({ requestsPerMinute: 100, quotaPerModel: 4, minuteWindow: 'sliding' });
+    const provider = upstream({ requestsPerWindow: 100, quotaPerModel: 4, windowKind: 'sliding' });
     const send = (model: string) => provider.respond({ accountId: 'ultra-01', model, now: START + 1000 });
     const answers = [send('m'), send('m'), send('m')];
     const quota = parseQuotaHeaders({ provider: 'openai', headers: answers[2]!.headers, now: START + 1000 });
     expect(quota?.remainingFraction).toBe(0.25);
-    expect(quota?.resetAt).toBe(START + 6 * HOUR_MS);
+    // The reset is stated from the answer, a second after the call.
+    expect(quota?.resetAt).toBe(START + 6 * HOUR_MS - 1_000);
     send('m');
     const exhausted = send('m');
     expect(exhausted).toMatchObject({ status: 429, refusal: 'quota' });
@@ -105,6 +121,81 @@ describe('SimulatedUpstream', () => {
   });
 });
 
+describe('SimulatedUpstream with window headers', () => {
+  it('states the window in the headers and announces it once nothing is left', () => {
+    const provider = upstream({
+      requestsPerWindow: 2,
+      quotaPerModel: 100,
+      windowKind: 'sliding',
+      rateLimitHeaders: 'window',
+      limitWindowMs: 5_000,
+    });
+    const send = (offsetMs: number) =>
+      provider.respond({ accountId: 'ultra-01', model: 'm', now: START + offsetMs });
+    const first = send(0);
+    expect(first.headers).toMatchObject({
+      'x-ratelimit-limit-requests': '2',
+      'x-ratelimit-remaining-requests': '1',
+    });
+    expect(first.announces).toBeNull();
+    const last = send(500);
+    expect(last.headers).toMatchObject({
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '4s',
+    });
+    expect(last.announces).toEqual({ scope: 'account', until: START + 5_500 });
+    const refused = send(1_000);
+    expect(refused).toMatchObject({
+      status: 429,
+      headers: { 'retry-after': '4', 'x-ratelimit-remaining-requests': '0' },
+    });
+    expect(send(5_000).status).toBe(200);
+  });
+});
+
+describe('runSimulation, per-window scenario', () => {
+  const tiny = () =>
+    perWindowParameters({
+      durationMs: 3 * 60_000,
+      tiers: {
+        ULTRA: { count: 0, requestsPerWindow: 1, quotaPerModel: 1 },
+        PRO: { count: 3, requestsPerWindow: 4, quotaPerModel: 1_000_000 },
+        FREE: { count: 0, requestsPerWindow: 1, quotaPerModel: 1 },
+      },
+      limitWindowMs: 2_000,
+      latency: { minimumMs: 100, meanExtraMs: 200 },
+      meanThinkMs: 2_000,
+    });
+  const run = (policy: Parameters<typeof runSimulation>[0]['policy']) => {
+    const parameters = tiny();
+    return runSimulation({
+      parameters,
+      workload: generateWorkload(parameters, capacityOf(parameters)),
+      policy,
+    });
+  };
+
+  it('counts repeat 429s under the previous rules, and none for Switchyard in any mode', async () => {
+    const previous = await run(
+      previousRulesPolicy({ mode: 'Balance', protectionPercentage: null, name: 'previous' }),
+    );
+    expect(previous.repeat429PerThousand).toBeGreaterThan(0);
+    for (const mode of ['Balance', 'CacheFirst', 'PerformanceFirst'] as const) {
+      const metrics = await run(switchyardPolicy({ mode, protectionPercentage: null }));
+      expect(metrics.requests).toBeGreaterThan(100);
+      expect(metrics.repeat429PerThousand).toBe(0);
+      expect(metrics.sendsInsideAnnouncedWindows).toBe(0);
+    }
+  });
+
+  it('lets the naive key-rotating client send into announced windows: it locks nothing', async () => {
+    const naive = BASELINE_POLICIES.find((policy) => policy.name === 'naive-rotation')!;
+    const metrics = await run(naive);
+    expect(metrics.waitsPerThousand).toBe(0);
+    expect(metrics.sendsInsideAnnouncedWindows).toBeGreaterThan(0);
+  });
+});
+
 describe('runSimulation', () => {
   const tiny = (seed: number) =>
     defaultParameters({
@@ -113,9 +204,9 @@ describe('runSimulation', () => {
       quotaPeriodMs: HOUR_MS / 2,
       turnsPerConversation: 5,
       tiers: {
-        ULTRA: { count: 1, requestsPerMinute: 20, quotaPerModel: 120 },
-        PRO: { count: 2, requestsPerMinute: 10, quotaPerModel: 60 },
-        FREE: { count: 2, requestsPerMinute: 4, quotaPerModel: 30 },
+        ULTRA: { count: 1, requestsPerWindow: 20, quotaPerModel: 120 },
+        PRO: { count: 2, requestsPerWindow: 10, quotaPerModel: 60 },
+        FREE: { count: 2, requestsPerWindow: 4, quotaPerModel: 30 },
       },
     });
   const run = (seed: number) => {

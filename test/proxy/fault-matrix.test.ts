@@ -186,11 +186,28 @@ describe.each(CASES)('$protocol client', (entry) => {
     entry.errorShape(JSON.parse(last!.data));
   });
 
-  it('retries the same account after a short Retry-After (grace retry)', async () => {
+  it('Balance: a short Retry-After locks the account and the request rotates at once', async () => {
     const result = await send(entry, rateLimited({ retryAfterMs: 300 }), false);
     expect(result.status).toBe(200);
-    expect(result.headers['x-account-email']).toBe(`${entry.faulty}@example.com`);
-    expect(upstream.hits(entry.faulty)).toBe(2);
+    expect(result.headers['x-account-email']).toBe(`${entry.healthy}@example.com`);
+    expect(upstream.hits(entry.faulty)).toBe(1);
+    const limits = await gateway.call('GET', '/api/proxy/rate-limits');
+    expect((limits.json as { rate_limits: unknown[] }).rate_limits).toEqual([
+      expect.objectContaining({ account_email: `${entry.faulty}@example.com`, source: 'retry-after' }),
+    ]);
+  });
+
+  it('CacheFirst: waits out a short Retry-After on the pinned account and retries there (grace retry)', async () => {
+    await gateway.call('PUT', '/api/proxy/scheduling', { body: { mode: 'CacheFirst' } });
+    try {
+      const result = await send(entry, rateLimited({ retryAfterMs: 300 }), false);
+      expect(result.status).toBe(200);
+      expect(result.headers['x-account-email']).toBe(`${entry.faulty}@example.com`);
+      expect(upstream.hits(entry.faulty)).toBe(2);
+      expect(upstream.hits(entry.healthy)).toBe(0);
+    } finally {
+      await gateway.call('PUT', '/api/proxy/scheduling', { body: { mode: 'Balance' } });
+    }
   });
 
   it('returns a client error as the upstream sent it, without retrying', async () => {

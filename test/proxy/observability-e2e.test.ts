@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
-import { type MockUpstream, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
+import { type MockUpstream, ok, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
 
 let upstream: MockUpstream;
 let gateway: GatewayHarness;
@@ -66,5 +66,33 @@ describe('request log and metrics', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/switchyard_requests_total\{[^}]*account="second@example.com"[^}]*\} 1/);
     expect(metrics.text).toMatch(/switchyard_locks_active 1/);
+    expect(metrics.text).toContain(
+      'switchyard_locks_by_source{source="retry-after",reason="RateLimitExceeded"} 1',
+    );
+  });
+
+  it('exposes a predicted limit, with its source, in the rate limits and the metrics', async () => {
+    upstream.script('sk-second', ok({ rateLimitHeaders: { remaining: 0, limit: 50, reset: 600 } }));
+    await gateway.call('PUT', '/api/proxy/fixed-account', {
+      body: { account_id: gateway.accountIds['second@example.com'] },
+    });
+    const answer = await gateway.call('POST', '/v1/chat/completions', {
+      body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'the last request of the window' }] },
+    });
+    expect(answer.headers['x-account-email']).toBe('second@example.com');
+    const limits = await gateway.call('GET', '/api/proxy/rate-limits');
+    expect((limits.json as { rate_limits: unknown[] }).rate_limits).toContainEqual(
+      expect.objectContaining({
+        account_email: 'second@example.com',
+        scope: 'model',
+        model: 'gpt-4o-mini',
+        source: 'rate-limit-headers',
+        predicted: true,
+      }),
+    );
+    const metrics = await gateway.call('GET', '/metrics');
+    expect(metrics.text).toContain(
+      'switchyard_locks_by_source{source="rate-limit-headers",reason="RateLimitExceeded"} 1',
+    );
   });
 });

@@ -223,9 +223,21 @@ describe.each(ROTATIONS.map((rotation, index) => ({ ...rotation, index })))(
       });
     });
 
-    it('retries the same account after a short Retry-After', async () => {
+    it('rotates at once on a short Retry-After in Balance', async () => {
       upstream.script(bad, rateLimited({ retryAfterMs: 300 }));
       const { text, result } = await send({ client, pinned: bad, model, stream: false });
+      expect(result.status).toBe(200);
+      expect(result.headers['x-account-email']).toBe(`${good}@example.com`);
+      expect(CLIENTS[client].text(result.text, false)).toContain(text);
+      expect(upstream.hits(bad)).toBe(1);
+    });
+
+    it('CacheFirst: waits out a short Retry-After on the pinned account and retries there', async () => {
+      upstream.script(bad, rateLimited({ retryAfterMs: 300 }));
+      await gateway.call('PUT', '/api/proxy/scheduling', { body: { mode: 'CacheFirst' } });
+      const { text, result } = await send({ client, pinned: bad, model, stream: false }).finally(() =>
+        gateway.call('PUT', '/api/proxy/scheduling', { body: { mode: 'Balance' } }),
+      );
       expect(result.status).toBe(200);
       expect(result.headers['x-account-email']).toBe(`${bad}@example.com`);
       expect(CLIENTS[client].text(result.text, false)).toContain(text);

@@ -92,6 +92,25 @@ describe('the admin web UI, continued', () => {
     await screenshot(page, 'quota-protected');
   });
 
+  it('shows a predicted limit on its model, saying it comes from the rate-limit headers', async () => {
+    const { page, gateway, upstream } = env;
+    upstream.setDefault('sk-two', ok({ rateLimitHeaders: { remaining: 0, limit: 100, reset: 600 } }));
+    await api('PUT', '/api/proxy/fixed-account', { account_id: gateway.accountIds['account2@example.com'] });
+    expect((await chat(gateway, 'predicted')).account).toBe('account2@example.com');
+
+    await signIn(page, { url: gateway.url, credential: gateway.apiKey });
+    const badge = page.locator(
+      'tr[data-account="account2@example.com"] [data-lock-source="rate-limit-headers"]',
+    );
+    await badge.waitFor();
+    expect(await badge.textContent()).toMatch(/^limit reached (9m 5\ds|10m 00s)$/);
+    expect(await badge.getAttribute('title')).toContain('(predicted from rate-limit headers)');
+    expect(
+      await page.locator('tr[data-account="account2@example.com"] [data-status]').getAttribute('data-status'),
+    ).toBe('active');
+    await screenshot(page, 'predicted-limit');
+  });
+
   it('pauses and resumes the live log, filters errors, opens details and clears the log', async () => {
     const { page, gateway, upstream } = env;
     await signIn(page, { url: gateway.url, credential: gateway.apiKey });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Account } from '../../core/account.js';
 import { SwitchyardError } from '../../core/errors.js';
 import { newApiKey } from '../../core/ids.js';
-import type { RateLimitLock } from '../../core/limits.js';
+import { isPredictedLock, type RateLimitLock } from '../../core/limits.js';
 import { parseOrThrow } from '../../core/validation.js';
 import { resolveModel } from '../../routing/index.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
@@ -28,6 +28,8 @@ function lockView(lock: RateLimitLock, account: Account | undefined, now: number
     scope: lock.scope,
     model: lock.model,
     reason: lock.reason,
+    source: lock.source,
+    predicted: isPredictedLock(lock),
     until: new Date(lock.until).toISOString(),
     remaining_seconds: Math.max(0, Math.ceil((lock.until - now) / 1000)),
     message: lock.message,
@@ -45,8 +47,10 @@ export function fixedBypassReason(
   if (account.proxyDisabled) return 'proxy is turned off for this account';
   const active = locks.filter((lock) => lock.accountId === account.id && lock.until > now);
   const accountLock = active.find((lock) => lock.scope === 'account');
-  if (accountLock)
-    return `rate-limited (${accountLock.reason}) for ${Math.ceil((accountLock.until - now) / 1000)} s`;
+  if (accountLock) {
+    const seconds = Math.ceil((accountLock.until - now) / 1000);
+    return `rate-limited (${accountLock.reason}, ${accountLock.source}) for ${seconds} s`;
+  }
   const models = active.filter((lock) => lock.scope === 'model').map((lock) => lock.model);
   return models.length > 0 ? `rate-limited for ${models.join(', ')}` : null;
 }

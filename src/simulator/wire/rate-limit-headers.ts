@@ -59,8 +59,11 @@ export function anthropicRateLimitHeaders(
     const prefix = `anthropic-ratelimit-${window.resource ?? 'requests'}`;
     headers[`${prefix}-limit`] = String(window.limit);
     headers[`${prefix}-remaining`] = String(window.remaining);
+    // RFC 3339 here has whole seconds: round the reset up, so it never promises requests too early.
     headers[`${prefix}-reset`] =
-      typeof window.reset === 'string' ? window.reset : formatRfc3339(now + window.reset * 1000);
+      typeof window.reset === 'string'
+        ? window.reset
+        : formatRfc3339(Math.ceil((now + window.reset * 1000) / 1000) * 1000);
   }
   return headers;
 }

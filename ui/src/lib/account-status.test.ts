@@ -30,7 +30,14 @@ describe('accountStatus', () => {
       account: {},
       locks: [sampleLock({ reason: 'QuotaExhausted', message: 'quota exceeded' })],
       kind: 'locked',
-      reason: 'QuotaExhausted: quota exceeded',
+      reason: 'QuotaExhausted: quota exceeded (delay stated by the upstream)',
+    },
+    {
+      name: 'a predicted account-wide limit locks it too, saying where the prediction comes from',
+      account: {},
+      locks: [sampleLock({ source: 'rate-limit-headers', predicted: true, message: null })],
+      kind: 'locked',
+      reason: 'RateLimitExceeded (predicted from rate-limit headers)',
     },
     {
       name: 'a 403 verification lock asks for verification, before proxy off',
@@ -39,7 +46,7 @@ describe('accountStatus', () => {
         sampleLock({ reason: 'AuthError', message: 'Verify your account at https://example.com/v?a=1.' }),
       ],
       kind: 'verification',
-      reason: 'AuthError: Verify your account at https://example.com/v?a=1.',
+      reason: 'AuthError: Verify your account at https://example.com/v?a=1. (delay stated by the upstream)',
     },
     {
       name: 'a lock of another account does not count',
@@ -61,6 +68,12 @@ describe('accountStatus', () => {
     const status = accountStatus(sampleAccount(account), locks);
     expect(status.kind).toBe(kind);
     expect(status.reason).toBe(reason);
+  });
+
+  it('labels a predicted account-wide limit "Limit reached", a failure\'s lock "Locked"', () => {
+    const predicted = sampleLock({ source: 'quota-api', predicted: true });
+    expect(accountStatus(sampleAccount(), [predicted]).label).toBe('Limit reached');
+    expect(accountStatus(sampleAccount(), [sampleLock()]).label).toBe('Locked');
   });
 
   it('gives the lock end for a countdown, the latest of several account locks', () => {
@@ -97,10 +110,15 @@ describe('accountStatus', () => {
 });
 
 describe('describeLock and findLink', () => {
-  it('adds the message to the reason only when there is one', () => {
-    expect(describeLock({ reason: 'ServerError', message: null })).toBe('ServerError');
-    expect(describeLock({ reason: 'ServerError', message: '502 bad gateway' })).toBe(
-      'ServerError: 502 bad gateway',
+  it('adds the message to the reason only when there is one, and where the lock end comes from', () => {
+    expect(describeLock({ reason: 'ServerError', message: null, source: 'backoff' })).toBe(
+      'ServerError (backoff, no delay stated)',
+    );
+    expect(describeLock({ reason: 'ServerError', message: '502 bad gateway', source: 'retry-after' })).toBe(
+      'ServerError: 502 bad gateway (delay stated by the upstream)',
+    );
+    expect(describeLock({ reason: 'QuotaExhausted', message: null, source: 'quota-api' })).toBe(
+      'QuotaExhausted (predicted from the quota API)',
     );
   });
 

@@ -5,7 +5,7 @@ export type AccountStatusKind = 'active' | 'disabled' | 'verification' | 'proxy-
 
 export interface AccountStatus {
   kind: AccountStatusKind;
-  /** Badge text: `Active`, `Disabled`, `Verify account`, `Proxy off`, `Locked`. */
+  /** Badge text: `Active`, `Disabled`, `Verify account`, `Proxy off`, `Locked` (`Limit reached` when predicted). */
   label: string;
   /** Why, as the server said it (disabled reason, lock reason and message); null when active. */
   reason: string | null;
@@ -15,6 +15,19 @@ export interface AccountStatus {
   link: string | null;
   /** Locks of single models of this account (the account itself may still serve other models). */
   modelLocks: RateLimitView[];
+}
+
+/** How each lock source reads in the UI. */
+const SOURCE_LABELS: Record<RateLimitView['source'], string> = {
+  'retry-after': 'delay stated by the upstream',
+  'rate-limit-headers': 'predicted from rate-limit headers',
+  'quota-api': 'predicted from the quota API',
+  backoff: 'backoff, no delay stated',
+};
+
+/** `predicted from rate-limit headers` — where a lock's end comes from, in words. */
+export function lockSourceLabel(lock: Pick<RateLimitView, 'source'>): string {
+  return SOURCE_LABELS[lock.source];
 }
 
 const LABELS: Record<AccountStatusKind, string> = {
@@ -65,13 +78,21 @@ export function accountStatus(account: PublicAccount, locks: readonly RateLimitV
     });
   }
   if (account.proxy_disabled) return status('proxy-off', { reason: account.proxy_disabled_reason });
-  if (accountLock) return status('locked', { reason: lockReason, until: accountLock.until });
+  if (accountLock) {
+    // A predicted limit is not a failure: the upstream said nothing is left until its reset.
+    const label = accountLock.predicted ? 'Limit reached' : LABELS.locked;
+    return status('locked', { label, reason: lockReason, until: accountLock.until });
+  }
   return status('active');
 }
 
-/** `RateLimitExceeded: slow down` — the lock reason with the upstream's message when there is one. */
-export function describeLock(lock: Pick<RateLimitView, 'reason' | 'message'>): string {
-  return lock.message ? `${lock.reason}: ${lock.message}` : lock.reason;
+/**
+ * `RateLimitExceeded: slow down (delay stated by the upstream)` — the lock reason, the upstream's
+ * message when there is one, and where the lock's end comes from.
+ */
+export function describeLock(lock: Pick<RateLimitView, 'reason' | 'message' | 'source'>): string {
+  const reason = lock.message ? `${lock.reason}: ${lock.message}` : lock.reason;
+  return `${reason} (${lockSourceLabel(lock)})`;
 }
 
 function isVerificationLock(lock: RateLimitView): boolean {

@@ -34,6 +34,8 @@ export function sampleLock(overrides: Partial<RateLimitView> = {}): RateLimitVie
     scope: 'account',
     model: null,
     reason: 'RateLimitExceeded',
+    source: 'retry-after',
+    predicted: false,
     until: new Date(SAMPLE_NOW + 60_000).toISOString(),
     remaining_seconds: 60,
     message: null,

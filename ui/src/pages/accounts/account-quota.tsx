@@ -37,22 +37,26 @@ export function AccountQuota(props: {
             <QuotaBar percent={percent} label={`${model} quota left`} />
             <div className="quota-meta small muted">
               {quota.reset_at && <Countdown until={quota.reset_at} prefix="resets in " />}
-              {lock && (
-                <span className="badge badge-warn" title={describeLock(lock)}>
-                  locked <Countdown until={lock.until} />
-                </span>
-              )}
+              {lock && <ModelLockBadge lock={lock} />}
             </div>
           </li>
         );
       })}
       {unreportedLocks.map((lock) => (
         <li key={`${lock.model}-lock`}>
-          <span className="badge badge-warn" title={describeLock(lock)}>
-            {lock.model} locked <Countdown until={lock.until} />
-          </span>
+          <ModelLockBadge lock={lock} model={lock.model} />
         </li>
       ))}
     </ul>
+  );
+}
+
+/** `locked 42s`, or `limit reached 1s` for a predicted limit; the title says why and from where. */
+function ModelLockBadge({ lock, model }: { lock: RateLimitView; model?: string | null }) {
+  return (
+    <span className="badge badge-warn" title={describeLock(lock)} data-lock-source={lock.source}>
+      {model ? `${model} ` : ''}
+      {lock.predicted ? 'limit reached' : 'locked'} <Countdown until={lock.until} />
+    </span>
   );
 }
