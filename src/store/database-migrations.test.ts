@@ -26,9 +26,19 @@ describeEachStoreBackend('store migrations', (backend) => {
 
     const tables = await database.db.introspection.getTables();
     expect(tables.map((table) => table.name)).toEqual(
-      expect.arrayContaining(['accounts', 'meta', 'rate_limit_locks', 'request_logs']),
+      expect.arrayContaining([
+        'accounts',
+        'meta',
+        'rate_limit_locks',
+        'request_logs',
+        'client_keys',
+        'usage_hourly',
+      ]),
     );
-    expect(await migrationState(database.db)).toEqual({ applied: ['0001-initial'], pending: [] });
+    expect(await migrationState(database.db)).toEqual({
+      applied: ['0001-initial', '0003-client-keys'],
+      pending: [],
+    });
   });
 
   it('run once: opening an existing database again keeps its data', async () => {
@@ -40,8 +50,9 @@ describeEachStoreBackend('store migrations', (backend) => {
     const second = await open();
 
     expect(await second.db.selectFrom('meta').selectAll().execute()).toEqual([{ key: 'k', value: 'v' }]);
-    expect(await backend.raw(location, 'select name from kysely_migration')).toEqual([
+    expect(await backend.raw(location, 'select name from kysely_migration order by name')).toEqual([
       { name: '0001-initial' },
+      { name: '0003-client-keys' },
     ]);
   });
 
@@ -51,8 +62,9 @@ describeEachStoreBackend('store migrations', (backend) => {
     for (const database of databases) {
       expect(await database.db.selectFrom('accounts').select('id').execute()).toEqual([]);
     }
-    expect(await backend.raw(location, 'select name from kysely_migration')).toEqual([
+    expect(await backend.raw(location, 'select name from kysely_migration order by name')).toEqual([
       { name: '0001-initial' },
+      { name: '0003-client-keys' },
     ]);
   });
 });

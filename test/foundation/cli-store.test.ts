@@ -52,10 +52,13 @@ describe('switchyard migrate', () => {
 
     expect(first.stderr).toBe('');
     expect(first.stdout).toMatch(
-      /^Applied 1 migration\(s\) to postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+: 0001-initial/,
+      /^Applied 2 migration\(s\) to postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+: 0001-initial, 0003-client-keys/,
     );
-    expect(second.stdout).toMatch(/is up to date \(0001-initial\)/);
-    expect(await query('select name from kysely_migration')).toEqual([{ name: '0001-initial' }]);
+    expect(second.stdout).toMatch(/is up to date \(0001-initial, 0003-client-keys\)/);
+    expect(await query('select name from kysely_migration order by name')).toEqual([
+      { name: '0001-initial' },
+      { name: '0003-client-keys' },
+    ]);
   });
 
   it('names the missing URL when the postgres backend has none', async () => {
@@ -145,7 +148,7 @@ describe('switchyard store copy --from sqlite --to postgres', () => {
 
     expect(copied.stderr).toBe('');
     expect(copied.stdout).toMatch(
-      /^Copied 2 account\(s\), 0 rate-limit lock\(s\) and 0 request-log row\(s\)/,
+      /^Copied 2 account\(s\), 0 rate-limit lock\(s\), 0 request-log row\(s\), 0 client key\(s\) and 0 hourly usage row\(s\)/,
     );
     expect(copied.stdout).toContain('credentials copied encrypted');
     expect(await query('select id, credential from accounts order by id')).toEqual(sqliteRows);

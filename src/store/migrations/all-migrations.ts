@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { initialMigration } from './0001-initial.js';
+import { clientKeysMigration } from './0003-client-keys.js';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. A static list rather
@@ -8,4 +9,5 @@ import { initialMigration } from './0001-initial.js';
  */
 export const allMigrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
+  '0003-client-keys': clientKeysMigration,
 };
