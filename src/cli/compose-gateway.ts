@@ -28,26 +28,12 @@ import { BackgroundLockPersistence } from '../state/background-lock-persistence.
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
 import { DatabaseLockPersistence } from '../store/lock-store.js';
 import { RequestLogStore } from '../store/request-log-store.js';
-
-/** Derives a value from the frozen config, recomputed only when the config object changes. */
-export function memoizeByConfig<T>(
-  config: ConfigStore,
-  derive: (config: Readonly<SwitchyardConfig>) => T,
-): () => T {
-  let source: Readonly<SwitchyardConfig> | null = null;
-  let value: T;
-  return () => {
-    const current = config.get();
-    if (current !== source) {
-      value = derive(current);
-      source = current;
-    }
-    return value;
-  };
-}
+import { composeKeyServices, type KeyServices } from './compose-keys.js';
+import { memoizeByConfig } from './memoize-by-config.js';
 
 /** The scheduler's view of the config. */
 export function schedulerConfig(config: Readonly<SwitchyardConfig>): SchedulerConfig {
@@ -84,6 +70,7 @@ export interface GatewayServices {
   gateway: Gateway;
   observability: Observability;
   accountServices: AccountServices;
+  keys: KeyServices;
   close(): Promise<void>;
 }
 
@@ -189,6 +176,7 @@ function composeObservability(options: {
 export async function composeGateway(options: {
   config: ConfigStore;
   accounts: AccountStore;
+  keys: ClientKeyStore;
   db: Kysely<DatabaseSchema>;
   clock: Clock;
   logger: Logger;
@@ -217,6 +205,7 @@ export async function composeGateway(options: {
     onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
   });
   const observability = composeObservability({ ...options, state });
+  const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
   const oauth = composeAccountServices({ ...options, state, upstream });
   const unsubscribe = config.subscribe((event) => {
@@ -237,9 +226,10 @@ export async function composeGateway(options: {
     config: () => config.get(),
     router: memoizeByConfig(config, (current) => new ModelRouter(current.proxy.custom_mapping)),
     requestLog: new RequestLogPipeline(
-      [observability.writer, observability.feed, observability.metrics],
+      [observability.writer, observability.feed, observability.metrics, keys.recorder, keys.gate],
       logger,
     ),
+    keys: keys.gate,
     clock,
     logger,
   });
@@ -251,6 +241,7 @@ export async function composeGateway(options: {
     gateway,
     observability,
     accountServices: oauth.services,
+    keys,
     async close() {
       unsubscribe();
       await oauth.services.quotaRefresher.stop();
@@ -258,6 +249,7 @@ export async function composeGateway(options: {
       await scheduler.close();
       await upstream.close();
       await observability.writer.close();
+      await keys.close();
       await state.close();
       await lockWrites.flush();
     },

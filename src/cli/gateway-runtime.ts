@@ -76,6 +76,7 @@ export class GatewayRuntime {
     }
     stores.config.startWatching();
     stores.accounts.startWatching(1000);
+    stores.keys.startWatching(1000);
     return runtime;
   }
 
@@ -99,7 +100,7 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability, accountServices } = this.services;
+    const { gateway, scheduler, observability, accountServices, keys } = this.services;
     const { config, accounts } = this.stores;
     return {
       config,
@@ -112,6 +113,7 @@ export class GatewayRuntime {
       scheduler,
       observability,
       accountServices,
+      keys,
     };
   }
 
