@@ -76,10 +76,14 @@ export const patchKeyBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change: the body has no fields' });
 export type PatchKeyBody = z.output<typeof patchKeyBody>;
 
-/** What a key has used in each window it is limited by (this instance's counters). */
+/**
+ * What a key has used in each window it is limited by: the gateway's counters (`/api/keys`), or
+ * the stored totals (`switchyard keys list`, where the per-minute counters are null: they live
+ * only in the running gateway).
+ */
 export const keyWindowUsage = z.object({
-  requests_last_minute: z.number(),
-  tokens_last_minute: z.number(),
+  requests_last_minute: z.number().nullable(),
+  tokens_last_minute: z.number().nullable(),
   tokens_today: z.number(),
   /** Estimated US dollars. */
   cost_today: z.number(),

@@ -81,8 +81,14 @@ export function checkPinnedAccount(
 const iso = (time: number) => new Date(time).toISOString();
 const isoOrNull = (time: number | null) => (time === null ? null : iso(time));
 
+/** A key's usage in its windows as shown; the per-minute counters are null where unknown (the CLI). */
+export type ShownKeyUsage = Omit<KeyWindowUsage, 'requestsLastMinute' | 'tokensLastMinute'> & {
+  requestsLastMinute: number | null;
+  tokensLastMinute: number | null;
+};
+
 /** The admin API view of a key: never its secret. */
-export function toPublicClientKey(key: ClientKey, usage: KeyWindowUsage, now: number): PublicClientKey {
+export function toPublicClientKey(key: ClientKey, usage: ShownKeyUsage, now: number): PublicClientKey {
   return {
     id: key.id,
     name: key.name,

@@ -122,6 +122,18 @@ function tokensOf(totals: UsageTotalsView): number {
   return totals.input_tokens + totals.output_tokens;
 }
 
+/** Display names of usage groups: key names, account emails, models. */
+export function usageLabeler(options: {
+  keyName: (id: string) => string | undefined;
+  accountEmail: (id: string) => string | undefined;
+}): (by: UsageDimension, id: string | null) => string {
+  return (by, id) => {
+    if (by === 'key') return id === null ? 'owner key / no key' : (options.keyName(id) ?? id);
+    if (by === 'account') return id === null ? 'no account' : (options.accountEmail(id) ?? id);
+    return id ?? '(no model)';
+  };
+}
+
 /** The `/api/usage/prices` answer. */
 export function toPriceList(prices: PriceTable): PriceListView {
   return {

@@ -8,6 +8,7 @@ import { systemIds } from '../core/ids.js';
 import { parseOrThrow } from '../core/validation.js';
 import { type PublicAccount, toPublicAccount } from '../store/public-account.js';
 import { resolveDataDir } from './data-dir.js';
+import { formatTable } from './format-table.js';
 import { registerLoginCommand } from './login-command.js';
 import { type OpenAccountDatabase, openAccountDatabase } from './open-stores.js';
 import { readImportDocument } from './read-import-document.js';
@@ -76,17 +77,7 @@ export function formatAccountTable(accounts: readonly PublicAccount[]): string {
       account.label ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return (
-    rows
-      .map((row) =>
-        row
-          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+  return formatTable(rows);
 }
 
 async function readSecretArgument(value: string | undefined): Promise<string | undefined> {

@@ -3,7 +3,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { AccountPool } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { ClientKeyGate } from '../keys/client-key-gate.js';
-import type { KeyLimiter } from '../keys/key-limiter.js';
+import type { KeyLimiter, KeyUsageSeed } from '../keys/key-limiter.js';
 import { MemoryKeyLimiter } from '../keys/memory-key-limiter.js';
 import type { Logger } from '../observability/logger.js';
 import { UsageRecorder } from '../observability/usage-recorder.js';
@@ -57,23 +57,24 @@ export async function composeKeyServices(options: {
   return { store: options.keys, gate, usage, recorder, prices, close: () => recorder.close() };
 }
 
-/** Gives every key its tokens and estimated cost of the current UTC day and month, from stored usage. */
-async function seedLimiter(options: {
-  limiter: KeyLimiter;
+/**
+ * Every key's tokens and estimated cost of the current UTC day and month, from the stored hourly
+ * usage (what the limiter starts from, and what the CLI shows).
+ */
+export async function storedKeyUsage(options: {
   usage: UsageStore;
   prices: PriceTable;
   now: number;
-}): Promise<void> {
+}): Promise<Map<string, KeyUsageSeed>> {
   const { now, prices } = options;
   const rows = await options.usage.query({ since: monthStart(now), by: 'key', bucket: 'day' });
   const today = dayStart(now);
-  const seeds = new Map<
-    string,
-    { tokensToday: number; costToday: number; tokensThisMonth: number; costThisMonth: number }
-  >();
+  const seeds = new Map<string, KeyUsageSeed>();
   for (const row of rows) {
     if (row.group === null) continue;
     const seed = seeds.get(row.group) ?? {
+      dayStart: today,
+      monthStart: monthStart(now),
       tokensToday: 0,
       costToday: 0,
       tokensThisMonth: 0,
@@ -89,7 +90,14 @@ async function seedLimiter(options: {
     }
     seeds.set(row.group, seed);
   }
-  for (const [keyId, seed] of seeds) {
-    await options.limiter.seed(keyId, { dayStart: today, monthStart: monthStart(now), ...seed });
-  }
+  return seeds;
+}
+
+async function seedLimiter(options: {
+  limiter: KeyLimiter;
+  usage: UsageStore;
+  prices: PriceTable;
+  now: number;
+}): Promise<void> {
+  for (const [keyId, seed] of await storedKeyUsage(options)) await options.limiter.seed(keyId, seed);
 }

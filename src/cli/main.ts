@@ -7,7 +7,9 @@ import { registerAccountCommands } from './accounts-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { registerKeyCommands } from './keys-command.js';
 import { registerStoreCommands } from './store-command.js';
+import { registerUsageCommand } from './usage-command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -76,6 +78,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  Data directory:  ${dataDir}`,
       `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
+      `  Client keys:     ${runtime.stores.keys.list().filter((key) => key.revokedAt === null).length} active (switchyard keys list)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -106,6 +109,8 @@ export function buildProgram(): Command {
     .action((flags: StartFlags) => startCommand(flags).catch(fail));
 
   registerAccountCommands(program);
+  registerKeyCommands(program);
+  registerUsageCommand(program);
   registerDemoCommand(program);
   registerStoreCommands(program);
   return program;

@@ -3,27 +3,14 @@ import type { KeyServices } from '../../cli/compose-keys.js';
 import type { Account } from '../../core/account.js';
 import type { Clock } from '../../core/clock.js';
 import { parseOrThrow } from '../../core/validation.js';
-import type { UsageDimension } from '../../store/usage-store.js';
 import { usageQuery } from '../usage-contracts.js';
-import { buildUsageReport, toPriceList, usageStoreQuery } from '../usage-report.js';
+import { buildUsageReport, toPriceList, usageLabeler, usageStoreQuery } from '../usage-report.js';
 import { adminRoute } from './admin-route.js';
 
 export interface UsageRoutesDependencies {
   keys: KeyServices;
   accounts: { get(id: string): Account | undefined };
   clock: Clock;
-}
-
-/** Display names of usage groups: key names, account emails, models. */
-export function usageLabeler(options: {
-  keyName: (id: string) => string | undefined;
-  accountEmail: (id: string) => string | undefined;
-}): (by: UsageDimension, id: string | null) => string {
-  return (by, id) => {
-    if (by === 'key') return id === null ? 'owner key / no key' : (options.keyName(id) ?? id);
-    if (by === 'account') return id === null ? 'no account' : (options.accountEmail(id) ?? id);
-    return id ?? '(no model)';
-  };
 }
 
 /**
