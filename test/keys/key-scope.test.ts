@@ -5,10 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../foundation/run-cli.js';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
+import { startGateway } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
 import { captureLogs } from '../support/log-capture.js';
-import { ANY_KEY, type MockUpstream, ok, startMockUpstream } from '../support/mock-upstream.js';
+import { ANY_KEY, ok, startMockUpstream } from '../support/mock-upstream.js';
 import { createKey, expectRefusal, familyAccounts, keyAction, PROTOCOLS, send } from './key-rig.js';
 
 const openai = PROTOCOLS[0]!;
