@@ -17,7 +17,7 @@ const env = setUpUiTests({
   }),
 });
 
-async function useKey(secret: string, turn: number): Promise<number> {
+async function sendWithKey(secret: string, turn: number): Promise<number> {
   const result = await env.gateway.call('POST', '/v1/chat/completions', {
     admin: false,
     headers: { authorization: `Bearer ${secret}` },
@@ -70,7 +70,7 @@ describe('keys and usage in the web UI', () => {
       }),
     ]);
 
-    for (let turn = 0; turn < 3; turn++) expect(await useKey(secret, turn)).toBe(200);
+    for (let turn = 0; turn < 3; turn++) expect(await sendWithKey(secret, turn)).toBe(200);
     await openPage(page, 'Usage');
     await page.getByLabel('Range').selectOption('24h');
     await usageCell('ci-nightly', 'requests').filter({ hasText: /^3$/ }).waitFor({ timeout: WAIT_MS });
@@ -78,7 +78,7 @@ describe('keys and usage in the web UI', () => {
     await page.locator('figure.chart svg').first().waitFor();
     await screenshot(page, 'usage-by-key');
 
-    for (let turn = 3; turn < 5; turn++) expect(await useKey(secret, turn)).toBe(200);
+    for (let turn = 3; turn < 5; turn++) expect(await sendWithKey(secret, turn)).toBe(200);
     // The page reloads the report every 10 s: the new requests appear without a reload.
     await usageCell('ci-nightly', 'requests').filter({ hasText: /^5$/ }).waitFor({ timeout: 20_000 });
     expect(await usageCell('ci-nightly', 'output_tokens').textContent()).toBe('1250');
@@ -86,7 +86,7 @@ describe('keys and usage in the web UI', () => {
     await openPage(page, 'Keys');
     await page.getByRole('button', { name: 'Revoke ci-nightly' }).click();
     await page.getByRole('dialog', { name: 'Revoke key' }).getByRole('button', { name: 'Revoke' }).click();
-    await vi.waitFor(async () => expect(await useKey(secret, 9)).toBe(401), { timeout: WAIT_MS });
+    await vi.waitFor(async () => expect(await sendWithKey(secret, 9)).toBe(401), { timeout: WAIT_MS });
     await page.getByText('No active keys.').waitFor();
     await page.getByLabel(/Show revoked keys/).check();
     await page.locator('tr[data-key="ci-nightly"][data-status="revoked"]').waitFor();
@@ -109,8 +109,8 @@ describe('keys and usage in the web UI', () => {
     await shown.waitFor({ state: 'hidden' });
 
     expect(secret).not.toBe(created.secret);
-    expect(await useKey(secret, 1)).toBe(200);
-    expect(await useKey(created.secret, 2)).toBe(401);
+    expect(await sendWithKey(secret, 1)).toBe(200);
+    expect(await sendWithKey(created.secret, 2)).toBe(401);
   });
 
   it('fits a 390 px screen without sideways scrolling', async () => {
