@@ -58,6 +58,4 @@ export interface KeyLimiter {
   seed(keyId: string, seed: KeyUsageSeed): Promise<void>;
   /** The key's usage in each window at `now`. */
   usage(keyId: string, now: number): Promise<KeyWindowUsage>;
-  /** Drops a key's counters (it was revoked). */
-  forget(keyId: string): Promise<void>;
 }

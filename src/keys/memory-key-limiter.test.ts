@@ -94,13 +94,4 @@ describe('MemoryKeyLimiter', () => {
       costThisMonth: 2,
     });
   });
-
-  it('forgets a key', async () => {
-    const limiter = new MemoryKeyLimiter();
-    await limiter.charge('k', { tokens: 10, cost: 1 }, T0);
-
-    await limiter.forget('k');
-
-    expect((await limiter.usage('k', T0)).tokensToday).toBe(0);
-  });
 });

@@ -64,10 +64,6 @@ export class MemoryKeyLimiter implements KeyLimiter {
     };
   }
 
-  async forget(keyId: string): Promise<void> {
-    this.keys.delete(keyId);
-  }
-
   /** The key's counters with the day and month rolled over to those of `now`. */
   private countersOf(keyId: string, now: number): KeyCounters {
     let counters = this.keys.get(keyId);
