@@ -91,7 +91,7 @@ describe('switchyard status', () => {
     expect(result.code).toBe(0);
     const { backends } = JSON.parse(result.stdout);
     expect(backends[0]).toMatchObject({ role: 'store', backend: 'postgres', ok: true });
-    expect(backends[0].detail).toContain('schema up to date (1 applied), 1 account(s)');
+    expect(backends[0].detail).toContain('schema up to date (2 applied), 1 account(s)');
     expect(backends[1]).toMatchObject({ role: 'state', backend: 'memory', ok: true });
   });
 
