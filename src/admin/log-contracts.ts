@@ -26,6 +26,8 @@ export const listLogsQuery = z.strictObject({
   ),
   /** Account id that served the request. */
   account: optionalText(200),
+  /** Client key id the request was made with. */
+  key: optionalText(200),
   /** Client-requested or mapped model, exactly. */
   model: optionalText(200),
   /** Client protocol, e.g. `openai-chat`, `anthropic-messages`, `gemini`. */
@@ -73,6 +75,10 @@ export const requestLogRecord = z.object({
   output_tokens: z.number().nullable(),
   cache_read_tokens: z.number().nullable(),
   cache_write_tokens: z.number().nullable(),
+  /** The part of output_tokens spent reasoning (null in rows stored before it was recorded). */
+  reasoning_tokens: z.number().nullable(),
+  /** The client key the request was made with; null for the owner's key (`proxy.api_key`) or no key. */
+  client_key_id: z.string().nullable(),
   error: z.string().nullable(),
   /** Only in `GET /api/logs/:id`, and only when `proxy.logging.debug_bodies` was on. */
   request_body: z.string().nullable().optional(),
@@ -110,6 +116,8 @@ export function toRequestLogRecord(row: RequestLogRow, withBodies = false): Requ
     output_tokens: row.outputTokens,
     cache_read_tokens: row.cacheReadTokens,
     cache_write_tokens: row.cacheWriteTokens,
+    reasoning_tokens: row.reasoningTokens,
+    client_key_id: row.clientKeyId,
     error: row.error,
   };
   if (withBodies) {

@@ -9,6 +9,7 @@ import { parseOrThrow } from '../core/validation.js';
 import { type PublicAccount, toPublicAccount } from '../store/public-account.js';
 import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { resolveDataDir } from './data-dir.js';
+import { formatTable } from './format-table.js';
 import { registerLoginCommand } from './login-command.js';
 import { type OpenAccountDatabase, openAccountDatabase } from './open-stores.js';
 
@@ -79,17 +80,7 @@ export function formatAccountTable(accounts: readonly PublicAccount[]): string {
       account.label ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return (
-    rows
-      .map((row) =>
-        row
-          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+  return formatTable(rows);
 }
 
 /** A secret given on the command line, or read from standard input when the value is `-`. */

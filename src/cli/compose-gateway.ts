@@ -33,26 +33,12 @@ import { BackgroundLockPersistence } from '../state/background-lock-persistence.
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
 import { DatabaseLockPersistence } from '../store/lock-store.js';
 import { RequestLogStore } from '../store/request-log-store.js';
-
-/** Derives a value from the frozen config, recomputed only when the config object changes. */
-export function memoizeByConfig<T>(
-  config: ConfigStore,
-  derive: (config: Readonly<SwitchyardConfig>) => T,
-): () => T {
-  let source: Readonly<SwitchyardConfig> | null = null;
-  let value: T;
-  return () => {
-    const current = config.get();
-    if (current !== source) {
-      value = derive(current);
-      source = current;
-    }
-    return value;
-  };
-}
+import { composeKeyServices, type KeyServices } from './compose-keys.js';
+import { memoizeByConfig } from './memoize-by-config.js';
 
 /** The scheduler's view of the config. */
 export function schedulerConfig(config: Readonly<SwitchyardConfig>): SchedulerConfig {
@@ -105,6 +91,7 @@ export interface GatewayServices {
   gateway: Gateway;
   observability: Observability;
   accountServices: AccountServices;
+  keys: KeyServices;
   close(): Promise<void>;
 }
 
@@ -226,6 +213,7 @@ function composeObservability(options: {
 export async function composeGateway(options: {
   config: ConfigStore;
   accounts: AccountStore;
+  keys: ClientKeyStore;
   db: Kysely<DatabaseSchema>;
   clock: Clock;
   ids: IdSource;
@@ -255,6 +243,7 @@ export async function composeGateway(options: {
     onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
   });
   const observability = composeObservability({ ...options, state });
+  const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
   const oauth = composeAccountServices({ ...options, state, scheduler, upstream });
   const unsubscribe = config.subscribe((event) => {
@@ -275,9 +264,10 @@ export async function composeGateway(options: {
     config: () => config.get(),
     router: memoizeByConfig(config, (current) => new ModelRouter(current.proxy.custom_mapping)),
     requestLog: new RequestLogPipeline(
-      [observability.writer, observability.feed, observability.metrics],
+      [observability.writer, observability.feed, observability.metrics, keys.recorder, keys.gate],
       logger,
     ),
+    keys: keys.gate,
     clock,
     logger,
   });
@@ -289,6 +279,7 @@ export async function composeGateway(options: {
     gateway,
     observability,
     accountServices: oauth.services,
+    keys,
     async close() {
       unsubscribe();
       await oauth.services.quotaRefresher.stop();
@@ -296,6 +287,7 @@ export async function composeGateway(options: {
       await scheduler.close();
       await upstream.close();
       await observability.writer.close();
+      await keys.close();
       await state.close();
       await lockWrites.flush();
     },

@@ -80,6 +80,7 @@ export class GatewayRuntime {
     }
     stores.config.startWatching();
     stores.accounts.startWatching(1000);
+    stores.keys.startWatching(1000);
     return runtime;
   }
 
@@ -103,7 +104,7 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability, accountServices } = this.services;
+    const { gateway, scheduler, observability, accountServices, keys } = this.services;
     const { config, accounts } = this.stores;
     return {
       config,
@@ -116,6 +117,7 @@ export class GatewayRuntime {
       scheduler,
       observability,
       accountServices,
+      keys,
     };
   }
 

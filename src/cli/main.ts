@@ -11,7 +11,9 @@ import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 import { registerOAuthCommands } from './oauth-command.js';
+import { registerKeyCommands } from './keys-command.js';
 import { registerStoreCommands } from './store-command.js';
+import { registerUsageCommand } from './usage-command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -90,6 +92,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  Data directory:  ${dataDir}`,
       `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
+      `  Client keys:     ${runtime.stores.keys.list().filter((key) => key.revokedAt === null).length} active (switchyard keys list)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -121,6 +124,8 @@ export function buildProgram(): Command {
 
   registerTransferCommands(registerAccountCommands(program));
   registerOAuthCommands(program);
+  registerKeyCommands(program);
+  registerUsageCommand(program);
   registerDemoCommand(program);
   registerStoreCommands(program);
   return program;

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { type IdSource, newApiKey } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
 import { AccountStore } from '../store/account-store.js';
+import { ClientKeyStore } from '../store/client-key-store.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
 import { KEY_FILE_NAME, loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
 import { type DataPaths, dataPaths, ensureDataDir } from './data-dir.js';
@@ -20,6 +21,8 @@ export interface OpenStores extends OpenAccountDatabase {
 
 export interface OpenAccountDatabase {
   accounts: AccountStore;
+  /** Client keys (hashed secrets), in memory like the accounts. */
+  keys: ClientKeyStore;
   /** The store database (SQLite or PostgreSQL), shared by the account, lock and request-log stores. */
   database: OpenedDatabase;
   close(): Promise<void>;
@@ -34,7 +37,10 @@ export interface StoreOpenOptions {
   databaseUrl?: string | undefined;
   clock: Clock;
   ids: IdSource;
-  /** Where background database failures (a lost PostgreSQL connection) are reported. Default: nowhere. */
+  /**
+   * Where background database failures (a lost PostgreSQL connection) are reported, and, at trace
+   * level, every statement run (`store query`, with its SQL). Default: nowhere.
+   */
   logger?: Logger;
   /** Settings given by environment variables, laid over gui_config.json. */
   configOverrides?: EnvironmentOverrides;
@@ -60,6 +66,8 @@ export async function openAccountDatabase(
     clock: options.clock,
     instanceId: options.ids.uuid(),
     onError: (error) => logger?.warn({ err: error }, 'store database connection problem (retrying)'),
+    // At trace level every statement is logged: how to see what reaches the database, and when.
+    onQuery: logger?.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'store query') : undefined,
   });
   try {
     await verifySecretKey(database.db, box, database.location);
@@ -73,10 +81,24 @@ export async function openAccountDatabase(
         ? (error) => logger.error({ err: error }, 'account store background work failed')
         : undefined,
     });
+    const keys = await ClientKeyStore.open({
+      db: database.db,
+      changes: database.keyChanges,
+      clock: options.clock,
+      ids: options.ids,
+      onError: logger
+        ? (error) => logger.error({ err: error }, 'client key store background work failed')
+        : undefined,
+    }).catch(async (error: unknown) => {
+      await accounts.close();
+      throw error;
+    });
     return {
       accounts,
+      keys,
       database,
       async close() {
+        await keys.close();
         await accounts.close();
         await database.close();
       },

@@ -170,8 +170,8 @@ async function copyCommand(flags: CopyFlags): Promise<void> {
     print(
       flags,
       { from: fromDatabase.location, to: toDatabase.location, ...result },
-      `Copied ${result.accounts} account(s), ${result.locks} rate-limit lock(s) and ${result.requestLogs} ` +
-        `request-log row(s) from ${from} ${fromDatabase.location} to ${to} ${toDatabase.location}; ` +
+      `Copied ${result.accounts} account(s), ${result.locks} rate-limit lock(s), ${result.requestLogs} ` +
+        `request-log row(s), ${result.clientKeys} client key(s) and ${result.usageHours} hourly usage row(s) from ${from} ${fromDatabase.location} to ${to} ${toDatabase.location}; ` +
         'credentials copied encrypted, as stored.\n',
     );
   } finally {
@@ -207,7 +207,7 @@ export function registerStoreCommands(program: Command): void {
   store
     .command('copy')
     .description(
-      'Copy accounts (credentials stay encrypted), rate-limit locks and the request log from one store to an empty other one',
+      'Copy accounts (credentials stay encrypted), rate-limit locks, the request log, client keys and usage totals from one store to an empty other one',
     )
     .requiredOption('--from <backend>', 'sqlite | postgres')
     .requiredOption('--to <backend>', 'postgres | sqlite')

@@ -48,16 +48,19 @@ export function openStoreDatabase(options: {
   instanceId: string;
   migrate?: boolean;
   onError?: (error: unknown) => void;
+  /** Called with the SQL of every statement run. */
+  onQuery?: (sql: string) => void;
 }): Promise<OpenedDatabase> {
   const { location } = options;
   if (location.backend === 'sqlite')
-    return openSqliteDatabase({ file: location.file, migrate: options.migrate });
+    return openSqliteDatabase({ file: location.file, migrate: options.migrate, onQuery: options.onQuery });
   return openPostgresDatabase({
     url: location.url,
     clock: options.clock,
     instanceId: options.instanceId,
     migrate: options.migrate,
     onError: options.onError,
+    onQuery: options.onQuery,
   });
 }
 

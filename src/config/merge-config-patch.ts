@@ -1,12 +1,12 @@
 import { isJsonObject, type JsonObject } from '../core/json.js';
 
 /** Dotted paths of records that a patch replaces as a whole instead of merging key by key. */
-const replacedAsWhole = new Set(['proxy.custom_mapping', 'oauth.clients']);
+const replacedAsWhole = new Set(['proxy.custom_mapping', 'oauth.clients', 'pricing.models']);
 
 /**
  * Applies a deep-partial `patch` to a config document and returns the new document; neither input
  * is changed. Objects merge key by key; arrays, scalars, null and the records in `replacedAsWhole`
- * (so a mapping can lose entries) replace what was there. Keys the schema does not know are kept.
+ * (so a mapping or a price table can lose entries) replace what was there. Keys the schema does not know are kept.
  */
 export function mergeConfigPatch(document: JsonObject, patch: JsonObject): JsonObject {
   return mergeObjects({ base: document, patch, prefix: '' });

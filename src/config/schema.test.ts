@@ -47,6 +47,7 @@ describe('configSchema defaults', () => {
         user_agent: null,
       },
       store: { backend: 'sqlite', postgres_url: null },
+      pricing: { models: {} },
     });
     expect(proxyWithoutKey).toEqual({
       port: 8045,
@@ -71,7 +72,13 @@ describe('configSchema defaults', () => {
       circuit_breaker: { enabled: true, backoff_steps: [60, 300, 1800, 7200], max_lock_seconds: 86_400 },
       upstream_proxy: { enabled: false, url: '' },
       enable_logging: true,
-      logging: { retention_days: 7, max_rows: 100_000, debug_bodies: false, max_body_chars: 16_384 },
+      logging: {
+        retention_days: 7,
+        max_rows: 100_000,
+        debug_bodies: false,
+        max_body_chars: 16_384,
+        usage_retention_days: 400,
+      },
     });
   });
 

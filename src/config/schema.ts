@@ -91,6 +91,12 @@ const loggingSchema = z.looseObject({
   debug_bodies: z.boolean().default(false),
   /** Stored bodies are cut to this many characters. */
   max_body_chars: z.int().min(0).default(16_384),
+  /**
+   * Hourly usage totals (per client key, account and model; what the Usage page, `switchyard usage`
+   * and the day/month budgets read) are kept this many days. Independent of `retention_days`, and
+   * kept even with `enable_logging` off: they hold counts only.
+   */
+  usage_retention_days: z.int().min(35).max(3650).default(400),
 });
 
 const proxySchema = z.looseObject({
@@ -307,6 +313,28 @@ const storeSchema = z
     });
   });
 
+/** One model's price in US dollars per million tokens; cache prices default to the input price. */
+const modelPriceSchema = z.looseObject({
+  /** Uncached prompt tokens. */
+  input: z.number().min(0).max(100_000),
+  /** Generated tokens (reasoning included). */
+  output: z.number().min(0).max(100_000),
+  /** Prompt tokens read from the cache; default: `input`. */
+  cache_read: z.number().min(0).max(100_000).optional(),
+  /** Prompt tokens written to the cache; default: `input`. */
+  cache_write: z.number().min(0).max(100_000).optional(),
+});
+
+/** Estimated costs (Usage page, `switchyard usage`, cost budgets of client keys). */
+const pricingSchema = z.looseObject({
+  /**
+   * Prices by model id or wildcard (`gpt-4o*`), added to the built-in table (src/usage/default-prices.ts);
+   * an entry here replaces the built-in one of the same key. Matched like `proxy.custom_mapping`:
+   * exact id, then the most specific wildcard. Replaced as a whole on update.
+   */
+  models: z.record(z.string().min(1).max(256), modelPriceSchema).default(() => ({})),
+});
+
 export const configSchema = z.looseObject({
   /** Everything about the gateway itself (the reference's `proxy.*` section). */
   proxy: proxySchema.prefault({}),
@@ -320,6 +348,8 @@ export const configSchema = z.looseObject({
   code_assist: codeAssistSchema.prefault({}),
   /** Where accounts, locks and the request log are kept (SQLite, or PostgreSQL for several instances). */
   store: storeSchema.prefault({}),
+  /** Model prices for estimated costs and cost budgets. */
+  pricing: pricingSchema.prefault({}),
 });
 
 /** The validated configuration. Read it through `ConfigStore.get()`, which returns it frozen. */

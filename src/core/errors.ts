@@ -32,6 +32,8 @@ export const ERROR_CATALOGUE = {
   unsupported_translation: { status: 400, scope: 'client', retryable: false },
   /** The client went away before the answer was complete (nginx's 499); nothing can be sent back. */
   client_closed_request: { status: 499, scope: 'client', retryable: false },
+  /** A client key's rate limit or budget has no room; `retryAfterSeconds` says when it has. */
+  key_limit_reached: { status: 429, scope: 'client', retryable: true },
   all_accounts_limited: { status: 429, scope: 'account', retryable: true },
   no_account_available: { status: 503, scope: 'account', retryable: false },
   /** The gateway holds as many request bodies as its memory budget allows; retry after a moment. */

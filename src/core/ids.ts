@@ -45,3 +45,8 @@ export function sequentialIds(prefix = 'id'): IdSource {
     requestId: () => `req_${prefix}${++counter}`,
   };
 }
+
+/** A new client key secret: `sk-sy-` followed by 32 random bytes in base64url (43 characters). */
+export function newClientKeySecret(): string {
+  return `sk-sy-${randomBytes(32).toString('base64url')}`;
+}

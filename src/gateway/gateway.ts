@@ -1,14 +1,15 @@
 import type { SwitchyardConfig } from '../config/schema.js';
-import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
+import type { Account } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { toHeaderValue } from '../core/header-value.js';
+import type { KeyAdmissionPort } from '../keys/client-key-gate.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestLogSink } from '../observability/request-log-entry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import { PROVIDERS, passThroughKinds, providerFor } from '../providers/registry.js';
+import { providerFor } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
 import type { ModelRouter } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
@@ -26,6 +27,7 @@ import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.
 import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
 import { scrubFailure } from './scrub-failure.js';
+import { hasPassThroughAccount, servingKinds } from './serving-accounts.js';
 import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
@@ -41,6 +43,8 @@ interface RunContext {
   translator: RequestTranslator;
   /** The reasoning the request replays, adapted to each attempt's account. */
   reasoning: ReasoningReplay;
+  /** The accounts the request's client key may use; null for any. */
+  allowedAccounts: ReadonlySet<string> | null;
 }
 
 function errorMessage(error: unknown): string {
@@ -59,6 +63,8 @@ export interface GatewayDependencies {
   config: () => Readonly<SwitchyardConfig>;
   router: () => ModelRouter;
   requestLog: RequestLogSink;
+  /** Allowed models, limits and pinned accounts of client keys; without it client keys are only attributed. */
+  keys?: KeyAdmissionPort;
   clock: Clock;
   logger: Logger;
 }
@@ -92,42 +98,30 @@ export class Gateway {
       now: this.deps.clock.now(),
     });
     try {
+      // A key's models and limits are checked before anything else: a refused request uses nothing.
+      const { clientKey } = request;
+      const allowedAccounts =
+        clientKey === null || !this.deps.keys
+          ? null
+          : await this.deps.keys.admit(
+              { clientKey, clientModel: request.clientModel },
+              this.deps.clock.now(),
+            );
       // The Responses API is always translated: reject a bad body before using an account.
       if (request.protocol === 'openai-responses') translator.decode();
-      if (request.operation === 'count-tokens' && !this.hasPassThroughAccount(request, model)) {
+      if (
+        request.operation === 'count-tokens' &&
+        !hasPassThroughAccount({ accounts: this.deps.accounts.list(), request, model, allowedAccounts })
+      ) {
         return this.estimateTokens({ request, model, translator, trace });
       }
       const { logger, signatures: ledger } = this.deps;
       const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
-      return await this.run({ request, model, trace, translator, reasoning });
+      return await this.run({ request, model, trace, translator, reasoning, allowedAccounts });
     } catch (error) {
       trace.fail(error);
       throw error;
     }
-  }
-
-  /** Provider kinds that can serve the request: its own protocol's, and any we can translate for. */
-  private servingKinds(request: ProxyRequest): ReadonlySet<ProviderKind> {
-    const kinds = new Set<ProviderKind>();
-    for (const adapter of Object.values(PROVIDERS)) {
-      const native = adapter.nativeProtocol === request.protocol;
-      if (native || (request.operation === 'generate' && RequestTranslator.supports(adapter)))
-        kinds.add(adapter.kind);
-    }
-    return kinds;
-  }
-
-  private hasPassThroughAccount(request: ProxyRequest, model: string): boolean {
-    const kinds = passThroughKinds(request.protocol);
-    return this.deps.accounts
-      .list()
-      .some(
-        (account) =>
-          kinds.has(account.provider) &&
-          !account.disabled &&
-          !account.proxyDisabled &&
-          accountServesModel(account, model),
-      );
   }
 
   /** count_tokens / countTokens without an upstream that counts: a local, documented estimate. */
@@ -158,7 +152,7 @@ export class Gateway {
   private async run(context: RunContext): Promise<ProxyResponse> {
     const { request, model, trace } = context;
     const config = this.deps.config();
-    const providers = this.servingKinds(request);
+    const providers = servingKinds(request);
     const poolSize = this.deps.accounts.list().length;
     const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
     const attempted = new Set<string>();
@@ -172,6 +166,7 @@ export class Gateway {
           attempted,
           forceRotate,
           providers,
+          accounts: context.allowedAccounts,
         });
       let decision = await select();
       // A wait means the account frees up soon: sleep, then pick again so the usual effects

@@ -1,3 +1,4 @@
+import type { ClientKey } from '../core/client-key.js';
 import type { SwitchyardError } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
 import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
@@ -20,6 +21,11 @@ export interface ProxyRequest {
   rawBody: Buffer | null;
   headers: Record<string, string | string[] | undefined>;
   sessionId: string | null;
+  /**
+   * The client key the request was made with (checked by the server: known, not revoked, not
+   * expired); null for the owner's key or no key. The gateway enforces its models and limits.
+   */
+  clientKey: ClientKey | null;
   /** Aborted when the client disconnects; cancels the upstream call. */
   signal: AbortSignal;
   /** Renders an error as an event of the client's stream protocol (used after the commit point). */

@@ -83,6 +83,7 @@ export class RequestTrace {
       accountId: outcome.account?.id ?? null,
       accountEmail: outcome.account?.email ?? null,
       sessionId: request.sessionId,
+      clientKeyId: request.clientKey?.id ?? null,
       status: outcome.status,
       attempts: this.attempts,
       accountsTried: [...this.accountsTried],

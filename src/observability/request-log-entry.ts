@@ -14,6 +14,8 @@ export interface RequestLogEntry {
   accountId: string | null;
   accountEmail: string | null;
   sessionId: string | null;
+  /** The client key the request was made with; null for the owner's key (`proxy.api_key`) or no key. */
+  clientKeyId: string | null;
   status: number;
   /** Upstream attempts made (grace retries included). */
   attempts: number;

@@ -13,6 +13,7 @@ export function sampleRequestLogEntry(overrides: Partial<RequestLogEntry> = {}):
     accountId: 'account-1',
     accountEmail: 'one@example.com',
     sessionId: 'sid-0123456789abcdef',
+    clientKeyId: null,
     status: 200,
     attempts: 1,
     accountsTried: ['one@example.com'],

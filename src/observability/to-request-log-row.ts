@@ -32,6 +32,8 @@ export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): Req
     outputTokens: entry.usage?.outputTokens ?? null,
     cacheReadTokens: entry.usage?.cacheReadTokens ?? null,
     cacheWriteTokens: entry.usage?.cacheWriteTokens ?? null,
+    reasoningTokens: entry.usage?.reasoningTokens ?? null,
+    clientKeyId: entry.clientKeyId,
     error: entry.error,
     requestBody: bodies.keepBodies ? keptBody(entry.requestBody, bodies.maxBodyChars) : null,
     responseBody: bodies.keepBodies ? keptBody(entry.responseBody, bodies.maxBodyChars) : null,

@@ -266,3 +266,36 @@ table('provider filter', [
     },
   },
 ]);
+
+table('accounts of a client key', [
+  {
+    name: 'round robin skips the accounts outside the key’s set',
+    request: { accounts: new Set(['c']) },
+    state: { roundRobinCounter: 0 },
+    expected: { kind: 'account', accountId: 'c', via: 'round-robin' },
+  },
+  {
+    name: 'a fixed account outside the set is bypassed for this request',
+    request: { accounts: new Set(['a']) },
+    state: { fixedAccountId: 'b' },
+    expected: { kind: 'account', accountId: 'a', fixedBypassed: 'not-allowed-for-key' },
+  },
+  {
+    name: 'a session bound outside the set moves to an account inside it',
+    request: { sessionId: 's', accounts: new Set(['b']) },
+    state: { boundAccountId: 'a' },
+    expected: { kind: 'account', accountId: 'b', via: 'round-robin', bind: true, unbind: true },
+  },
+  {
+    name: 'none of the key’s accounts serves the model: says so instead of blaming the model',
+    accounts: [testAccount('a'), testAccount('b', { models: ['other-*'] })],
+    request: { accounts: new Set(['b']) },
+    expected: { kind: 'none-eligible', reason: 'outside-key-accounts' },
+  },
+  {
+    name: 'every account of the key is locked: all limited, like any pool',
+    request: { accounts: new Set(['a']) },
+    locks: [accountLock('a', 120_000)],
+    expected: { kind: 'all-limited', retryAfterMs: 120_000 },
+  },
+]);

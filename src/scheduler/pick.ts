@@ -42,6 +42,11 @@ export interface PickRequest {
    * own protocol); absent or null means any. Read, never kept.
    */
   providers?: ReadonlySet<ProviderKind> | null;
+  /**
+   * Only these account ids may serve the request (a client key pinned to an account or an account
+   * group); absent or null means any. Read, never kept.
+   */
+  accounts?: ReadonlySet<string> | null;
 }
 
 /** The shared scheduling state, as read from the state store for this pick. */
@@ -73,6 +78,7 @@ export type UnusableReason =
   | 'proxy-disabled'
   | 'model-not-served'
   | 'provider-not-allowed'
+  | 'not-allowed-for-key'
   | 'attempted'
   | 'quota-protected'
   | 'locked';
@@ -120,7 +126,13 @@ export interface AllLimitedDecision {
  */
 export interface NoneEligibleDecision {
   kind: 'none-eligible';
-  reason: 'no-accounts' | 'model-not-served' | 'all-disabled' | 'all-protected' | 'all-attempted';
+  reason:
+    | 'no-accounts'
+    | 'model-not-served'
+    | 'all-disabled'
+    | 'all-protected'
+    | 'all-attempted'
+    | 'outside-key-accounts';
   message: string;
 }
 
@@ -130,6 +142,8 @@ export type PickDecision = AccountDecision | WaitDecision | AllLimitedDecision |
 interface PickContext {
   model: string;
   providers: ReadonlySet<ProviderKind> | null;
+  /** The accounts a client key restricts the request to; null when any may serve it. */
+  allowed: ReadonlySet<string> | null;
   attempted: ReadonlySet<string>;
   locks: LockTable;
   now: number;
@@ -147,6 +161,7 @@ export function pick(input: PickInput): PickDecision {
   const context: PickContext = {
     model: request.model,
     providers: request.providers ?? null,
+    allowed: request.accounts ?? null,
     attempted: request.attempted,
     locks: state.locks,
     now,
@@ -208,10 +223,13 @@ function roundRobin(
   carry: { bind: boolean; unbind: boolean; fixedBypassed: UnusableReason | undefined },
 ): PickDecision {
   const { accounts, state, config } = input;
-  const order = accounts.eligibleFor(context.model, context.providers);
+  const eligible = accounts.eligibleFor(context.model, context.providers);
+  const { allowed } = context;
+  const order = allowed === null ? eligible : eligible.filter((account) => allowed.has(account.id));
   const size = order.length;
   if (size === 0) {
     if (accounts.totalCount === 0) return noneEligible('no-accounts', context);
+    if (eligible.length > 0) return noneEligible('outside-key-accounts', context);
     return noneEligible(accounts.enabledCount === 0 ? 'all-disabled' : 'model-not-served', context);
   }
   const counter = state.roundRobinCounter;
@@ -267,6 +285,7 @@ function problemOf(account: Account | undefined, context: PickContext): Unusable
   if (account.proxyDisabled) return 'proxy-disabled';
   if (!accountServesModel(account, context.model)) return 'model-not-served';
   if (context.providers !== null && !context.providers.has(account.provider)) return 'provider-not-allowed';
+  if (context.allowed !== null && !context.allowed.has(account.id)) return 'not-allowed-for-key';
   return candidateProblem(account, context);
 }
 
@@ -329,6 +348,8 @@ const NONE_ELIGIBLE_MESSAGES: Record<
   'all-protected': (model) =>
     `Every account for model "${model}" is below its quota-protection threshold for that model.`,
   'all-attempted': (model) => `Every account for model "${model}" has already failed for this request.`,
+  'outside-key-accounts': (model, kinds) =>
+    `No ${kinds}account this API key may use (its pinned account or account group) serves model "${model}".`,
 };
 
 function noneEligible(reason: NoneEligibleDecision['reason'], context: PickContext): NoneEligibleDecision {

@@ -1,4 +1,5 @@
 import type { AccountServices, Observability } from '../cli/compose-gateway.js';
+import type { KeyServices } from '../cli/compose-keys.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
@@ -30,4 +31,6 @@ export interface AppDependencies {
   observability: Observability;
   /** OAuth sign-in and quota refresh; their admin routes are registered only when present. */
   accountServices?: AccountServices;
+  /** Client keys and usage: proxy auth by client key, `/api/keys`, `/api/usage`. */
+  keys?: KeyServices;
 }

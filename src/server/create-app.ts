@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerAdminRoutes } from '../admin/register-admin-routes.js';
 import { registerLogRoutes } from '../admin/routes/log-routes.js';
+import type { ClientKey } from '../core/client-key.js';
 import { SwitchyardError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { registerAdminOriginGuard } from './admin-origin-guard.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { checkAdminAuth, checkProxyAuth, effectiveAuthMode } from './auth.js';
+import { checkAdminAuth, effectiveAuthMode, identifyProxyCaller } from './auth.js';
 import { registerCorsPreflight } from './cors-preflight.js';
 import { dialectForPath, type ErrorDialect, renderError, toSwitchyardError } from './error-response.js';
 import { answerClientError, answerFrameworkError } from './framework-errors.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The request body exactly as received (JSON routes), for byte-for-byte pass-through. */
     rawBody: Buffer | null;
+    /** The client key a proxy route request was made with; null for the owner's key or no key. */
+    clientKey: ClientKey | null;
   }
 }
 
@@ -69,25 +72,31 @@ function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
 }
 
 function installAuth(app: FastifyInstance, deps: AppDependencies): void {
+  app.decorateRequest('clientKey', null);
   app.addHook('preHandler', (request, _reply, done) => {
     const policy = policyOf(request);
     if (policy.auth === 'public') return done();
     const { proxy } = deps.config.get();
-    const outcome =
-      policy.auth === 'admin'
-        ? checkAdminAuth({
-            adminPassword: proxy.admin_password,
-            apiKey: proxy.api_key,
-            headers: request.headers,
-          })
-        : checkProxyAuth({
-            mode: effectiveAuthMode(proxy.auth_mode, deps.runtime.boundAddress()?.host ?? '127.0.0.1'),
-            apiKey: proxy.api_key,
-            path: request.url.split('?')[0] ?? request.url,
-            headers: request.headers,
-            query: request.query as Record<string, unknown>,
-          });
-    done(outcome.ok ? undefined : new SwitchyardError('unauthorized', outcome.message));
+    if (policy.auth === 'admin') {
+      const outcome = checkAdminAuth({
+        adminPassword: proxy.admin_password,
+        apiKey: proxy.api_key,
+        headers: request.headers,
+      });
+      return done(outcome.ok ? undefined : new SwitchyardError('unauthorized', outcome.message));
+    }
+    const caller = identifyProxyCaller({
+      mode: effectiveAuthMode(proxy.auth_mode, deps.runtime.boundAddress()?.host ?? '127.0.0.1'),
+      apiKey: proxy.api_key,
+      path: request.url.split('?')[0] ?? request.url,
+      headers: request.headers,
+      query: request.query as Record<string, unknown>,
+      clientKeys: deps.keys?.store,
+      now: deps.clock.now(),
+    });
+    if (!caller.ok) return done(new SwitchyardError('unauthorized', caller.message));
+    request.clientKey = caller.clientKey;
+    done();
   });
 }
 

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Account } from '../core/account.js';
+import { keyAllowsModel } from '../core/client-key.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
@@ -24,6 +25,13 @@ export function listedModels(
   }
   for (const key of Object.keys(mapping)) if (!key.includes('*')) models.add(key);
   return [...models].sort();
+}
+
+/** `listedModels`, less those the request's client key may not use. */
+function modelsFor(request: FastifyRequest, deps: ProxyRouteDependencies): string[] {
+  const models = listedModels(deps.accounts.list(), deps.mapping());
+  const key = request.clientKey;
+  return key === null ? models : models.filter((model) => keyAllowsModel(key, model));
 }
 
 const GEMINI_METHODS: Record<string, Omit<ProxyCall, 'model' | 'protocol'>> = {
@@ -76,9 +84,9 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
     run({ protocol: 'anthropic-messages', operation: 'count-tokens', stream: false }),
   );
 
-  app.get('/v1/models', proxyRoute('openai-chat'), async () => ({
+  app.get('/v1/models', proxyRoute('openai-chat'), async (request) => ({
     object: 'list',
-    data: listedModels(deps.accounts.list(), deps.mapping()).map((id) => ({
+    data: modelsFor(request, deps).map((id) => ({
       id,
       object: 'model',
       created: 0,
@@ -86,8 +94,8 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
     })),
   }));
 
-  app.get('/v1beta/models', proxyRoute('gemini'), async () => ({
-    models: listedModels(deps.accounts.list(), deps.mapping()).map((id) => ({
+  app.get('/v1beta/models', proxyRoute('gemini'), async (request) => ({
+    models: modelsFor(request, deps).map((id) => ({
       name: `models/${id}`,
       displayName: id,
       supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],

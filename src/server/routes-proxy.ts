@@ -85,6 +85,7 @@ export function toProxyRequest(
       headers: request.headers,
       body,
     }),
+    clientKey: request.clientKey,
     signal: abort.signal,
     streamErrorEvent: (error) => streamErrorEvent(error, dialect),
   };

@@ -4,17 +4,19 @@ import type { DatabaseSchema } from './database-schema.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { compareSecretKey, type SecretBox } from './secret-box.js';
 
-/** Rows per insert: 23 request-log columns × 200 stays far below both backends' parameter limits. */
+/** Rows per insert: 25 request-log columns × 200 stays far below both backends' parameter limits. */
 const CHUNK = 200;
 
 export interface CopyStoreResult {
   accounts: number;
   locks: number;
   requestLogs: number;
+  clientKeys: number;
+  usageHours: number;
 }
 
 /**
- * Copies every account, rate-limit lock and request-log row from `from` into `to`, in one
+ * Copies every account, rate-limit lock, request-log row, client key and hourly usage total from `from` into `to`, in one
  * transaction on `to` (all or nothing). Credentials are copied as the ciphertext they are — never
  * decrypted — so both stores must use the same secret key: `box` (the key in use) must open the
  * key check of `from`, and of `to` when it has one; otherwise, or when `to` already holds accounts,
@@ -59,9 +61,22 @@ export async function copyStore(options: {
       table: 'request_logs',
       orderBy: ['id'],
     });
-    // Running instances on `to` reload their accounts once this commits.
+    const clientKeys = await copyTable({
+      from: from.db,
+      to: transaction,
+      table: 'client_keys',
+      orderBy: ['id'],
+    });
+    const usageHours = await copyTable({
+      from: from.db,
+      to: transaction,
+      table: 'usage_hourly',
+      orderBy: ['hour', 'client_key_id', 'account_id', 'model'],
+    });
+    // Running instances on `to` reload their accounts and keys once this commits.
     await to.changes.announce(transaction);
-    return { accounts, locks, requestLogs };
+    await to.keyChanges.announce(transaction);
+    return { accounts, locks, requestLogs, clientKeys, usageHours };
   });
 }
 
@@ -85,7 +100,7 @@ async function ensureSameKey(from: OpenedDatabase, to: OpenedDatabase, box: Secr
   }
 }
 
-type CopiedTable = 'accounts' | 'rate_limit_locks' | 'request_logs';
+type CopiedTable = 'accounts' | 'rate_limit_locks' | 'request_logs' | 'client_keys' | 'usage_hourly';
 
 async function copyTable(options: {
   from: Kysely<DatabaseSchema>;

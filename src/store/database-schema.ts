@@ -79,9 +79,59 @@ export interface RequestLogsTable {
   output_tokens: number | null;
   cache_read_tokens: number | null;
   cache_write_tokens: number | null;
+  /** The part of output_tokens spent reasoning (migration 0003). */
+  reasoning_tokens: number | null;
+  /** The client key the request was made with; null for the owner's key or no key (migration 0003). */
+  client_key_id: string | null;
   error: string | null;
   request_body: string | null;
   response_body: string | null;
+}
+
+/** One client key; see `ClientKey` in src/core/client-key.ts for the meaning of each field. */
+export interface ClientKeysTable {
+  /** UUIDv4 primary key, kept when the secret is rotated. */
+  id: string;
+  name: string;
+  owner: string | null;
+  /** Lowercase hex SHA-256 of the secret (unique). The secret itself is never stored. */
+  secret_hash: string;
+  hint: string;
+  created_at: number;
+  updated_at: number;
+  rotated_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  /** JSON array of model ids or wildcards. */
+  models: string;
+  account_id: string | null;
+  account_group: string | null;
+  /** JSON object of `KeyLimits`. */
+  limits: string;
+}
+
+/**
+ * Usage per UTC hour, client key, account and model, summed by the request-log pipeline as
+ * requests finish; primary key (hour, client_key_id, account_id, model). '' stands for "none" in
+ * the key columns (the owner's key or no key; no account; no model), since primary-key columns
+ * cannot be null on PostgreSQL.
+ */
+export interface UsageHourlyTable {
+  /** Start of the UTC hour, epoch ms. */
+  hour: number;
+  client_key_id: string;
+  account_id: string;
+  /** The model sent upstream (after mapping). */
+  model: string;
+  requests: number;
+  /** Requests answered with a status of 400 or more. */
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
 }
 
 export interface DatabaseSchema {
@@ -89,4 +139,6 @@ export interface DatabaseSchema {
   accounts: AccountsTable;
   rate_limit_locks: RateLimitLocksTable;
   request_logs: RequestLogsTable;
+  client_keys: ClientKeysTable;
+  usage_hourly: UsageHourlyTable;
 }

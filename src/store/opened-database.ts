@@ -23,6 +23,8 @@ export interface OpenedDatabase {
   location: string;
   /** Tells the account store about changes made by other processes or instances. */
   changes: StoreChangeFeed;
+  /** The same for client keys (`ClientKeyStore`): its own topic and observation window. */
+  keyChanges: StoreChangeFeed;
   /** Stops the change feed and closes the connections. Stores using `db` must be closed first. */
   close(): Promise<void>;
 }

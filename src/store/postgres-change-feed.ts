@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Clock } from '../core/clock.js';
-import type { StoreChangeFeed } from './store-change-feed.js';
+import type { ChangeTopic, StoreChangeFeed } from './store-change-feed.js';
 
-/** The NOTIFY channel of account changes; the payload is the id of the instance that wrote. */
-export const ACCOUNTS_CHANNEL = 'switchyard_accounts';
-/** Payload prefix of the notifications a feed sends itself to know it has heard everything. */
+/** The NOTIFY channel of each topic; the payload is the id of the instance that wrote. */
+export const CHANGE_CHANNELS: Readonly<Record<ChangeTopic, string>> = {
+  accounts: 'switchyard_accounts',
+  client_keys: 'switchyard_client_keys',
+};
+/** Payload prefix of the notifications a hub sends itself to know it has heard everything. */
 const PING_PREFIX = 'ping:';
 
 export interface PostgresChangeFeedOptions {
@@ -27,27 +30,28 @@ interface Ping {
 }
 
 /**
- * The PostgreSQL change feed: one dedicated connection LISTENs on `switchyard_accounts`; every
- * transaction that changes accounts NOTIFYs it with the writer's id (`announce`), delivered on
- * commit. A lost connection is re-established every `reconnectDelayMs`; once back, the feed
- * reports a change, because what was committed meanwhile sent notifications nobody heard.
+ * The PostgreSQL change notifications of one database: one dedicated connection LISTENs on the
+ * channel of every topic; every transaction that changes a topic NOTIFYs its channel with the
+ * writer's id (`announce`), delivered on commit. `feed(topic)` gives each topic its own
+ * `StoreChangeFeed` (its own observation window and watchers). A lost connection is re-established
+ * every `reconnectDelayMs`; once back, every topic reports a change, because what was committed
+ * meanwhile sent notifications nobody heard.
  */
-export class PostgresChangeFeed implements StoreChangeFeed {
+export class PostgresChangeHub {
   private client: pg.Client | null = null;
-  private dirty = false;
   private closed = false;
   private pingCount = 0;
   private readonly pings = new Map<string, Ping>();
-  private readonly listeners = new Set<() => void>();
+  private readonly feeds = new Map<ChangeTopic, PostgresChangeFeed>();
   private cancelReconnect: () => void = () => undefined;
 
   private constructor(private readonly options: PostgresChangeFeedOptions) {}
 
   /** Connects and LISTENs; rejects when PostgreSQL cannot be reached. */
-  static async start(options: PostgresChangeFeedOptions): Promise<PostgresChangeFeed> {
-    const feed = new PostgresChangeFeed(options);
-    await feed.connect();
-    return feed;
+  static async start(options: PostgresChangeFeedOptions): Promise<PostgresChangeHub> {
+    const hub = new PostgresChangeHub(options);
+    await hub.connect();
+    return hub;
   }
 
   /** Whether the listening connection is up (false during an outage, until it reconnects). */
@@ -55,43 +59,58 @@ export class PostgresChangeFeed implements StoreChangeFeed {
     return this.client !== null;
   }
 
-  async mark(): Promise<void> {
-    this.dirty = false;
+  get sourceId(): string {
+    return this.options.sourceId;
   }
 
-  async changedSinceMark(): Promise<boolean> {
-    await this.heardEverything();
-    return this.dirty;
+  /** The feed of one topic (the same object on every call). */
+  feed(topic: ChangeTopic): PostgresChangeFeed {
+    let feed = this.feeds.get(topic);
+    if (!feed) {
+      feed = new PostgresChangeFeed(this, topic);
+      this.feeds.set(topic, feed);
+    }
+    return feed;
   }
 
-  watch(options: Parameters<StoreChangeFeed['watch']>[0]): () => void {
-    const listener = options.onChange;
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  async announce(executor: Parameters<StoreChangeFeed['announce']>[0]): Promise<void> {
-    await sql`select pg_notify(${ACCOUNTS_CHANNEL}, ${this.options.sourceId})`.execute(executor);
-  }
-
+  /** Stops listening and fails the pending waits. The database owner calls it before closing. */
   async close(): Promise<void> {
     this.closed = true;
     this.cancelReconnect();
-    this.listeners.clear();
+    for (const feed of this.feeds.values()) feed.detach();
     const client = this.client;
     this.client = null;
     this.rejectPings(new Error('the change feed was closed'));
     await client?.end().catch(() => undefined);
   }
 
+  /**
+   * Resolves once every notification committed before the call has arrived: notifications reach a
+   * listener in commit order, so when the one it sends itself arrives, the earlier ones have too.
+   */
+  async heardEverything(): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('not listening for PostgreSQL change notifications (reconnecting)');
+    this.pingCount += 1;
+    const token = `${PING_PREFIX}${this.options.sourceId}:${this.pingCount}`;
+    const arrived = new Promise<void>((resolve, reject) => this.pings.set(token, { resolve, reject }));
+    try {
+      await client.query('select pg_notify($1, $2)', [CHANGE_CHANNELS.accounts, token]);
+    } catch (error) {
+      this.pings.delete(token);
+      throw error;
+    }
+    await arrived;
+  }
+
   private async connect(): Promise<void> {
     const client = this.options.createClient();
-    client.on('notification', (message) => this.onNotification(message.payload ?? ''));
+    client.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
     client.on('error', (error) => this.onLost(client, error));
     client.on('end', () => this.onLost(client, new Error('the PostgreSQL connection ended')));
     try {
       await client.connect();
-      await client.query(`listen ${ACCOUNTS_CHANNEL}`);
+      for (const channel of Object.values(CHANGE_CHANNELS)) await client.query(`listen ${channel}`);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -103,26 +122,7 @@ export class PostgresChangeFeed implements StoreChangeFeed {
     this.client = client;
   }
 
-  /**
-   * Resolves once every notification committed before the call has arrived: notifications reach a
-   * listener in commit order, so when the one it sends itself arrives, the earlier ones have too.
-   */
-  private async heardEverything(): Promise<void> {
-    const client = this.client;
-    if (!client) throw new Error('not listening for PostgreSQL change notifications (reconnecting)');
-    this.pingCount += 1;
-    const token = `${PING_PREFIX}${this.options.sourceId}:${this.pingCount}`;
-    const arrived = new Promise<void>((resolve, reject) => this.pings.set(token, { resolve, reject }));
-    try {
-      await client.query('select pg_notify($1, $2)', [ACCOUNTS_CHANNEL, token]);
-    } catch (error) {
-      this.pings.delete(token);
-      throw error;
-    }
-    await arrived;
-  }
-
-  private onNotification(payload: string): void {
+  private onNotification(channel: string, payload: string): void {
     if (payload.startsWith(PING_PREFIX)) {
       const ping = this.pings.get(payload);
       this.pings.delete(payload);
@@ -130,8 +130,7 @@ export class PostgresChangeFeed implements StoreChangeFeed {
       return;
     }
     if (payload === this.options.sourceId) return;
-    this.dirty = true;
-    for (const listener of this.listeners) listener();
+    for (const [topic, feed] of this.feeds) if (CHANGE_CHANNELS[topic] === channel) feed.changed();
   }
 
   private onLost(client: pg.Client, error: Error): void {
@@ -149,8 +148,7 @@ export class PostgresChangeFeed implements StoreChangeFeed {
       this.connect().then(
         () => {
           if (this.closed) return;
-          this.dirty = true;
-          for (const listener of this.listeners) listener();
+          for (const feed of this.feeds.values()) feed.changed();
         },
         () => {
           if (!this.closed) this.scheduleReconnect();
@@ -162,5 +160,55 @@ export class PostgresChangeFeed implements StoreChangeFeed {
   private rejectPings(error: Error): void {
     for (const ping of this.pings.values()) ping.reject(error);
     this.pings.clear();
+  }
+}
+
+/** One topic's view of a `PostgresChangeHub`: see `StoreChangeFeed`. */
+export class PostgresChangeFeed implements StoreChangeFeed {
+  private dirty = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly hub: PostgresChangeHub,
+    private readonly topic: ChangeTopic,
+  ) {}
+
+  /** Whether the hub's listening connection is up (false during an outage, until it reconnects). */
+  get listening(): boolean {
+    return this.hub.listening;
+  }
+
+  async mark(): Promise<void> {
+    this.dirty = false;
+  }
+
+  async changedSinceMark(): Promise<boolean> {
+    await this.hub.heardEverything();
+    return this.dirty;
+  }
+
+  watch(options: Parameters<StoreChangeFeed['watch']>[0]): () => void {
+    const listener = options.onChange;
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async announce(executor: Parameters<StoreChangeFeed['announce']>[0]): Promise<void> {
+    await sql`select pg_notify(${CHANGE_CHANNELS[this.topic]}, ${this.hub.sourceId})`.execute(executor);
+  }
+
+  /** Stops calling this topic's watchers; the hub (owned by the database) stays open. */
+  async close(): Promise<void> {
+    this.detach();
+  }
+
+  /** Called by the hub: another instance changed this topic (or notifications may have been lost). */
+  changed(): void {
+    this.dirty = true;
+    for (const listener of this.listeners) listener();
+  }
+
+  detach(): void {
+    this.listeners.clear();
   }
 }

@@ -9,7 +9,8 @@ import type { Clock } from '../core/clock.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
-import { PostgresChangeFeed } from './postgres-change-feed.js';
+import { PostgresChangeHub } from './postgres-change-feed.js';
+import { queryLog } from './sqlite-database.js';
 
 /** Arbitrary, fixed: the session advisory lock every instance takes around its migrations. */
 const MIGRATION_LOCK_KEY = 73_911_204_417;
@@ -31,6 +32,8 @@ export interface OpenPostgresDatabaseOptions {
   onError?: (error: unknown) => void;
   /** Most connections in the pool. Default 10. */
   maxConnections?: number;
+  /** Called with the SQL of every statement run (diagnostics: `--log-level trace`). */
+  onQuery?: (sql: string) => void;
 }
 
 /**
@@ -49,14 +52,17 @@ export async function openPostgresDatabase(options: OpenPostgresDatabaseOptions)
   // even when the query in flight is rejected with the same error).
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
-  let changes: PostgresChangeFeed | undefined;
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({ pool }),
+    log: queryLog(options.onQuery),
+  });
+  let changes: PostgresChangeHub | undefined;
   try {
     await sql`select 1`.execute(db).catch((error: unknown) => {
       throw new Error(`Cannot connect to PostgreSQL at ${location}: ${reason(error)}`, { cause: error });
     });
     if (options.migrate !== false) await migratePostgres(db, location);
-    changes = await PostgresChangeFeed.start({
+    changes = await PostgresChangeHub.start({
       createClient: () => new pg.Client(settings),
       clock: options.clock,
       sourceId: options.instanceId,
@@ -66,14 +72,15 @@ export async function openPostgresDatabase(options: OpenPostgresDatabaseOptions)
     await db.destroy();
     throw error;
   }
-  const feed = changes;
+  const hub = changes;
   return {
     db,
     backend: 'postgres',
     location,
-    changes: feed,
+    changes: hub.feed('accounts'),
+    keyChanges: hub.feed('client_keys'),
     async close() {
-      await feed.close();
+      await hub.close();
       await db.destroy();
     },
   };

@@ -26,6 +26,8 @@ function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow 
     outputTokens: 20,
     cacheReadTokens: null,
     cacheWriteTokens: null,
+    reasoningTokens: null,
+    clientKeyId: null,
     error: null,
     requestBody: '{"model":"gpt-4o"}',
     responseBody: '{"id":"x"}',
@@ -48,7 +50,13 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
 
   describe('RequestLogStore', () => {
     it('returns a stored row with every field, bodies included, from get', async () => {
-      const stored = row('req_1', { accountsTried: ['acct-2', 'acct-1'], attempts: 2, cacheReadTokens: 5 });
+      const stored = row('req_1', {
+        accountsTried: ['acct-2', 'acct-1'],
+        attempts: 2,
+        cacheReadTokens: 5,
+        reasoningTokens: 7,
+        clientKeyId: 'key-1',
+      });
       await logs.insertBatch([stored]);
 
       expect(await logs.get('req_1')).toEqual(stored);
@@ -100,7 +108,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
             accountEmail: 'Bob_Smith@Example.com',
             sessionId: 'sid-0123456789abcdef',
           }),
-          row('req_50%', { time: T0 + 5, path: '/v1/messages', status: 201 }),
+          row('req_50%', { time: T0 + 5, path: '/v1/messages', status: 201, clientKeyId: 'key-1' }),
         ]);
       });
 
@@ -109,6 +117,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
         ['status success', { status: 'success' }, ['req_50%', 'req_claude', 'req_ok']],
         ['an exact status', { status: 201 }, ['req_50%']],
         ['account', { accountId: 'acct-2' }, ['req_claude']],
+        ['client key', { clientKeyId: 'key-1' }, ['req_50%']],
         ['client model', { model: 'claude-sonnet-4' }, ['req_claude']],
         ['mapped model', { model: 'gemini-2.5-pro' }, ['req_claude']],
         ['protocol', { protocol: 'anthropic-messages' }, ['req_claude']],

@@ -31,6 +31,10 @@ export interface RequestLogRow {
   outputTokens: number | null;
   cacheReadTokens: number | null;
   cacheWriteTokens: number | null;
+  /** The part of `outputTokens` spent reasoning. */
+  reasoningTokens: number | null;
+  /** The client key the request was made with; null for the owner's key (`proxy.api_key`) or no key. */
+  clientKeyId: string | null;
   /** Error summary; set for failed requests and for streams that failed after the status was sent. */
   error: string | null;
   requestBody: string | null;
@@ -41,6 +45,8 @@ export interface RequestLogQuery {
   /** `error`: status ≥ 400 or an error recorded; `success`: neither; a number: that exact status. */
   status?: 'error' | 'success' | number;
   accountId?: string;
+  /** The client key the request was made with. */
+  clientKeyId?: string;
   /** Matches the client model or the mapped model exactly. */
   model?: string;
   /** Case-insensitive substring of id, path, models, account email, session id or error. */
@@ -62,7 +68,7 @@ export interface RequestLogPage {
 }
 
 const MAX_PAGE = 1000;
-// 23 columns per row stays far below SQLite's (32766) and PostgreSQL's (65535) parameter limits.
+// 25 columns per row stays far below SQLite's (32766) and PostgreSQL's (65535) parameter limits.
 const INSERT_CHUNK = 200;
 const TEXT_COLUMNS = [
   'id',
@@ -171,6 +177,8 @@ const SUMMARY_COLUMNS = [
   'output_tokens',
   'cache_read_tokens',
   'cache_write_tokens',
+  'reasoning_tokens',
+  'client_key_id',
   'error',
 ] as const satisfies readonly (keyof RequestLogsTable)[];
 
@@ -187,6 +195,7 @@ function applyFilter<Output>(
     result = result.where('status', '=', filter.status);
   }
   if (filter.accountId !== undefined) result = result.where('account_id', '=', filter.accountId);
+  if (filter.clientKeyId !== undefined) result = result.where('client_key_id', '=', filter.clientKeyId);
   if (filter.protocol !== undefined) result = result.where('protocol', '=', filter.protocol);
   const model = filter.model;
   if (model !== undefined) {
@@ -256,6 +265,8 @@ function logToRow(log: RequestLogRow): RequestLogsTable {
     output_tokens: log.outputTokens,
     cache_read_tokens: log.cacheReadTokens,
     cache_write_tokens: log.cacheWriteTokens,
+    reasoning_tokens: log.reasoningTokens,
+    client_key_id: log.clientKeyId,
     error: log.error,
     request_body: log.requestBody,
     response_body: log.responseBody,
@@ -286,6 +297,8 @@ function logFromRow(
     outputTokens: row.output_tokens,
     cacheReadTokens: row.cache_read_tokens,
     cacheWriteTokens: row.cache_write_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    clientKeyId: row.client_key_id,
     error: row.error,
     requestBody: row.request_body ?? null,
     responseBody: row.response_body ?? null,

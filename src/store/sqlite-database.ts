@@ -13,6 +13,7 @@ import {
   type DialectAdapter,
   type Driver,
   Kysely,
+  type KyselyConfig,
   SqliteAdapter,
   SqliteDialect,
   type SqliteDialectConfig,
@@ -35,6 +36,8 @@ export interface OpenSqliteDatabaseOptions {
   file: string;
   /** Apply pending migrations before returning. Default true (`switchyard status` and `migrate` pass false). */
   migrate?: boolean;
+  /** Called with the SQL of every statement run (diagnostics: `--log-level trace`). */
+  onQuery?: (sql: string) => void;
 }
 
 /**
@@ -47,15 +50,29 @@ export async function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Pr
   const file = options.file === IN_MEMORY ? IN_MEMORY : path.resolve(options.file);
   if (file !== IN_MEMORY) await ensureUsablePath(file);
   const database = openSqliteFile(file);
-  const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new WriteLockingSqliteDialect({ database }),
+    log: queryLog(options.onQuery),
+  });
   try {
     if (options.migrate !== false) await migrateSqlite(db, file);
   } catch (error) {
     await db.destroy();
     throw error;
   }
+  // SQLite cannot tell topics apart (data_version moves on any commit by another connection): each
+  // feed keeps its own mark, so each store reloads after any outside change.
   const changes = new SqliteChangeFeed(db);
-  return { db, backend: 'sqlite', location: file, changes, close: () => db.destroy() };
+  const keyChanges = new SqliteChangeFeed(db);
+  return { db, backend: 'sqlite', location: file, changes, keyChanges, close: () => db.destroy() };
+}
+
+/** Kysely's `log` option for an `onQuery` observer (none without one). */
+export function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['log'] {
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === 'query') onQuery(event.query.sql);
+  };
 }
 
 async function ensureUsablePath(file: string): Promise<void> {

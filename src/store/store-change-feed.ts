@@ -2,8 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { DatabaseSchema } from './database-schema.js';
 
+/** What changed: each topic has its own feed, so a change of client keys does not reload accounts. */
+export type ChangeTopic = 'accounts' | 'client_keys';
+
 /**
- * How an `AccountStore` learns that accounts were changed by someone else — the CLI, or another
+ * How an `AccountStore` (or a `ClientKeyStore`, on its own topic) learns that accounts were changed by someone else — the CLI, or another
  * gateway instance sharing the store — so that every instance uses or drops an account within a
  * second of the change. SQLite polls its change counter (`PRAGMA data_version`); PostgreSQL is told
  * by LISTEN/NOTIFY. A feed belongs to one opened database and is closed with it.
@@ -31,11 +34,14 @@ export interface StoreChangeFeed {
    */
   watch(options: { clock: Clock; intervalMs: number; onChange: () => void }): () => void;
   /**
-   * Called inside every transaction that changes accounts: tells the other instances
+   * Called inside every transaction that changes the feed's topic: tells the other instances
    * (PostgreSQL: NOTIFY, delivered when the transaction commits; SQLite: nothing to do, the
    * commit itself moves `data_version`).
    */
   announce(executor: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>): Promise<void>;
-  /** Stops listening. The database owner calls it before closing the database. */
+  /**
+   * Stops calling this feed's watchers. The database owner closes what feeds share (PostgreSQL's
+   * listening connection) in `OpenedDatabase.close`.
+   */
   close(): Promise<void>;
 }

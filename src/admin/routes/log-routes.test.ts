@@ -114,6 +114,8 @@ describe('GET /api/logs', () => {
       output_tokens: 5,
       cache_read_tokens: 0,
       cache_write_tokens: 0,
+      reasoning_tokens: 0,
+      client_key_id: null,
       error: null,
     });
   });

@@ -53,6 +53,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDependenc
     const page = await store.query({
       status: query.status,
       accountId: query.account,
+      clientKeyId: query.key,
       model: query.model,
       protocol: query.protocol,
       text: query.q,

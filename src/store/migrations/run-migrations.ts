@@ -3,7 +3,13 @@ import type { DatabaseSchema } from '../database-schema.js';
 import { allMigrations } from './all-migrations.js';
 
 function migrator(db: Kysely<DatabaseSchema>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => ({ ...allMigrations }) } });
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...allMigrations }) },
+    // Migrations are written on parallel lines of work and touch separate tables or columns: a
+    // database that already ran 0003 still runs a 0002 that arrives later, instead of refusing.
+    allowUnorderedMigrations: true,
+  });
 }
 
 /**

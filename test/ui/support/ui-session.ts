@@ -13,7 +13,7 @@ export async function signIn(page: Page, options: { url: string; credential: str
 
 export async function openPage(
   page: Page,
-  title: 'Accounts' | 'API Proxy' | 'Monitor' | 'Settings',
+  title: 'Accounts' | 'API Proxy' | 'Keys' | 'Usage' | 'Monitor' | 'Settings',
 ): Promise<void> {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title }).click();
   await page.getByRole('heading', { level: 1, name: title }).waitFor({ timeout: WAIT_MS });

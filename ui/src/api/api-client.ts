@@ -17,15 +17,19 @@ import {
   rateLimitList,
   schedulingSettings,
 } from '../../../src/admin/contracts.js';
+import { issuedKey, keyList, publicClientKey } from '../../../src/admin/key-contracts.js';
 import { logPage, requestLogRecord } from '../../../src/admin/log-contracts.js';
+import { priceList, usageReport } from '../../../src/admin/usage-contracts.js';
 import { ApiError, apiErrorFrom } from './api-error.js';
 import { credentialStore } from './credential-store.js';
 import type {
   AccountQuotaRefresh,
   ConfigPatch,
   CreateAccountBody,
+  CreateKeyBody,
   FixedAccountState,
   ImportResult,
+  IssuedKeyView,
   LogPage,
   MappingTestResult,
   OAuthCompleteBody,
@@ -33,14 +37,18 @@ import type {
   OAuthLoginStatusView,
   OAuthStartResult,
   PatchAccountBody,
+  PatchKeyBody,
+  PriceListView,
   ProviderKind,
   ProxyStatus,
   PublicAccount,
+  PublicClientKey,
   QuotaRefreshSummaryView,
   RateLimitView,
   RequestLogRecord,
   SchedulingSettings,
   SwitchyardConfig,
+  UsageReportView,
 } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -154,6 +162,19 @@ export const api = {
     (await call<{ api_key: string }>('POST', '/api/proxy/api-key/regenerate')).api_key,
   testMapping: (model: string): Promise<MappingTestResult> =>
     checked(mappingTestResult, 'POST', '/api/proxy/mapping/test', { model }),
+
+  listKeys: async (): Promise<PublicClientKey[]> => (await checked(keyList, 'GET', '/api/keys')).keys,
+  /** The answer holds the key's secret: the only time the gateway shows it. */
+  createKey: (body: CreateKeyBody): Promise<IssuedKeyView> => checked(issuedKey, 'POST', '/api/keys', body),
+  updateKey: (keyId: string, patch: PatchKeyBody): Promise<PublicClientKey> =>
+    checked(publicClientKey, 'PATCH', `/api/keys/${id(keyId)}`, patch),
+  rotateKey: (keyId: string): Promise<IssuedKeyView> =>
+    checked(issuedKey, 'POST', `/api/keys/${id(keyId)}/rotate`, {}),
+  revokeKey: (keyId: string): Promise<PublicClientKey> =>
+    checked(publicClientKey, 'POST', `/api/keys/${id(keyId)}/revoke`, {}),
+  usage: (query: Record<string, string>): Promise<UsageReportView> =>
+    checked(usageReport, 'GET', `/api/usage?${new URLSearchParams(query).toString()}`),
+  prices: (): Promise<PriceListView> => checked(priceList, 'GET', '/api/usage/prices'),
 
   logs: (query: Record<string, string> = {}): Promise<LogPage> =>
     checked(logPage, 'GET', `/api/logs?${new URLSearchParams(query).toString()}`),

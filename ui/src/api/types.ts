@@ -20,7 +20,20 @@ export type {
   RateLimitView,
   SchedulingSettings,
 } from '../../../src/admin/contracts.js';
+export type {
+  CreateKeyBody,
+  IssuedKeyView,
+  KeyLimitsBody,
+  PatchKeyBody,
+  PublicClientKey,
+} from '../../../src/admin/key-contracts.js';
 export type { LogPage, RequestLogRecord } from '../../../src/admin/log-contracts.js';
+export type {
+  PriceListView,
+  UsageGroupView,
+  UsageReportView,
+  UsageTotalsView,
+} from '../../../src/admin/usage-contracts.js';
 export type { SchedulingMode, SwitchyardConfig } from '../../../src/config/schema.js';
 export type { ProviderKind, Tier } from '../../../src/core/account.js';
 export type { PublicAccount, PublicModelQuota } from '../../../src/store/public-account.js';

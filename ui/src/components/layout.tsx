@@ -5,13 +5,17 @@ import { useLocationPath } from '../hooks/use-location-path.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { PAGES, type PageId, pageForPath } from '../lib/pages.js';
 import { AccountsPage } from '../pages/accounts/accounts-page.js';
+import { KeysPage } from '../pages/keys/keys-page.js';
 import { MonitorPage } from '../pages/monitor/monitor-page.js';
 import { ProxyPage } from '../pages/proxy/proxy-page.js';
 import { SettingsPage } from '../pages/settings/settings-page.js';
+import { UsagePage } from '../pages/usage/usage-page.js';
 
 const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
   accounts: AccountsPage,
   proxy: ProxyPage,
+  keys: KeysPage,
+  usage: UsagePage,
   monitor: MonitorPage,
   settings: SettingsPage,
 };

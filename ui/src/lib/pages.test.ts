@@ -6,6 +6,8 @@ describe('pageForPath', () => {
     ['/', 'accounts'],
     ['/accounts', 'accounts'],
     ['/proxy', 'proxy'],
+    ['/keys', 'keys'],
+    ['/usage/', 'usage'],
     ['/monitor/', 'monitor'],
     ['/settings//', 'settings'],
     ['/unknown', 'accounts'],
@@ -14,7 +16,7 @@ describe('pageForPath', () => {
   });
 
   it('round-trips every page through its path', () => {
-    for (const page of ['accounts', 'proxy', 'monitor', 'settings'] as const)
+    for (const page of ['accounts', 'proxy', 'keys', 'usage', 'monitor', 'settings'] as const)
       expect(pageForPath(pathForPage(page))).toBe(page);
   });
 });

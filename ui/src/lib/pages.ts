@@ -3,6 +3,8 @@
 export const PAGES = [
   { id: 'accounts', path: '/accounts', title: 'Accounts' },
   { id: 'proxy', path: '/proxy', title: 'API Proxy' },
+  { id: 'keys', path: '/keys', title: 'Keys' },
+  { id: 'usage', path: '/usage', title: 'Usage' },
   { id: 'monitor', path: '/monitor', title: 'Monitor' },
   { id: 'settings', path: '/settings', title: 'Settings' },
 ] as const;

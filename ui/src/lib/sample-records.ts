@@ -64,6 +64,8 @@ export function sampleLog(overrides: Partial<RequestLogRecord> = {}): RequestLog
     output_tokens: 5,
     cache_read_tokens: 0,
     cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    client_key_id: null,
     error: null,
     ...overrides,
   };

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { KeyServices } from '../../cli/compose-keys.js';
+import type { Account } from '../../core/account.js';
+import type { Clock } from '../../core/clock.js';
+import { parseOrThrow } from '../../core/validation.js';
+import { usageQuery } from '../usage-contracts.js';
+import { buildUsageReport, toPriceList, usageLabeler, usageStoreQuery } from '../usage-report.js';
+import { adminRoute } from './admin-route.js';
+
+export interface UsageRoutesDependencies {
+  keys: KeyServices;
+  accounts: { get(id: string): Account | undefined };
+  clock: Clock;
+}
+
+/**
+ * `GET /api/usage?by=key|account|model&since=7d&bucket=hour|day[&key=&account=&model=]`: tokens,
+ * requests and estimated cost per group and bucket, from the hourly usage totals.
+ * `GET /api/usage/prices`: the price table in force.
+ */
+export function registerUsageRoutes(app: FastifyInstance, deps: UsageRoutesDependencies): void {
+  const { usage, recorder, prices, store } = deps.keys;
+  const label = usageLabeler({
+    keyName: (id) => store.get(id)?.name,
+    accountEmail: (id) => deps.accounts.get(id)?.email,
+  });
+
+  app.get('/api/usage', adminRoute, async (request) => {
+    const parameters = parseOrThrow(usageQuery, request.query, 'usage query');
+    const now = deps.clock.now();
+    const query = usageStoreQuery(parameters, now);
+    // Requests that just finished are still being summed in memory: write them first.
+    await recorder.flush();
+    const rows = await usage.query(query);
+    return buildUsageReport({ rows, query, now, prices: prices(), label });
+  });
+
+  app.get('/api/usage/prices', adminRoute, async () => toPriceList(prices()));
+}
