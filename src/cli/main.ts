@@ -10,8 +10,8 @@ import { configOverridesFromEnvironment } from './config-overrides-from-environm
 import { resolveDataDir } from './data-dir.js';
 import { registerDemoCommand } from './demo-command.js';
 import { GatewayRuntime } from './gateway-runtime.js';
-import { registerOAuthCommands } from './oauth-command.js';
 import { registerKeyCommands } from './keys-command.js';
+import { registerOAuthCommands } from './oauth-command.js';
 import { registerStoreCommands } from './store-command.js';
 import { registerUsageCommand } from './usage-command.js';
 
