@@ -165,7 +165,9 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     if (!isEventStream(contentType))
       return await readJsonAnswer({ response, contentType, adapter, translation });
     const translator = translation?.createStreamTranslator();
-    const rewrite = translator ? translator.event : adapter.rewriteStreamEvent?.bind(adapter);
+    const rewrite = translator
+      ? translator.event
+      : (upstreamRequest.rewriteStreamEvent ?? adapter.rewriteStreamEvent?.bind(adapter));
     const relay = new StreamRelay(response.body, options.observer, rewrite, translator?.end);
     const peeked = await relay.peek();
     if (peeked.kind === 'error') {

@@ -32,6 +32,12 @@ export interface UpstreamRequest {
    * be reached (never on 429) — for upstreams with several equivalent endpoints (Code Assist).
    */
   fallbackUrls?: string[];
+  /**
+   * Rewrites each event of this request's stream for the client (returns the SSE text to send, ''
+   * to drop it); wins over the adapter's `rewriteStreamEvent`. For a request the adapter changed on
+   * the way up, whose extra output the client did not ask for.
+   */
+  rewriteStreamEvent?: (event: SseEvent) => string;
 }
 
 /** A client request of the adapter's native protocol, to forward as is but for model and auth. */

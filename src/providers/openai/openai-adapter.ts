@@ -1,5 +1,6 @@
-import { isJsonObject } from '../../core/json.js';
+import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { Usage } from '../../core/model/index.js';
+import { sseFrame } from '../../core/model/sse-frame.js';
 import {
   baseUrlOf,
   count,
@@ -77,6 +78,32 @@ class OpenAIStreamObserver implements StreamObserver {
   }
 }
 
+/** Whether a Chat Completions request asks for the usage chunk at the end of its stream. */
+function asksForUsage(body: JsonObject): boolean {
+  const options = body['stream_options'];
+  return isJsonObject(options) && options['include_usage'] === true;
+}
+
+/**
+ * A stream carries usage only when asked (`stream_options.include_usage`), and without usage no
+ * request could be counted against a key's token budget or in the usage totals. So the gateway asks
+ * for it on the client's behalf and drops the usage-only chunk (no choices) the client did not ask
+ * for: the client sees the stream it would have seen, the gateway sees the usage.
+ */
+function withStreamUsage(request: UpstreamRequest, input: PassThroughInput): UpstreamRequest {
+  const options = isJsonObject(input.body['stream_options']) ? input.body['stream_options'] : {};
+  const body = { ...input.body, model: input.model, stream_options: { ...options, include_usage: true } };
+  return { ...request, body: JSON.stringify(body), rewriteStreamEvent: dropUsageOnlyChunk };
+}
+
+function dropUsageOnlyChunk(event: SseEvent): string {
+  const chunk = eventJson(event);
+  const usageOnly =
+    chunk !== null && Array.isArray(chunk['choices']) && chunk['choices'].length === 0 && 'usage' in chunk;
+  if (usageOnly) return '';
+  return event.event ? sseFrame(event.data, event.event) : sseFrame(event.data);
+}
+
 /** Any OpenAI-compatible Chat Completions API (OpenAI, Groq, DeepSeek, OpenRouter, vLLM, Ollama…). */
 export const openAIAdapter: ProviderAdapter = {
   kind: 'openai',
@@ -85,7 +112,7 @@ export const openAIAdapter: ProviderAdapter = {
   defaultBaseUrl: 'https://api.openai.com/v1',
 
   passThrough(input: PassThroughInput): UpstreamRequest {
-    return {
+    const request: UpstreamRequest = {
       url: `${baseUrlOf(input.account, this)}/chat/completions`,
       method: 'POST',
       headers: {
@@ -95,6 +122,7 @@ export const openAIAdapter: ProviderAdapter = {
       },
       body: passThroughBody(input),
     };
+    return input.stream && !asksForUsage(input.body) ? withStreamUsage(request, input) : request;
   },
 
   usageFromJson(json) {
