@@ -6,6 +6,7 @@ import { toHeaderValue } from '../core/header-value.js';
 import type { KeyAdmissionPort } from '../keys/client-key-gate.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestLogSink } from '../observability/request-log-entry.js';
+import { clientProtocol } from '../protocols/registry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
@@ -28,7 +29,7 @@ import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
 import { scrubFailure } from './scrub-failure.js';
 import { hasPassThroughAccount, servingKinds } from './serving-accounts.js';
-import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
+import { estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
 
@@ -135,7 +136,7 @@ export class Gateway {
     const tokens = await estimateInputTokens(translator.decode().request, {
       yieldToIo: this.deps.clock.yieldToIo,
     });
-    const body = Buffer.from(JSON.stringify(countTokensBody(request.protocol, tokens)));
+    const body = Buffer.from(JSON.stringify(clientProtocol(request.protocol).countTokensBody(tokens)));
     trace.estimated(200);
     return {
       status: 200,

@@ -4,15 +4,10 @@
  * provider means adding a folder with one adapter and registering it in registry.ts.
  */
 import type { Account, ProviderKind } from '../core/account.js';
+import type { ClientProtocol, Operation } from '../core/client-protocol.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import { replaceModelInBody } from '../core/replace-model-in-body.js';
-
-/** Wire protocols clients speak to the gateway. */
-export type ClientProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
-
-/** What the client asked for. */
-export type Operation = 'generate' | 'count-tokens';
 
 /** The secret to present upstream, after any OAuth refresh. */
 export interface AuthorizedCredential {

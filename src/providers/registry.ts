@@ -1,10 +1,11 @@
 import type { ProviderKind } from '../core/account.js';
+import type { ClientProtocol } from '../core/client-protocol.js';
 import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createCodeAssistAdapter } from './code-assist/code-assist-adapter.js';
 import { codeAssistContext } from './code-assist/code-assist-context.js';
 import { geminiAdapter } from './gemini/gemini-adapter.js';
 import { openAIAdapter } from './openai/openai-adapter.js';
-import type { ClientProtocol, ProviderAdapter } from './provider-adapter.js';
+import type { ProviderAdapter } from './provider-adapter.js';
 
 /** Provider kinds the gateway can send requests to, by kind. */
 export const PROVIDERS: Partial<Record<ProviderKind, ProviderAdapter>> = {

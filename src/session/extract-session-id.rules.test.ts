@@ -1,10 +1,29 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { extractSessionId, type SessionProtocol } from './extract-session-id.js';
+import { extractSessionId, type SessionInput } from './extract-session-id.js';
+import {
+  anthropicSessionRule,
+  geminiSessionRule,
+  openAIChatSessionRule,
+  openAIResponsesSessionRule,
+} from './session-rules.js';
 
 /** The expected fingerprint, computed independently of the module under test. */
 function sid(text: string): string {
   return `sid-${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/** The protocols' rules by the names these cases use. */
+const RULES = {
+  anthropic: anthropicSessionRule,
+  'openai-chat': openAIChatSessionRule,
+  'openai-responses': openAIResponsesSessionRule,
+  gemini: geminiSessionRule,
+} as const;
+type SessionProtocol = keyof typeof RULES;
+
+function extract(input: { protocol: SessionProtocol } & Omit<SessionInput, 'rule'>): string | null {
+  return extractSessionId({ ...input, rule: RULES[input.protocol] });
 }
 
 describe('extractSessionId first-user-message rules', () => {
@@ -268,7 +287,7 @@ describe('extractSessionId first-user-message rules', () => {
   ];
 
   it.each(cases)('%s', (_name, protocol, body, expected) => {
-    expect(extractSessionId({ protocol, headers: {}, body })).toBe(expected);
+    expect(extract({ protocol, headers: {}, body })).toBe(expected);
   });
 });
 
@@ -317,7 +336,7 @@ describe('extractSessionId stability across a conversation', () => {
       const ids = new Set<string | null>();
       for (const turn of [1, 2, 5]) {
         for (const model of ['model-a', 'model-b-2026']) {
-          ids.add(extractSessionId({ protocol, headers: {}, body: turns[protocol](turn, model) }));
+          ids.add(extract({ protocol, headers: {}, body: turns[protocol](turn, model) }));
         }
       }
       expect([...ids]).toEqual([sid(firstUser)]);
@@ -325,12 +344,12 @@ describe('extractSessionId stability across a conversation', () => {
   );
 
   it('different first messages give different ids', () => {
-    const a = extractSessionId({
+    const a = extract({
       protocol: 'gemini',
       headers: {},
       body: { contents: [{ parts: [{ text: 'first conversation' }] }] },
     });
-    const b = extractSessionId({
+    const b = extract({
       protocol: 'gemini',
       headers: {},
       body: { contents: [{ parts: [{ text: 'second conversation' }] }] },
