@@ -6,9 +6,9 @@
 import type { ProviderKind } from '../../src/core/account.js';
 import type { ClientProtocol } from '../../src/core/client-protocol.js';
 import type { JsonObject } from '../../src/core/json.js';
-import { upstreamCodecFor } from '../../src/gateway/translation/upstream-codecs.js';
 import { clientProtocol } from '../../src/protocols/registry.js';
-import { providerFor } from '../../src/providers/registry.js';
+import { CodeAssistContext } from '../../src/providers/code-assist/code-assist-context.js';
+import { createProviderRegistry } from '../../src/providers/registry.js';
 import { testAccount } from '../../src/scheduler/test-account.js';
 import { extractSessionId } from '../../src/session/index.js';
 
@@ -16,9 +16,11 @@ export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', '
 
 const UPSTREAM_MODEL = 'upstream-model';
 
+const providers = createProviderRegistry({ codeAssist: new CodeAssistContext() });
+
 /** Whether `protocol` requests go to `provider` accounts untranslated. */
 export function isPassThrough(protocol: ClientProtocol, provider: ProviderKind): boolean {
-  return providerFor(provider)?.nativeProtocol === protocol;
+  return providers.get(provider)?.nativeProtocol === protocol;
 }
 
 /**
@@ -30,7 +32,7 @@ export function runRequestPath(options: { protocol: ClientProtocol; provider: Pr
   warnings: number;
 } {
   const { protocol, provider, raw } = options;
-  const adapter = providerFor(provider);
+  const adapter = providers.get(provider);
   if (!adapter) throw new Error(`no adapter for ${provider}`);
   const body = JSON.parse(raw.toString('utf8')) as JsonObject;
   const descriptor = clientProtocol(protocol);
@@ -48,7 +50,7 @@ export function runRequestPath(options: { protocol: ClientProtocol; provider: Pr
     const upstream = adapter.passThrough({ ...common, body, rawBody: raw, clientHeaders: {}, query: '' });
     return { upstreamBytes: upstream.body?.length ?? 0, warnings: 0 };
   }
-  const codec = upstreamCodecFor(provider);
+  const { codec } = adapter;
   if (!codec) throw new Error(`no translation for ${provider}`);
   const decoded = descriptor.decode(body, { model: 'bench-model', stream: false });
   const converted = codec.convertRequest({ ...decoded.request, model: UPSTREAM_MODEL, stream: false });

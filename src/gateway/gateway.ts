@@ -10,7 +10,7 @@ import { clientProtocol } from '../protocols/registry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import { providerFor } from '../providers/registry.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
 import type { ModelRouter } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
@@ -28,7 +28,7 @@ import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.
 import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
 import { scrubFailure } from './scrub-failure.js';
-import { hasPassThroughAccount, servingKinds } from './serving-accounts.js';
+import { hasPassThroughAccount } from './serving-accounts.js';
 import { estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
@@ -59,6 +59,8 @@ export interface GatewayDependencies {
   signatures: SignatureLedger;
   accounts: AccountUsagePort;
   scheduler: SchedulerPort;
+  /** The upstream adapters, by provider kind (built by the composition root). */
+  providers: ProviderRegistry;
   credentials: CredentialProvider;
   upstream: UpstreamClient;
   config: () => Readonly<SwitchyardConfig>;
@@ -108,11 +110,18 @@ export class Gateway {
               { clientKey, clientModel: request.clientModel },
               this.deps.clock.now(),
             );
-      // The Responses API is always translated: reject a bad body before using an account.
-      if (request.protocol === 'openai-responses') translator.decode();
+      // A protocol no upstream speaks is always translated: reject a bad body before using an account.
+      const { providers } = this.deps;
+      if (providers.passThroughKinds(request.protocol).size === 0) translator.decode();
       if (
         request.operation === 'count-tokens' &&
-        !hasPassThroughAccount({ accounts: this.deps.accounts.list(), request, model, allowedAccounts })
+        !hasPassThroughAccount({
+          accounts: this.deps.accounts.list(),
+          request,
+          model,
+          allowedAccounts,
+          providers,
+        })
       ) {
         return this.estimateTokens({ request, model, translator, trace });
       }
@@ -153,7 +162,7 @@ export class Gateway {
   private async run(context: RunContext): Promise<ProxyResponse> {
     const { request, model, trace } = context;
     const config = this.deps.config();
-    const providers = servingKinds(request);
+    const providers = this.deps.providers.servingKinds(request);
     const poolSize = this.deps.accounts.list().length;
     const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
     const attempted = new Set<string>();
@@ -205,7 +214,7 @@ export class Gateway {
         });
       }
       const account = this.deps.accounts.get(accountId);
-      const adapter = account ? providerFor(account.provider) : undefined;
+      const adapter = account ? this.deps.providers.get(account.provider) : undefined;
       if (!account || !adapter) continue;
       attempted.add(account.id);
       const outcome = await this.tryAccount({ ...context, account, adapter, via, call });

@@ -14,7 +14,6 @@ import type { ProviderAdapter } from '../../providers/provider-adapter.js';
 import type { ProxyRequest } from '../proxy-request.js';
 import type { ResponseStore } from './response-store.js';
 import { createTranslation, type Translation } from './translation.js';
-import { upstreamCodecFor } from './upstream-codecs.js';
 import { WarningDigest } from './warning-digest.js';
 
 /**
@@ -42,11 +41,6 @@ export class RequestTranslator {
   /** Whether an account of this adapter needs translation for this request. */
   needed(adapter: ProviderAdapter): boolean {
     return adapter.nativeProtocol !== this.request.protocol;
-  }
-
-  /** Whether requests can be translated for this adapter at all. */
-  static supports(adapter: ProviderAdapter): boolean {
-    return upstreamCodecFor(adapter.kind) !== undefined;
   }
 
   /** The decoded request, with a Responses conversation continued from its stored history. */
@@ -81,7 +75,7 @@ export class RequestTranslator {
     adapter: ProviderAdapter,
     options: { prepareMessages?: (messages: CanonicalMessage[]) => Converted<CanonicalMessage[]> } = {},
   ): Translation {
-    const codec = upstreamCodecFor(adapter.kind);
+    const { codec } = adapter;
     if (!codec) {
       throw new SwitchyardError(
         'unsupported_translation',
