@@ -218,7 +218,7 @@ export class Gateway {
       if (!account || !adapter) continue;
       attempted.add(account.id);
       const outcome = await this.tryAccount({ ...context, account, adapter, via, call });
-      if (outcome.kind === 'committed') return this.succeed({ ...context, account, outcome });
+      if (outcome.kind === 'committed') return this.succeed({ ...context, account, adapter, outcome });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
@@ -347,8 +347,11 @@ export class Gateway {
     return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }
 
-  private succeed(options: RunContext & { account: Account; outcome: CommittedAttempt }): ProxyResponse {
+  private succeed(
+    options: RunContext & { account: Account; adapter: ProviderAdapter; outcome: CommittedAttempt },
+  ): ProxyResponse {
     const { account, model, request, outcome, trace, reasoning } = options;
+    const family = options.adapter.signatureFamily;
     const now = this.deps.clock.now();
     // Bookkeeping only: a failing state write must neither fail the answer nor go unhandled.
     this.deps.scheduler.recordSuccess({ accountId: account.id, model }).catch((error: unknown) => {
@@ -360,7 +363,7 @@ export class Gateway {
     this.deps.accounts.touchLastUsed(account.id, now);
     const headers = this.responseHeaders(account, model, request, outcome.contentType);
     if (Buffer.isBuffer(outcome.body)) {
-      reasoning.record(account.provider, outcome.signatures);
+      reasoning.record(family, outcome.signatures);
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
       return { status: outcome.status, headers, body: outcome.body };
     }
@@ -378,7 +381,7 @@ export class Gateway {
           return outcome.failureEvent?.(broken.message) ?? request.streamErrorEvent(broken);
         });
       } finally {
-        reasoning.record(account.provider, relay.signatures());
+        reasoning.record(family, relay.signatures());
         trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });
       }
     }

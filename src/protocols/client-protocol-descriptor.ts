@@ -7,6 +7,7 @@
 import type { ClientProtocol, ErrorDialect } from '../core/client-protocol.js';
 import type { JsonObject } from '../core/json.js';
 import type { CanonicalRequest, CanonicalResponse, StreamEvent, Warning } from '../core/model/index.js';
+import type { ReasoningJudge, SignatureFamily } from '../core/model/replayed-reasoning.js';
 import type { SessionRule } from '../session/index.js';
 
 /** What an answer needs to know about the request it answers. */
@@ -60,4 +61,14 @@ export interface ClientProtocolDescriptor {
    * unless the request says `store: false`.
    */
   keepsConversations: boolean;
+  /**
+   * For a body passed through to an upstream of `family`: the body with its replayed reasoning put
+   * through `judge` (`repaired`: the resend after the upstream could not verify it); null when
+   * nothing changes or the protocol carries no reasoning that family verifies. Absent: bodies of
+   * this protocol are never changed.
+   */
+  filterReasoning?(
+    body: JsonObject,
+    options: { judge: ReasoningJudge; family: SignatureFamily; repaired: boolean },
+  ): JsonObject | null;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientProtocol } from '../core/client-protocol.js';
+import type { JsonObject } from '../core/json.js';
 import { clientProtocol } from './registry.js';
 
 const NAMES: ClientProtocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'];
@@ -27,6 +28,33 @@ describe('client protocol registry', () => {
     expect(() =>
       clientProtocol('openai-chat').decode({ model: 'm', messages: 'x' }, { model: 'm', stream: false }),
     ).toThrow(/messages/);
+  });
+
+  it('filters passed-through reasoning only for the family that verifies it', () => {
+    const body: JsonObject = {
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'hi' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+            { type: 'text', text: 'ok' },
+          ],
+        },
+      ],
+    };
+    const filter = clientProtocol('anthropic-messages').filterReasoning;
+    const judge = () => 'drop' as const;
+    expect(filter?.(body, { judge, family: 'anthropic', repaired: false })).toEqual({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'text', text: 'ok' }] },
+      ],
+    });
+    expect(filter?.(body, { judge, family: 'google', repaired: false })).toBeNull();
+    expect(clientProtocol('openai-chat').filterReasoning).toBeUndefined();
   });
 
   it('keeps conversations only for the Responses API', () => {

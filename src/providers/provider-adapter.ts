@@ -14,6 +14,7 @@ import type {
   StreamEvent,
   Usage,
 } from '../core/model/index.js';
+import type { SignatureFamily } from '../core/model/replayed-reasoning.js';
 import { replaceModelInBody } from '../core/replace-model-in-body.js';
 
 /** The secret to present upstream, after any OAuth refresh. */
@@ -121,6 +122,8 @@ export interface ProviderAdapter {
    * with `passThrough` from the converted request); absent = only its native protocol is served.
    */
   codec?: UpstreamCodec;
+  /** Who can verify the reasoning signatures this upstream issues (and which ones it verifies). */
+  signatureFamily: SignatureFamily;
   /** The public API base URL, following the official SDK's convention for this provider. */
   defaultBaseUrl: string;
   /** Builds the upstream request for a native-protocol client request. */

@@ -17,6 +17,16 @@ describe('ProviderRegistry', () => {
     expect(providers.get('anthropic')?.nativeProtocol).toBe('anthropic-messages');
   });
 
+  it('groups Gemini and Code Assist accounts as Google for reasoning signatures', () => {
+    const families = providers.all().map((adapter) => [adapter.kind, adapter.signatureFamily]);
+    expect(Object.fromEntries(families)).toEqual({
+      openai: 'openai',
+      anthropic: 'anthropic',
+      gemini: 'google',
+      'code-assist': 'google',
+    });
+  });
+
   it('serves a protocol untranslated only from the kinds that speak it', () => {
     expect([...providers.passThroughKinds('gemini')]).toEqual(['gemini', 'code-assist']);
     expect([...providers.passThroughKinds('openai-responses')]).toEqual([]);

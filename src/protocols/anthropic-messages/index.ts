@@ -3,6 +3,7 @@ import type { ClientProtocolDescriptor } from '../client-protocol-descriptor.js'
 import { createAnthropicStreamEncoder } from './anthropic-stream-encoder.js';
 import { decodeAnthropicRequest } from './decode-anthropic-request.js';
 import { encodeAnthropicResponse } from './encode-anthropic-response.js';
+import { filterAnthropicReasoning } from './filter-anthropic-reasoning.js';
 
 /** Anthropic Messages: `POST /v1/messages` and `/v1/messages/count_tokens`. */
 export const anthropicMessagesProtocol: ClientProtocolDescriptor = {
@@ -22,4 +23,6 @@ export const anthropicMessagesProtocol: ClientProtocolDescriptor = {
   idPrefix: 'msg_',
   countTokensBody: (tokens) => ({ input_tokens: tokens }),
   keepsConversations: false,
+  filterReasoning: (body, { judge, family }) =>
+    family === 'anthropic' ? filterAnthropicReasoning(body, judge) : null,
 };

@@ -2,6 +2,7 @@ import { geminiSessionRule } from '../../session/index.js';
 import type { ClientProtocolDescriptor } from '../client-protocol-descriptor.js';
 import { decodeGeminiRequest } from './decode-gemini-request.js';
 import { encodeGeminiResponse } from './encode-gemini-response.js';
+import { filterGeminiReasoning } from './filter-gemini-reasoning.js';
 import { createGeminiStreamEncoder } from './gemini-stream-encoder.js';
 
 /** Gemini `generateContent`: `POST /v1beta/models/{model}:generateContent` and its siblings. */
@@ -23,4 +24,6 @@ export const geminiProtocol: ClientProtocolDescriptor = {
   idPrefix: '',
   countTokensBody: (tokens) => ({ totalTokens: tokens }),
   keepsConversations: false,
+  filterReasoning: (body, { judge, family, repaired }) =>
+    family === 'google' ? filterGeminiReasoning(body, { judge, signUnsignedCalls: repaired }) : null,
 };

@@ -113,6 +113,7 @@ class AnthropicStreamObserver implements StreamObserver {
 export const anthropicAdapter: ProviderAdapter = {
   kind: 'anthropic',
   nativeProtocol: 'anthropic-messages',
+  signatureFamily: 'anthropic',
   codec: {
     convertRequest: (request) => asJsonBody(convertToAnthropicMessages(request)),
     parseResponse: parseAnthropicResponse,

@@ -76,6 +76,7 @@ export function createCodeAssistAdapter(context: CodeAssistContext): ProviderAda
   return {
     kind: 'code-assist',
     nativeProtocol: 'gemini',
+    signatureFamily: 'google',
     // `passThrough` wraps the Gemini body (it knows the account's project) and `rewriteJsonResponse`
     // unwraps JSON answers; stream events reach the decoder still wrapped.
     codec: {

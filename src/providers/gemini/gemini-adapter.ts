@@ -98,6 +98,7 @@ function endsAnswer(chunk: JsonObject, candidates: unknown[]): boolean {
 export const geminiAdapter: ProviderAdapter = {
   kind: 'gemini',
   nativeProtocol: 'gemini',
+  signatureFamily: 'google',
   codec: {
     convertRequest: (request) => asJsonBody(convertToGeminiRequest(request)),
     parseResponse: parseGeminiResponse,

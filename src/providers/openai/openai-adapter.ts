@@ -112,6 +112,7 @@ function dropUsageOnlyChunk(event: SseEvent): string {
 export const openAIAdapter: ProviderAdapter = {
   kind: 'openai',
   nativeProtocol: 'openai-chat',
+  signatureFamily: 'openai',
   codec: {
     convertRequest: (request) => asJsonBody(convertToOpenAIChatRequest(request)),
     parseResponse: parseOpenAIChatResponse,
