@@ -1,29 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { extractSessionId, type SessionInput } from './extract-session-id.js';
-import {
-  anthropicSessionRule,
-  geminiSessionRule,
-  openAIChatSessionRule,
-  openAIResponsesSessionRule,
-} from './session-rules.js';
+import { extract, type SessionProtocol } from './session-rule-cases.js';
 
 /** The expected fingerprint, computed independently of the module under test. */
 function sid(text: string): string {
   return `sid-${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16)}`;
-}
-
-/** The protocols' rules by the names these cases use. */
-const RULES = {
-  anthropic: anthropicSessionRule,
-  'openai-chat': openAIChatSessionRule,
-  'openai-responses': openAIResponsesSessionRule,
-  gemini: geminiSessionRule,
-} as const;
-type SessionProtocol = keyof typeof RULES;
-
-function extract(input: { protocol: SessionProtocol } & Omit<SessionInput, 'rule'>): string | null {
-  return extractSessionId({ ...input, rule: RULES[input.protocol] });
 }
 
 describe('extractSessionId first-user-message rules', () => {

@@ -2,30 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractSessionId, type SessionInput } from './extract-session-id.js';
-import {
-  anthropicSessionRule,
-  geminiSessionRule,
-  openAIChatSessionRule,
-  openAIResponsesSessionRule,
-} from './session-rules.js';
+import { extract, SESSION_PROTOCOLS } from './session-rule-cases.js';
 
 /** The expected fingerprint, computed independently of the module under test. */
 function sid(text: string): string {
   return `sid-${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16)}`;
-}
-
-/** The protocols' rules by the names these cases use. */
-const RULES = {
-  anthropic: anthropicSessionRule,
-  'openai-chat': openAIChatSessionRule,
-  'openai-responses': openAIResponsesSessionRule,
-  gemini: geminiSessionRule,
-} as const;
-type SessionProtocol = keyof typeof RULES;
-
-function extract(input: { protocol: SessionProtocol } & Omit<SessionInput, 'rule'>): string | null {
-  return extractSessionId({ ...input, rule: RULES[input.protocol] });
 }
 
 interface RecordedRequest {
@@ -227,7 +208,7 @@ describe('extractSessionId cascade', () => {
 });
 
 describe('extractSessionId on malformed bodies', () => {
-  const protocols: SessionProtocol[] = ['anthropic', 'openai-chat', 'openai-responses', 'gemini'];
+  const protocols = SESSION_PROTOCOLS;
 
   it.each<[string, unknown]>([
     ['null body', null],
