@@ -4,7 +4,7 @@
  * gateway and translation read protocol knowledge only from here, so adding a protocol is adding
  * a folder and one registry line (docs/adding-a-provider.md).
  */
-import type { ClientProtocol, ErrorDialect } from '../core/client-protocol.js';
+import type { ClientProtocol, ErrorDialect, Operation } from '../core/client-protocol.js';
 import type { JsonObject } from '../core/json.js';
 import type { CanonicalRequest, CanonicalResponse, StreamEvent, Warning } from '../core/model/index.js';
 import type { ReasoningJudge, SignatureFamily } from '../core/model/replayed-reasoning.js';
@@ -40,8 +40,21 @@ export interface DecodedClientRequest {
   store?: boolean;
 }
 
+/** A `POST` endpoint of a protocol whose body names the model (`model`). */
+export interface ProtocolEndpoint {
+  path: string;
+  operation: Operation;
+  /** Whether the answer streams, when the endpoint decides it; absent = the body's `stream`. */
+  stream?: boolean;
+}
+
 export interface ClientProtocolDescriptor {
   name: ClientProtocol;
+  /**
+   * The endpoints the server registers for this protocol. Gemini names the model in the path
+   * (`/v1beta/models/{model}:{method}`): the server parses those itself.
+   */
+  endpoints: readonly ProtocolEndpoint[];
   /**
    * Decodes a client body into the canonical model with the encoders of its answers; throws
    * `invalid_request` naming the field when the body is structurally wrong. `model` is the

@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientProtocol } from '../core/client-protocol.js';
 import type { JsonObject } from '../core/json.js';
-import { clientProtocol } from './registry.js';
+import { clientProtocol, clientProtocols } from './registry.js';
 
 const NAMES: ClientProtocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'];
 
 describe('client protocol registry', () => {
   it.each(NAMES)('%s: the registered descriptor is that protocol’s', (name) => {
     expect(clientProtocol(name).name).toBe(name);
+  });
+
+  it('lists every protocol once, and each endpoint path under one protocol', () => {
+    expect(clientProtocols().map((protocol) => protocol.name)).toEqual(NAMES);
+    const paths = clientProtocols().flatMap((protocol) =>
+      protocol.endpoints.map((endpoint) => endpoint.path),
+    );
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(clientProtocol('anthropic-messages').endpoints).toContainEqual({
+      path: '/v1/messages/count_tokens',
+      operation: 'count-tokens',
+      stream: false,
+    });
   });
 
   it('gives translated answers ids in each protocol’s own form', () => {

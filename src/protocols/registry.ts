@@ -13,6 +13,11 @@ const CLIENT_PROTOCOLS: Readonly<Record<ClientProtocol, ClientProtocolDescriptor
   gemini: geminiProtocol,
 };
 
+/** Every registered client protocol's descriptor. */
+export function clientProtocols(): readonly ClientProtocolDescriptor[] {
+  return Object.values(CLIENT_PROTOCOLS);
+}
+
 /** The descriptor of a client protocol. */
 export function clientProtocol(name: ClientProtocol): ClientProtocolDescriptor {
   return CLIENT_PROTOCOLS[name];

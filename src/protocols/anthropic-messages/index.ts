@@ -8,6 +8,10 @@ import { filterAnthropicReasoning } from './filter-anthropic-reasoning.js';
 /** Anthropic Messages: `POST /v1/messages` and `/v1/messages/count_tokens`. */
 export const anthropicMessagesProtocol: ClientProtocolDescriptor = {
   name: 'anthropic-messages',
+  endpoints: [
+    { path: '/v1/messages', operation: 'generate' },
+    { path: '/v1/messages/count_tokens', operation: 'count-tokens', stream: false },
+  ],
   decode(body) {
     const { value, warnings } = decodeAnthropicRequest(body);
     return {

@@ -8,6 +8,7 @@ import { createGeminiStreamEncoder } from './gemini-stream-encoder.js';
 /** Gemini `generateContent`: `POST /v1beta/models/{model}:generateContent` and its siblings. */
 export const geminiProtocol: ClientProtocolDescriptor = {
   name: 'gemini',
+  endpoints: [],
   decode(body, options) {
     const decoded = decodeGeminiRequest(body, options);
     const includeThoughts = decoded.includeThoughts;

@@ -7,6 +7,7 @@ import { createOpenAIChatStreamEncoder } from './openai-chat-stream-encoder.js';
 /** OpenAI Chat Completions: `POST /v1/chat/completions`. */
 export const openAIChatProtocol: ClientProtocolDescriptor = {
   name: 'openai-chat',
+  endpoints: [{ path: '/v1/chat/completions', operation: 'generate' }],
   decode(body) {
     const { value, warnings } = decodeOpenAIChatRequest(body);
     const includeUsage = value.providerOptions.openai?.includeUsage === true;

@@ -7,6 +7,7 @@ import { createResponsesStreamEncoder } from './responses-stream-encoder.js';
 /** OpenAI Responses: `POST /v1/responses`, continued with `previous_response_id`. */
 export const openAIResponsesProtocol: ClientProtocolDescriptor = {
   name: 'openai-responses',
+  endpoints: [{ path: '/v1/responses', operation: 'generate' }],
   decode(body) {
     const decoded = decodeResponsesRequest(body);
     return {
