@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ProviderKind } from '../src/core/account.js';
-import type { ClientProtocol } from '../src/providers/provider-adapter.js';
+import type { ClientProtocol } from '../src/core/client-protocol.js';
 import { isPassThrough, PROVIDER_KINDS, runRequestPath } from './translate/pipeline.js';
 import { buildBody, CLIENT_PROTOCOLS, SHAPES, type Shape, sizeFor } from './translate/shapes.js';
 

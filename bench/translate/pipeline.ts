@@ -4,28 +4,23 @@
  * decode → canonical → provider encoding, and the upstream body serialized by the adapter.
  */
 import type { ProviderKind } from '../../src/core/account.js';
+import type { ClientProtocol } from '../../src/core/client-protocol.js';
 import type { JsonObject } from '../../src/core/json.js';
-import { decodeClientRequest } from '../../src/gateway/translation/client-codecs.js';
-import { upstreamCodecFor } from '../../src/gateway/translation/upstream-codecs.js';
-import type { ClientProtocol } from '../../src/providers/provider-adapter.js';
-import { providerFor } from '../../src/providers/registry.js';
+import { clientProtocol } from '../../src/protocols/registry.js';
+import { CodeAssistContext } from '../../src/providers/code-assist/code-assist-context.js';
+import { createProviderRegistry } from '../../src/providers/registry.js';
 import { testAccount } from '../../src/scheduler/test-account.js';
-import { extractSessionId, type SessionProtocol } from '../../src/session/index.js';
+import { extractSessionId } from '../../src/session/index.js';
 
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'gemini', 'code-assist'];
 
-const SESSION_PROTOCOLS: Record<ClientProtocol, SessionProtocol> = {
-  'openai-chat': 'openai-chat',
-  'openai-responses': 'openai-responses',
-  'anthropic-messages': 'anthropic',
-  gemini: 'gemini',
-};
-
 const UPSTREAM_MODEL = 'upstream-model';
+
+const providers = createProviderRegistry({ codeAssist: new CodeAssistContext() });
 
 /** Whether `protocol` requests go to `provider` accounts untranslated. */
 export function isPassThrough(protocol: ClientProtocol, provider: ProviderKind): boolean {
-  return providerFor(provider)?.nativeProtocol === protocol;
+  return providers.get(provider)?.nativeProtocol === protocol;
 }
 
 /**
@@ -37,10 +32,11 @@ export function runRequestPath(options: { protocol: ClientProtocol; provider: Pr
   warnings: number;
 } {
   const { protocol, provider, raw } = options;
-  const adapter = providerFor(provider);
+  const adapter = providers.get(provider);
   if (!adapter) throw new Error(`no adapter for ${provider}`);
   const body = JSON.parse(raw.toString('utf8')) as JsonObject;
-  extractSessionId({ protocol: SESSION_PROTOCOLS[protocol], headers: {}, body });
+  const descriptor = clientProtocol(protocol);
+  extractSessionId({ rule: descriptor.session, headers: {}, body });
   const account = testAccount('bench', { provider });
   const credential = { kind: 'api_key' as const, value: 'sk-bench' };
   const common = {
@@ -54,9 +50,9 @@ export function runRequestPath(options: { protocol: ClientProtocol; provider: Pr
     const upstream = adapter.passThrough({ ...common, body, rawBody: raw, clientHeaders: {}, query: '' });
     return { upstreamBytes: upstream.body?.length ?? 0, warnings: 0 };
   }
-  const codec = upstreamCodecFor(provider);
+  const { codec } = adapter;
   if (!codec) throw new Error(`no translation for ${provider}`);
-  const decoded = decodeClientRequest(protocol, body, { model: 'bench-model', stream: false });
+  const decoded = descriptor.decode(body, { model: 'bench-model', stream: false });
   const converted = codec.convertRequest({ ...decoded.request, model: UPSTREAM_MODEL, stream: false });
   const upstream = adapter.passThrough({
     ...common,

@@ -3,7 +3,7 @@
  * each client protocol whose size grows with one parameter `n`, each stressing one pattern a
  * converter could handle in more than linear time.
  */
-import type { ClientProtocol } from '../../src/providers/provider-adapter.js';
+import type { ClientProtocol } from '../../src/core/client-protocol.js';
 
 export const SHAPES = [
   /** Baseline: n messages alternating user and assistant. */

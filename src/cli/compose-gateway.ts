@@ -17,13 +17,14 @@ import { OAuthCredentialProvider } from '../providers/auth/oauth-credential-prov
 import { httpOAuthEndpoints } from '../providers/auth/oauth-endpoints.js';
 import { OAuthLogin } from '../providers/auth/oauth-login.js';
 import { httpCodeAssistApi } from '../providers/code-assist/code-assist-api.js';
-import { codeAssistContext } from '../providers/code-assist/code-assist-context.js';
+import { CodeAssistContext } from '../providers/code-assist/code-assist-context.js';
 import {
   type CodeAssistClientIdentity,
   defaultCodeAssistUserAgent,
 } from '../providers/code-assist/code-assist-identity.js';
 import { CodeAssistProjects, withCodeAssistProjects } from '../providers/code-assist/code-assist-projects.js';
 import { CodeAssistQuota } from '../providers/code-assist/code-assist-quota.js';
+import { createProviderRegistry } from '../providers/registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { QuotaRefresher } from '../quota/quota-refresher.js';
 import { ModelRouter } from '../routing/index.js';
@@ -103,7 +104,7 @@ export interface AccountServices {
 
 /**
  * OAuth accounts and Code Assist: token refresh (the gateway's credential provider), project and
- * tier discovery, quota refresh, sign-in. Configures the process-wide Code Assist endpoints.
+ * tier discovery, quota refresh, sign-in. Configures the gateway's Code Assist context.
  */
 function composeAccountServices(options: {
   config: ConfigStore;
@@ -114,13 +115,14 @@ function composeAccountServices(options: {
   clock: Clock;
   logger: Logger;
   ids: IdSource;
+  codeAssist: CodeAssistContext;
 }): {
   credentials: CredentialProvider;
   services: AccountServices;
-  /** Applies `code_assist.*` to the process-wide Code Assist context. */
+  /** Applies `code_assist.*` to the Code Assist context. */
   configureCodeAssist: (config: Readonly<SwitchyardConfig>) => void;
 } {
-  const { config, accounts, upstream, clock, logger } = options;
+  const { config, accounts, upstream, clock, logger, codeAssist } = options;
   const endpoints = httpOAuthEndpoints(upstream);
   const clients = memoizeByConfig(config, (current) => oauthClientsFromConfig(current.oauth.clients));
   const onError = (error: unknown, account: { email: string }) =>
@@ -134,7 +136,7 @@ function composeAccountServices(options: {
   });
   const sessionUuid = options.ids.uuid();
   const configureCodeAssist = (current: Readonly<SwitchyardConfig>) =>
-    codeAssistContext.configure({
+    codeAssist.configure({
       baseUrls: current.code_assist.base_urls,
       identity: codeAssistIdentity(current, sessionUuid),
       clock,
@@ -142,15 +144,15 @@ function composeAccountServices(options: {
   configureCodeAssist(config.get());
   const api = httpCodeAssistApi({
     upstream,
-    context: codeAssistContext,
+    context: codeAssist,
     ideType: () => config.get().code_assist.ide_type,
   });
-  const projects = new CodeAssistProjects({ api, accounts, context: codeAssistContext, clock, onError });
+  const projects = new CodeAssistProjects({ api, accounts, context: codeAssist, clock, onError });
   const credentials = withCodeAssistProjects(oauth, projects);
   const quotaRefresher = new QuotaRefresher({
     accounts,
     credentials,
-    sources: [new CodeAssistQuota({ api, projects, context: codeAssistContext })],
+    sources: [new CodeAssistQuota({ api, projects, context: codeAssist })],
     locks: options.state,
     limits: options.scheduler,
     clock,
@@ -245,7 +247,8 @@ export async function composeGateway(options: {
   const observability = composeObservability({ ...options, state });
   const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
-  const oauth = composeAccountServices({ ...options, state, scheduler, upstream });
+  const codeAssist = new CodeAssistContext();
+  const oauth = composeAccountServices({ ...options, state, scheduler, upstream, codeAssist });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
@@ -259,6 +262,7 @@ export async function composeGateway(options: {
     signatures: new MemorySignatureLedger(),
     accounts,
     scheduler,
+    providers: createProviderRegistry({ codeAssist }),
     credentials: options.credentials ?? oauth.credentials,
     upstream,
     config: () => config.get(),

@@ -1,7 +1,7 @@
 import type { Account } from '../core/account.js';
 import { accountServesModel } from '../core/account.js';
+import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
-import type { ClientProtocol } from '../providers/provider-adapter.js';
 import type { PickDecision } from '../scheduler/pick.js';
 import type { FailedAttempt } from './attempt.js';
 

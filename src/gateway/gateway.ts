@@ -6,10 +6,11 @@ import { toHeaderValue } from '../core/header-value.js';
 import type { KeyAdmissionPort } from '../keys/client-key-gate.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestLogSink } from '../observability/request-log-entry.js';
+import { clientProtocol } from '../protocols/registry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import { providerFor } from '../providers/registry.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
 import type { ModelRouter } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
@@ -27,8 +28,8 @@ import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.
 import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
 import { scrubFailure } from './scrub-failure.js';
-import { hasPassThroughAccount, servingKinds } from './serving-accounts.js';
-import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
+import { hasPassThroughAccount } from './serving-accounts.js';
+import { estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
 
@@ -58,6 +59,8 @@ export interface GatewayDependencies {
   signatures: SignatureLedger;
   accounts: AccountUsagePort;
   scheduler: SchedulerPort;
+  /** The upstream adapters, by provider kind (built by the composition root). */
+  providers: ProviderRegistry;
   credentials: CredentialProvider;
   upstream: UpstreamClient;
   config: () => Readonly<SwitchyardConfig>;
@@ -107,11 +110,18 @@ export class Gateway {
               { clientKey, clientModel: request.clientModel },
               this.deps.clock.now(),
             );
-      // The Responses API is always translated: reject a bad body before using an account.
-      if (request.protocol === 'openai-responses') translator.decode();
+      // A protocol no upstream speaks is always translated: reject a bad body before using an account.
+      const { providers } = this.deps;
+      if (providers.passThroughKinds(request.protocol).size === 0) translator.decode();
       if (
         request.operation === 'count-tokens' &&
-        !hasPassThroughAccount({ accounts: this.deps.accounts.list(), request, model, allowedAccounts })
+        !hasPassThroughAccount({
+          accounts: this.deps.accounts.list(),
+          request,
+          model,
+          allowedAccounts,
+          providers,
+        })
       ) {
         return this.estimateTokens({ request, model, translator, trace });
       }
@@ -135,7 +145,7 @@ export class Gateway {
     const tokens = await estimateInputTokens(translator.decode().request, {
       yieldToIo: this.deps.clock.yieldToIo,
     });
-    const body = Buffer.from(JSON.stringify(countTokensBody(request.protocol, tokens)));
+    const body = Buffer.from(JSON.stringify(clientProtocol(request.protocol).countTokensBody(tokens)));
     trace.estimated(200);
     return {
       status: 200,
@@ -152,7 +162,7 @@ export class Gateway {
   private async run(context: RunContext): Promise<ProxyResponse> {
     const { request, model, trace } = context;
     const config = this.deps.config();
-    const providers = servingKinds(request);
+    const providers = this.deps.providers.servingKinds(request);
     const poolSize = this.deps.accounts.list().length;
     const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
     const attempted = new Set<string>();
@@ -204,11 +214,11 @@ export class Gateway {
         });
       }
       const account = this.deps.accounts.get(accountId);
-      const adapter = account ? providerFor(account.provider) : undefined;
+      const adapter = account ? this.deps.providers.get(account.provider) : undefined;
       if (!account || !adapter) continue;
       attempted.add(account.id);
       const outcome = await this.tryAccount({ ...context, account, adapter, via, call });
-      if (outcome.kind === 'committed') return this.succeed({ ...context, account, outcome });
+      if (outcome.kind === 'committed') return this.succeed({ ...context, account, adapter, outcome });
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
@@ -337,8 +347,11 @@ export class Gateway {
     return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }
 
-  private succeed(options: RunContext & { account: Account; outcome: CommittedAttempt }): ProxyResponse {
+  private succeed(
+    options: RunContext & { account: Account; adapter: ProviderAdapter; outcome: CommittedAttempt },
+  ): ProxyResponse {
     const { account, model, request, outcome, trace, reasoning } = options;
+    const family = options.adapter.signatureFamily;
     const now = this.deps.clock.now();
     // Bookkeeping only: a failing state write must neither fail the answer nor go unhandled.
     this.deps.scheduler.recordSuccess({ accountId: account.id, model }).catch((error: unknown) => {
@@ -350,7 +363,7 @@ export class Gateway {
     this.deps.accounts.touchLastUsed(account.id, now);
     const headers = this.responseHeaders(account, model, request, outcome.contentType);
     if (Buffer.isBuffer(outcome.body)) {
-      reasoning.record(account.provider, outcome.signatures);
+      reasoning.record(family, outcome.signatures);
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
       return { status: outcome.status, headers, body: outcome.body };
     }
@@ -368,7 +381,7 @@ export class Gateway {
           return outcome.failureEvent?.(broken.message) ?? request.streamErrorEvent(broken);
         });
       } finally {
-        reasoning.record(account.provider, relay.signatures());
+        reasoning.record(family, relay.signatures());
         trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });
       }
     }

@@ -1,7 +1,7 @@
 import type { ClientKey } from '../core/client-key.js';
+import type { ClientProtocol, Operation } from '../core/client-protocol.js';
 import type { SwitchyardError } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
-import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
 
 /** One client request, as the server hands it to the gateway. */
 export interface ProxyRequest {

@@ -1,18 +1,21 @@
 /**
  * The seam between the gateway and one upstream API family. An adapter knows the upstream's URLs,
- * auth headers and wire format; the gateway knows scheduling, retries and the client. Adding a
- * provider means adding a folder with one adapter and registering it in registry.ts.
+ * auth headers and wire format — its native protocol for pass-through, and its codec for requests
+ * of other protocols; the gateway knows scheduling, retries and the client. Adding a provider
+ * means adding a folder with one adapter and one line in registry.ts (docs/adding-a-provider.md).
  */
 import type { Account, ProviderKind } from '../core/account.js';
+import type { ClientProtocol, Operation } from '../core/client-protocol.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
-import type { Usage } from '../core/model/index.js';
+import type {
+  CanonicalRequest,
+  CanonicalResponse,
+  Converted,
+  StreamEvent,
+  Usage,
+} from '../core/model/index.js';
+import type { SignatureFamily } from '../core/model/replayed-reasoning.js';
 import { replaceModelInBody } from '../core/replace-model-in-body.js';
-
-/** Wire protocols clients speak to the gateway. */
-export type ClientProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
-
-/** What the client asked for. */
-export type Operation = 'generate' | 'count-tokens';
 
 /** The secret to present upstream, after any OAuth refresh. */
 export interface AuthorizedCredential {
@@ -88,10 +91,39 @@ export interface StreamObserver {
   finished(): boolean;
 }
 
+/** Turns one upstream stream into canonical events. */
+export interface StreamDecoder {
+  push(event: SseEvent): StreamEvent[];
+  /** Events owed when the upstream stream ended (an error when it ended before finishing). */
+  end(): StreamEvent[];
+}
+
+/**
+ * The upstream side of translation: canonical request → the upstream's body, and the upstream's
+ * answers (JSON, and SSE events as they reach the gateway) → canonical.
+ */
+export interface UpstreamCodec {
+  convertRequest(request: CanonicalRequest): Converted<JsonObject>;
+  parseResponse(json: unknown): CanonicalResponse;
+  createStreamDecoder(): StreamDecoder;
+}
+
+/** A converter's typed body as the JSON object it is. */
+export function asJsonBody<T>(converted: Converted<T>): Converted<JsonObject> {
+  return converted as unknown as Converted<JsonObject>;
+}
+
 export interface ProviderAdapter {
   kind: ProviderKind;
   /** The client protocol this upstream speaks, served by pass-through. */
   nativeProtocol: ClientProtocol;
+  /**
+   * How requests of the other client protocols are translated for this upstream (its body built
+   * with `passThrough` from the converted request); absent = only its native protocol is served.
+   */
+  codec?: UpstreamCodec;
+  /** Who can verify the reasoning signatures this upstream issues (and which ones it verifies). */
+  signatureFamily: SignatureFamily;
   /** The public API base URL, following the official SDK's convention for this provider. */
   defaultBaseUrl: string;
   /** Builds the upstream request for a native-protocol client request. */

@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../core/account.js';
 import { parseSseText } from '../core/model/parse-sse-text.js';
-import { providerFor } from './registry.js';
+import { CodeAssistContext } from './code-assist/code-assist-context.js';
+import { createProviderRegistry } from './registry.js';
+
+const providers = createProviderRegistry({ codeAssist: new CodeAssistContext() });
 
 const fixture = (path: string) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 function streamSignatures(kind: ProviderKind, sse: string): readonly string[] {
-  const observer = providerFor(kind)!.createStreamObserver();
+  const observer = providers.get(kind)!.createStreamObserver();
   for (const event of parseSseText(sse)) observer.observe(event);
   return observer.signatures?.() ?? [];
 }
@@ -47,7 +50,7 @@ describe('reasoning signatures of an answer', () => {
 
   it('Anthropic JSON: thinking signatures and redacted data', () => {
     const json: unknown = JSON.parse(fixture('anthropic/__fixtures__/anthropic-response-tool-use.json'));
-    expect(providerFor('anthropic')!.signaturesFromJson?.(json)).toEqual([
+    expect(providers.get('anthropic')!.signaturesFromJson?.(json)).toEqual([
       'EuYBCkQYAiJA1x2y3z',
       'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP',
     ]);
@@ -57,7 +60,7 @@ describe('reasoning signatures of an answer', () => {
     const sse = fixture('gemini/__fixtures__/gemini-stream-thought.sse');
     expect(streamSignatures('gemini', sse)).toEqual([GEMINI_THOUGHT_SIGNATURE.exec(sse)?.[1]]);
     const text = fixture('gemini/__fixtures__/gemini-response-function-call.json');
-    expect(providerFor('gemini')!.signaturesFromJson?.(JSON.parse(text))).toEqual([
+    expect(providers.get('gemini')!.signaturesFromJson?.(JSON.parse(text))).toEqual([
       GEMINI_THOUGHT_SIGNATURE.exec(text)?.[1],
     ]);
   });

@@ -1,27 +1,76 @@
 import type { ProviderKind } from '../core/account.js';
+import type { ClientProtocol, Operation } from '../core/client-protocol.js';
 import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createCodeAssistAdapter } from './code-assist/code-assist-adapter.js';
-import { codeAssistContext } from './code-assist/code-assist-context.js';
+import type { CodeAssistContext } from './code-assist/code-assist-context.js';
 import { geminiAdapter } from './gemini/gemini-adapter.js';
 import { openAIAdapter } from './openai/openai-adapter.js';
-import type { ClientProtocol, ProviderAdapter } from './provider-adapter.js';
+import type { ProviderAdapter } from './provider-adapter.js';
 
-/** Provider kinds the gateway can send requests to, by kind. */
-export const PROVIDERS: Partial<Record<ProviderKind, ProviderAdapter>> = {
-  openai: openAIAdapter,
-  anthropic: anthropicAdapter,
-  gemini: geminiAdapter,
-  'code-assist': createCodeAssistAdapter(codeAssistContext),
-};
-
-export function providerFor(kind: ProviderKind): ProviderAdapter | undefined {
-  return PROVIDERS[kind];
+/** What adapters may need from the composition root beyond the account (configured endpoints, identities). */
+export interface ProviderContext {
+  codeAssist: CodeAssistContext;
 }
 
-/** Provider kinds that serve `protocol` without translation. */
-export function passThroughKinds(protocol: ClientProtocol): ReadonlySet<ProviderKind> {
-  const kinds = new Set<ProviderKind>();
-  for (const adapter of Object.values(PROVIDERS))
-    if (adapter.nativeProtocol === protocol) kinds.add(adapter.kind);
-  return kinds;
+/** Every provider the gateway can send requests to: one line per provider folder. */
+export function createProviderRegistry(context: ProviderContext): ProviderRegistry {
+  return new ProviderRegistry([
+    openAIAdapter,
+    anthropicAdapter,
+    geminiAdapter,
+    createCodeAssistAdapter(context.codeAssist),
+  ]);
+}
+
+/**
+ * The adapters of one gateway, by provider kind, and which kinds can serve a request. Built by the
+ * composition root and handed to the gateway (`GatewayDependencies.providers`); never changes.
+ */
+export class ProviderRegistry {
+  private readonly byKind = new Map<ProviderKind, ProviderAdapter>();
+  private readonly serving = new Map<string, ReadonlySet<ProviderKind>>();
+
+  constructor(adapters: readonly ProviderAdapter[]) {
+    for (const adapter of adapters) {
+      if (this.byKind.has(adapter.kind)) throw new Error(`two adapters for provider kind ${adapter.kind}`);
+      this.byKind.set(adapter.kind, adapter);
+    }
+  }
+
+  /** The adapter of a provider kind; undefined when this gateway cannot send to it. */
+  get(kind: ProviderKind): ProviderAdapter | undefined {
+    return this.byKind.get(kind);
+  }
+
+  all(): readonly ProviderAdapter[] {
+    return [...this.byKind.values()];
+  }
+
+  /** Provider kinds that serve `protocol` without translation. */
+  passThroughKinds(protocol: ClientProtocol): ReadonlySet<ProviderKind> {
+    return this.kinds(`pass-through ${protocol}`, (adapter) => adapter.nativeProtocol === protocol);
+  }
+
+  /**
+   * Provider kinds that can serve a request: those of its own protocol, and for `generate` those
+   * with a codec (requests are translated for them); count-tokens is never translated.
+   */
+  servingKinds(request: { protocol: ClientProtocol; operation: Operation }): ReadonlySet<ProviderKind> {
+    const { protocol, operation } = request;
+    return this.kinds(
+      `${operation} ${protocol}`,
+      (adapter) =>
+        adapter.nativeProtocol === protocol || (operation === 'generate' && adapter.codec !== undefined),
+    );
+  }
+
+  /** The kinds whose adapter passes `test`, computed once per key (the adapters never change). */
+  private kinds(key: string, test: (adapter: ProviderAdapter) => boolean): ReadonlySet<ProviderKind> {
+    let kinds = this.serving.get(key);
+    if (!kinds) {
+      kinds = new Set([...this.byKind.values()].filter(test).map((adapter) => adapter.kind));
+      this.serving.set(key, kinds);
+    }
+    return kinds;
+  }
 }

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../core/account.js';
 import { parseSseText } from '../core/model/parse-sse-text.js';
-import { providerFor } from './registry.js';
+import { CodeAssistContext } from './code-assist/code-assist-context.js';
+import { createProviderRegistry } from './registry.js';
+
+const providers = createProviderRegistry({ codeAssist: new CodeAssistContext() });
 
 const fixture = (path: string) => parseSseText(readFileSync(new URL(path, import.meta.url), 'utf8'));
 
@@ -36,7 +39,7 @@ const CASES: { provider: ProviderKind; events: ReturnType<typeof parseSseText>; 
 
 describe.each(CASES)('$provider stream observer', ({ provider, events, end }) => {
   const observe = (count: number) => {
-    const observer = providerFor(provider)!.createStreamObserver();
+    const observer = providers.get(provider)!.createStreamObserver();
     for (const event of events.slice(0, count)) observer.observe(event);
     return observer;
   };
@@ -53,7 +56,7 @@ describe.each(CASES)('$provider stream observer', ({ provider, events, end }) =>
 });
 
 it('an in-band error ends a stream (no second error event is owed)', () => {
-  const observer = providerFor('anthropic')!.createStreamObserver();
+  const observer = providers.get('anthropic')!.createStreamObserver();
   observer.observe({ event: 'error', data: '{"type":"error","error":{"type":"overloaded_error"}}' });
   expect(observer.finished()).toBe(true);
 });

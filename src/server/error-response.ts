@@ -1,7 +1,5 @@
+import type { ErrorDialect } from '../core/client-protocol.js';
 import { type ErrorCode, isSwitchyardError, SwitchyardError } from '../core/errors.js';
-
-/** Which error shape a route speaks: one of the three client protocols, or the admin API. */
-export type ErrorDialect = 'openai' | 'anthropic' | 'gemini' | 'admin';
 
 /**
  * The error shape for a path when no route decides it: requests that matched no route (404),

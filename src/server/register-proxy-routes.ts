@@ -4,6 +4,7 @@ import { keyAllowsModel } from '../core/client-key.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { clientProtocols } from '../protocols/registry.js';
 import { type ProxyCall, proxyRoute, runProxyCall } from './routes-proxy.js';
 
 export interface ProxyRouteDependencies {
@@ -40,7 +41,10 @@ const GEMINI_METHODS: Record<string, Omit<ProxyCall, 'model' | 'protocol'>> = {
   countTokens: { operation: 'count-tokens', stream: false },
 };
 
-/** The client-facing endpoints of the three protocols, all through the gateway's attempt loop. */
+/**
+ * The client-facing endpoints of every protocol (its descriptor's, and Gemini's model paths), all
+ * through the gateway's attempt loop.
+ */
 export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDependencies): void {
   const run =
     (call: ProxyCall) =>
@@ -50,16 +54,13 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
     ) =>
       runProxyCall({ gateway: deps.gateway, request, reply, call, now: deps.clock.now() });
 
-  app.post(
-    '/v1/chat/completions',
-    proxyRoute('openai-chat'),
-    run({ protocol: 'openai-chat', operation: 'generate' }),
-  );
-  app.post(
-    '/v1/responses',
-    proxyRoute('openai-responses'),
-    run({ protocol: 'openai-responses', operation: 'generate' }),
-  );
+  for (const protocol of clientProtocols()) {
+    for (const { path, operation, stream } of protocol.endpoints) {
+      const call: ProxyCall = { protocol: protocol.name, operation };
+      if (stream !== undefined) call.stream = stream;
+      app.post(path, proxyRoute(protocol.name), run(call));
+    }
+  }
   // Codex first tries the Responses API over a WebSocket; answering at once (not 101) makes it
   // fall back to plain POST without waiting.
   app.get('/v1/responses', proxyRoute('openai-responses'), async (_request, reply) =>
@@ -72,16 +73,6 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
         code: 'websocket_not_supported',
       },
     }),
-  );
-  app.post(
-    '/v1/messages',
-    proxyRoute('anthropic-messages'),
-    run({ protocol: 'anthropic-messages', operation: 'generate' }),
-  );
-  app.post(
-    '/v1/messages/count_tokens',
-    proxyRoute('anthropic-messages'),
-    run({ protocol: 'anthropic-messages', operation: 'count-tokens', stream: false }),
   );
 
   app.get('/v1/models', proxyRoute('openai-chat'), async (request) => ({

@@ -1,33 +1,20 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientProtocol, Operation } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import { toHeaderValue } from '../core/header-value.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ProxyRequest, ProxyResponse } from '../gateway/proxy-request.js';
-import type { ClientProtocol, Operation } from '../providers/provider-adapter.js';
-import { extractSessionId, type SessionProtocol } from '../session/index.js';
+import { clientProtocol } from '../protocols/registry.js';
+import { extractSessionId } from '../session/index.js';
 import { checkClientIds, checkModelName } from './client-input-limits.js';
 import type { RoutePolicy } from './create-app.js';
-import { type ErrorDialect, renderError } from './error-response.js';
+import { renderError } from './error-response.js';
 import { streamErrorEvent } from './stream-error-event.js';
 
-const DIALECTS: Record<ClientProtocol, ErrorDialect> = {
-  'openai-chat': 'openai',
-  'openai-responses': 'openai',
-  'anthropic-messages': 'anthropic',
-  gemini: 'gemini',
-};
-
-const SESSION_PROTOCOLS: Record<ClientProtocol, SessionProtocol> = {
-  'openai-chat': 'openai-chat',
-  'openai-responses': 'openai-responses',
-  'anthropic-messages': 'anthropic',
-  gemini: 'gemini',
-};
-
 export function proxyRoute(protocol: ClientProtocol): { config: { policy: RoutePolicy } } {
-  return { config: { policy: { dialect: DIALECTS[protocol], auth: 'proxy' } } };
+  return { config: { policy: { dialect: clientProtocol(protocol).errorDialect, auth: 'proxy' } } };
 }
 
 export interface ProxyCall {
@@ -66,7 +53,7 @@ export function toProxyRequest(
     if (!reply.raw.writableFinished) abort.abort(clientClosed());
   });
   const [path, query = ''] = request.url.split('?', 2);
-  const dialect = DIALECTS[call.protocol];
+  const descriptor = clientProtocol(call.protocol);
   return {
     id: request.id,
     receivedAt,
@@ -80,14 +67,10 @@ export function toProxyRequest(
     body,
     rawBody: request.rawBody,
     headers: request.headers,
-    sessionId: extractSessionId({
-      protocol: SESSION_PROTOCOLS[call.protocol],
-      headers: request.headers,
-      body,
-    }),
+    sessionId: extractSessionId({ rule: descriptor.session, headers: request.headers, body }),
     clientKey: request.clientKey,
     signal: abort.signal,
-    streamErrorEvent: (error) => streamErrorEvent(error, dialect),
+    streamErrorEvent: (error) => streamErrorEvent(error, descriptor.errorDialect),
   };
 }
 
@@ -114,7 +97,7 @@ export async function runProxyCall(options: {
   } catch (error) {
     // The error handler logs what went wrong; an answer to a client that left would go nowhere.
     if (!(error instanceof SwitchyardError) || error.code === 'client_closed_request') throw error;
-    const rendered = renderError(error, DIALECTS[call.protocol]);
+    const rendered = renderError(error, clientProtocol(call.protocol).errorDialect);
     return reply
       .status(rendered.status)
       .headers({

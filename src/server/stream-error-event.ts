@@ -1,5 +1,6 @@
+import type { ErrorDialect } from '../core/client-protocol.js';
 import type { SwitchyardError } from '../core/errors.js';
-import { type ErrorDialect, renderError } from './error-response.js';
+import { renderError } from './error-response.js';
 
 /**
  * An error as the last event of a stream the client already receives (after the commit point):

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { extractSessionId, type SessionProtocol } from './extract-session-id.js';
+import { extract, type SessionProtocol } from './session-rule-cases.js';
 
 /** The expected fingerprint, computed independently of the module under test. */
 function sid(text: string): string {
@@ -268,7 +268,7 @@ describe('extractSessionId first-user-message rules', () => {
   ];
 
   it.each(cases)('%s', (_name, protocol, body, expected) => {
-    expect(extractSessionId({ protocol, headers: {}, body })).toBe(expected);
+    expect(extract({ protocol, headers: {}, body })).toBe(expected);
   });
 });
 
@@ -317,7 +317,7 @@ describe('extractSessionId stability across a conversation', () => {
       const ids = new Set<string | null>();
       for (const turn of [1, 2, 5]) {
         for (const model of ['model-a', 'model-b-2026']) {
-          ids.add(extractSessionId({ protocol, headers: {}, body: turns[protocol](turn, model) }));
+          ids.add(extract({ protocol, headers: {}, body: turns[protocol](turn, model) }));
         }
       }
       expect([...ids]).toEqual([sid(firstUser)]);
@@ -325,12 +325,12 @@ describe('extractSessionId stability across a conversation', () => {
   );
 
   it('different first messages give different ids', () => {
-    const a = extractSessionId({
+    const a = extract({
       protocol: 'gemini',
       headers: {},
       body: { contents: [{ parts: [{ text: 'first conversation' }] }] },
     });
-    const b = extractSessionId({
+    const b = extract({
       protocol: 'gemini',
       headers: {},
       body: { contents: [{ parts: [{ text: 'second conversation' }] }] },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractSessionId, type SessionInput, type SessionProtocol } from './extract-session-id.js';
+import { extract, SESSION_PROTOCOLS } from './session-rule-cases.js';
 
 /** The expected fingerprint, computed independently of the module under test. */
 function sid(text: string): string {
@@ -31,7 +31,7 @@ describe('extractSessionId on recorded client requests', () => {
   const codex = loadFixture('codex-responses-request.json');
   const claudeUserId = (claude.body['metadata'] as { user_id: string }).user_id;
 
-  it.each<[string, SessionInput, string]>([
+  it.each<[string, Parameters<typeof extract>[0], string]>([
     [
       'Claude Code: the x-claude-code-session-id header',
       { protocol: 'anthropic', headers: claude.headers, body: claude.body },
@@ -75,7 +75,7 @@ describe('extractSessionId on recorded client requests', () => {
       sid('<text: 431 chars>'),
     ],
   ])('%s', (_name, input, expected) => {
-    expect(extractSessionId(input)).toBe(expected);
+    expect(extract(input)).toBe(expected);
   });
 
   it('ignores the mid-conversation role:"system" message of Claude Code', () => {
@@ -86,9 +86,7 @@ describe('extractSessionId on recorded client requests', () => {
         ...(claude.body['messages'] as unknown[]),
       ],
     };
-    expect(extractSessionId({ protocol: 'anthropic', headers: {}, body })).toBe(
-      sid('<text: 306 chars> say hi'),
-    );
+    expect(extract({ protocol: 'anthropic', headers: {}, body })).toBe(sid('<text: 306 chars> say hi'));
   });
 });
 
@@ -100,7 +98,7 @@ describe('extractSessionId cascade', () => {
     messages: [{ role: 'user', content: 'Refactor the parser please' }],
   };
 
-  it.each<[string, SessionInput, string | null]>([
+  it.each<[string, Parameters<typeof extract>[0], string | null]>([
     [
       'x-claude-code-session-id beats session-id, prompt_cache_key and metadata',
       {
@@ -205,12 +203,12 @@ describe('extractSessionId cascade', () => {
       'pck',
     ],
   ])('%s', (_name, input, expected) => {
-    expect(extractSessionId(input)).toBe(expected);
+    expect(extract(input)).toBe(expected);
   });
 });
 
 describe('extractSessionId on malformed bodies', () => {
-  const protocols: SessionProtocol[] = ['anthropic', 'openai-chat', 'openai-responses', 'gemini'];
+  const protocols = SESSION_PROTOCOLS;
 
   it.each<[string, unknown]>([
     ['null body', null],
@@ -229,14 +227,14 @@ describe('extractSessionId on malformed bodies', () => {
     ['contents is an object', { contents: { parts: [{ text: 'hello there friend' }] } }],
     ['parts are junk', { contents: [{ role: 'user', parts: 'hello' }, { parts: [null, { text: 3 }] }] }],
   ])('%s gives null for every protocol', (_name, body) => {
-    for (const protocol of protocols) expect(extractSessionId({ protocol, headers: {}, body })).toBeNull();
+    for (const protocol of protocols) expect(extract({ protocol, headers: {}, body })).toBeNull();
   });
 
   it('never throws on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.constantFrom(...protocols), fc.jsonValue(), fc.anything(), (protocol, body, other) => {
-        const result = extractSessionId({ protocol, headers: {}, body });
-        const nested = extractSessionId({
+        const result = extract({ protocol, headers: {}, body });
+        const nested = extract({
           protocol,
           headers: {},
           body: { messages: [other], input: [other], contents: [other] },
@@ -250,6 +248,6 @@ describe('extractSessionId on malformed bodies', () => {
 
   it('does not hash the whole body when no message qualifies', () => {
     const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2 };
-    expect(extractSessionId({ protocol: 'openai-chat', headers: {}, body })).toBeNull();
+    expect(extract({ protocol: 'openai-chat', headers: {}, body })).toBeNull();
   });
 });

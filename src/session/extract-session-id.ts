@@ -1,18 +1,23 @@
 import { hash } from 'node:crypto';
 import { type HeaderBag, headerValue } from '../core/headers.js';
 import { isJsonObject } from '../core/json.js';
-import {
-  anthropicUserTexts,
-  geminiUserTexts,
-  openaiChatUserTexts,
-  openaiResponsesUserTexts,
-} from './user-message-texts.js';
 
-/** The client-facing wire protocol a request arrived in. */
-export type SessionProtocol = 'anthropic' | 'openai-chat' | 'openai-responses' | 'gemini';
+/**
+ * How one client protocol's bodies identify a conversation (rules 4 and 5 of `extractSessionId`);
+ * each protocol's descriptor carries its rule.
+ */
+export interface SessionRule {
+  /** The user messages' texts, in order; never throws, whatever the body holds. */
+  userTexts(body: Record<string, unknown>): Iterable<string>;
+  /** Whether a trimmed user text identifies the conversation. */
+  qualifies(trimmedText: string): boolean;
+  /** An id the body names itself, consulted after `prompt_cache_key` (Anthropic `metadata.user_id`). */
+  bodySessionId?(body: Record<string, unknown>): string | null;
+}
 
 export interface SessionInput {
-  protocol: SessionProtocol;
+  /** The rule of the protocol the request arrived in. */
+  rule: SessionRule;
   /** Request headers; names in any case. */
   headers: HeaderBag;
   /** The decoded JSON body, of any shape (malformed bodies are tolerated). */
@@ -24,10 +29,10 @@ export interface SessionInput {
  * 1. header `x-claude-code-session-id` (Claude Code);
  * 2. header `session-id` (Codex CLI);
  * 3. body `prompt_cache_key` (non-empty string; Codex and other OpenAI clients);
- * 4. Anthropic only: body `metadata.user_id` when non-empty and not containing `session-`
- *    (Claude Code sends a JSON string holding device_id and session_id; it is used raw);
+ * 4. the id the body names itself, when the protocol's rule reads one (`SessionRule.bodySessionId`;
+ *    Anthropic: `metadata.user_id`, see `anthropicSessionRule`);
  * 5. `sid-` + the first 16 hex chars of the SHA-256 of the trimmed text of the first qualifying
- *    user message (rules per protocol in {@link FINGERPRINTS}).
+ *    user message (the protocol's `SessionRule.userTexts` and `qualifies`).
  * Ids from 1–4 are returned raw, without a prefix marking their source. A client-chosen id could in
  * theory equal another client's id or a `sid-…` hash; that only shares an account binding, which is
  * harmless, and keeping them raw makes them recognisable in logs.
@@ -41,14 +46,11 @@ export function extractSessionId(input: SessionInput): string | null {
   if (!isJsonObject(body)) return null;
   const promptCacheKey = nonEmptyString(body['prompt_cache_key']);
   if (promptCacheKey !== null) return promptCacheKey;
-  if (input.protocol === 'anthropic') {
-    const userId = anthropicUserId(body);
-    if (userId !== null) return userId;
-  }
-  const fingerprint = FINGERPRINTS[input.protocol];
-  for (const text of fingerprint.userTexts(body)) {
+  const bodyId = input.rule.bodySessionId?.(body) ?? null;
+  if (bodyId !== null) return bodyId;
+  for (const text of input.rule.userTexts(body)) {
     const trimmed = text.trim();
-    if (fingerprint.qualifies(trimmed)) return `sid-${hash('sha256', trimmed, 'hex').slice(0, 16)}`;
+    if (input.rule.qualifies(trimmed)) return `sid-${hash('sha256', trimmed, 'hex').slice(0, 16)}`;
   }
   return null;
 }
@@ -73,47 +75,7 @@ function sessionHeader(headers: HeaderBag): string | undefined {
   return headerValue(headers, CLAUDE_CODE_SESSION_HEADER) ?? headerValue(headers, CODEX_SESSION_HEADER);
 }
 
-interface Fingerprint {
-  /** The user messages' texts, in order. */
-  userTexts(body: Record<string, unknown>): Iterable<string>;
-  /** Whether a trimmed user text identifies the conversation. */
-  qualifies(trimmedText: string): boolean;
-}
-
-const SYSTEM_REMINDER = '<system-reminder>';
-
-// Claude Code injects `<system-reminder>` blocks and `[System …]` notes into user turns; they repeat
-// across conversations, so hashing them would put unrelated conversations on one account.
-const FINGERPRINTS: Record<SessionProtocol, Fingerprint> = {
-  anthropic: {
-    userTexts: anthropicUserTexts,
-    qualifies: (text) =>
-      characterCount(text, 3) >= 3 && !text.includes(SYSTEM_REMINDER) && !text.includes('[System'),
-  },
-  'openai-chat': { userTexts: openaiChatUserTexts, qualifies: longerThanTenWithoutReminder },
-  'openai-responses': { userTexts: openaiResponsesUserTexts, qualifies: longerThanTenWithoutReminder },
-  gemini: { userTexts: geminiUserTexts, qualifies: longerThanTenWithoutReminder },
-};
-
-function longerThanTenWithoutReminder(text: string): boolean {
-  return characterCount(text, 11) > 10 && !text.includes(SYSTEM_REMINDER);
-}
-
-/** Length in Unicode code points, so an emoji or a CJK character counts as one character. */
-/** The number of characters (code points) of `text`, counted no further than `limit`. */
-function characterCount(text: string, limit: number): number {
-  let count = 0;
-  for (const _ of text) if (++count >= limit) break;
-  return count;
-}
-
-function anthropicUserId(body: Record<string, unknown>): string | null {
-  const metadata = body['metadata'];
-  if (!isJsonObject(metadata)) return null;
-  const userId = nonEmptyString(metadata['user_id']);
-  return userId !== null && !userId.includes('session-') ? userId : null;
-}
-
-function nonEmptyString(value: unknown): string | null {
+/** `value` when it is a string with more than white space, else null. */
+export function nonEmptyString(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }

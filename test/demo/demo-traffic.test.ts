@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
-import { extractSessionId } from '../../src/session/index.js';
+import { extractSessionId, openAIChatSessionRule } from '../../src/session/index.js';
 import type { DemoConversation } from '../../src/simulator/demo-conversations.js';
 import { DemoTraffic } from '../../src/simulator/demo-traffic.js';
 import { type MockUpstream, ok, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
@@ -62,7 +62,9 @@ describe('DemoTraffic', () => {
       [openaiChat.opening, 'First follow-up.'],
       [openaiChat.opening, 'First follow-up.', 'Second follow-up.'],
     ]);
-    const sessions = bodies.map((body) => extractSessionId({ protocol: 'openai-chat', headers: {}, body }));
+    const sessions = bodies.map((body) =>
+      extractSessionId({ rule: openAIChatSessionRule, headers: {}, body }),
+    );
     expect(new Set(sessions).size).toBe(1);
     expect(sessions[0]).toMatch(/^sid-/);
     // The answer of each turn is sent back as the assistant message of the next.

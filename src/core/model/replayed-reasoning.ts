@@ -25,6 +25,13 @@ export interface ReplayedReasoning {
  */
 export type ReasoningVerdict = 'keep' | 'drop' | 'text';
 
+/**
+ * Who can verify a reasoning signature: the upstream family that issued it (each provider adapter
+ * names its own). Gemini and Code Assist accounts share Google's signatures; OpenAI-compatible
+ * servers issue none.
+ */
+export type SignatureFamily = 'anthropic' | 'google' | 'openai';
+
 /** Decides, per piece of replayed reasoning, what the upstream gets. */
 export type ReasoningJudge = (reasoning: ReplayedReasoning) => ReasoningVerdict;
 

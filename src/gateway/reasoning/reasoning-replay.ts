@@ -1,22 +1,21 @@
-import type { ProviderKind } from '../../core/account.js';
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalMessage, Converted } from '../../core/model/index.js';
 import {
   filterReplayedReasoning,
   type ReasoningJudge,
   type ReplayedReasoning,
+  type SignatureFamily,
 } from '../../core/model/replayed-reasoning.js';
 import type { Logger } from '../../observability/logger.js';
-import { filterAnthropicReasoning } from '../../protocols/anthropic-messages/filter-anthropic-reasoning.js';
-import { filterGeminiReasoning } from '../../protocols/gemini/filter-gemini-reasoning.js';
 import { isThoughtSignatureEnvelope } from '../../protocols/gemini/gemini-thought-signature.js';
 import { isReasoningEnvelope } from '../../protocols/openai-responses/reasoning-envelope.js';
+import { clientProtocol } from '../../protocols/registry.js';
 import type { ProviderAdapter } from '../../providers/provider-adapter.js';
 import { isSignatureError } from '../../ratelimit/index.js';
 import type { ProxyRequest } from '../proxy-request.js';
 import type { RequestTranslator } from '../translation/request-translator.js';
 import type { Translation } from '../translation/translation.js';
-import { type SignatureFamily, type SignatureLedger, signatureFamilyOf } from './signature-ledger.js';
+import type { SignatureLedger } from './signature-ledger.js';
 
 /**
  * How an attempt treats the reasoning a request replays:
@@ -56,14 +55,16 @@ export class ReasoningReplay {
   outgoing(adapter: ProviderAdapter, mode: HistoryMode): OutgoingRequest {
     const { translator } = this.options;
     if (translator.needed(adapter)) {
-      const prepareMessages = (messages: CanonicalMessage[]) => this.prepare(messages, adapter.kind, mode);
+      const prepareMessages = (messages: CanonicalMessage[]) =>
+        this.prepare(messages, adapter.signatureFamily, mode);
       return { translation: translator.forAttempt(adapter, { prepareMessages }), body: null };
     }
-    const checked = this.filterBody(this.options.request.body, { kind: adapter.kind, mode: 'checked' });
+    const family = adapter.signatureFamily;
+    const checked = this.filterBody(this.options.request.body, { family, mode: 'checked' });
     const body =
       mode === 'checked'
         ? checked
-        : (this.filterBody(checked ?? this.options.request.body, { kind: adapter.kind, mode }) ?? checked);
+        : (this.filterBody(checked ?? this.options.request.body, { family, mode }) ?? checked);
     if (body !== null) {
       this.options.logger.warn(
         { requestId: this.options.request.id, provider: adapter.kind, history: mode },
@@ -92,10 +93,15 @@ export class ReasoningReplay {
   private repairable(adapter: ProviderAdapter): boolean {
     const { translator, request } = this.options;
     if (!translator.needed(adapter)) {
-      const checked = this.filterBody(request.body, { kind: adapter.kind, mode: 'checked' });
-      return this.filterBody(checked ?? request.body, { kind: adapter.kind, mode: 'repaired' }) !== null;
+      const family = adapter.signatureFamily;
+      const checked = this.filterBody(request.body, { family, mode: 'checked' });
+      return this.filterBody(checked ?? request.body, { family, mode: 'repaired' }) !== null;
     }
-    const messages = this.prepare(translator.decode().request.messages, adapter.kind, 'checked').value;
+    const messages = this.prepare(
+      translator.decode().request.messages,
+      adapter.signatureFamily,
+      'checked',
+    ).value;
     return messages.some(
       (message) =>
         message.role === 'assistant' &&
@@ -105,19 +111,19 @@ export class ReasoningReplay {
     );
   }
 
-  /** Remembers the signatures an account of `kind` issued in its answer, for later attempts in this session. */
-  record(kind: ProviderKind, signatures: readonly string[]): void {
+  /** Remembers the signatures an upstream of `family` issued in its answer, for later attempts in this session. */
+  record(family: SignatureFamily, signatures: readonly string[]): void {
     const { sessionId } = this.options.request;
     if (sessionId === null || signatures.length === 0) return;
-    this.options.ledger.record(sessionId, signatureFamilyOf(kind), signatures);
+    this.options.ledger.record(sessionId, family, signatures);
   }
 
   private prepare(
     messages: CanonicalMessage[],
-    kind: ProviderKind,
+    family: SignatureFamily,
     mode: HistoryMode,
   ): Converted<CanonicalMessage[]> {
-    const checked = filterReplayedReasoning(messages, this.checkJudge(signatureFamilyOf(kind)));
+    const checked = filterReplayedReasoning(messages, this.checkJudge(family));
     if (mode === 'checked') return checked;
     const repaired = filterReplayedReasoning(checked.value, repairJudge);
     return { value: repaired.value, warnings: [...checked.warnings, ...repaired.warnings] };
@@ -126,20 +132,13 @@ export class ReasoningReplay {
   /** A pass-through body after the mode's judge; null when it needs no change. */
   private filterBody(
     body: JsonObject,
-    options: { kind: ProviderKind; mode: HistoryMode },
+    options: { family: SignatureFamily; mode: HistoryMode },
   ): JsonObject | null {
-    const target = signatureFamilyOf(options.kind);
-    const judge = options.mode === 'repaired' ? repairJudge : this.checkJudge(target);
-    switch (this.options.request.protocol) {
-      case 'anthropic-messages':
-        return target === 'anthropic' ? filterAnthropicReasoning(body, judge) : null;
-      case 'gemini':
-        return target === 'google'
-          ? filterGeminiReasoning(body, { judge, signUnsignedCalls: options.mode === 'repaired' })
-          : null;
-      default:
-        return null;
-    }
+    const { family, mode } = options;
+    const filter = clientProtocol(this.options.request.protocol).filterReasoning;
+    if (!filter) return null;
+    const judge = mode === 'repaired' ? repairJudge : this.checkJudge(family);
+    return filter(body, { judge, family, repaired: mode === 'repaired' });
   }
 
   private checkJudge(target: SignatureFamily): ReasoningJudge {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySignatureLedger, signatureFamilyOf } from './signature-ledger.js';
+import { MemorySignatureLedger } from './signature-ledger.js';
 
 describe('MemorySignatureLedger', () => {
   it('tells which family issued a signature in a session', () => {
@@ -41,14 +41,5 @@ describe('MemorySignatureLedger', () => {
     const keys = [...(ledger as unknown as { entries: Map<string, string> }).entries.keys()];
     expect(keys.map((key) => key.length)).toEqual([32]);
     expect(ledger.familyOf('sid-a', huge)).toBe('anthropic');
-  });
-});
-
-describe('signatureFamilyOf', () => {
-  it('groups Gemini and Code Assist accounts as Google', () => {
-    expect(signatureFamilyOf('gemini')).toBe('google');
-    expect(signatureFamilyOf('code-assist')).toBe('google');
-    expect(signatureFamilyOf('anthropic')).toBe('anthropic');
-    expect(signatureFamilyOf('openai')).toBe('openai');
   });
 });

@@ -1,23 +1,5 @@
-import type { ProviderKind } from '../../core/account.js';
 import { sha256Hex } from '../../core/ids.js';
-
-/**
- * Who can verify a reasoning signature: the upstream family that issued it. Gemini and Code Assist
- * accounts share Google's signatures; OpenAI-compatible servers issue none.
- */
-export type SignatureFamily = 'anthropic' | 'google' | 'openai';
-
-const FAMILIES: Record<ProviderKind, SignatureFamily> = {
-  anthropic: 'anthropic',
-  gemini: 'google',
-  'code-assist': 'google',
-  openai: 'openai',
-};
-
-/** The family whose signatures an account of `kind` issues and verifies. */
-export function signatureFamilyOf(kind: ProviderKind): SignatureFamily {
-  return FAMILIES[kind];
-}
+import type { SignatureFamily } from '../../core/model/replayed-reasoning.js';
 
 /**
  * Which family issued the reasoning signatures of a conversation, so that a request moving to an

@@ -1,5 +1,4 @@
 import type { CanonicalRequest } from '../../core/model/index.js';
-import type { ClientProtocol } from '../../providers/provider-adapter.js';
 
 /** Tokens added per message and per image: the chat template and a typical image cost. */
 const PER_MESSAGE_TOKENS = 4;
@@ -89,9 +88,4 @@ export function* tokenizerPieces(text: string): Generator<string> {
     }
   }
   if (start < text.length) yield text.slice(start);
-}
-
-/** The count-tokens answer body of each protocol that has one. */
-export function countTokensBody(protocol: ClientProtocol, tokens: number): Record<string, number> {
-  return protocol === 'gemini' ? { totalTokens: tokens } : { input_tokens: tokens };
 }

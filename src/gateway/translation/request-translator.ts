@@ -8,20 +8,13 @@ import type {
 } from '../../core/model/index.js';
 import { collectStream } from '../../core/model/index.js';
 import type { Logger } from '../../observability/logger.js';
+import type { DecodedClientRequest, EncodeContext } from '../../protocols/client-protocol-descriptor.js';
+import { clientProtocol } from '../../protocols/registry.js';
 import type { ProviderAdapter } from '../../providers/provider-adapter.js';
 import type { ProxyRequest } from '../proxy-request.js';
-import { type DecodedClientRequest, decodeClientRequest, type EncodeContext } from './client-codecs.js';
 import type { ResponseStore } from './response-store.js';
 import { createTranslation, type Translation } from './translation.js';
-import { upstreamCodecFor } from './upstream-codecs.js';
 import { WarningDigest } from './warning-digest.js';
-
-const ID_PREFIXES: Record<ProxyRequest['protocol'], string> = {
-  'openai-chat': 'chatcmpl-',
-  'openai-responses': 'resp_',
-  'anthropic-messages': 'msg_',
-  gemini: '',
-};
 
 /**
  * Translation for one client request: decodes the client body once (only when an attempt needs
@@ -39,7 +32,7 @@ export class RequestTranslator {
     private readonly deps: { logger: Logger; responses: ResponseStore; now: number },
   ) {
     this.context = {
-      id: `${ID_PREFIXES[request.protocol]}${request.id.replace(/^req_/, '')}`,
+      id: `${clientProtocol(request.protocol).idPrefix}${request.id.replace(/^req_/, '')}`,
       model,
       now: deps.now,
     };
@@ -50,16 +43,11 @@ export class RequestTranslator {
     return adapter.nativeProtocol !== this.request.protocol;
   }
 
-  /** Whether requests can be translated for this adapter at all. */
-  static supports(adapter: ProviderAdapter): boolean {
-    return upstreamCodecFor(adapter.kind) !== undefined;
-  }
-
   /** The decoded request, with a Responses conversation continued from its stored history. */
   decode(): DecodedClientRequest {
     if (this.decoded) return this.decoded;
     const { request } = this;
-    const decoded = decodeClientRequest(request.protocol, request.body, {
+    const decoded = clientProtocol(request.protocol).decode(request.body, {
       model: request.clientModel,
       stream: request.stream,
     });
@@ -87,7 +75,7 @@ export class RequestTranslator {
     adapter: ProviderAdapter,
     options: { prepareMessages?: (messages: CanonicalMessage[]) => Converted<CanonicalMessage[]> } = {},
   ): Translation {
-    const codec = upstreamCodecFor(adapter.kind);
+    const { codec } = adapter;
     if (!codec) {
       throw new SwitchyardError(
         'unsupported_translation',
@@ -98,7 +86,7 @@ export class RequestTranslator {
     const prepared = options.prepareMessages?.(decoded.request.messages);
     if (prepared) this.warn(prepared.warnings);
     const events: StreamEvent[] = [];
-    const keep = this.request.protocol === 'openai-responses' && decoded.store !== false;
+    const keep = clientProtocol(this.request.protocol).keepsConversations && decoded.store !== false;
     return createTranslation({
       decoded:
         prepared && prepared.value !== decoded.request.messages

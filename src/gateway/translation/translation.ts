@@ -1,8 +1,7 @@
 import type { JsonObject } from '../../core/json.js';
 import type { CanonicalResponse, StreamEvent, Warning } from '../../core/model/index.js';
-import type { SseEvent } from '../../providers/provider-adapter.js';
-import type { DecodedClientRequest, EncodeContext } from './client-codecs.js';
-import type { UpstreamCodec } from './upstream-codecs.js';
+import type { DecodedClientRequest, EncodeContext } from '../../protocols/client-protocol-descriptor.js';
+import type { SseEvent, UpstreamCodec } from '../../providers/provider-adapter.js';
 
 /** Turns one upstream stream into the client's stream, event by event. */
 export interface StreamTranslator {

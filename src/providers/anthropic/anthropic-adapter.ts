@@ -1,6 +1,7 @@
 import { isJsonObject } from '../../core/json.js';
 import type { Usage } from '../../core/model/index.js';
 import {
+  asJsonBody,
   baseUrlOf,
   count,
   eventJson,
@@ -14,6 +15,9 @@ import {
   type StreamObserver,
   type UpstreamRequest,
 } from '../provider-adapter.js';
+import { createAnthropicStreamDecoder } from './anthropic-stream-decoder.js';
+import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import { parseAnthropicResponse } from './parse-anthropic-response.js';
 
 const DEFAULT_VERSION = '2023-06-01';
 
@@ -109,6 +113,12 @@ class AnthropicStreamObserver implements StreamObserver {
 export const anthropicAdapter: ProviderAdapter = {
   kind: 'anthropic',
   nativeProtocol: 'anthropic-messages',
+  signatureFamily: 'anthropic',
+  codec: {
+    convertRequest: (request) => asJsonBody(convertToAnthropicMessages(request)),
+    parseResponse: parseAnthropicResponse,
+    createStreamDecoder: createAnthropicStreamDecoder,
+  },
   // The Anthropic SDK's convention: the base URL has no version; paths start with /v1.
   defaultBaseUrl: 'https://api.anthropic.com',
 

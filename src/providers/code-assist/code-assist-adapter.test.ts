@@ -5,7 +5,7 @@ import { FakeClock } from '../../core/clock.js';
 import { parseSseText } from '../../core/model/parse-sse-text.js';
 import { newAccount } from '../../store/account-patch.js';
 import type { PassThroughInput } from '../provider-adapter.js';
-import { providerFor } from '../registry.js';
+import { createProviderRegistry } from '../registry.js';
 import { createCodeAssistAdapter } from './code-assist-adapter.js';
 import { CodeAssistContext } from './code-assist-context.js';
 import { codeAssistSessionId } from './code-assist-identity.js';
@@ -200,7 +200,11 @@ describe('code-assist adapter: answers', () => {
     expect(observation.error?.status).toBe(429);
   });
 
-  it('is registered for code-assist accounts, serving Gemini clients', () => {
-    expect(providerFor('code-assist')).toMatchObject({ kind: 'code-assist', nativeProtocol: 'gemini' });
+  it('is registered for code-assist accounts, serving Gemini clients with the context it is given', () => {
+    const { context } = setup(['https://registered.example/v1internal']);
+    const adapter = createProviderRegistry({ codeAssist: context }).get('code-assist');
+    expect(adapter).toMatchObject({ kind: 'code-assist', nativeProtocol: 'gemini' });
+    const request = adapter?.passThrough(input({ stream: false }));
+    expect(request?.url).toBe('https://registered.example/v1internal:generateContent');
   });
 });

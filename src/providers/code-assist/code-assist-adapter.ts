@@ -1,16 +1,19 @@
 import { isJsonObject, type JsonObject } from '../../core/json.js';
-import type { GeminiRequest } from '../gemini/convert-to-gemini-request.js';
+import { convertToGeminiRequest, type GeminiRequest } from '../gemini/convert-to-gemini-request.js';
 import { geminiAdapter, geminiThoughtSignatures, geminiUsage } from '../gemini/gemini-adapter.js';
-import type {
-  PassThroughInput,
-  ProviderAdapter,
-  SseEvent,
-  StreamObservation,
-  StreamObserver,
-  UpstreamRequest,
+import { parseGeminiResponse } from '../gemini/parse-gemini-response.js';
+import {
+  asJsonBody,
+  type PassThroughInput,
+  type ProviderAdapter,
+  type SseEvent,
+  type StreamObservation,
+  type StreamObserver,
+  type UpstreamRequest,
 } from '../provider-adapter.js';
 import type { CodeAssistContext } from './code-assist-context.js';
 import { codeAssistRequestType, codeAssistSessionId, codeAssistUserAgent } from './code-assist-identity.js';
+import { createCodeAssistStreamDecoder } from './code-assist-stream-decoder.js';
 import { unwrapCodeAssistResponse } from './unwrap-code-assist-response.js';
 import { wrapCodeAssistRequest } from './wrap-code-assist-request.js';
 
@@ -73,6 +76,14 @@ export function createCodeAssistAdapter(context: CodeAssistContext): ProviderAda
   return {
     kind: 'code-assist',
     nativeProtocol: 'gemini',
+    signatureFamily: 'google',
+    // `passThrough` wraps the Gemini body (it knows the account's project) and `rewriteJsonResponse`
+    // unwraps JSON answers; stream events reach the decoder still wrapped.
+    codec: {
+      convertRequest: (request) => asJsonBody(convertToGeminiRequest(request)),
+      parseResponse: parseGeminiResponse,
+      createStreamDecoder: createCodeAssistStreamDecoder,
+    },
     defaultBaseUrl: 'https://cloudcode-pa.googleapis.com',
 
     passThrough(input: PassThroughInput): UpstreamRequest {

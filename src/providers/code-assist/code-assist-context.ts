@@ -47,8 +47,8 @@ export interface CodeAssistSettings {
  * What the `code-assist` adapter needs beyond the account: the configured endpoints, the client
  * identity (headers, request ids) and the projects discovered while a request was already under
  * way (the gateway hands the adapter the account as it was when the request picked it). The
- * provider registry is static, so there is one per process: `codeAssistContext`; the composition
- * root configures it from `code_assist.*`.
+ * composition root makes one per gateway, hands it to the adapter through the provider registry and
+ * to the project and quota services, and configures it from `code_assist.*` (again on each change).
  */
 export class CodeAssistContext {
   private baseUrls: readonly string[] = [...DEFAULT_CODE_ASSIST_BASE_URLS];
@@ -103,5 +103,3 @@ export class CodeAssistContext {
     this.projects.set(accountId, projectId);
   }
 }
-
-export const codeAssistContext = new CodeAssistContext();

@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { Usage } from '../../core/model/index.js';
 import {
+  asJsonBody,
   baseUrlOf,
   count,
   eventJson,
@@ -12,6 +13,9 @@ import {
   type StreamObserver,
   type UpstreamRequest,
 } from '../provider-adapter.js';
+import { convertToGeminiRequest } from './convert-to-gemini-request.js';
+import { createGeminiStreamDecoder } from './gemini-stream-decoder.js';
+import { parseGeminiResponse } from './parse-gemini-response.js';
 
 /** Gemini usageMetadata → canonical usage (candidates exclude thoughts; we count both as output). */
 export function geminiUsage(value: unknown): Usage | null {
@@ -94,6 +98,12 @@ function endsAnswer(chunk: JsonObject, candidates: unknown[]): boolean {
 export const geminiAdapter: ProviderAdapter = {
   kind: 'gemini',
   nativeProtocol: 'gemini',
+  signatureFamily: 'google',
+  codec: {
+    convertRequest: (request) => asJsonBody(convertToGeminiRequest(request)),
+    parseResponse: parseGeminiResponse,
+    createStreamDecoder: () => createGeminiStreamDecoder(),
+  },
   // The @google/genai convention: the base URL has no version; paths start with /v1beta.
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
 

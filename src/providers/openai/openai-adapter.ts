@@ -2,6 +2,7 @@ import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { Usage } from '../../core/model/index.js';
 import { sseFrame } from '../../core/model/sse-frame.js';
 import {
+  asJsonBody,
   baseUrlOf,
   count,
   eventJson,
@@ -14,6 +15,9 @@ import {
   type StreamObserver,
   type UpstreamRequest,
 } from '../provider-adapter.js';
+import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.js';
+import { createOpenAIChatStreamDecoder } from './openai-chat-stream-decoder.js';
+import { parseOpenAIChatResponse } from './parse-openai-chat-response.js';
 
 /** OpenAI Chat Completions usage → canonical usage (prompt tokens already include cached ones). */
 export function openAIUsage(value: unknown): Usage | null {
@@ -108,6 +112,12 @@ function dropUsageOnlyChunk(event: SseEvent): string {
 export const openAIAdapter: ProviderAdapter = {
   kind: 'openai',
   nativeProtocol: 'openai-chat',
+  signatureFamily: 'openai',
+  codec: {
+    convertRequest: (request) => asJsonBody(convertToOpenAIChatRequest(request)),
+    parseResponse: parseOpenAIChatResponse,
+    createStreamDecoder: createOpenAIChatStreamDecoder,
+  },
   // The OpenAI SDK's convention: the base URL includes the API version.
   defaultBaseUrl: 'https://api.openai.com/v1',
 
