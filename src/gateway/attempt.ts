@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import type { UpstreamAnswer, UpstreamPort } from './gateway-ports.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { parseBody, readBounded } from './read-body.js';
 import { StreamRelay, TRUNCATED_STREAM_STATUS } from './stream-relay.js';
@@ -47,7 +47,7 @@ export interface AttemptOptions {
   credential: AuthorizedCredential;
   model: string;
   request: ProxyRequest;
-  upstream: UpstreamClient;
+  upstream: UpstreamPort;
   clock: Clock;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
@@ -82,7 +82,7 @@ function isEventStream(contentType: string): boolean {
  * mid-body): a failed attempt, as for a translated request, never relayed as a success.
  */
 async function readJsonAnswer(options: {
-  response: UpstreamResponse;
+  response: UpstreamAnswer;
   contentType: string;
   adapter: ProviderAdapter;
   translation: Translation | undefined;

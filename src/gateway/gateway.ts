@@ -10,7 +10,6 @@ import type { CredentialProvider } from '../providers/auth/credential-provider.j
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import { providerFor } from '../providers/registry.js';
-import type { UpstreamClient } from '../providers/upstream-client.js';
 import type { ModelRouter } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
 import {
@@ -20,7 +19,7 @@ import {
   type FailedAttempt,
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
-import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
+import type { AccountUsagePort, RecordedFailure, SchedulerPort, UpstreamPort } from './gateway-ports.js';
 import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
@@ -59,7 +58,7 @@ export interface GatewayDependencies {
   accounts: AccountUsagePort;
   scheduler: SchedulerPort;
   credentials: CredentialProvider;
-  upstream: UpstreamClient;
+  upstream: UpstreamPort;
   config: () => Readonly<SwitchyardConfig>;
   router: () => ModelRouter;
   requestLog: RequestLogSink;
