@@ -12,8 +12,11 @@ import {
   MODEL,
   pickAccount,
   recordedFailure,
+  silent,
+  unreachable,
 } from '../../test/support/gateway-fakes.js';
 import { captureLogs } from '../../test/support/log-capture.js';
+import { defaultConfig } from '../config/schema.js';
 import type { Account } from '../core/account.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { testAccount } from '../scheduler/test-account.js';
@@ -28,6 +31,12 @@ function start(accounts: Account[] = [testAccount('a'), testAccount('b')], crede
 
 const ok = () => jsonAnswer(200, chatCompletion());
 const handle = () => kit.gateway.handle(chatRequest(kit.clock));
+/** Lets pending I/O run until `done` holds (bounded: a few hundred turns). */
+async function until(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 500 && !done(); turn++)
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
 const servedBy = (response: { headers: Record<string, string> }) => response.headers['x-account-email'];
 
 beforeEach(() => logs.clear());
@@ -225,6 +234,68 @@ describe('the answer when every attempt failed', () => {
       code: 'all_accounts_limited',
       status: 429,
       retryAfterSeconds: 42,
+    });
+  });
+
+  it.each([
+    { status: 500, code: 'upstream_error', answered: 502 },
+    { status: 503, code: 'upstream_unavailable', answered: 503 },
+    { status: 529, code: 'upstream_unavailable', answered: 503 },
+  ])('is $code ($answered) after upstream $status answers', async ({ status, code, answered }) => {
+    const { scheduler, upstream } = start();
+    scheduler.decisions.push(pickAccount('a'), pickAccount('b'));
+    const failing = () => jsonAnswer(status, { error: { message: 'down' } });
+    upstream.answers.push(failing, failing);
+    await expect(handle()).rejects.toMatchObject({ code, status: answered });
+  });
+
+  it('is upstream_unreachable (502) when no upstream could be reached', async () => {
+    const { scheduler, upstream } = start();
+    scheduler.decisions.push(pickAccount('a'), pickAccount('b'));
+    upstream.answers.push(unreachable, unreachable);
+    await expect(handle()).rejects.toMatchObject({
+      code: 'upstream_unreachable',
+      status: 502,
+      message: expect.stringContaining('upstream connection failed (ECONNREFUSED)'),
+    });
+  });
+
+  it('is upstream_timeout (504) when the upstream sent nothing within request_timeout', async () => {
+    const { scheduler, upstream, clock } = start([testAccount('a')]);
+    scheduler.decisions.push(pickAccount('a'));
+    upstream.answers.push(silent);
+    const pending = handle();
+    await until(() => upstream.sent.length === 1);
+    await clock.advance(defaultConfig().proxy.request_timeout * 1000);
+    await expect(pending).rejects.toMatchObject({ code: 'upstream_timeout', status: 504 });
+  });
+
+  it('is upstream_rejected with the upstream status when a translated request is refused', async () => {
+    const { scheduler, upstream } = start();
+    scheduler.decisions.push(pickAccount('a'));
+    upstream.answers.push(() => jsonAnswer(422, { error: { message: 'tools: too many' } }));
+    const body = { model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
+    const messages = chatRequest(kit.clock, {
+      protocol: 'anthropic-messages',
+      path: '/v1/messages',
+      body,
+      rawBody: Buffer.from(JSON.stringify(body)),
+    });
+    await expect(kit.gateway.handle(messages)).rejects.toMatchObject({
+      code: 'upstream_rejected',
+      status: 422,
+      message: 'Upstream rejected the request: tools: too many',
+    });
+    expect(upstream.sent).toHaveLength(1);
+  });
+
+  it('is no_account_available (503) naming the reason when no account can serve the model', async () => {
+    const { scheduler } = start();
+    scheduler.decisions.push({ kind: 'none-eligible', reason: 'model-not-served', message: 'nobody' });
+    await expect(handle()).rejects.toMatchObject({
+      code: 'no_account_available',
+      status: 503,
+      details: { reason: 'model-not-served' },
     });
   });
 

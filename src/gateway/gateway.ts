@@ -141,7 +141,6 @@ export class Gateway {
       headers: {
         'content-type': 'application/json',
         'x-mapped-model': toHeaderValue(model),
-        'x-request-id': request.id,
         'x-token-count': 'estimate',
       },
       body,
@@ -195,12 +194,7 @@ export class Gateway {
         );
       } else {
         if (lastFailure) break;
-        throw noAccountError(decision, {
-          model,
-          protocol: request.protocol,
-          accounts: this.deps.accounts.list(),
-          now: this.deps.clock.now(),
-        });
+        throw noAccountError(decision);
       }
       const account = this.deps.accounts.get(accountId);
       const adapter = account ? providerFor(account.provider) : undefined;
@@ -211,7 +205,7 @@ export class Gateway {
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
-        return this.clientError({ account, model, request, outcome, trace });
+        return this.clientError({ account, model, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
     }
@@ -347,7 +341,7 @@ export class Gateway {
       );
     });
     this.deps.accounts.touchLastUsed(account.id, now);
-    const headers = this.responseHeaders(account, model, request, outcome.contentType);
+    const headers = this.responseHeaders({ account, model, contentType: outcome.contentType });
     if (Buffer.isBuffer(outcome.body)) {
       reasoning.record(account.provider, outcome.signatures);
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
@@ -382,32 +376,30 @@ export class Gateway {
   private clientError(options: {
     account: Account;
     model: string;
-    request: ProxyRequest;
     outcome: FailedAttempt;
     trace: RequestTrace;
   }): ProxyResponse {
-    const { account, model, request, outcome, trace } = options;
+    const { account, model, outcome, trace } = options;
     const contentType = String(outcome.upstreamHeaders['content-type'] ?? 'application/json');
     const body = Buffer.from(typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body));
     trace.succeed({ account, status: outcome.status, usage: null, responseBody: body });
     return {
       status: outcome.status,
-      headers: this.responseHeaders(account, model, request, contentType),
+      headers: this.responseHeaders({ account, model, contentType }),
       body,
     };
   }
 
-  private responseHeaders(
-    account: Account,
-    model: string,
-    request: ProxyRequest,
-    contentType: string,
-  ): Record<string, string> {
+  private responseHeaders(options: {
+    account: Account;
+    model: string;
+    contentType: string;
+  }): Record<string, string> {
+    const { account, model, contentType } = options;
     return {
       'content-type': contentType,
       'x-account-email': toHeaderValue(account.email),
       'x-mapped-model': toHeaderValue(model),
-      'x-request-id': request.id,
     };
   }
 }

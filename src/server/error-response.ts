@@ -1,4 +1,4 @@
-import { type ErrorCode, isSwitchyardError, SwitchyardError } from '../core/errors.js';
+import { type FixedStatusCode, isSwitchyardError, SwitchyardError } from '../core/errors.js';
 
 /** Which error shape a route speaks: one of the three client protocols, or the admin API. */
 export type ErrorDialect = 'openai' | 'anthropic' | 'gemini' | 'admin';
@@ -104,7 +104,7 @@ interface FrameworkError {
   message?: string;
 }
 
-const FRAMEWORK_CODES: Record<string, ErrorCode> = {
+const FRAMEWORK_CODES: Record<string, FixedStatusCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',

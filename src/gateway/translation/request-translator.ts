@@ -90,7 +90,7 @@ export class RequestTranslator {
     const codec = upstreamCodecFor(adapter.kind);
     if (!codec) {
       throw new SwitchyardError(
-        'unsupported_translation',
+        'internal_error',
         `Requests cannot be translated for ${adapter.kind} accounts`,
       );
     }
