@@ -96,6 +96,14 @@ describe('a grace retry after a short pause', () => {
     expect(upstream.accountsCalled()).toEqual(['a', 'b']);
     expect(clock.sleeps).toEqual([1_500]);
     expect(scheduler.selects[1]).toEqual({ forceRotate: true, attempted: ['a'] });
+    // The request log names the accounts tried by email, as the Monitor shows them.
+    expect(kit.logged).toEqual([
+      expect.objectContaining({
+        protocol: 'openai-chat',
+        attempts: 2,
+        accountsTried: ['a@example.test', 'b@example.test'],
+      }),
+    ]);
   });
 
   it('is granted once per account: a second failure there rotates', async () => {
