@@ -2,6 +2,7 @@
  * The attempt loop on its own, through its ports (gateway-ports.ts): a scripted scheduler and
  * upstream, and a fake clock whose waits are counted instead of slept.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   chatCompletion,
@@ -13,6 +14,7 @@ import {
   pickAccount,
   recordedFailure,
   silent,
+  sseAnswer,
   unreachable,
 } from '../../test/support/gateway-fakes.js';
 import { captureLogs } from '../../test/support/log-capture.js';
@@ -319,6 +321,63 @@ describe('the answer when every attempt failed', () => {
       status: 502,
       message: 'All 2 attempt(s) failed; the last one, on b@example.test: upstream answered 500',
     });
+  });
+});
+
+describe('a streamed answer', () => {
+  const recorded = readFileSync(
+    new URL('../providers/openai/__fixtures__/openai-chat-stream-text.sse', import.meta.url),
+    'utf8',
+  );
+  const events = recorded
+    .split('\n\n')
+    .filter((event) => event !== '')
+    .map((event) => `${event}\n\n`);
+  // Asking for usage itself, the client gets the usage chunk too (else the gateway asks and drops it).
+  const body = {
+    model: MODEL,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'hi' }],
+  };
+  const streamed = () =>
+    kit.gateway.handle(
+      chatRequest(kit.clock, { stream: true, body, rawBody: Buffer.from(JSON.stringify(body)) }),
+    );
+  const read = async (body: Buffer | AsyncIterable<Buffer>) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+
+  it('is relayed as the upstream sent it, and its usage reaches the request log', async () => {
+    const { scheduler, upstream, logged } = start();
+    scheduler.decisions.push(pickAccount('a'));
+    upstream.answers.push(() => sseAnswer(events));
+    const response = await streamed();
+    expect(response.headers['content-type']).toBe('text/event-stream');
+    expect(await read(response.body)).toBe(events.join(''));
+    expect(logged).toEqual([
+      expect.objectContaining({
+        status: 200,
+        error: null,
+        usage: expect.objectContaining({ inputTokens: 19 }),
+      }),
+    ]);
+  });
+
+  it('that breaks off after its first output ends with the protocol error event, logged as such', async () => {
+    const { scheduler, upstream, logged } = start();
+    scheduler.decisions.push(pickAccount('a'));
+    upstream.answers.push(() => sseAnswer(events.slice(0, 3), { breakOff: true }));
+    const output = await read((await streamed()).body);
+    expect(output.startsWith(events.slice(0, 3).join(''))).toBe(true);
+    expect(
+      output.endsWith('data: {"error":{"message":"The upstream stream broke off before it finished"}}\n\n'),
+    ).toBe(true);
+    expect(logged).toEqual([
+      expect.objectContaining({ status: 200, error: 'stream broke off after the first byte' }),
+    ]);
   });
 });
 

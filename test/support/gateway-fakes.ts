@@ -169,12 +169,13 @@ export class FakeAccounts implements AccountUsagePort {
   touchLastUsed(_id: string, _at: number): void {}
 }
 
-/** An upstream body read once, as chunks or whole. */
-function answerBody(chunks: readonly string[]): UpstreamAnswer['body'] {
+/** An upstream body read once, as chunks or whole; `breakOff` fails it after the last chunk. */
+function answerBody(chunks: readonly string[], breakOff = false): UpstreamAnswer['body'] {
   const buffers = chunks.map((chunk) => Buffer.from(chunk));
   return {
     async *[Symbol.asyncIterator]() {
       yield* buffers;
+      if (breakOff) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
     },
     arrayBuffer: async () => {
       const whole = Buffer.concat(buffers);
@@ -195,8 +196,13 @@ export function jsonAnswer(
   };
 }
 
-export function sseAnswer(chunks: readonly string[]): UpstreamAnswer {
-  return { status: 200, headers: { 'content-type': 'text/event-stream' }, body: answerBody(chunks) };
+/** A stream in `chunks`; with `breakOff`, the connection drops after the last one. */
+export function sseAnswer(chunks: readonly string[], options: { breakOff?: boolean } = {}): UpstreamAnswer {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream' },
+    body: answerBody(chunks, options.breakOff),
+  };
 }
 
 /** An upstream that cannot be reached (what undici throws for a refused connection). */
