@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
-import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import type { UpstreamAnswer, UpstreamPort } from './gateway-ports.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { parseBody, readBounded } from './read-body.js';
 import { StreamRelay, TRUNCATED_STREAM_STATUS } from './stream-relay.js';
@@ -37,6 +37,8 @@ export interface FailedAttempt {
   message: string;
   /** The account's credential could not be obtained (OAuth refresh failed); nothing was sent. */
   credentialFailure?: boolean;
+  /** Status 0 only: the upstream sent nothing in time (rather than not being reachable at all). */
+  timedOut?: boolean;
 }
 
 export type AttemptOutcome = CommittedAttempt | FailedAttempt;
@@ -47,7 +49,7 @@ export interface AttemptOptions {
   credential: AuthorizedCredential;
   model: string;
   request: ProxyRequest;
-  upstream: UpstreamClient;
+  upstream: UpstreamPort;
   clock: Clock;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
@@ -65,12 +67,14 @@ export interface AttemptOptions {
 
 type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
-function describeNetworkError(error: unknown): string {
+function describeNetworkError(error: unknown): { message: string; timedOut: boolean } {
   const failure = error as { code?: string; message?: string; cause?: { code?: string } };
   const code = failure.code ?? failure.cause?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'upstream did not answer in time (first_byte_timeout)';
-  if (code === 'UND_ERR_BODY_TIMEOUT') return 'upstream stopped sending (request_timeout)';
-  return `upstream connection failed${code ? ` (${code})` : ''}`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT')
+    return { message: 'upstream did not answer in time (first_byte_timeout)', timedOut: true };
+  if (code === 'UND_ERR_BODY_TIMEOUT')
+    return { message: 'upstream stopped sending (request_timeout)', timedOut: true };
+  return { message: `upstream connection failed${code ? ` (${code})` : ''}`, timedOut: false };
 }
 
 function isEventStream(contentType: string): boolean {
@@ -82,7 +86,7 @@ function isEventStream(contentType: string): boolean {
  * mid-body): a failed attempt, as for a translated request, never relayed as a success.
  */
 async function readJsonAnswer(options: {
-  response: UpstreamResponse;
+  response: UpstreamAnswer;
   contentType: string;
   adapter: ProviderAdapter;
   translation: Translation | undefined;
@@ -193,10 +197,13 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
     };
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;
-    const message = timedOut
-      ? `upstream sent no output within ${firstOutputMs / 1000} s (${request.stream ? 'first_byte_timeout' : 'request_timeout'})`
+    const network = timedOut
+      ? {
+          message: `upstream sent no output within ${firstOutputMs / 1000} s (${request.stream ? 'first_byte_timeout' : 'request_timeout'})`,
+          timedOut: true,
+        }
       : describeNetworkError(error);
-    return { kind: 'failed', status: 0, upstreamHeaders: {}, body: null, message };
+    return { kind: 'failed', status: 0, upstreamHeaders: {}, body: null, ...network };
   } finally {
     cancelTimer();
   }

@@ -1,44 +1,33 @@
 import type { Account } from '../core/account.js';
-import { accountServesModel } from '../core/account.js';
-import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { PickDecision } from '../scheduler/pick.js';
 import type { FailedAttempt } from './attempt.js';
 
 /**
  * The error for a request no account could take at all: 429 with an honest Retry-After when every
- * candidate is limited, a clear 400 when only accounts of another protocol serve the model (until
- * translation is available), 503 otherwise — each naming the reason.
+ * candidate is limited, 503 otherwise — each naming the reason.
  */
 export function noAccountError(
   decision: Exclude<PickDecision, { kind: 'account' | 'wait' }>,
-  context: { model: string; protocol: ClientProtocol; accounts: readonly Account[]; now: number },
 ): SwitchyardError {
   if (decision.kind === 'all-limited') {
     return new SwitchyardError('all_accounts_limited', decision.message, {
       retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
     });
   }
-  const servedElsewhere = context.accounts.some(
-    (account) => !account.disabled && !account.proxyDisabled && accountServesModel(account, context.model),
-  );
-  if (decision.reason === 'model-not-served' || decision.reason === 'no-accounts') {
-    if (servedElsewhere) {
-      return new SwitchyardError(
-        'unsupported_translation',
-        `No account of a matching protocol serves model ${context.model}: ${context.protocol} requests need an account of the same protocol`,
-      );
-    }
-  }
   return new SwitchyardError('no_account_available', decision.message, {
     details: { reason: decision.reason },
   });
 }
 
-/** The error after every attempt failed, shaped after the last failure. */
+/**
+ * The error after every attempt failed, shaped after the last failure: limited (429, Retry-After
+ * until its lock ends), unreachable (502), timed out (504), unavailable (503 for the upstream's 503
+ * and 529), or a bad answer (502).
+ */
 export function finalFailure(options: {
   account: Account;
-  failure: { status: number; message: string };
+  failure: Pick<FailedAttempt, 'status' | 'message' | 'timedOut'>;
   lockUntil: number | null;
   attempts: number;
   now: number;
@@ -51,9 +40,11 @@ export function finalFailure(options: {
       retryAfterSeconds: Math.ceil(waitMs / 1000),
     });
   }
-  if (failure.status === 0) return new SwitchyardError('upstream_timeout', summary, { status: 502 });
-  const status = failure.status === 503 || failure.status === 529 ? 503 : 502;
-  return new SwitchyardError('upstream_error', summary, { status });
+  if (failure.status === 0)
+    return new SwitchyardError(failure.timedOut ? 'upstream_timeout' : 'upstream_unreachable', summary);
+  if (failure.status === 503 || failure.status === 529)
+    return new SwitchyardError('upstream_unavailable', summary);
+  return new SwitchyardError('upstream_error', summary);
 }
 
 /** An upstream client error on a translated request, in a form the client's protocol can carry. */
@@ -67,7 +58,7 @@ export function translatedClientError(outcome: Pick<FailedAttempt, 'status' | 'b
         : typeof body?.message === 'string'
           ? body.message
           : `upstream answered ${outcome.status}`;
-  return new SwitchyardError('invalid_request', `Upstream rejected the request: ${upstreamMessage}`, {
-    status: outcome.status,
+  return new SwitchyardError('upstream_rejected', `Upstream rejected the request: ${upstreamMessage}`, {
+    upstreamStatus: outcome.status,
   });
 }

@@ -3,6 +3,8 @@
  * can be tested with real modules or small fakes alike.
  */
 import type { Account, ModelQuota, ProviderKind } from '../core/account.js';
+import type { UpstreamRequest } from '../providers/provider-adapter.js';
+import type { SendOptions } from '../providers/upstream-client.js';
 import type { FailureClassification, LockDecision } from '../ratelimit/index.js';
 import type { QuotaObservation } from '../scheduler/limit-records.js';
 import type { AccountDecision, PickDecision, PickRequest } from '../scheduler/pick.js';
@@ -49,4 +51,17 @@ export interface AccountUsagePort {
 export interface RecordedFailure {
   classification: FailureClassification;
   decision: LockDecision;
+}
+
+/** An upstream answer whose body has not been read yet; the body is read once, whole or as chunks. */
+export interface UpstreamAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer> & { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** Sends one upstream request (`UpstreamClient` in production: pooled connections, fallback URLs). */
+export interface UpstreamPort {
+  /** Resolves with the answer's head; rejects when the upstream cannot be reached or times out. */
+  send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamAnswer>;
 }

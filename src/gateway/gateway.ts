@@ -11,7 +11,6 @@ import type { CredentialProvider } from '../providers/auth/credential-provider.j
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { UpstreamClient } from '../providers/upstream-client.js';
 import type { ModelRouter } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
 import {
@@ -21,7 +20,7 @@ import {
   type FailedAttempt,
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
-import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
+import type { AccountUsagePort, RecordedFailure, SchedulerPort, UpstreamPort } from './gateway-ports.js';
 import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
@@ -62,7 +61,7 @@ export interface GatewayDependencies {
   /** The upstream adapters, by provider kind (built by the composition root). */
   providers: ProviderRegistry;
   credentials: CredentialProvider;
-  upstream: UpstreamClient;
+  upstream: UpstreamPort;
   config: () => Readonly<SwitchyardConfig>;
   router: () => ModelRouter;
   requestLog: RequestLogSink;
@@ -152,7 +151,6 @@ export class Gateway {
       headers: {
         'content-type': 'application/json',
         'x-mapped-model': toHeaderValue(model),
-        'x-request-id': request.id,
         'x-token-count': 'estimate',
       },
       body,
@@ -206,12 +204,7 @@ export class Gateway {
         );
       } else {
         if (lastFailure) break;
-        throw noAccountError(decision, {
-          model,
-          protocol: request.protocol,
-          accounts: this.deps.accounts.list(),
-          now: this.deps.clock.now(),
-        });
+        throw noAccountError(decision);
       }
       const account = this.deps.accounts.get(accountId);
       const adapter = account ? this.deps.providers.get(account.provider) : undefined;
@@ -222,7 +215,7 @@ export class Gateway {
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
-        return this.clientError({ account, model, request, outcome, trace });
+        return this.clientError({ account, model, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
     }
@@ -361,7 +354,7 @@ export class Gateway {
       );
     });
     this.deps.accounts.touchLastUsed(account.id, now);
-    const headers = this.responseHeaders(account, model, request, outcome.contentType);
+    const headers = this.responseHeaders({ account, model, contentType: outcome.contentType });
     if (Buffer.isBuffer(outcome.body)) {
       reasoning.record(family, outcome.signatures);
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
@@ -396,32 +389,30 @@ export class Gateway {
   private clientError(options: {
     account: Account;
     model: string;
-    request: ProxyRequest;
     outcome: FailedAttempt;
     trace: RequestTrace;
   }): ProxyResponse {
-    const { account, model, request, outcome, trace } = options;
+    const { account, model, outcome, trace } = options;
     const contentType = String(outcome.upstreamHeaders['content-type'] ?? 'application/json');
     const body = Buffer.from(typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body));
     trace.succeed({ account, status: outcome.status, usage: null, responseBody: body });
     return {
       status: outcome.status,
-      headers: this.responseHeaders(account, model, request, contentType),
+      headers: this.responseHeaders({ account, model, contentType }),
       body,
     };
   }
 
-  private responseHeaders(
-    account: Account,
-    model: string,
-    request: ProxyRequest,
-    contentType: string,
-  ): Record<string, string> {
+  private responseHeaders(options: {
+    account: Account;
+    model: string;
+    contentType: string;
+  }): Record<string, string> {
+    const { account, model, contentType } = options;
     return {
       'content-type': contentType,
       'x-account-email': toHeaderValue(account.email),
       'x-mapped-model': toHeaderValue(model),
-      'x-request-id': request.id,
     };
   }
 }

@@ -32,7 +32,10 @@ export interface ProxyRequest {
   streamErrorEvent(error: SwitchyardError): string;
 }
 
-/** What the server writes back. Headers include X-Account-Email, X-Mapped-Model, X-Request-Id. */
+/**
+ * What the server writes back. Headers include X-Account-Email and X-Mapped-Model; the server adds
+ * X-Request-Id to every proxied answer.
+ */
 export interface ProxyResponse {
   status: number;
   headers: Record<string, string>;

@@ -1,31 +1,21 @@
 import type { Usage } from '../core/model/index.js';
+import type { RequestLogRow } from '../store/request-log-store.js';
 
-/** One proxied request, as the request log, the live feed and the metrics see it. */
-export interface RequestLogEntry {
-  id: string;
-  /** Epoch ms when the request arrived. */
-  time: number;
-  protocol: string;
-  method: string;
-  path: string;
-  clientModel: string | null;
-  mappedModel: string | null;
-  /** The account that served it (or the last one tried). */
-  accountId: string | null;
-  accountEmail: string | null;
-  sessionId: string | null;
-  /** The client key the request was made with; null for the owner's key (`proxy.api_key`) or no key. */
-  clientKeyId: string | null;
-  status: number;
-  /** Upstream attempts made (grace retries included). */
-  attempts: number;
-  /** Emails of the accounts tried, in order. */
-  accountsTried: string[];
-  latencyMs: number;
-  /** Time until the first byte was sent to the client, ms. */
-  ttfbMs: number | null;
+/** The stored row's token columns, carried as one `usage` object until the row is written. */
+type TokenColumns =
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'reasoningTokens';
+
+/**
+ * One proxied request, as the request log, the live feed and the metrics see it: the fields of the
+ * stored `RequestLogRow` (documented there), with usage as one object and the bodies as captured
+ * (`toRequestLogRow` keeps or cuts them).
+ */
+export interface RequestLogEntry extends Omit<RequestLogRow, TokenColumns | 'requestBody' | 'responseBody'> {
   usage: Usage | null;
-  error: string | null;
   stream: boolean;
   requestBody?: string | undefined;
   responseBody?: string | undefined;

@@ -44,6 +44,18 @@ function policyOf(request: FastifyRequest): RoutePolicy {
   return request.routeOptions.config.policy ?? { dialect, auth: dialect === 'admin' ? 'admin' : 'proxy' };
 }
 
+/**
+ * `X-Request-Id` on every answer of a proxy route (and of unrouted paths outside the admin API),
+ * set before anything can refuse the request — bad JSON, a missing key, a body too large — so the
+ * errors raised before the gateway runs carry it too. The one place the header is set.
+ */
+function installRequestIdHeader(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    if (policyOf(request).dialect !== 'admin') reply.header('x-request-id', request.id);
+    done();
+  });
+}
+
 function installBodyParsing(app: FastifyInstance, deps: AppDependencies): void {
   const bodies = installRequestBodies(app, { config: deps.config, clock: deps.clock });
   app.decorateRequest('rawBody', null);
@@ -106,7 +118,7 @@ function installErrorHandling(app: FastifyInstance, deps: AppDependencies): void
     const failure = toSwitchyardError(error);
     // The path only: Gemini clients may send the API key as `?key=`.
     const path = request.url.split('?')[0];
-    if (failure.scope === 'internal') deps.logger.error({ err: error, path }, 'request failed');
+    if (failure.status === 500) deps.logger.error({ err: error, path }, 'request failed');
     if (failure.code === 'client_closed_request') deps.logger.debug({ path }, failure.message);
     const rendered = renderError(failure, policyOf(request).dialect);
     return reply.status(rendered.status).headers(rendered.headers).send(rendered.body);
@@ -137,6 +149,7 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     // Node checks header and request timeouts this often (default 30 s): see request-bodies.ts.
     http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
   });
+  installRequestIdHeader(app);
   registerHostGuard(app, {
     boundHost: () => deps.runtime.boundAddress()?.host ?? null,
     allowedHosts: () => deps.config.get().proxy.allowed_hosts,

@@ -1,5 +1,5 @@
 import type { ErrorDialect } from '../core/client-protocol.js';
-import { type ErrorCode, isSwitchyardError, SwitchyardError } from '../core/errors.js';
+import { type FixedStatusCode, isSwitchyardError, SwitchyardError } from '../core/errors.js';
 
 /**
  * The error shape for a path when no route decides it: requests that matched no route (404),
@@ -102,7 +102,7 @@ interface FrameworkError {
   message?: string;
 }
 
-const FRAMEWORK_CODES: Record<string, ErrorCode> = {
+const FRAMEWORK_CODES: Record<string, FixedStatusCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',

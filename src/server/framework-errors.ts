@@ -51,10 +51,10 @@ function describeClientError(code: string | undefined, requestLineCut: boolean):
     return new SwitchyardError('uri_too_long', 'The URL is too long');
   }
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return new SwitchyardError('invalid_request', 'The request headers are too large', { status: 431 });
+    return new SwitchyardError('headers_too_large', 'The request headers are too large');
   }
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new SwitchyardError('invalid_request', 'The request was not received in time', { status: 408 });
+    return new SwitchyardError('request_timeout', 'The request was not received in time');
   }
   return new SwitchyardError('invalid_request', 'The request is not valid HTTP');
 }

@@ -102,7 +102,6 @@ export async function runProxyCall(options: {
       .status(rendered.status)
       .headers({
         ...rendered.headers,
-        'x-request-id': proxyRequest.id,
         'x-mapped-model': toHeaderValue(gateway.mappedModel(proxyRequest.clientModel)),
       })
       .send(rendered.body);

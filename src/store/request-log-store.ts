@@ -1,14 +1,19 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
 
-/** One proxied request as the Monitor shows it. Times are epoch ms, durations ms. */
+/**
+ * One proxied request as the request log stores it and the Monitor shows it. Times are epoch ms,
+ * durations ms. The gateway hands over the same record as a `RequestLogEntry`
+ * (observability/request-log-entry.ts): usage as one object, bodies as captured.
+ */
 export interface RequestLogRow {
   /** The request id (`req_…`, also sent as `X-Request-Id`). */
   id: string;
   time: number;
-  /** Client-facing protocol, e.g. `openai-chat`, `anthropic-messages`, `gemini`. */
-  protocol: string;
+  /** The client protocol the request spoke. */
+  protocol: ClientProtocol;
   method: string;
   path: string;
   /** Model the client asked for. */
@@ -22,7 +27,7 @@ export interface RequestLogRow {
   /** HTTP status returned to the client. */
   status: number;
   attempts: number;
-  /** Account ids tried, in order. */
+  /** Emails of the accounts tried, in order (an account retried at once counted once). */
   accountsTried: string[];
   latencyMs: number;
   /** Time to first byte written to the client. */
@@ -280,7 +285,8 @@ function logFromRow(
     id: row.id,
     // PostgreSQL drivers return bigint columns as strings.
     time: Number(row.time),
-    protocol: row.protocol,
+    // Rows are only ever written from a RequestLogEntry, whose protocol is a ClientProtocol.
+    protocol: row.protocol as ClientProtocol,
     method: row.method,
     path: row.path,
     clientModel: row.client_model,

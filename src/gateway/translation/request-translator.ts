@@ -78,7 +78,7 @@ export class RequestTranslator {
     const { codec } = adapter;
     if (!codec) {
       throw new SwitchyardError(
-        'unsupported_translation',
+        'internal_error',
         `Requests cannot be translated for ${adapter.kind} accounts`,
       );
     }
