@@ -157,7 +157,7 @@ function renderLongRun(long: LongRunResult): string[] {
     '',
     '| achieved req/s | failed | p50 µs | p99 µs | p99.9 µs | peak RSS MB | RSS MB over time | flat |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | --- | :---: |',
-    `| ${integer(long.achievedRate)} | ${long.failed} | ${integer(long.latency.p50)} | ${integer(long.latency.p99)} | ${integer(long.latency.p999)} | ${long.peakRssMb === null ? '–' : long.peakRssMb.toFixed(0)} | ${rssSamples(long)} | ${long.flat === null ? '–' : long.flat ? 'yes' : 'no'} |`,
+    `| ${integer(long.achievedRate)}${long.stoppedEarly ? ' (stopped early: fell 10 s behind)' : ''} | ${long.failed} | ${integer(long.latency.p50)} | ${integer(long.latency.p99)} | ${integer(long.latency.p999)} | ${long.peakRssMb === null ? '–' : long.peakRssMb.toFixed(0)} | ${rssSamples(long)} | ${long.flat === null ? '–' : long.flat ? 'yes' : 'no'} |`,
     '',
   ];
 }

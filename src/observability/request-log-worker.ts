@@ -8,9 +8,7 @@ import type { StoreLocation } from '../cli/store-location.js';
 import { systemClock } from '../core/clock.js';
 import { systemIds } from '../core/ids.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
-import { openPostgresDatabase } from '../store/postgres-database.js';
 import { RequestLogStore } from '../store/request-log-store.js';
-import { openSqliteDatabase } from '../store/sqlite-database.js';
 import { type RequestLogServiceSettings, serveRequestLog } from './request-log-service.js';
 
 /** What `RequestLogThread` passes as `workerData`. */
@@ -19,9 +17,16 @@ export interface RequestLogWorkerData {
   settings: RequestLogServiceSettings;
 }
 
-/** The gateway thread has migrated the database already: this connection only writes rows. */
-function openDatabase(location: StoreLocation): Promise<OpenedDatabase> {
-  if (location.backend === 'sqlite') return openSqliteDatabase({ file: location.file, migrate: false });
+/**
+ * The gateway thread has migrated the database already: this connection only writes rows. Only
+ * the backend's own modules are loaded (each costs the thread memory and start-up time).
+ */
+async function openDatabase(location: StoreLocation): Promise<OpenedDatabase> {
+  if (location.backend === 'sqlite') {
+    const { openSqliteDatabase } = await import('../store/sqlite-database.js');
+    return openSqliteDatabase({ file: location.file, migrate: false });
+  }
+  const { openPostgresDatabase } = await import('../store/postgres-database.js');
   return openPostgresDatabase({
     url: location.url,
     clock: systemClock,

@@ -14,6 +14,13 @@ import type { RequestLogWriteStore } from './request-log-writer.js';
 const WORKER_URL = new URL('./request-log-worker.js', import.meta.url);
 
 /**
+ * The worker's own heap, kept small: it holds at most `capacity` rows (about 5 MB at 10 000), and
+ * V8's default young generation alone would add tens of MB to the process's resident memory. A
+ * worker that runs out is reported and started again (`RequestLogThread`).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 };
+
+/**
  * True when this module runs compiled (`dist/`), where the worker's own file exists; from the
  * TypeScript sources (the unit and end-to-end tests) a worker thread could not load it.
  */
@@ -25,7 +32,7 @@ export function spawnRequestLogWorker(
   settings: RequestLogServiceSettings,
 ): RequestLogWorkerHandle {
   const workerData: RequestLogWorkerData = { location, settings };
-  const worker = new Worker(WORKER_URL, { workerData, name: 'request-log' });
+  const worker = new Worker(WORKER_URL, { workerData, name: 'request-log', resourceLimits: WORKER_LIMITS });
   // Never what keeps the process running: shutdown closes it explicitly, after flushing.
   worker.unref();
   return worker;
