@@ -14,9 +14,9 @@ import type { RequestLogWriteStore } from './request-log-writer.js';
 const WORKER_URL = new URL('./request-log-worker.js', import.meta.url);
 
 /**
- * The worker's own heap, kept small: it holds at most `capacity` rows (about 5 MB at 10 000), and
- * V8's default young generation alone would add tens of MB to the process's resident memory. A
- * worker that runs out is reported and started again (`RequestLogThread`).
+ * The worker's own heap is bounded: it holds at most `capacity` rows (about 5 MB at 10 000), so
+ * these limits are far above its need and only stop a fault from growing the process without end.
+ * A worker that runs out is reported and started again (`RequestLogThread`).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 };
 
