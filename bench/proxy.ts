@@ -7,7 +7,9 @@
  *
  * Options: `--rounds N`, `--quick` (one short round, nothing written), `--cpu-prof DIR` (profile the
  * Switchyard processes; the profiles are written when they stop), `--only id,id` (rows by id; the
- * baseline rows they need are added).
+ * baseline rows they need are added), `--long` (after the rounds, the long row: 60 s at 1 000 req/s
+ * on Switchyard pass-through with RSS sampled every 5 s), `--before DIR` (adds a row running the
+ * Switchyard build in DIR, another checkout with its `dist/`, for before/after in one run).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/core/clock.js';
+import { LONG_RUN, type LongRunResult, longRun } from './proxy/long-run.js';
 import type { BenchParameters } from './proxy/measure.js';
 import { runBenchmark } from './proxy/measure.js';
 import { ProcessGroup } from './proxy/process-group.js';
@@ -43,14 +46,33 @@ const QUICK: BenchParameters = {
 };
 
 /** The chosen rows plus the baselines and the ceiling row their numbers are relative to. */
-function selectScenarios(only: string | undefined): Scenario[] {
-  if (!only) return [...SCENARIOS];
+function selectScenarios(only: string | undefined, before: string | undefined): Scenario[] {
+  const all = before ? withBeforeRow(before) : SCENARIOS;
+  if (!only) return [...all];
   const wanted = new Set(only.split(',').map((id) => id.trim()));
   wanted.add(CEILING_ROW);
   for (const scenario of SCENARIOS) {
     if (wanted.has(scenario.id) && scenario.baseline) wanted.add(scenario.baseline);
   }
-  return SCENARIOS.filter((scenario) => wanted.has(scenario.id));
+  return all.filter((scenario) => wanted.has(scenario.id));
+}
+
+/** The scenarios with the pass-through row run again on the build in `root`, right after it. */
+function withBeforeRow(root: string): Scenario[] {
+  return SCENARIOS.flatMap((scenario) =>
+    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
+      ? [
+          scenario,
+          {
+            ...scenario,
+            id: 'switchyard-before',
+            label: `(c) Switchyard pass-through, build in ${root}`,
+            target: { ...scenario.target, root: resolve(root) },
+            note: 'the same as (c) on another build (`--before`): before/after side by side',
+          },
+        ]
+      : [scenario],
+  );
 }
 
 /** The commit measured, with `+changes` when src/ differs from it; null outside a git checkout. */
@@ -71,6 +93,8 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       only: { type: 'string' },
+      long: { type: 'boolean', default: false },
+      before: { type: 'string' },
     },
   });
   const parameters = { ...(values.quick ? QUICK : FULL) };
@@ -86,13 +110,20 @@ async function main(): Promise<void> {
     log('starting the mock upstream and the targets');
     const mock = await startMock(group);
     const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
+    let long: LongRunResult | null = null;
     const { rows, loadAverages } = await runBenchmark({
-      scenarios: selectScenarios(values.only),
+      scenarios: selectScenarios(values.only, values.before),
       parameters,
       context: { group, mock, root, cpuProfileDir },
       clock: systemClock,
       log,
       loadAverage: () => loadavg()[0] ?? 0,
+      afterRounds: async (measured) => {
+        const passThrough = measured.find((row) => row.result.id === 'switchyard');
+        if (!values.long || !passThrough) return;
+        log(`long row: ${LONG_RUN.durationMs / 1000} s at ${LONG_RUN.rate} req/s`);
+        long = await longRun(passThrough, { parameters: LONG_RUN, clock: systemClock });
+      },
     });
     const info = {
       date: new Date(startedAt).toISOString(),
@@ -104,12 +135,15 @@ async function main(): Promise<void> {
       loadAverages,
       durationSeconds: (systemClock.now() - startedAt) / 1000,
     };
-    const report = renderReport({ rows, parameters, info });
+    const report = renderReport({ rows, parameters, info, long });
     process.stdout.write(`\n${report}`);
     if (values.quick) return;
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/proxy.md', report);
-    writeFileSync('bench/results/proxy.json', `${JSON.stringify({ ...info, parameters, rows }, null, 2)}\n`);
+    writeFileSync(
+      'bench/results/proxy.json',
+      `${JSON.stringify({ ...info, parameters, rows, long }, null, 2)}\n`,
+    );
     log('wrote bench/results/proxy.md and bench/results/proxy.json');
   } finally {
     await group.stopAll();

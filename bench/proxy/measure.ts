@@ -55,11 +55,23 @@ export interface RowResult {
   streamFirstByte: LatencySummary | null;
   /** Peak RSS of the target's process after all rounds. */
   peakRssMb: number | null;
+  /** RSS once started and answering, before any load; and again after the rounds and 3 s without load. */
+  idleRssMb: { start: number | null; after: number | null };
   firstFailure: string | null;
 }
 
 /** The latency percentiles of one round. */
 export type RoundLatency = LatencySummary & { round: number };
+
+/** How long the targets stay without load before their idle RSS is read after the rounds. */
+const IDLE_WAIT_MS = 3000;
+
+/** A row's result with its still running target and load client. */
+export interface MeasuredTarget {
+  result: RowResult;
+  target: RunningTarget;
+  client: LoadClient;
+}
 
 /** What a run measured: one result per scenario, and the machine's load while it ran. */
 export interface BenchRun {
@@ -107,6 +119,8 @@ export async function runBenchmark(options: {
   log: (line: string) => void;
   /** The machine's 1-minute load average (os.loadavg()[0]). */
   loadAverage: () => number;
+  /** Runs after the rounds while the targets still run (the long row). */
+  afterRounds?: (rows: readonly MeasuredTarget[]) => Promise<void>;
 }): Promise<BenchRun> {
   const { parameters, log } = options;
   const results: RowResult[] = [];
@@ -129,6 +143,10 @@ export async function runBenchmark(options: {
       await measureRound({ rows: rotate(active, round), round, parameters, clock: options.clock });
     }
     for (const row of active) finish(row, parameters.rate);
+    await options.clock.sleep(IDLE_WAIT_MS);
+    for (const row of active) row.result.idleRssMb.after = row.target.process.rssMb();
+    if (options.afterRounds)
+      await options.afterRounds(active.map(({ result, target, client }) => ({ result, target, client })));
   } finally {
     for (const row of active) {
       await row.client.close();
@@ -150,6 +168,7 @@ function emptyResult(scenario: Scenario): RowResult {
     latency: null,
     streamFirstByte: null,
     peakRssMb: null,
+    idleRssMb: { start: null, after: null },
     firstFailure: null,
   };
 }
@@ -189,6 +208,7 @@ async function prepareRow(
     return unavailable(problem.kind, problem.note);
   }
   if (problem.streamNote) result.notes.push(problem.streamNote);
+  result.idleRssMb.start = target.process.rssMb();
   options.log(`  ${scenario.label}: ready at ${target.origin}, pid ${target.process.pid}`);
   const row: ActiveRow = {
     scenario,

@@ -25,6 +25,8 @@ export interface ServerProcess {
   readonly ready: RegExpMatchArray | null;
   /** Peak resident set size so far (VmHWM from /proc), in MB; null once exited or off Linux. */
   peakRssMb(): number | null;
+  /** Resident set size now (VmRSS from /proc), in MB; null once exited or off Linux. */
+  rssMb(): number | null;
   /** User + system CPU time used so far, in seconds; null once exited or off Linux. */
   cpuSeconds(): number | null;
   /** The last few kilobytes the process printed. */
@@ -77,6 +79,7 @@ export class ProcessGroup {
       pid: child.pid ?? -1,
       ready: null,
       peakRssMb: () => (child.exitCode === null ? readPeakRssMb(child.pid ?? -1) : null),
+      rssMb: () => (child.exitCode === null ? readRssMb(child.pid ?? -1, 'VmRSS') : null),
       cpuSeconds: () => (child.exitCode === null ? readCpuSeconds(child.pid ?? -1) : null),
       output: () => output,
       stop: () => this.stopChild(child, exited),
@@ -143,9 +146,14 @@ export class ProcessGroup {
 
 /** VmHWM of /proc/<pid>/status in MB, or null when it cannot be read. */
 export function readPeakRssMb(pid: number): number | null {
+  return readRssMb(pid, 'VmHWM');
+}
+
+/** A memory field of /proc/<pid>/status (VmHWM: peak, VmRSS: now) in MB, or null when it cannot be read. */
+export function readRssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kilobytes = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    const kilobytes = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
     return kilobytes === undefined ? null : Number(kilobytes) / 1024;
   } catch {
     return null;

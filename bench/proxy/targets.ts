@@ -17,7 +17,13 @@ export type TargetSpec =
    * A Switchyard gateway whose accounts (`accounts` is their provider kind) all point at the mock;
    * `config` is written as its gui_config.json before it starts (defaults otherwise).
    */
-  | { kind: 'switchyard'; accounts: 'openai' | 'anthropic'; config?: Record<string, unknown> }
+  | {
+      kind: 'switchyard';
+      accounts: 'openai' | 'anthropic';
+      config?: Record<string, unknown>;
+      /** Another build of Switchyard to run (a checkout with its `dist/`); default `TargetContext.root`. */
+      root?: string;
+    }
   /** Portkey's open-source gateway, routed to the mock as a custom OpenAI-compatible host. */
   | { kind: 'portkey' };
 
@@ -115,7 +121,7 @@ async function startSwitchyard(
     command: process.execPath,
     args: [
       ...profile,
-      join(context.root, 'bin/switchyard.js'),
+      join(spec.root ?? context.root, 'bin/switchyard.js'),
       'start',
       '--data-dir',
       dataDir,

@@ -10,7 +10,13 @@ import { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
 import { countAccountStates, countLocks, Metrics } from '../observability/metrics.js';
 import { RequestLogPipeline } from '../observability/request-log-pipeline.js';
-import { RequestLogWriter, requestLogSettings } from '../observability/request-log-writer.js';
+import { type RequestLogRecorder, RequestLogThread } from '../observability/request-log-thread.js';
+import { requestLogSettings } from '../observability/request-log-writer.js';
+import {
+  inProcessRequestLogWorker,
+  requestLogWorkerAvailable,
+  spawnRequestLogWorker,
+} from '../observability/spawn-request-log-worker.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import { oauthClientsFromConfig } from '../providers/auth/oauth-clients.js';
 import { OAuthCredentialProvider } from '../providers/auth/oauth-credential-provider.js';
@@ -40,6 +46,7 @@ import { DatabaseLockPersistence } from '../store/lock-store.js';
 import { RequestLogStore } from '../store/request-log-store.js';
 import { composeKeyServices, type KeyServices } from './compose-keys.js';
 import { memoizeByConfig } from './memoize-by-config.js';
+import type { StoreLocation } from './store-location.js';
 
 /** The scheduler's view of the config. */
 export function schedulerConfig(config: Readonly<SwitchyardConfig>): SchedulerConfig {
@@ -166,10 +173,10 @@ function composeAccountServices(options: {
   return { credentials, services: { oauthLogin, quotaRefresher }, configureCodeAssist };
 }
 
-/** The request log (store database, batched off the request path), the live feed for the Monitor page, and Prometheus metrics. */
+/** The request log (store database, written by a worker thread), the live feed for the Monitor page, and Prometheus metrics. */
 export interface Observability {
   requestLogStore: RequestLogStore;
-  writer: RequestLogWriter;
+  writer: RequestLogRecorder;
   feed: LiveFeed;
   metrics: Metrics;
 }
@@ -178,13 +185,31 @@ function composeObservability(options: {
   config: ConfigStore;
   accounts: AccountStore;
   db: Kysely<DatabaseSchema>;
+  storeLocation?: StoreLocation | undefined;
   state: StateStore;
   clock: Clock;
   logger: Logger;
 }): Observability {
-  const { config, accounts, state, clock, logger } = options;
+  const { config, accounts, state, clock, logger, storeLocation } = options;
   const requestLogStore = new RequestLogStore(options.db);
   const feed = new LiveFeed();
+  // Rows are stored by a worker thread on its own connection. Where there is none (an in-memory
+  // database, or running from the TypeScript sources), the same service runs in this thread in
+  // small batches: each insert then runs synchronously on the event loop.
+  const threaded = storeLocation && requestLogWorkerAvailable && !isInMemory(storeLocation);
+  const writer = new RequestLogThread({
+    spawn: (settings) =>
+      threaded
+        ? spawnRequestLogWorker(storeLocation, settings)
+        : inProcessRequestLogWorker({
+            store: requestLogStore,
+            clock,
+            settings: { ...settings, batchSize: 50 },
+          }),
+    clock,
+    logger,
+    settings: () => requestLogSettings(config.get()),
+  });
   const metrics = new Metrics({
     logger,
     gauges: {
@@ -192,20 +217,15 @@ function composeObservability(options: {
       locksBySource: async () => countLocks(await state.listLocks(), clock.now()),
       sessionBindings: () => state.countBindings(),
       accountStates: () => countAccountStates(accounts.list()),
+      requestLog: () => writer.readStats(),
     },
-  });
-  const writer = new RequestLogWriter({
-    store: requestLogStore,
-    clock,
-    logger,
-    settings: () => requestLogSettings(config.get()),
-    // Small, frequent batches: each insert runs synchronously on the event loop, so a big one
-    // would stall every request in flight (see BENCHMARKS.md, proxy overhead).
-    flushIntervalMs: 100,
-    batchSize: 50,
   });
   writer.start();
   return { requestLogStore, writer, feed, metrics };
+}
+
+function isInMemory(location: StoreLocation): boolean {
+  return location.backend === 'sqlite' && location.file === ':memory:';
 }
 
 /**
@@ -217,6 +237,8 @@ export async function composeGateway(options: {
   accounts: AccountStore;
   keys: ClientKeyStore;
   db: Kysely<DatabaseSchema>;
+  /** Where `db` is, for the request log worker's own connection; without it rows are written in this thread. */
+  storeLocation?: StoreLocation;
   clock: Clock;
   ids: IdSource;
   logger: Logger;

@@ -12,7 +12,7 @@ import { ClientKeyStore } from '../store/client-key-store.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
 import { KEY_FILE_NAME, loadSecretKey, SecretBox, verifySecretKey } from '../store/secret-box.js';
 import { type DataPaths, dataPaths, ensureDataDir } from './data-dir.js';
-import { openStoreDatabase, resolveStoreLocation } from './store-location.js';
+import { openStoreDatabase, resolveStoreLocation, type StoreLocation } from './store-location.js';
 
 export interface OpenStores extends OpenAccountDatabase {
   paths: DataPaths;
@@ -25,6 +25,8 @@ export interface OpenAccountDatabase {
   keys: ClientKeyStore;
   /** The store database (SQLite or PostgreSQL), shared by the account, lock and request-log stores. */
   database: OpenedDatabase;
+  /** Where `database` is: the request log worker opens its own connection to it. */
+  storeLocation: StoreLocation;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function openAccountDatabase(
       accounts,
       keys,
       database,
+      storeLocation: location,
       async close() {
         await keys.close();
         await accounts.close();

@@ -138,9 +138,8 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
   // hand: AbortSignal.any keeps combined signals alive far longer (nodejs/node#54614).
   const attemptAbort = new AbortController();
   const signal = attemptAbort.signal;
-  const onClientGone = () => attemptAbort.abort(request.signal.reason);
-  if (request.signal.aborted) onClientGone();
-  else request.signal.addEventListener('abort', onClientGone, { once: true });
+  // Never unlinked: a committed stream is still read through this signal after the attempt returns.
+  watchClient(request, attemptAbort);
   // Non-streamed answers come all at once after generation: only streams get the short first-byte limit.
   const firstOutputMs = request.stream ? options.firstByteTimeoutMs : options.idleTimeoutMs;
   let timedOut = false;
@@ -196,7 +195,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
       ...(translator ? { failureEvent: translator.fail } : {}),
     };
   } catch (error) {
-    if (request.signal.aborted) throw request.signal.reason ?? error;
+    if (clientIsGone(request)) throw request.clientGone?.reason ?? request.signal.reason ?? error;
     const network = timedOut
       ? {
           message: `upstream sent no output within ${firstOutputMs / 1000} s (${request.stream ? 'first_byte_timeout' : 'request_timeout'})`,
@@ -207,4 +206,26 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
   } finally {
     cancelTimer();
   }
+}
+
+/**
+ * Aborts `controller` when the client goes away (at once when it already has). Uses the request's
+ * `clientGone` when it has one, so that the request's own AbortSignal is never created on the
+ * common path.
+ */
+function watchClient(request: ProxyRequest, controller: AbortController): void {
+  const gone = request.clientGone;
+  if (gone) {
+    if (gone.reason !== undefined) controller.abort(gone.reason);
+    else gone.subscribe((reason) => controller.abort(reason));
+    return;
+  }
+  const onAbort = () => controller.abort(request.signal.reason);
+  if (request.signal.aborted) onAbort();
+  else request.signal.addEventListener('abort', onAbort, { once: true });
+}
+
+/** True once the client has gone away. */
+function clientIsGone(request: ProxyRequest): boolean {
+  return request.clientGone ? request.clientGone.reason !== undefined : request.signal.aborted;
 }

@@ -28,8 +28,25 @@ export interface ProxyRequest {
   clientKey: ClientKey | null;
   /** Aborted when the client disconnects; cancels the upstream call. */
   signal: AbortSignal;
+  /**
+   * The same event without an AbortSignal: the server's requests offer it so an attempt can link
+   * its own controller to the client without a second one per request (`signal` is then only
+   * created when read). Optional: without it, `signal` is used.
+   */
+  clientGone?: ClientGone;
   /** Renders an error as an event of the client's stream protocol (used after the commit point). */
   streamErrorEvent(error: SwitchyardError): string;
+}
+
+/** The client going away before its answer was complete. */
+export interface ClientGone {
+  /** Why the client is gone (a `client_closed_request` error), or undefined while it is connected. */
+  readonly reason: unknown;
+  /**
+   * Calls `listener` once with the reason when the client goes away (never when it is already
+   * gone: check `reason` first).
+   */
+  subscribe(listener: (reason: unknown) => void): void;
 }
 
 /**

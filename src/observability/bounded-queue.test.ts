@@ -23,6 +23,17 @@ describe('BoundedQueue', () => {
     expect(queue.take(10)).toEqual(['b', 'c']);
   });
 
+  it('unshiftAll puts taken items back in front, dropping the oldest of them where there is no room', () => {
+    const queue = new BoundedQueue<number>(4);
+    for (const item of [1, 2, 3]) queue.push(item);
+    const taken = queue.take(3);
+    queue.push(4);
+    queue.push(5);
+    expect(queue.unshiftAll(taken)).toBe(1);
+    expect(queue.dropped).toBe(1);
+    expect(queue.take(10)).toEqual([2, 3, 4, 5]);
+  });
+
   it('clear empties it without counting drops', () => {
     const queue = new BoundedQueue<number>(3);
     queue.push(1);

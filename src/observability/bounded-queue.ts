@@ -38,6 +38,22 @@ export class BoundedQueue<Item> {
     return !full;
   }
 
+  /**
+   * Puts `items` (taken earlier, oldest first) back in front of everything queued, as the oldest.
+   * Where there is no room the oldest of them are dropped and counted. Returns how many were dropped.
+   */
+  unshiftAll(items: readonly Item[]): number {
+    let index = items.length - 1;
+    for (; index >= 0 && this.length < this.capacity; index--) {
+      this.head = (this.head - 1 + this.capacity) % this.capacity;
+      this.slots[this.head] = items[index];
+      this.length += 1;
+    }
+    const dropped = index + 1;
+    this.droppedCount += dropped;
+    return dropped;
+  }
+
   /** Removes and returns the oldest item, or undefined when empty. */
   shift(): Item | undefined {
     if (this.length === 0) return undefined;

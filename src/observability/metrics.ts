@@ -67,6 +67,14 @@ export interface MetricsGaugeSources {
   sessionBindings?: () => number | Promise<number>;
   /** Accounts by state. */
   accountStates?: () => AccountStateCounts | Promise<AccountStateCounts>;
+  /** The request log writer's counters (rows waiting, dropped because its queue was full). */
+  requestLog?: () => RequestLogCounts | Promise<RequestLogCounts>;
+}
+
+/** What the request log gauges show. */
+export interface RequestLogCounts {
+  queued: number;
+  dropped: number;
 }
 
 export interface MetricsOptions {
@@ -80,6 +88,7 @@ interface GaugeValues {
   locksBySource: LockCount[] | null;
   sessionBindings: number | null;
   accountStates: AccountStateCounts | null;
+  requestLog: RequestLogCounts | null;
 }
 
 /**
@@ -97,6 +106,7 @@ export class Metrics implements RequestLogSink {
     locksBySource: null,
     sessionBindings: null,
     accountStates: null,
+    requestLog: null,
   };
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -146,13 +156,14 @@ export class Metrics implements RequestLogSink {
   /** Every metric in the Prometheus text format; gauges are read from their sources first. */
   async render(): Promise<string> {
     const sources = this.options.gauges ?? {};
-    const [locksActive, locksBySource, sessionBindings, accountStates] = await Promise.all([
+    const [locksActive, locksBySource, sessionBindings, accountStates, requestLog] = await Promise.all([
       this.read('locksActive', sources.locksActive),
       this.read('locksBySource', sources.locksBySource),
       this.read('sessionBindings', sources.sessionBindings),
       this.read('accountStates', sources.accountStates),
+      this.read('requestLog', sources.requestLog),
     ]);
-    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates };
+    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates, requestLog };
     return this.registry.render();
   }
 
@@ -181,6 +192,16 @@ export class Metrics implements RequestLogSink {
           { labels: { state: 'proxy_disabled' }, value: counts.proxyDisabled },
         ];
       },
+    });
+    registry.gauge({
+      name: 'switchyard_request_log_dropped_rows',
+      help: 'Request log rows dropped since start because the queue waiting for the database was full (the oldest go first).',
+      collect: () => (this.gaugeValues.requestLog ? [{ value: this.gaugeValues.requestLog.dropped }] : []),
+    });
+    registry.gauge({
+      name: 'switchyard_request_log_queued_rows',
+      help: 'Request log rows waiting to be written to the database.',
+      collect: () => (this.gaugeValues.requestLog ? [{ value: this.gaugeValues.requestLog.queued }] : []),
     });
     registry.gauge({
       name: 'switchyard_locks_by_source',

@@ -158,19 +158,61 @@ describe('RequestLogWriter', () => {
     expect(store.prunes[1]).toEqual({ olderThan: start + 5 * 60_000 - DAY_MS, maxRows: 2000 });
   });
 
-  it('logs a failing insert instead of throwing, counts the rows lost and keeps writing later batches', async () => {
+  it('logs a failing insert instead of throwing, keeps its rows and stores them once the store works again', async () => {
     const { store, writer, lines } = setup();
     store.failInserts = true;
-    writer.record(sampleRequestLogEntry({ id: 'lost' }));
+    writer.record(sampleRequestLogEntry({ id: 'kept' }));
     await expect(writer.flush()).resolves.toBeUndefined();
-    expect(writer.stats()).toMatchObject({ failed: 1, written: 0, queued: 0 });
+    expect(writer.stats()).toMatchObject({ failed: 1, written: 0, queued: 1 });
     expect(lines).toEqual([
       expect.objectContaining({ level: 50, msg: 'request log batch of 1 rows could not be stored' }),
     ]);
     store.failInserts = false;
-    writer.record(sampleRequestLogEntry({ id: 'kept' }));
+    writer.record(sampleRequestLogEntry({ id: 'later' }));
     await writer.flush();
-    expect(store.storedIds()).toEqual(['kept']);
+    expect(store.storedIds()).toEqual(['kept', 'later']);
+    expect(writer.stats()).toMatchObject({ written: 2, queued: 0, dropped: 0 });
+  });
+
+  it('retries a failed write on the timer after 1 s, doubling the wait while the store keeps failing', async () => {
+    const { clock, store, writer } = setup({ flushIntervalMs: 100 });
+    const attempts: number[] = [];
+    const insert = store.insertBatch.bind(store);
+    store.insertBatch = async (rows) => {
+      attempts.push(clock.now());
+      return insert(rows);
+    };
+    const start = clock.now();
+    store.failInserts = true;
+    writer.start();
+    writer.record(sampleRequestLogEntry({ id: 'patient' }));
+    for (let step = 0; step < 35; step++) {
+      await clock.advance(100);
+      await settle();
+    }
+    // Tried at 100 ms, then 1 s and 2 s after each failure (on the next 100 ms tick).
+    expect(attempts.map((at) => at - start)).toEqual([100, 1100, 3100]);
+    store.failInserts = false;
+    for (let step = 0; step < 45; step++) {
+      await clock.advance(100);
+      await settle();
+    }
+    expect(store.storedIds()).toEqual(['patient']);
+    expect(attempts.map((at) => at - start)).toEqual([100, 1100, 3100, 7100]);
+    await writer.close();
+  });
+
+  it('keeps at most `capacity` rows while the store fails, dropping the oldest and counting them', async () => {
+    const { store, writer } = setup({ capacity: 2 });
+    store.failInserts = true;
+    writer.record(sampleRequestLogEntry({ id: 'r1' }));
+    writer.record(sampleRequestLogEntry({ id: 'r2' }));
+    await writer.flush();
+    writer.record(sampleRequestLogEntry({ id: 'r3' }));
+    expect(writer.stats()).toMatchObject({ queued: 2, dropped: 1 });
+    store.failInserts = false;
+    await writer.flush();
+    expect(store.storedIds()).toEqual(['r2', 'r3']);
   });
 
   it('logs repeated failures at most once a minute, with how many happened', async () => {

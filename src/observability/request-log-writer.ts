@@ -8,6 +8,9 @@ import { toRequestLogRow } from './to-request-log-row.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FAILURE_LOG_INTERVAL_MS = 60_000;
+/** First wait after a failed write before the timer tries again; doubles up to the maximum. */
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 
 /** The request log settings in force, read on every use so config changes apply without restart. */
 export interface RequestLogSettings {
@@ -65,14 +68,19 @@ export interface RequestLogWriterStats {
   written: number;
   /** Rows dropped because the queue was full. */
   dropped: number;
-  /** Rows lost because the store failed to insert them. */
+  /** Rows in write attempts that failed (they are kept, within `capacity`, and written later). */
   failed: number;
 }
 
 /**
  * Stores request log entries off the request path: `record` only queues, a timer flushes batches to
  * the store, and another prunes by retention. Neither recording nor a failing store ever throws
- * into the caller; failures are logged (at most once a minute) and counted.
+ * into the caller; failures are logged (at most once a minute) and counted. Rows of a failed write
+ * go back to the front of the queue (the oldest dropped when it is full) and the timer tries again
+ * after 1 s, doubling up to 30 s while the store keeps failing.
+ *
+ * In the gateway this class runs in the request log worker thread (`request-log-thread.ts`), fed
+ * with rows by `enqueueRows`; in-process, it is fed with entries by `record`.
  *
  * Lifecycle: `start()` begins the timers and prunes once; `close()` stops them and flushes the rest.
  */
@@ -87,6 +95,9 @@ export class RequestLogWriter implements RequestLogSink {
   private failed = 0;
   private lastFailureLoggedAt = Number.NEGATIVE_INFINITY;
   private failuresSinceLog = 0;
+  /** While the store fails: when the timer may try again, and how long it waits after the next failure. */
+  private retryAt = Number.NEGATIVE_INFINITY;
+  private retryDelayMs = RETRY_MIN_MS;
 
   constructor(private readonly options: RequestLogWriterOptions) {
     this.queue = new BoundedQueue(options.capacity ?? 10_000);
@@ -98,7 +109,9 @@ export class RequestLogWriter implements RequestLogSink {
     if (this.closed || this.stopTimers.length > 0) return;
     const { clock } = this.options;
     this.stopTimers = [
-      clock.every(this.options.flushIntervalMs ?? 500, () => void this.flush()),
+      clock.every(this.options.flushIntervalMs ?? 500, () => {
+        if (clock.now() >= this.retryAt) void this.flush();
+      }),
       clock.every(this.options.pruneIntervalMs ?? 5 * 60_000, () => void this.prune()),
     ];
     void this.prune();
@@ -120,7 +133,13 @@ export class RequestLogWriter implements RequestLogSink {
     }
   }
 
-  /** Writes every queued row now. Resolves when they are stored (or their failure logged). */
+  /** Queues rows already built (by the gateway thread); the oldest are dropped beyond `capacity`. */
+  enqueueRows(rows: readonly RequestLogRow[]): void {
+    if (this.closed) return;
+    for (const row of rows) this.queue.push(row);
+  }
+
+  /** Writes every queued row now (stopping at the first failed batch, which stays queued). Resolves when they are stored (or their failure logged). */
   async flush(): Promise<void> {
     // One flush at a time; a caller arriving mid-flush waits for it, then writes what came since.
     while (this.flushing) await this.flushing;
@@ -158,7 +177,7 @@ export class RequestLogWriter implements RequestLogSink {
     };
   }
 
-  /** Stops the timers and stores what is queued. Later records are ignored. */
+  /** Stops the timers and tries once more to store what is queued. Later records are ignored. */
   async close(): Promise<void> {
     for (const stop of this.stopTimers) stop();
     this.stopTimers = [];
@@ -173,10 +192,15 @@ export class RequestLogWriter implements RequestLogSink {
       try {
         await this.options.store.insertBatch(batch);
         this.written += batch.length;
+        this.retryAt = Number.NEGATIVE_INFINITY;
+        this.retryDelayMs = RETRY_MIN_MS;
       } catch (error) {
-        // Dropped rather than re-queued: a batch the store rejects would otherwise block every later one.
         this.failed += batch.length;
+        this.queue.unshiftAll(batch);
+        this.retryAt = this.options.clock.now() + this.retryDelayMs;
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
         this.reportFailure(error, `request log batch of ${batch.length} rows could not be stored`);
+        return;
       }
       // SQLite writes run synchronously: let requests in flight through between two batches.
       if (this.queue.size > 0) await this.options.clock.yieldToIo?.();

@@ -8,6 +8,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { ProxyRequest, ProxyResponse } from '../gateway/proxy-request.js';
 import { clientProtocol } from '../protocols/registry.js';
 import { extractSessionId } from '../session/index.js';
+import { ClientConnection } from './client-connection.js';
 import { checkClientIds, checkModelName } from './client-input-limits.js';
 import type { RoutePolicy } from './create-app.js';
 import { renderError } from './error-response.js';
@@ -47,11 +48,8 @@ export function toProxyRequest(
   const body = requireBody(request);
   const model = checkModelName(call.model ?? body['model']);
   checkClientIds({ headers: request.headers, body });
-  const abort = new AbortController();
   // The response closing before it finished means the client went away: cancel upstream work.
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort.abort(clientClosed());
-  });
+  const connection = new ClientConnection(reply.raw, clientClosed);
   const [path, query = ''] = request.url.split('?', 2);
   const descriptor = clientProtocol(call.protocol);
   return {
@@ -69,7 +67,10 @@ export function toProxyRequest(
     headers: request.headers,
     sessionId: extractSessionId({ rule: descriptor.session, headers: request.headers, body }),
     clientKey: request.clientKey,
-    signal: abort.signal,
+    get signal() {
+      return connection.signal;
+    },
+    clientGone: connection,
     streamErrorEvent: (error) => streamErrorEvent(error, descriptor.errorDialect),
   };
 }

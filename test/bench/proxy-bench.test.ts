@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
 import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
+import { isFlat } from '../../bench/proxy/long-run.js';
 import { isTranslationUnavailable, type RowResult } from '../../bench/proxy/measure.js';
 import { added, checkGoals, ratio } from '../../bench/proxy/report.js';
 
@@ -149,6 +150,7 @@ describe('goals', () => {
       latency: rounds[0] ? { ...rounds[0], achievedRate: 1000, failed: 0, rounds } : null,
       streamFirstByte: null,
       peakRssMb: fields.rss ?? null,
+      idleRssMb: { start: null, after: null },
       firstFailure: null,
     };
   }
@@ -159,13 +161,17 @@ describe('goals', () => {
       row('bare-proxy', { rps: 8000, cpu: 60, p50: [400], p99: [1500] }),
       row('switchyard', { rps: 5000, cpu: 180, p50: [700], p99: [3700], rss: 120 }),
       row('portkey', { rps: 400, cpu: 900 }),
+      row('switchyard-openai-to-anthropic', { rps: 4800, cpu: 198 }),
+      row('switchyard-anthropic-to-openai', { rps: 4900, cpu: 225 }),
     ];
     expect(checkGoals(rows).map((goal) => [goal.measured, goal.met])).toEqual([
+      ['3.00 × (180 against 60 µs)', false],
       ['63 % (by CPU time per request: 33 %)', false],
-      ['12.5 × (by CPU time per request: 5.0 ×)', true],
-      ['550 µs', false],
+      ['12.50 × (by CPU time per request: 5.00 ×)', true],
       ['3100 µs', false],
       ['120 MB', true],
+      ['not run (`--long`)', null],
+      ['worst 1.25 ×', false],
     ]);
   });
 
@@ -180,6 +186,13 @@ describe('goals', () => {
     expect(added([mock, switchyard], switchyard, 'p99')).toBe(1515);
   });
 
+  it('the long row is flat when its last RSS sample is within 10 % of the one at 20 s', () => {
+    const samples = (values: number[]) => values.map((rssMb, index) => ({ atMs: index * 5000, rssMb }));
+    expect(isFlat(samples([90, 120, 130, 131, 140, 143]), 20_000)).toBe(true);
+    expect(isFlat(samples([90, 120, 130, 131, 140, 160]), 20_000)).toBe(false);
+    expect(isFlat(samples([90, 120]), 20_000)).toBeNull();
+  });
+
   it('saturation ratio is the median of same-round ratios', () => {
     const bare = row('bare-proxy', { rps: [8000, 10_000, 2000, 9000] });
     const switchyard = row('switchyard', { rps: [4000, 4000, 1800, 4500] });
@@ -188,6 +201,6 @@ describe('goals', () => {
 
   it('leaves a goal open when a number it needs was not measured', () => {
     const goals = checkGoals([row('bare-proxy', { rps: 8000 }), row('switchyard', { rps: 6000 })]);
-    expect(goals.map((goal) => goal.met)).toEqual([true, null, null, null, null]);
+    expect(goals.map((goal) => goal.met)).toEqual([null, true, null, null, null, null, null]);
   });
 });

@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../core/clock.js';
+import type { RequestLogRow } from '../store/request-log-store.js';
+import { createLogger } from './logger.js';
+import type { RequestLogCommand } from './request-log-service.js';
+import { RequestLogThread, type RequestLogWorkerHandle } from './request-log-thread.js';
+import type { RequestLogSettings, RequestLogWriteStore } from './request-log-writer.js';
+import { sampleRequestLogEntry } from './sample-request-log-entry.js';
+import { inProcessRequestLogWorker } from './spawn-request-log-worker.js';
+
+class FakeStore implements RequestLogWriteStore {
+  rows: RequestLogRow[] = [];
+  failInserts = false;
+  closed = false;
+
+  async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
+    if (this.failInserts) throw new Error('disk I/O error');
+    this.rows.push(...rows);
+  }
+
+  async prune(): Promise<number> {
+    return 0;
+  }
+
+  ids(): string[] {
+    return this.rows.map((row) => row.id);
+  }
+}
+
+interface LogLine {
+  level: number;
+  msg: string;
+}
+
+function setup(options: { capacity?: number } = {}) {
+  const clock = new FakeClock();
+  const store = new FakeStore();
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
+      callback();
+    },
+  });
+  const settings: RequestLogSettings = {
+    enabled: true,
+    retentionDays: 7,
+    maxRows: 100_000,
+    debugBodies: false,
+    maxBodyChars: 100,
+  };
+  const thread = new RequestLogThread({
+    spawn: (serviceSettings) => {
+      return inProcessRequestLogWorker({
+        store,
+        clock,
+        settings: serviceSettings,
+        close: async () => {
+          store.closed = true;
+        },
+      });
+    },
+    clock,
+    logger: createLogger({ destination }),
+    settings: () => settings,
+    ...options,
+  });
+  return { clock, store, lines, thread, settings };
+}
+
+const record = (thread: RequestLogThread, ...ids: string[]) => {
+  for (const id of ids) thread.record(sampleRequestLogEntry({ id }));
+};
+
+describe('RequestLogThread', () => {
+  it('hands recorded rows to the service, which stores them in order', async () => {
+    const { store, thread } = setup();
+    thread.start();
+    record(thread, 'r1', 'r2', 'r3');
+    expect(store.rows).toEqual([]);
+    await thread.flush();
+    expect(store.ids()).toEqual(['r1', 'r2', 'r3']);
+    expect(store.rows[0]).toMatchObject({ accountsTried: ['one@example.com'], requestBody: null });
+    expect(await thread.readStats()).toEqual({ queued: 0, written: 3, dropped: 0, failed: 0 });
+    await thread.close();
+  });
+
+  it('sends what was recorded on its timer, without being asked to flush', async () => {
+    const { clock, store, thread } = setup();
+    thread.start();
+    record(thread, 'timed');
+    await clock.advance(100);
+    // The service writes on its own 100 ms tick once the rows have arrived.
+    await thread.readStats();
+    await clock.advance(100);
+    expect((await thread.readStats()).written).toBe(1);
+    expect(store.ids()).toEqual(['timed']);
+    await thread.close();
+  });
+
+  it('keeps at most `capacity` rows between two sends, dropping the oldest and counting them', async () => {
+    const { store, thread } = setup({ capacity: 2 });
+    thread.start();
+    record(thread, 'r1', 'r2', 'r3', 'r4');
+    expect((await thread.readStats()).dropped).toBe(2);
+    await thread.flush();
+    expect(store.ids()).toEqual(['r3', 'r4']);
+  });
+
+  it('keeps the rows of a failing write, bounded, logs the failure and stores them once the store works', async () => {
+    const { store, thread, lines } = setup({ capacity: 2 });
+    thread.start();
+    store.failInserts = true;
+    record(thread, 'r1', 'r2');
+    await expect(thread.flush()).resolves.toBeUndefined();
+    expect(await thread.readStats()).toMatchObject({ queued: 2, written: 0, failed: 2 });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 50, msg: 'request log batch of 2 rows could not be stored' }),
+    );
+    record(thread, 'r3');
+    await thread.flush();
+    expect((await thread.readStats()).dropped).toBe(1);
+    store.failInserts = false;
+    await thread.flush();
+    expect(store.ids()).toEqual(['r2', 'r3']);
+  });
+
+  it('on close stores every row recorded before it, then closes the service', async () => {
+    const { store, thread } = setup();
+    thread.start();
+    record(thread, 'before-close-1', 'before-close-2');
+    await thread.close();
+    expect(store.ids()).toEqual(['before-close-1', 'before-close-2']);
+    expect(store.closed).toBe(true);
+    record(thread, 'after-close');
+    await thread.flush();
+    expect(store.ids()).toEqual(['before-close-1', 'before-close-2']);
+  });
+
+  it('stores nothing while enable_logging is off', async () => {
+    const { store, thread, settings } = setup();
+    thread.start();
+    settings.enabled = false;
+    record(thread, 'off');
+    await thread.flush();
+    settings.enabled = true;
+    record(thread, 'on');
+    await thread.flush();
+    expect(store.ids()).toEqual(['on']);
+  });
+
+  it('survives a worker that dies: waiters are released, the failure logged, a new worker started later', async () => {
+    const clock = new FakeClock();
+    const lines: LogLine[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
+        callback();
+      },
+    });
+    const workers: SilentWorker[] = [];
+    const thread = new RequestLogThread({
+      spawn: () => {
+        const worker = new SilentWorker();
+        workers.push(worker);
+        return worker;
+      },
+      clock,
+      logger: createLogger({ destination }),
+      settings: () => ({ enabled: true, retentionDays: 1, maxRows: 10, debugBodies: false, maxBodyChars: 1 }),
+    });
+    thread.start();
+    const flushed = thread.flush();
+    workers[0]?.emit('exit', 1);
+    await expect(flushed).resolves.toBeUndefined();
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 50, msg: 'request log worker failed; rows it held are lost' }),
+    );
+    await clock.advance(4900);
+    expect(workers).toHaveLength(1);
+    await clock.advance(200);
+    expect(workers).toHaveLength(2);
+  });
+});
+
+/** A worker that never answers (its thread is stuck or gone). */
+class SilentWorker extends EventEmitter implements RequestLogWorkerHandle {
+  commands: RequestLogCommand[] = [];
+
+  postMessage(command: RequestLogCommand): void {
+    this.commands.push(command);
+  }
+
+  async terminate(): Promise<number> {
+    return 0;
+  }
+}
