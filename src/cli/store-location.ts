@@ -53,7 +53,12 @@ export function openStoreDatabase(options: {
 }): Promise<OpenedDatabase> {
   const { location } = options;
   if (location.backend === 'sqlite')
-    return openSqliteDatabase({ file: location.file, migrate: options.migrate, onQuery: options.onQuery });
+    return openSqliteDatabase({
+      file: location.file,
+      migrate: options.migrate,
+      onQuery: options.onQuery,
+      clock: options.clock,
+    });
   return openPostgresDatabase({
     url: location.url,
     clock: options.clock,

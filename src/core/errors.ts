@@ -41,6 +41,8 @@ export const ERROR_CATALOGUE = {
   upstream_error: { status: 502, scope: 'upstream', retryable: true },
   upstream_timeout: { status: 504, scope: 'upstream', retryable: true },
   config_error: { status: 500, scope: 'internal', retryable: false },
+  /** The store database does not answer (PostgreSQL down or frozen); nothing was changed, retry later. */
+  store_unavailable: { status: 503, scope: 'internal', retryable: true },
   store_error: { status: 500, scope: 'internal', retryable: false },
   internal_error: { status: 500, scope: 'internal', retryable: false },
 } as const satisfies Record<string, CatalogueEntry>;
