@@ -35,8 +35,12 @@ import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
+import { HeldRequestLogStore } from '../store/held-request-log-store.js';
 import { DatabaseLockPersistence } from '../store/lock-store.js';
+import { RefreshedTokenWrites } from '../store/refreshed-token-writes.js';
 import { RequestLogStore } from '../store/request-log-store.js';
+import type { StoreHealth } from '../store/store-health.js';
+import { type StoreOutageReport, storeOutageReport } from '../store/store-outage-report.js';
 import { composeKeyServices, type KeyServices } from './compose-keys.js';
 import { memoizeByConfig } from './memoize-by-config.js';
 
@@ -92,6 +96,8 @@ export interface GatewayServices {
   observability: Observability;
   accountServices: AccountServices;
   keys: KeyServices;
+  /** The store's reachability and the bookkeeping writes held in memory meanwhile. */
+  storeReport: () => StoreOutageReport;
   close(): Promise<void>;
 }
 
@@ -114,6 +120,7 @@ function composeAccountServices(options: {
   clock: Clock;
   logger: Logger;
   ids: IdSource;
+  tokenWrites: RefreshedTokenWrites;
 }): {
   credentials: CredentialProvider;
   services: AccountServices;
@@ -131,6 +138,7 @@ function composeAccountServices(options: {
     clock,
     settings: () => ({ skewMs: config.get().oauth.refresh_skew_seconds * 1000, clients: clients() }),
     onError,
+    tokenWrites: options.tokenWrites,
   });
   const sessionUuid = options.ids.uuid();
   const configureCodeAssist = (current: Readonly<SwitchyardConfig>) =>
@@ -167,6 +175,8 @@ function composeAccountServices(options: {
 /** The request log (store database, batched off the request path), the live feed for the Monitor page, and Prometheus metrics. */
 export interface Observability {
   requestLogStore: RequestLogStore;
+  /** What the writer writes through: holds the rows while the store does not answer. */
+  heldRequestLog: HeldRequestLogStore;
   writer: RequestLogWriter;
   feed: LiveFeed;
   metrics: Metrics;
@@ -177,11 +187,18 @@ function composeObservability(options: {
   accounts: AccountStore;
   db: Kysely<DatabaseSchema>;
   state: StateStore;
+  health: StoreHealth;
+  storeReport: () => StoreOutageReport;
   clock: Clock;
   logger: Logger;
 }): Observability {
   const { config, accounts, state, clock, logger } = options;
   const requestLogStore = new RequestLogStore(options.db);
+  const heldRequestLog = new HeldRequestLogStore({
+    inner: requestLogStore,
+    availability: options.health,
+    onError: (error) => logger.error({ err: error }, 'held request log rows could not be stored'),
+  });
   const feed = new LiveFeed();
   const metrics = new Metrics({
     logger,
@@ -190,10 +207,11 @@ function composeObservability(options: {
       locksBySource: async () => countLocks(await state.listLocks(), clock.now()),
       sessionBindings: () => state.countBindings(),
       accountStates: () => countAccountStates(accounts.list()),
+      store: options.storeReport,
     },
   });
   const writer = new RequestLogWriter({
-    store: requestLogStore,
+    store: heldRequestLog,
     clock,
     logger,
     settings: () => requestLogSettings(config.get()),
@@ -203,7 +221,7 @@ function composeObservability(options: {
     batchSize: 50,
   });
   writer.start();
-  return { requestLogStore, writer, feed, metrics };
+  return { requestLogStore, heldRequestLog, writer, feed, metrics };
 }
 
 /**
@@ -215,19 +233,28 @@ export async function composeGateway(options: {
   accounts: AccountStore;
   keys: ClientKeyStore;
   db: Kysely<DatabaseSchema>;
+  /** The store database's reachability (`OpenedDatabase.health`): bookkeeping writes wait for it. */
+  health: StoreHealth;
   clock: Clock;
   ids: IdSource;
   logger: Logger;
   credentials?: CredentialProvider;
 }): Promise<GatewayServices> {
-  const { config, accounts, clock, logger } = options;
+  const { config, accounts, clock, logger, health } = options;
   const bindings = config.get().proxy.session_bindings;
   const lockWrites = new BackgroundLockPersistence({
     inner: new DatabaseLockPersistence(options.db),
+    availability: health,
     onHealthChange: (error) => {
       if (error === null) logger.info('rate-limit locks are being stored again');
       else logger.warn({ err: error }, 'cannot store rate-limit locks; they stay in memory meanwhile');
     },
+  });
+  const tokenWrites = new RefreshedTokenWrites({
+    accounts,
+    availability: health,
+    onError: (error, accountId) =>
+      logger.error({ err: error, accountId }, 'could not store a refreshed OAuth token'),
   });
   const state = await MemoryStateStore.create({
     clock,
@@ -242,10 +269,22 @@ export async function composeGateway(options: {
     config: memoizeByConfig(config, schedulerConfig),
     onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
   });
-  const observability = composeObservability({ ...options, state });
+  const storeReport = (): StoreOutageReport =>
+    storeOutageReport(health, {
+      request_log: () => ({
+        held: observability.heldRequestLog.heldCount,
+        dropped: observability.heldRequestLog.droppedCount,
+      }),
+      locks: () => ({ held: lockWrites.stats().queued, dropped: lockWrites.stats().dropped }),
+      account_usage: () => ({ held: accounts.pendingUsageCount, dropped: 0 }),
+      oauth_tokens: () => ({ held: tokenWrites.heldCount, dropped: 0 }),
+      key_usage: () => ({ held: keys.recorder.pendingCount, dropped: keys.recorder.droppedCount }),
+      key_last_used: () => ({ held: options.keys.pendingLastUsedCount, dropped: 0 }),
+    });
+  const observability = composeObservability({ ...options, state, storeReport });
   const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
-  const oauth = composeAccountServices({ ...options, state, scheduler, upstream });
+  const oauth = composeAccountServices({ ...options, state, scheduler, upstream, tokenWrites });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
@@ -280,6 +319,7 @@ export async function composeGateway(options: {
     observability,
     accountServices: oauth.services,
     keys,
+    storeReport,
     async close() {
       unsubscribe();
       await oauth.services.quotaRefresher.stop();
@@ -290,6 +330,10 @@ export async function composeGateway(options: {
       await keys.close();
       await state.close();
       await lockWrites.flush();
+      lockWrites.close();
+      tokenWrites.close();
+      await tokenWrites.flush();
+      observability.heldRequestLog.close();
     },
   };
 }

@@ -63,6 +63,7 @@ export class GatewayRuntime {
       services = await composeGateway({
         ...stores,
         db: stores.database.db,
+        health: stores.database.health,
         clock: options.clock,
         ids: options.ids,
         logger: options.logger,
@@ -78,10 +79,27 @@ export class GatewayRuntime {
       await runtime.stop();
       throw error;
     }
+    runtime.watchStoreHealth();
     stores.config.startWatching();
     stores.accounts.startWatching(1000);
     stores.keys.startWatching(1000);
     return runtime;
+  }
+
+  /** Logs each change of the store's reachability once (not once per request), and starts its probes. */
+  private watchStoreHealth(): void {
+    const { logger } = this.options;
+    const { health } = this.stores.database;
+    health.subscribe((status) => {
+      if (status.degraded)
+        logger.warn(
+          { store: status.backend, location: status.location, reason: status.reason },
+          'the store database does not answer: serving from memory, holding bookkeeping writes, refusing admin changes (503)',
+        );
+      else
+        logger.info({ store: status.backend, location: status.location }, 'the store database answers again');
+    });
+    health.start();
   }
 
   get address(): { host: string; port: number } {
@@ -104,7 +122,7 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability, accountServices, keys } = this.services;
+    const { gateway, scheduler, observability, accountServices, keys, storeReport } = this.services;
     const { config, accounts } = this.stores;
     return {
       config,
@@ -118,6 +136,7 @@ export class GatewayRuntime {
       observability,
       accountServices,
       keys,
+      storeHealth: storeReport,
     };
   }
 

@@ -74,6 +74,7 @@ export async function openAccountDatabase(
     const accounts = await AccountStore.open({
       db: database.db,
       changes: database.changes,
+      availability: database.health,
       secretBox: box,
       clock: options.clock,
       ids: options.ids,
@@ -84,6 +85,7 @@ export async function openAccountDatabase(
     const keys = await ClientKeyStore.open({
       db: database.db,
       changes: database.keyChanges,
+      availability: database.health,
       clock: options.clock,
       ids: options.ids,
       onError: logger

@@ -107,6 +107,11 @@ export class AccountStore {
     return store;
   }
 
+  /** Accounts whose quota or last-used updates wait to be written (all of them during an outage). */
+  get pendingUsageCount(): number {
+    return this.pending.size;
+  }
+
   /** Whether the accounts were loaded (false until `load()` succeeds with `deferLoad`). */
   get isLoaded(): boolean {
     return this.loaded;
