@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { AppDependencies, RuntimeInfo } from '../server/app-dependencies.js';
 import { createApp } from '../server/create-app.js';
 import { configuredHost, exposureIssues, mayListen } from '../server/exposure-policy.js';
+import { isStoreUnreachableError } from '../store/store-unreachable.js';
 import { composeGateway, type GatewayServices } from './compose-gateway.js';
 import { type OpenStores, openStores } from './open-stores.js';
 
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   secretKey: string | undefined;
   /** SWITCHYARD_DATABASE_URL: the PostgreSQL store's URL, winning over `store.postgres_url`. */
   databaseUrl?: string | undefined;
+  /** `--allow-degraded-start`: start serving even when the PostgreSQL store does not answer yet. */
+  allowDegradedStart?: boolean;
   /** Settings given by environment variables: they win over gui_config.json (see ConfigStoreOptions). */
   configOverrides?: EnvironmentOverrides;
   logger: Logger;
@@ -57,6 +60,12 @@ export class GatewayRuntime {
     const stores = await openStores({
       ...options,
       validateConfig: (config) => exposureIssues(config, exposure),
+    }).catch((error: unknown) => {
+      if (!isStoreUnreachableError(error)) throw error;
+      throw new Error(
+        `${(error as Error).message}. Start with --allow-degraded-start to serve from memory until it answers.`,
+        { cause: error },
+      );
     });
     let services: GatewayServices;
     try {

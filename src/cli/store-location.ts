@@ -50,6 +50,8 @@ export function openStoreDatabase(options: {
   onError?: (error: unknown) => void;
   /** Called with the SQL of every statement run. */
   onQuery?: (sql: string) => void;
+  /** PostgreSQL: open even when it does not answer (`OpenPostgresDatabaseOptions.openLater`). */
+  openLater?: boolean;
 }): Promise<OpenedDatabase> {
   const { location } = options;
   if (location.backend === 'sqlite')
@@ -66,6 +68,7 @@ export function openStoreDatabase(options: {
     migrate: options.migrate,
     onError: options.onError,
     onQuery: options.onQuery,
+    openLater: options.openLater,
   });
 }
 

@@ -49,8 +49,14 @@ export class BackgroundLockPersistence implements LockPersistence {
     this.stopListening = options.availability?.onAvailable(() => this.startDraining()) ?? (() => undefined);
   }
 
-  loadActive(now: number): Promise<RateLimitLock[]> {
-    return this.options.inner.loadActive(now);
+  /** Straight from the database; none when it does not answer (a start with `--allow-degraded-start`). */
+  async loadActive(now: number): Promise<RateLimitLock[]> {
+    try {
+      return await this.options.inner.loadActive(now);
+    } catch (error) {
+      if (this.options.availability?.reportFailure(error)) return [];
+      throw error;
+    }
   }
 
   async save(lock: RateLimitLock): Promise<void> {

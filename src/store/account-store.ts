@@ -332,6 +332,7 @@ export class AccountStore {
       clock: this.clock,
       intervalMs,
       onChange: () => {
+        if (!this.availability.writable) return;
         this.pollExternalChanges().catch((error: unknown) => this.backgroundFailure(error));
       },
     });

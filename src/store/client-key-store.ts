@@ -48,6 +48,8 @@ export interface ClientKeyStoreOptions {
    * once while it is known not to; batched last-used times wait for it. Default: assumed to answer.
    */
   availability?: StoreAvailability;
+  /** Start with no keys and leave the first load to `load()` (a gateway started while its store did not answer). */
+  deferLoad?: boolean;
 }
 
 /** `lastUsedAt` is kept to this resolution (ms). */
@@ -72,6 +74,7 @@ export class ClientKeyStore {
   private stopWatching: () => void = () => undefined;
 
   private readonly availability: StoreAvailability;
+  private loaded = false;
 
   private constructor(private readonly options: ClientKeyStoreOptions) {
     this.availability = options.availability ?? ASSUMED_AVAILABLE;
@@ -83,7 +86,7 @@ export class ClientKeyStore {
   /** Loads every key and starts the batched last-used writes. */
   static async open(options: ClientKeyStoreOptions): Promise<ClientKeyStore> {
     const store = new ClientKeyStore(options);
-    await store.exclusive(() => store.reload());
+    if (!options.deferLoad) await store.load();
     const flushInBackground = () => {
       if (!store.availability.writable || store.pendingLastUsed.size === 0) return;
       store.flush().catch((error: unknown) => store.backgroundFailure(error));
@@ -95,6 +98,12 @@ export class ClientKeyStore {
       stopListening();
     };
     return store;
+  }
+
+  /** Loads every key (`open` does, unless `deferLoad`). */
+  async load(): Promise<void> {
+    await this.exclusive(() => this.reload());
+    this.loaded = true;
   }
 
   /** Every key, revoked ones included, oldest first. */
@@ -189,7 +198,7 @@ export class ClientKeyStore {
   /** Reloads the keys when another process or instance changed them since the last look. */
   pollExternalChanges(): Promise<boolean> {
     this.pollInFlight ??= this.exclusive(async () => {
-      if (!(await this.options.changes.changedSinceMark())) return false;
+      if (!this.loaded || !(await this.options.changes.changedSinceMark())) return false;
       await this.writeLastUsed();
       await this.reload();
       return true;
@@ -206,6 +215,7 @@ export class ClientKeyStore {
       clock: this.options.clock,
       intervalMs,
       onChange: () => {
+        if (!this.availability.writable) return;
         this.pollExternalChanges().catch((error: unknown) => this.backgroundFailure(error));
       },
     });

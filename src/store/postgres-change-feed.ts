@@ -107,7 +107,11 @@ export class PostgresChangeHub {
    */
   async heardEverything(): Promise<void> {
     const client = this.client;
-    if (!client) throw new Error('not listening for PostgreSQL change notifications (reconnecting)');
+    // SQLSTATE 08006 (connection failure): the store's health counts it as an outage, not a bug.
+    if (!client)
+      throw Object.assign(new Error('not listening for PostgreSQL change notifications (reconnecting)'), {
+        code: '08006',
+      });
     this.pingCount += 1;
     const token = `${PING_PREFIX}${this.options.sourceId}:${this.pingCount}`;
     const arrived = new Promise<void>((resolve, reject) => this.pings.set(token, { resolve, reject }));

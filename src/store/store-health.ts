@@ -77,7 +77,7 @@ type Step = () => Promise<void>;
  */
 export class StoreHealth implements StoreAvailability {
   private down: { reason: string; since: number } | null = null;
-  private readonly opening: Step[] = [];
+  private readonly openingSteps: Step[] = [];
   private probing: Promise<boolean> | null = null;
   private readonly availableListeners = new Set<() => void>();
   private readonly changeListeners = new Set<(status: StoreHealthStatus) => void>();
@@ -108,8 +108,21 @@ export class StoreHealth implements StoreAvailability {
    * steps may be added until `start()`.
    */
   openLater(error: unknown, ...steps: Step[]): void {
-    this.opening.push(...steps);
+    this.openingSteps.push(...steps);
     this.markDown(error);
+  }
+
+  /** Whether the store has not answered yet since start-up (`openLater`): steps are still waiting. */
+  get opening(): boolean {
+    return this.openingSteps.length > 0;
+  }
+
+  /**
+   * Adds a step to run, after the others, once the store first answers (loading the accounts…).
+   * Only while `opening`; otherwise does nothing.
+   */
+  whenOpened(step: Step): void {
+    if (this.openingSteps.length > 0) this.openingSteps.push(step);
   }
 
   /** Starts probing. Calling it twice does nothing more. */
@@ -182,9 +195,9 @@ export class StoreHealth implements StoreAvailability {
 
   private async probe(): Promise<boolean> {
     try {
-      for (let step = this.opening[0]; step; step = this.opening[0]) {
+      for (let step = this.openingSteps[0]; step; step = this.openingSteps[0]) {
         await step();
-        this.opening.shift();
+        this.openingSteps.shift();
       }
       await this.options.probe();
     } catch (error) {
@@ -205,7 +218,7 @@ export class StoreHealth implements StoreAvailability {
   }
 
   private markUp(): void {
-    if (this.down === null || this.opening.length > 0) return;
+    if (this.down === null || this.openingSteps.length > 0) return;
     this.down = null;
     this.schedule();
     this.notify();

@@ -3,9 +3,12 @@
  * serving every request, refuses admin changes with a 503, and writes what it held once the
  * database is back. A real PostgreSQL server, stopped and started by the test.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
+import { runCli, temporaryDirectory } from '../foundation/run-cli.js';
+import { type GatewayHarness, type StartGatewayOptions, startGateway } from '../support/gateway-harness.js';
 import { type MockUpstream, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
 import { sampleChat } from '../support/sample-requests.js';
 import { type PostgresService, startPostgres } from '../support/services.js';
@@ -32,10 +35,11 @@ afterEach(async () => {
   upstream.reset();
 });
 
-async function instance(url: string): Promise<GatewayHarness> {
+async function instance(url: string, options: StartGatewayOptions = {}): Promise<GatewayHarness> {
   const gateway = await startGateway({
     secretKey: KEY,
     config: { store: { backend: 'postgres', postgres_url: url } },
+    ...options,
   });
   gateways.push(gateway);
   return gateway;
@@ -151,5 +155,85 @@ describe('a gateway whose PostgreSQL store is stopped', () => {
     expect(accepted.status).toBe(201);
     const emails = await rows(url, 'select email from accounts order by email');
     expect(emails.map((row) => row['email'])).toEqual(['sk-after@example.com', 'sk-first@example.com']);
+  });
+});
+
+describe('a gateway started while its PostgreSQL store does not answer', () => {
+  it('refuses to start, naming the server with its password masked and the way to start anyway', async () => {
+    const url = await postgres.createDatabase();
+    await postgres.stop();
+    const withPassword = url.replace('postgres@', 'postgres:hunter2secret@');
+
+    const error = (await instance(withPassword).then(
+      () => null,
+      (failure: unknown) => failure,
+    )) as Error;
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain(
+      `Cannot connect to PostgreSQL at postgres://postgres:***@127.0.0.1:${postgres.port}/`,
+    );
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain('--allow-degraded-start');
+    expect(error.message).not.toContain('hunter2secret');
+  });
+
+  it('exits non-zero from the command line with the same message', async () => {
+    const url = await postgres.createDatabase();
+    await postgres.stop();
+    const directory = await temporaryDirectory();
+    try {
+      await writeFile(
+        join(directory.path, 'gui_config.json'),
+        JSON.stringify({ store: { backend: 'postgres' } }),
+      );
+      const result = await runCli(['start', '--data-dir', directory.path, '--port', '0'], {
+        env: {
+          SWITCHYARD_DATABASE_URL: url.replace('postgres@', 'postgres:hunter2secret@'),
+          SWITCHYARD_SECRET_KEY: KEY,
+        },
+      });
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `Cannot connect to PostgreSQL at postgres://postgres:***@127.0.0.1:${postgres.port}/`,
+      );
+      expect(result.stderr).toContain('--allow-degraded-start');
+      expect(result.stderr).not.toContain('hunter2secret');
+    } finally {
+      await directory.remove();
+    }
+  });
+
+  it('starts degraded with --allow-degraded-start, and loads its accounts once the database answers', async () => {
+    const url = await postgres.createDatabase();
+    const first = await instance(url);
+    await first.call('POST', '/api/accounts', { body: account('sk-stored') });
+    await gateways.splice(gateways.indexOf(first), 1)[0]?.close();
+    await postgres.stop();
+
+    const gateway = await instance(url, { allowDegradedStart: true });
+    const before = await status(gateway);
+    const refused = await gateway.call('POST', '/api/accounts', { body: account('sk-refused') });
+
+    expect(before.store_degraded).toBe(true);
+    expect((await gateway.call('GET', '/healthz')).json).toMatchObject({
+      status: 'ok',
+      store_degraded: true,
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: { code: 'store_unavailable' } });
+
+    await postgres.start();
+    await vi.waitFor(async () => expect((await status(gateway)).store_degraded).toBe(false), {
+      timeout: 15_000,
+    });
+    const listed = await gateway.call('GET', '/api/accounts');
+    const served = await chat(gateway, 'served by the account loaded once the store answered');
+    expect((listed.json as { accounts: { email: string }[] }).accounts.map((entry) => entry.email)).toEqual([
+      'sk-stored@example.com',
+    ]);
+    expect(served.status).toBe(200);
+    expect(served.headers['x-account-email']).toBe('sk-stored@example.com');
   });
 });
