@@ -158,6 +158,30 @@ describe('a gateway whose PostgreSQL store is stopped', () => {
   });
 });
 
+describe('a gateway whose PostgreSQL store is frozen', () => {
+  it('notices without a failed write, refuses admin writes with a 503, serves requests, and recovers on thaw', async () => {
+    const url = await postgres.createDatabase();
+    const gateway = await instance(url);
+    await gateway.call('POST', '/api/accounts', { body: account('sk-frozen') });
+
+    postgres.freeze();
+    await vi.waitFor(async () => expect((await status(gateway)).store_degraded).toBe(true), {
+      timeout: 20_000,
+    });
+    const refused = await gateway.call('POST', '/api/keys', { body: { name: 'while frozen' } });
+    const served = await chat(gateway, 'served while the store is frozen');
+    postgres.thaw();
+
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: { code: 'store_unavailable' } });
+    expect(served.status).toBe(200);
+    await vi.waitFor(async () => expect((await status(gateway)).store_degraded).toBe(false), {
+      timeout: 20_000,
+    });
+    expect((await gateway.call('POST', '/api/keys', { body: { name: 'after the thaw' } })).status).toBe(201);
+  }, 60_000);
+});
+
 describe('a gateway started while its PostgreSQL store does not answer', () => {
   it('refuses to start, naming the server with its password masked and the way to start anyway', async () => {
     const url = await postgres.createDatabase();
