@@ -143,6 +143,23 @@ export const exportBody = z
   });
 export type ExportBody = z.output<typeof exportBody>;
 
+/** The store database's reachability, as `GET /api/proxy/status` reports it. */
+export const storeHealthView = z.object({
+  backend: z.enum(['sqlite', 'postgres']),
+  /** The SQLite file, or the PostgreSQL URL with its password masked. */
+  location: z.string(),
+  degraded: z.boolean(),
+  /** Why it counts as down (never a password); null while it answers. */
+  reason: z.string().nullable(),
+  /** Epoch ms since when it counts as down; null while it answers. */
+  since: z.number().nullable(),
+  /** Bookkeeping writes held in memory until it answers again, by kind. */
+  held_writes: z.record(z.string(), z.number()),
+  /** Held writes dropped (oldest first) because their buffer was full, by kind, since start. */
+  dropped_writes: z.record(z.string(), z.number()),
+});
+export type StoreHealthView = z.output<typeof storeHealthView>;
+
 /** `GET /api/proxy/status` response. */
 export const proxyStatus = z.object({
   running: z.boolean(),
@@ -170,6 +187,13 @@ export const proxyStatus = z.object({
   active_locks: z.number(),
   /** The pinned account, if any. */
   fixed_account_id: z.string().nullable(),
+  /**
+   * True while the store database (SQLite file or PostgreSQL) does not answer: requests are still
+   * served from memory, bookkeeping writes are held in memory, admin changes answer 503.
+   */
+  store_degraded: z.boolean(),
+  /** The store database and its reachability (`store_degraded` in detail). */
+  store: storeHealthView,
   /** Optional abilities of this gateway, so a UI shows only the controls that work. */
   features: z.object({
     /**

@@ -42,8 +42,12 @@ import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
+import { HeldRequestLogStore } from '../store/held-request-log-store.js';
 import { DatabaseLockPersistence } from '../store/lock-store.js';
+import { RefreshedTokenWrites } from '../store/refreshed-token-writes.js';
 import { RequestLogStore } from '../store/request-log-store.js';
+import type { StoreHealth } from '../store/store-health.js';
+import { type StoreOutageReport, storeOutageReport } from '../store/store-outage-report.js';
 import { composeKeyServices, type KeyServices } from './compose-keys.js';
 import { memoizeByConfig } from './memoize-by-config.js';
 import type { StoreLocation } from './store-location.js';
@@ -100,6 +104,8 @@ export interface GatewayServices {
   observability: Observability;
   accountServices: AccountServices;
   keys: KeyServices;
+  /** The store's reachability and the bookkeeping writes held in memory meanwhile. */
+  storeReport: () => StoreOutageReport;
   close(): Promise<void>;
 }
 
@@ -123,6 +129,7 @@ function composeAccountServices(options: {
   logger: Logger;
   ids: IdSource;
   codeAssist: CodeAssistContext;
+  tokenWrites: RefreshedTokenWrites;
 }): {
   credentials: CredentialProvider;
   services: AccountServices;
@@ -140,6 +147,7 @@ function composeAccountServices(options: {
     clock,
     settings: () => ({ skewMs: config.get().oauth.refresh_skew_seconds * 1000, clients: clients() }),
     onError,
+    tokenWrites: options.tokenWrites,
   });
   const sessionUuid = options.ids.uuid();
   const configureCodeAssist = (current: Readonly<SwitchyardConfig>) =>
@@ -176,6 +184,8 @@ function composeAccountServices(options: {
 /** The request log (store database, written by a worker thread), the live feed for the Monitor page, and Prometheus metrics. */
 export interface Observability {
   requestLogStore: RequestLogStore;
+  /** What an in-thread writer writes through: holds the rows while the store does not answer. */
+  heldRequestLog: HeldRequestLogStore;
   writer: RequestLogRecorder;
   feed: LiveFeed;
   metrics: Metrics;
@@ -187,11 +197,18 @@ function composeObservability(options: {
   db: Kysely<DatabaseSchema>;
   storeLocation?: StoreLocation | undefined;
   state: StateStore;
+  health: StoreHealth;
+  storeReport: () => StoreOutageReport;
   clock: Clock;
   logger: Logger;
 }): Observability {
   const { config, accounts, state, clock, logger, storeLocation } = options;
   const requestLogStore = new RequestLogStore(options.db);
+  const heldRequestLog = new HeldRequestLogStore({
+    inner: requestLogStore,
+    availability: options.health,
+    onError: (error) => logger.error({ err: error }, 'held request log rows could not be stored'),
+  });
   const feed = new LiveFeed();
   // Rows are stored by a worker thread on its own connection. Where there is none (an in-memory
   // database, or running from the TypeScript sources), the same service runs in this thread in
@@ -202,7 +219,7 @@ function composeObservability(options: {
       threaded
         ? spawnRequestLogWorker(storeLocation, settings)
         : inProcessRequestLogWorker({
-            store: requestLogStore,
+            store: heldRequestLog,
             clock,
             settings: { ...settings, batchSize: 50 },
           }),
@@ -218,10 +235,11 @@ function composeObservability(options: {
       sessionBindings: () => state.countBindings(),
       accountStates: () => countAccountStates(accounts.list()),
       requestLog: () => writer.readStats(),
+      store: options.storeReport,
     },
   });
   writer.start();
-  return { requestLogStore, writer, feed, metrics };
+  return { requestLogStore, heldRequestLog, writer, feed, metrics };
 }
 
 function isInMemory(location: StoreLocation): boolean {
@@ -239,19 +257,28 @@ export async function composeGateway(options: {
   db: Kysely<DatabaseSchema>;
   /** Where `db` is, for the request log worker's own connection; without it rows are written in this thread. */
   storeLocation?: StoreLocation;
+  /** The store database's reachability (`OpenedDatabase.health`): bookkeeping writes wait for it. */
+  health: StoreHealth;
   clock: Clock;
   ids: IdSource;
   logger: Logger;
   credentials?: CredentialProvider;
 }): Promise<GatewayServices> {
-  const { config, accounts, clock, logger } = options;
+  const { config, accounts, clock, logger, health } = options;
   const bindings = config.get().proxy.session_bindings;
   const lockWrites = new BackgroundLockPersistence({
     inner: new DatabaseLockPersistence(options.db),
+    availability: health,
     onHealthChange: (error) => {
       if (error === null) logger.info('rate-limit locks are being stored again');
       else logger.warn({ err: error }, 'cannot store rate-limit locks; they stay in memory meanwhile');
     },
+  });
+  const tokenWrites = new RefreshedTokenWrites({
+    accounts,
+    availability: health,
+    onError: (error, accountId) =>
+      logger.error({ err: error, accountId }, 'could not store a refreshed OAuth token'),
   });
   const state = await MemoryStateStore.create({
     clock,
@@ -266,11 +293,23 @@ export async function composeGateway(options: {
     config: memoizeByConfig(config, schedulerConfig),
     onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
   });
-  const observability = composeObservability({ ...options, state });
+  const storeReport = (): StoreOutageReport =>
+    storeOutageReport(health, {
+      request_log: () => ({
+        held: observability.heldRequestLog.heldCount,
+        dropped: observability.heldRequestLog.droppedCount,
+      }),
+      locks: () => ({ held: lockWrites.stats().queued, dropped: lockWrites.stats().dropped }),
+      account_usage: () => ({ held: accounts.pendingUsageCount, dropped: 0 }),
+      oauth_tokens: () => ({ held: tokenWrites.heldCount, dropped: 0 }),
+      key_usage: () => ({ held: keys.recorder.pendingCount, dropped: keys.recorder.droppedCount }),
+      key_last_used: () => ({ held: options.keys.pendingLastUsedCount, dropped: 0 }),
+    });
+  const observability = composeObservability({ ...options, state, storeReport });
   const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
   const codeAssist = new CodeAssistContext();
-  const oauth = composeAccountServices({ ...options, state, scheduler, upstream, codeAssist });
+  const oauth = composeAccountServices({ ...options, state, scheduler, upstream, codeAssist, tokenWrites });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
@@ -306,6 +345,7 @@ export async function composeGateway(options: {
     observability,
     accountServices: oauth.services,
     keys,
+    storeReport,
     async close() {
       unsubscribe();
       await oauth.services.quotaRefresher.stop();
@@ -316,6 +356,10 @@ export async function composeGateway(options: {
       await keys.close();
       await state.close();
       await lockWrites.flush();
+      lockWrites.close();
+      tokenWrites.close();
+      await tokenWrites.flush();
+      observability.heldRequestLog.close();
     },
   };
 }

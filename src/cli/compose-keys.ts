@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import { UsageRecorder } from '../observability/usage-recorder.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
+import { isStoreUnreachableError } from '../store/store-unreachable.js';
 import { UsageStore } from '../store/usage-store.js';
 import { configuredPrices, PriceTable } from '../usage/price-table.js';
 import { dayStart, monthStart } from '../usage/usage-windows.js';
@@ -45,7 +46,13 @@ export async function composeKeyServices(options: {
     (current) => new PriceTable(configuredPrices(current.pricing.models)),
   );
   const limiter = new MemoryKeyLimiter();
-  await seedLimiter({ limiter, usage, prices: prices(), now: clock.now() });
+  await seedLimiter({ limiter, usage, prices: prices(), now: clock.now() }).catch((error: unknown) => {
+    if (!isStoreUnreachableError(error)) throw error;
+    logger.warn(
+      { err: error },
+      "the store does not answer: client keys' day and month budgets count from zero until the next start",
+    );
+  });
   const gate = new ClientKeyGate({ limiter, keys: options.keys, pool: options.pool, prices });
   const recorder = new UsageRecorder({
     store: usage,

@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { AppDependencies, RuntimeInfo } from '../server/app-dependencies.js';
 import { createApp } from '../server/create-app.js';
 import { configuredHost, exposureIssues, mayListen } from '../server/exposure-policy.js';
+import { isStoreUnreachableError } from '../store/store-unreachable.js';
 import { composeGateway, type GatewayServices } from './compose-gateway.js';
 import { type OpenStores, openStores } from './open-stores.js';
 
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   secretKey: string | undefined;
   /** SWITCHYARD_DATABASE_URL: the PostgreSQL store's URL, winning over `store.postgres_url`. */
   databaseUrl?: string | undefined;
+  /** `--allow-degraded-start`: start serving even when the PostgreSQL store does not answer yet. */
+  allowDegradedStart?: boolean;
   /** Settings given by environment variables: they win over gui_config.json (see ConfigStoreOptions). */
   configOverrides?: EnvironmentOverrides;
   logger: Logger;
@@ -57,12 +60,19 @@ export class GatewayRuntime {
     const stores = await openStores({
       ...options,
       validateConfig: (config) => exposureIssues(config, exposure),
+    }).catch((error: unknown) => {
+      if (!isStoreUnreachableError(error)) throw error;
+      throw new Error(
+        `${(error as Error).message}. Start with --allow-degraded-start to serve from memory until it answers.`,
+        { cause: error },
+      );
     });
     let services: GatewayServices;
     try {
       services = await composeGateway({
         ...stores,
         db: stores.database.db,
+        health: stores.database.health,
         clock: options.clock,
         ids: options.ids,
         logger: options.logger,
@@ -78,10 +88,27 @@ export class GatewayRuntime {
       await runtime.stop();
       throw error;
     }
+    runtime.watchStoreHealth();
     stores.config.startWatching();
     stores.accounts.startWatching(1000);
     stores.keys.startWatching(1000);
     return runtime;
+  }
+
+  /** Logs each change of the store's reachability once (not once per request), and starts its probes. */
+  private watchStoreHealth(): void {
+    const { logger } = this.options;
+    const { health } = this.stores.database;
+    health.subscribe((status) => {
+      if (status.degraded)
+        logger.warn(
+          { store: status.backend, location: status.location, reason: status.reason },
+          'the store database does not answer: serving from memory, holding bookkeeping writes, refusing admin changes (503)',
+        );
+      else
+        logger.info({ store: status.backend, location: status.location }, 'the store database answers again');
+    });
+    health.start();
   }
 
   get address(): { host: string; port: number } {
@@ -104,7 +131,7 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability, accountServices, keys } = this.services;
+    const { gateway, scheduler, observability, accountServices, keys, storeReport } = this.services;
     const { config, accounts } = this.stores;
     return {
       config,
@@ -118,6 +145,7 @@ export class GatewayRuntime {
       observability,
       accountServices,
       keys,
+      storeHealth: storeReport,
     };
   }
 

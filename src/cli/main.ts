@@ -42,6 +42,7 @@ interface StartFlags {
   host?: string;
   port?: number;
   allowUnauthenticated?: boolean;
+  allowDegradedStart?: boolean;
   logLevel: string;
   shutdownTimeout: string;
 }
@@ -56,6 +57,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
     host: flags.host,
     port: flags.port,
     allowUnauthenticated: flags.allowUnauthenticated ?? false,
+    allowDegradedStart: flags.allowDegradedStart ?? false,
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
     databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
     logger,
@@ -90,7 +92,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  Proxy auth:      ${AUTH_DESCRIPTIONS[effectiveAuthMode(config.proxy.auth_mode, host)]}`,
       `  Config file:     ${runtime.stores.paths.configPath}`,
       `  Data directory:  ${dataDir}`,
-      `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,
+      `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}${runtime.stores.database.health.writable ? '' : ' (DOES NOT ANSWER: serving from memory, admin changes refused until it does)'}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
       `  Client keys:     ${runtime.stores.keys.list().filter((key) => key.revokedAt === null).length} active (switchyard keys list)`,
       'Press Ctrl-C to stop.',
@@ -118,6 +120,10 @@ export function buildProgram(): Command {
     )
     .option('--port <port>', 'port to listen on (default: proxy.port from gui_config.json, 8045)', portNumber)
     .option('--allow-unauthenticated', 'allow a non-loopback address while proxy.auth_mode is "off"')
+    .option(
+      '--allow-degraded-start',
+      'start even when the PostgreSQL store (or Redis state) does not answer: serve from memory and connect when it answers',
+    )
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace', 'info')
     .option('--shutdown-timeout <seconds>', 'how long Ctrl-C waits for in-flight requests', '10')
     .action((flags: StartFlags) => startCommand(flags).catch(fail));

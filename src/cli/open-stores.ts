@@ -46,6 +46,11 @@ export interface StoreOpenOptions {
   logger?: Logger;
   /** Settings given by environment variables, laid over gui_config.json. */
   configOverrides?: EnvironmentOverrides;
+  /**
+   * `--allow-degraded-start`: a PostgreSQL store that does not answer at start is not an error; the
+   * stores start empty and load once it answers (see `OpenPostgresDatabaseOptions.openLater`).
+   */
+  allowDegradedStart?: boolean;
 }
 
 /**
@@ -70,12 +75,17 @@ export async function openAccountDatabase(
     onError: (error) => logger?.warn({ err: error }, 'store database connection problem (retrying)'),
     // At trace level every statement is logged: how to see what reaches the database, and when.
     onQuery: logger?.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'store query') : undefined,
+    openLater: options.allowDegradedStart ?? false,
   });
+  // Opened before PostgreSQL answered: the stores start empty and load on its first answer.
+  const deferLoad = database.health.opening;
   try {
-    await verifySecretKey(database.db, box, database.location);
+    if (!deferLoad) await verifySecretKey(database.db, box, database.location);
     const accounts = await AccountStore.open({
+      deferLoad,
       db: database.db,
       changes: database.changes,
+      availability: database.health,
       secretBox: box,
       clock: options.clock,
       ids: options.ids,
@@ -84,8 +94,10 @@ export async function openAccountDatabase(
         : undefined,
     });
     const keys = await ClientKeyStore.open({
+      deferLoad,
       db: database.db,
       changes: database.keyChanges,
+      availability: database.health,
       clock: options.clock,
       ids: options.ids,
       onError: logger
@@ -95,6 +107,12 @@ export async function openAccountDatabase(
       await accounts.close();
       throw error;
     });
+    if (deferLoad) {
+      database.health.whenOpened(async () => {
+        await accounts.load();
+      });
+      database.health.whenOpened(() => keys.load());
+    }
     return {
       accounts,
       keys,

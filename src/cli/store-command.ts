@@ -121,13 +121,16 @@ function stateStatus(_config: SwitchyardConfig): BackendStatus {
 
 async function statusCommand(flags: CommonFlags): Promise<void> {
   const { config, location } = await configuredStore(flags);
-  const backends = [await storeStatus(location), stateStatus(config)];
+  const store = await storeStatus(location);
+  const backends = [store, stateStatus(config)];
   const lines = backends.map(
     (entry) =>
       `${`${entry.role}:`.padEnd(7)}${entry.backend.padEnd(9)}${entry.ok ? 'ok  ' : 'DOWN'}  ${entry.location}\n` +
       `${' '.repeat(22)}${entry.detail}`,
   );
-  print(flags, { backends }, `${lines.join('\n')}\n`);
+  if (!store.ok)
+    lines.push('store_degraded: a gateway on this store serves from memory and refuses admin changes (503)');
+  print(flags, { store_degraded: !store.ok, backends }, `${lines.join('\n')}\n`);
   if (backends.some((entry) => !entry.ok)) process.exitCode = 1;
 }
 

@@ -50,10 +50,17 @@ export function openStoreDatabase(options: {
   onError?: (error: unknown) => void;
   /** Called with the SQL of every statement run. */
   onQuery?: (sql: string) => void;
+  /** PostgreSQL: open even when it does not answer (`OpenPostgresDatabaseOptions.openLater`). */
+  openLater?: boolean;
 }): Promise<OpenedDatabase> {
   const { location } = options;
   if (location.backend === 'sqlite')
-    return openSqliteDatabase({ file: location.file, migrate: options.migrate, onQuery: options.onQuery });
+    return openSqliteDatabase({
+      file: location.file,
+      migrate: options.migrate,
+      onQuery: options.onQuery,
+      clock: options.clock,
+    });
   return openPostgresDatabase({
     url: location.url,
     clock: options.clock,
@@ -61,6 +68,7 @@ export function openStoreDatabase(options: {
     migrate: options.migrate,
     onError: options.onError,
     onQuery: options.onQuery,
+    openLater: options.openLater,
   });
 }
 

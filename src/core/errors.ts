@@ -45,6 +45,8 @@ export const ERROR_CATALOGUE = {
   /** The upstream sent nothing in time (`first_byte_timeout`, `request_timeout`). */
   upstream_timeout: { status: 504 },
   config_error: { status: 500 },
+  /** The store database does not answer (PostgreSQL down or frozen); nothing was changed, retry later. */
+  store_unavailable: { status: 503 },
   store_error: { status: 500 },
   internal_error: { status: 500 },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -69,12 +69,23 @@ export interface MetricsGaugeSources {
   accountStates?: () => AccountStateCounts | Promise<AccountStateCounts>;
   /** The request log writer's counters (rows waiting, dropped because its queue was full). */
   requestLog?: () => RequestLogCounts | Promise<RequestLogCounts>;
+  /** The store database's reachability and the bookkeeping writes held in memory meanwhile. */
+  store?: () => StoreGaugeValues;
 }
 
 /** What the request log gauges show. */
 export interface RequestLogCounts {
   queued: number;
   dropped: number;
+}
+
+/** What `MetricsGaugeSources.store` reports (a `StoreOutageReport` fits). */
+export interface StoreGaugeValues {
+  degraded: boolean;
+  /** Writes held in memory now, by kind. */
+  held_writes: Readonly<Record<string, number>>;
+  /** Held writes dropped because their buffer was full, by kind, since start. */
+  dropped_writes: Readonly<Record<string, number>>;
 }
 
 export interface MetricsOptions {
@@ -89,6 +100,7 @@ interface GaugeValues {
   sessionBindings: number | null;
   accountStates: AccountStateCounts | null;
   requestLog: RequestLogCounts | null;
+  store: StoreGaugeValues | null;
 }
 
 /**
@@ -107,6 +119,7 @@ export class Metrics implements RequestLogSink {
     sessionBindings: null,
     accountStates: null,
     requestLog: null,
+    store: null,
   };
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -156,14 +169,17 @@ export class Metrics implements RequestLogSink {
   /** Every metric in the Prometheus text format; gauges are read from their sources first. */
   async render(): Promise<string> {
     const sources = this.options.gauges ?? {};
-    const [locksActive, locksBySource, sessionBindings, accountStates, requestLog] = await Promise.all([
-      this.read('locksActive', sources.locksActive),
-      this.read('locksBySource', sources.locksBySource),
-      this.read('sessionBindings', sources.sessionBindings),
-      this.read('accountStates', sources.accountStates),
-      this.read('requestLog', sources.requestLog),
-    ]);
-    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates, requestLog };
+    const [locksActive, locksBySource, sessionBindings, accountStates, requestLog, store] = await Promise.all(
+      [
+        this.read('locksActive', sources.locksActive),
+        this.read('locksBySource', sources.locksBySource),
+        this.read('sessionBindings', sources.sessionBindings),
+        this.read('accountStates', sources.accountStates),
+        this.read('requestLog', sources.requestLog),
+        this.read('store', sources.store),
+      ],
+    );
+    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates, requestLog, store };
     return this.registry.render();
   }
 
@@ -212,6 +228,30 @@ export class Metrics implements RequestLogSink {
           labels: { source, reason },
           value: count,
         })),
+    });
+    this.registerStoreGauges(registry);
+  }
+
+  private registerStoreGauges(registry: PrometheusRegistry): void {
+    const byKind = (counts: Readonly<Record<string, number>> | undefined) =>
+      Object.entries(counts ?? {}).map(([kind, value]) => ({ labels: { kind }, value }));
+    registry.gauge({
+      name: 'switchyard_store_degraded',
+      help: 'Whether the store database (SQLite or PostgreSQL) does not answer: 1 while requests are served from memory and admin changes are refused.',
+      collect: () =>
+        this.gaugeValues.store === null ? [] : [{ value: this.gaugeValues.store.degraded ? 1 : 0 }],
+    });
+    registry.gauge({
+      name: 'switchyard_store_held_writes',
+      help: 'Bookkeeping writes held in memory until the store database answers, by kind.',
+      labelNames: ['kind'],
+      collect: () => byKind(this.gaugeValues.store?.held_writes),
+    });
+    registry.gauge({
+      name: 'switchyard_store_dropped_writes',
+      help: 'Held bookkeeping writes dropped (oldest first) because their buffer was full, by kind, since start.',
+      labelNames: ['kind'],
+      collect: () => byKind(this.gaugeValues.store?.dropped_writes),
     });
   }
 

@@ -80,6 +80,11 @@ export class UsageRecorder implements RequestLogSink {
     }
   }
 
+  /** Rows of sums waiting to be written (more than a few during a store outage). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** Requests whose usage could not be kept (the pending sums were full during a store outage). */
   get droppedCount(): number {
     return this.dropped;

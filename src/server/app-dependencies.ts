@@ -7,6 +7,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { StoreOutageReport } from '../store/store-outage-report.js';
 
 /** Facts about the running process that routes report (status, settings page). */
 export interface RuntimeInfo {
@@ -33,4 +34,6 @@ export interface AppDependencies {
   accountServices?: AccountServices;
   /** Client keys and usage: proxy auth by client key, `/api/keys`, `/api/usage`. */
   keys?: KeyServices;
+  /** The store database's reachability (`/healthz`, status). Absent: reported as answering. */
+  storeHealth?: () => StoreOutageReport;
 }

@@ -159,11 +159,16 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
   installAuth(app, deps);
   installErrorHandling(app, deps);
 
-  const health = { status: 'ok', version: VERSION };
+  // Still `ok` (200) while the store database is down: the instance serves requests from memory.
+  const health = () => ({
+    status: 'ok',
+    version: VERSION,
+    store_degraded: deps.storeHealth?.().degraded ?? false,
+  });
   // Health goes through proxy auth: open in `off` and `all_except_health`, guarded in `strict`.
-  app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
-  app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
-  app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health);
+  app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());
+  app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());
+  app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health());
   await registerAdminRoutes(app, deps);
   const { observability } = deps;
   registerLogRoutes(app, {

@@ -106,3 +106,56 @@ describe('BackgroundLockPersistence', () => {
     expect(await persistence.loadActive(0)).toEqual([lock('loaded')]);
   });
 });
+
+describe('BackgroundLockPersistence with the store availability', () => {
+  /** Says the store answers while `up`; `recover()` brings it back and calls the listeners. */
+  function availability() {
+    const listeners: (() => void)[] = [];
+    const state = {
+      up: true,
+      get writable() {
+        return state.up;
+      },
+      reportFailure: (error: unknown) => {
+        const unreachable = error instanceof Error && error.message === 'connection refused';
+        if (unreachable) state.up = false;
+        return unreachable;
+      },
+      onAvailable: (listener: () => void) => {
+        listeners.push(listener);
+        return () => undefined;
+      },
+      recover: () => {
+        state.up = true;
+        for (const listener of listeners) listener();
+      },
+    };
+    return state;
+  }
+
+  it('holds the writes that met an unreachable store, in order, and writes them once it answers', async () => {
+    const inner = new FlakyPersistence();
+    const store = availability();
+    const persistence = new BackgroundLockPersistence({
+      inner,
+      availability: store,
+      onHealthChange: () => undefined,
+    });
+    inner.down = true;
+
+    await persistence.save(lock('a'));
+    await persistence.flush();
+    await persistence.save(lock('b'));
+    await persistence.remove({ accountId: 'a' });
+    await persistence.flush();
+    expect(inner.saved).toEqual([]);
+    expect(persistence.stats()).toMatchObject({ queued: 3, failed: 0, dropped: 0 });
+
+    inner.down = false;
+    store.recover();
+    await persistence.flush();
+
+    expect(inner.saved).toEqual(['a', 'b', 'removed']);
+    expect(persistence.stats()).toMatchObject({ queued: 0, written: 3 });
+  });
+});

@@ -3,6 +3,7 @@ import {
   type Account,
   type Credential,
   type ModelQuota,
+  type OAuthCredential,
   PROVIDER_KINDS,
   type ProviderKind,
   TIERS,
@@ -201,6 +202,32 @@ function isNewSecret(previous: Credential, next: Credential): boolean {
 
 function secretOf(credential: Credential): string {
   return credential.type === 'api_key' ? credential.apiKey : credential.refreshToken;
+}
+
+/** An OAuth credential obtained by refreshing the one whose refresh token is `from`. */
+export interface RefreshedCredential {
+  from: string;
+  credential: OAuthCredential;
+}
+
+/**
+ * Whether a refreshed credential may replace the stored one: `store` when the stored one is the
+ * credential refreshed (same refresh token as `from` or as the new one) and not newer;
+ * `unchanged` when it is this very credential (an earlier write went through); `superseded` when
+ * the account was re-authorized or refreshed to a later token elsewhere meanwhile.
+ */
+export function refreshedCredentialVerdict(
+  stored: Credential,
+  refreshed: RefreshedCredential,
+): 'store' | 'unchanged' | 'superseded' {
+  const next = refreshed.credential;
+  if (stored.type !== 'oauth') return 'superseded';
+  if (stored.refreshToken !== refreshed.from && stored.refreshToken !== next.refreshToken)
+    return 'superseded';
+  if (stored.accessToken === next.accessToken && stored.expiresAt === next.expiresAt) return 'unchanged';
+  const sameGrant = stored.refreshToken === next.refreshToken;
+  if (sameGrant && (stored.expiresAt ?? 0) > (next.expiresAt ?? 0)) return 'superseded';
+  return 'store';
 }
 
 /** `extra` with `changes` applied key by key; a null value removes the key. */

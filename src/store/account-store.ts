@@ -9,16 +9,19 @@ import {
   applyAccountPatch,
   type NewAccountInput,
   newAccount,
+  type RefreshedCredential,
+  refreshedCredentialVerdict,
   reimportedAccount,
   validateNewAccount,
   validatePatch,
 } from './account-patch.js';
-import { accountFromRow, accountToRow, parseQuota } from './account-row.js';
+import { accountFromRow, accountToRow } from './account-row.js';
 import { verificationExtra } from './account-verification.js';
 import type { AccountsTable, DatabaseSchema } from './database-schema.js';
 import { type SecretBox, verifySecretKey } from './secret-box.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
-import { latest, type PendingUsage, UsageBatch } from './usage-batch.js';
+import { ASSUMED_AVAILABLE, type StoreAvailability } from './store-health.js';
+import { LAST_USED_RESOLUTION_MS, sameQuota, UsageBatch, writeUsage } from './usage-batch.js';
 
 export type { AccountPatch, NewAccountInput } from './account-patch.js';
 
@@ -39,22 +42,16 @@ export interface AccountStoreOptions {
   onError?: (error: unknown) => void;
   /** The change feed of the same database (`OpenedDatabase.changes`): how other writers are noticed. */
   changes: StoreChangeFeed;
-}
-
-/** `lastUsedAt` is kept to this resolution (ms). */
-const LAST_USED_RESOLUTION_MS = 1000;
-
-/** Quota observations closer than this (fraction of the quota) count as unchanged. */
-const QUOTA_EPSILON = 0.005;
-
-/** Whether a new quota observation changes nothing the scheduler or the UI would act on. */
-function sameQuota(previous: ModelQuota, next: ModelQuota): boolean {
-  return (
-    previous.source === next.source &&
-    Math.abs(previous.remainingFraction - next.remainingFraction) < QUOTA_EPSILON &&
-    Math.abs((previous.resetAt ?? 0) - (next.resetAt ?? 0)) < 1000 &&
-    next.observedAt - previous.observedAt < 60_000
-  );
+  /**
+   * Whether the database answers (`OpenedDatabase.health`): writes are refused with a 503 at once
+   * while it is known not to, batched updates wait for it. Default: assumed to answer.
+   */
+  availability?: StoreAvailability;
+  /**
+   * Start with an empty pool and leave the key check and the first load to `load()`: for a gateway
+   * started while its store did not answer. Default false: `open` loads.
+   */
+  deferLoad?: boolean;
 }
 
 /**
@@ -73,7 +70,9 @@ export class AccountStore {
   private readonly ids: IdSource;
   private readonly onError: (error: unknown) => void;
   private readonly changes: StoreChangeFeed;
+  private readonly availability: StoreAvailability;
   private readonly pending = new UsageBatch();
+  private loaded = false;
   /** Serialises writes, flushes and reloads so a reload never overtakes a write's pool update. */
   private queue: Promise<unknown> = Promise.resolve();
   private pollInFlight: Promise<boolean> | null = null;
@@ -87,18 +86,47 @@ export class AccountStore {
     this.ids = options.ids;
     this.onError = options.onError ?? ((error) => process.emitWarning(describeError(error), 'AccountStore'));
     this.changes = options.changes;
+    this.availability = options.availability ?? ASSUMED_AVAILABLE;
   }
 
-  /** Checks the secret key against the database, loads every account into `pool`, starts batching. */
+  /**
+   * Checks the secret key against the database, loads every account into `pool` (unless
+   * `deferLoad`), starts batching: every `flushIntervalMs` while the database answers, and as soon
+   * as it answers again after an outage.
+   */
   static async open(options: AccountStoreOptions): Promise<AccountStore> {
-    await verifySecretKey(options.db, options.secretBox);
     const store = new AccountStore(options);
-    await store.exclusive(() => store.reload());
+    if (!options.deferLoad) await store.load();
     const interval = options.flushIntervalMs ?? 1000;
-    store.stopFlushing = options.clock.every(interval, () => {
-      store.flush().catch(store.onError);
-    });
+    const stopTimer = options.clock.every(interval, () => store.flushInBackground());
+    const stopListening = store.availability.onAvailable(() => store.flushInBackground());
+    store.stopFlushing = () => {
+      stopTimer();
+      stopListening();
+    };
     return store;
+  }
+
+  /** Accounts whose quota or last-used updates wait to be written (all of them during an outage). */
+  get pendingUsageCount(): number {
+    return this.pending.size;
+  }
+
+  /** Whether the accounts were loaded (false until `load()` succeeds with `deferLoad`). */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /**
+   * Checks the secret key against the database and loads every account into `pool`. `open` calls
+   * it, unless `deferLoad`; then whoever learns that the database answers does. Returns how many
+   * accounts were loaded.
+   */
+  async load(): Promise<number> {
+    await verifySecretKey(this.db, this.box);
+    await this.exclusive(() => this.reload());
+    this.loaded = true;
+    return this.pool.list().length;
   }
 
   get(id: string): Account | undefined {
@@ -110,9 +138,9 @@ export class AccountStore {
   }
 
   /** Adds an account. A second account with the same provider and email is a `conflict`. */
-  create(input: NewAccountInput): Promise<Account> {
-    return this.exclusive(async () => {
-      validateNewAccount(input);
+  async create(input: NewAccountInput): Promise<Account> {
+    validateNewAccount(input);
+    return this.write(async () => {
       const now = this.clock.now();
       const account = newAccount(input, { id: this.ids.uuid(), now });
       await this.db.transaction().execute(async (transaction) => {
@@ -126,9 +154,9 @@ export class AccountStore {
   }
 
   /** Applies `patch` (see `AccountPatch`). An unknown id is `not_found`; a taken email is `conflict`. */
-  update(id: string, patch: AccountPatch): Promise<Account> {
-    return this.exclusive(async () => {
-      validatePatch(patch);
+  async update(id: string, patch: AccountPatch): Promise<Account> {
+    validatePatch(patch);
+    return this.write(async () => {
       const now = this.clock.now();
       const next = await this.db.transaction().execute(async (transaction) => {
         const current = await this.readAccount(transaction, id);
@@ -152,7 +180,7 @@ export class AccountStore {
 
   /** Deletes an account and its rate-limit locks. Returns what was removed, or null when unknown. */
   remove(id: string): Promise<Account | null> {
-    return this.exclusive(async () => {
+    return this.write(async () => {
       const row = await this.db.transaction().execute(async (transaction) => {
         const found = await transaction
           .selectFrom('accounts')
@@ -177,9 +205,9 @@ export class AccountStore {
    * re-enabling them when disabled for `invalid_grant` — and, for full records, the record's
    * fields and state (`reimportedAccount`). One transaction: all inputs are applied or none.
    */
-  upsertMany(inputs: readonly NewAccountInput[]): Promise<{ created: Account[]; updated: Account[] }> {
-    return this.exclusive(async () => {
-      for (const input of inputs) validateNewAccount(input);
+  async upsertMany(inputs: readonly NewAccountInput[]): Promise<{ created: Account[]; updated: Account[] }> {
+    for (const input of inputs) validateNewAccount(input);
+    return this.write(async () => {
       const now = this.clock.now();
       const results = new Map<string, { account: Account; created: boolean }>();
       await this.db.transaction().execute(async (transaction) => {
@@ -209,6 +237,34 @@ export class AccountStore {
         (result.created ? created : updated).push(account);
       }
       return { created, updated };
+    });
+  }
+
+  /**
+   * Stores an OAuth credential obtained by a refresh, unless the account changed meanwhile: `gone`
+   * when it was removed; `superseded` when its stored credential is neither the one refreshed
+   * (refresh token `from`) nor a same-grant one older than this (re-authorized, or refreshed again
+   * elsewhere) — left as it is. The request path never waits for it (`RefreshedTokenWrites`).
+   */
+  storeRefreshedCredential(
+    id: string,
+    refreshed: RefreshedCredential,
+  ): Promise<'stored' | 'superseded' | 'gone'> {
+    return this.write(async () => {
+      const now = this.clock.now();
+      const outcome = await this.db.transaction().execute(async (transaction) => {
+        const current = await this.readAccount(transaction, id);
+        if (!current) return 'gone' as const;
+        const verdict = refreshedCredentialVerdict(current.credential, refreshed);
+        if (verdict !== 'store') return verdict;
+        const next = applyAccountPatch(current, { credential: refreshed.credential }, now);
+        await transaction.updateTable('accounts').set(this.toRow(next, now)).where('id', '=', id).execute();
+        await this.changes.announce(transaction);
+        return next;
+      });
+      if (typeof outcome === 'string') return outcome === 'unchanged' ? 'stored' : outcome;
+      this.pool.upsert(this.pending.overlay(outcome));
+      return 'stored';
     });
   }
 
@@ -256,7 +312,7 @@ export class AccountStore {
    */
   pollExternalChanges(): Promise<boolean> {
     this.pollInFlight ??= this.exclusive(async () => {
-      if (!(await this.changes.changedSinceMark())) return false;
+      if (!this.loaded || !(await this.changes.changedSinceMark())) return false;
       await this.writePending();
       await this.reload();
       return true;
@@ -276,7 +332,8 @@ export class AccountStore {
       clock: this.clock,
       intervalMs,
       onChange: () => {
-        this.pollExternalChanges().catch(this.onError);
+        if (!this.availability.writable) return;
+        this.pollExternalChanges().catch((error: unknown) => this.backgroundFailure(error));
       },
     });
   }
@@ -285,7 +342,24 @@ export class AccountStore {
   async close(): Promise<void> {
     this.stopWatching();
     this.stopFlushing();
-    await this.flush();
+    const unwritten = this.pending.size;
+    if (unwritten > 0 && !this.availability.writable) {
+      this.onError(
+        new Error(
+          `quota and last-used updates of ${unwritten} account(s) were not written: the store does not answer`,
+        ),
+      );
+      return;
+    }
+    try {
+      await this.flush();
+    } catch (error) {
+      this.onError(
+        new Error(`quota and last-used updates of ${unwritten} account(s) were not written at shutdown`, {
+          cause: error,
+        }),
+      );
+    }
   }
 
   private async reload(): Promise<void> {
@@ -310,34 +384,12 @@ export class AccountStore {
     const batch = this.pending.take();
     try {
       await this.db.transaction().execute(async (transaction) => {
-        for (const [id, usage] of batch) await this.writeUsage(transaction, id, usage);
+        for (const [id, usage] of batch) await writeUsage(transaction, id, usage);
       });
     } catch (error) {
       this.pending.requeue(batch);
       throw error;
     }
-  }
-
-  private async writeUsage(transaction: Executor, id: string, usage: PendingUsage): Promise<void> {
-    const row = await transaction
-      .selectFrom('accounts')
-      .select(['quota', 'last_used_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return;
-    // Another process may have stored a newer observation of the same model meanwhile.
-    const quota = parseQuota(row.quota);
-    for (const [model, observed] of Object.entries(usage.quota)) {
-      const stored = quota[model];
-      if (!stored || stored.observedAt <= observed.observedAt) quota[model] = observed;
-    }
-    const storedLastUsed = row.last_used_at === null ? null : Number(row.last_used_at);
-    const lastUsedAt = latest(storedLastUsed, usage.lastUsedAt);
-    await transaction
-      .updateTable('accounts')
-      .set({ quota: JSON.stringify(quota), last_used_at: lastUsedAt })
-      .where('id', '=', id)
-      .execute();
   }
 
   private async readAccount(transaction: Executor, id: string): Promise<Account | null> {
@@ -394,6 +446,22 @@ export class AccountStore {
       this.onError(error);
       return null;
     }
+  }
+
+  /** An account write: refused with a 503 at once while the database is known not to answer. */
+  private write<T>(task: () => Promise<T>): Promise<T> {
+    return this.availability.guard(() => this.exclusive(task));
+  }
+
+  /** The batched updates wait while the database is known not to answer; they are kept meanwhile. */
+  private flushInBackground(): void {
+    if (!this.availability.writable || this.pending.size === 0) return;
+    this.flush().catch((error: unknown) => this.backgroundFailure(error));
+  }
+
+  /** An outage is reported once, by the store's health; other failures go to `onError`. */
+  private backgroundFailure(error: unknown): void {
+    if (!this.availability.reportFailure(error)) this.onError(error);
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@ import { type IdSource, newClientKeySecret } from '../core/ids.js';
 import { clientKeyFromRow, clientKeyToRow } from './client-key-row.js';
 import type { DatabaseSchema } from './database-schema.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
+import { ASSUMED_AVAILABLE, type StoreAvailability } from './store-health.js';
 
 type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
@@ -42,6 +43,13 @@ export interface ClientKeyStoreOptions {
   flushIntervalMs?: number;
   /** Failures of background work (batched writes, change polling). Default: a process warning. */
   onError?: (error: unknown) => void;
+  /**
+   * Whether the database answers (`OpenedDatabase.health`): key changes are refused with a 503 at
+   * once while it is known not to; batched last-used times wait for it. Default: assumed to answer.
+   */
+  availability?: StoreAvailability;
+  /** Start with no keys and leave the first load to `load()` (a gateway started while its store did not answer). */
+  deferLoad?: boolean;
 }
 
 /** `lastUsedAt` is kept to this resolution (ms). */
@@ -65,7 +73,11 @@ export class ClientKeyStore {
   private stopFlushing: () => void = () => undefined;
   private stopWatching: () => void = () => undefined;
 
+  private readonly availability: StoreAvailability;
+  private loaded = false;
+
   private constructor(private readonly options: ClientKeyStoreOptions) {
+    this.availability = options.availability ?? ASSUMED_AVAILABLE;
     this.newSecret = options.newSecret ?? newClientKeySecret;
     this.onError =
       options.onError ?? ((error) => process.emitWarning(describeError(error), 'ClientKeyStore'));
@@ -74,11 +86,24 @@ export class ClientKeyStore {
   /** Loads every key and starts the batched last-used writes. */
   static async open(options: ClientKeyStoreOptions): Promise<ClientKeyStore> {
     const store = new ClientKeyStore(options);
-    await store.exclusive(() => store.reload());
-    store.stopFlushing = options.clock.every(options.flushIntervalMs ?? 5000, () => {
-      store.flush().catch(store.onError);
-    });
+    if (!options.deferLoad) await store.load();
+    const flushInBackground = () => {
+      if (!store.availability.writable || store.pendingLastUsed.size === 0) return;
+      store.flush().catch((error: unknown) => store.backgroundFailure(error));
+    };
+    const stopTimer = options.clock.every(options.flushIntervalMs ?? 5000, flushInBackground);
+    const stopListening = store.availability.onAvailable(flushInBackground);
+    store.stopFlushing = () => {
+      stopTimer();
+      stopListening();
+    };
     return store;
+  }
+
+  /** Loads every key (`open` does, unless `deferLoad`). */
+  async load(): Promise<void> {
+    await this.exclusive(() => this.reload());
+    this.loaded = true;
   }
 
   /** Every key, revoked ones included, oldest first. */
@@ -160,6 +185,11 @@ export class ClientKeyStore {
     this.pendingLastUsed.set(id, at);
   }
 
+  /** Keys whose last-used time waits to be written (all those used during a store outage). */
+  get pendingLastUsedCount(): number {
+    return this.pendingLastUsed.size;
+  }
+
   /** Writes the batched last-used times now. */
   flush(): Promise<void> {
     return this.exclusive(() => this.writeLastUsed());
@@ -168,7 +198,7 @@ export class ClientKeyStore {
   /** Reloads the keys when another process or instance changed them since the last look. */
   pollExternalChanges(): Promise<boolean> {
     this.pollInFlight ??= this.exclusive(async () => {
-      if (!(await this.options.changes.changedSinceMark())) return false;
+      if (!this.loaded || !(await this.options.changes.changedSinceMark())) return false;
       await this.writeLastUsed();
       await this.reload();
       return true;
@@ -185,7 +215,8 @@ export class ClientKeyStore {
       clock: this.options.clock,
       intervalMs,
       onChange: () => {
-        this.pollExternalChanges().catch(this.onError);
+        if (!this.availability.writable) return;
+        this.pollExternalChanges().catch((error: unknown) => this.backgroundFailure(error));
       },
     });
   }
@@ -193,7 +224,13 @@ export class ClientKeyStore {
   async close(): Promise<void> {
     this.stopWatching();
     this.stopFlushing();
-    await this.flush();
+    if (!this.availability.writable) return;
+    await this.flush().catch((error: unknown) => this.backgroundFailure(error));
+  }
+
+  /** An outage is reported once, by the store's health; other failures go to `onError`. */
+  private backgroundFailure(error: unknown): void {
+    if (!this.availability.reportFailure(error)) this.onError(error);
   }
 
   /** Reads the active key `id`, lets `next` derive its new state, stores it. */
@@ -233,12 +270,15 @@ export class ClientKeyStore {
     });
   }
 
+  /** A key change: refused with a 503 at once while the database is known not to answer. */
   private async write<T>(work: (transaction: Transaction<DatabaseSchema>) => Promise<T>): Promise<T> {
-    return this.options.db.transaction().execute(async (transaction) => {
-      const result = await work(transaction);
-      await this.options.changes.announce(transaction);
-      return result;
-    });
+    return this.availability.guard(() =>
+      this.options.db.transaction().execute(async (transaction) => {
+        const result = await work(transaction);
+        await this.options.changes.announce(transaction);
+        return result;
+      }),
+    );
   }
 
   private async ensureNameFree(executor: Executor, key: ClientKey): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from './database-schema.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
+import type { StoreHealth } from './store-health.js';
 
 /** Where accounts, locks and the request log are kept: one SQLite file, or a shared PostgreSQL. */
 export const STORE_BACKENDS = ['sqlite', 'postgres'] as const;
@@ -25,6 +26,13 @@ export interface OpenedDatabase {
   changes: StoreChangeFeed;
   /** The same for client keys (`ClientKeyStore`): its own topic and observation window. */
   keyChanges: StoreChangeFeed;
+  /**
+   * Whether the database answers, for the writers that must wait for it and the admin operations
+   * that must refuse quickly when it does not. PostgreSQL: down while unreachable or frozen (and,
+   * opened with `openLater`, until it first answered); SQLite: down only after a failure that says
+   * the file cannot be reached. Its probes run once `health.start()` is called.
+   */
+  health: StoreHealth;
   /** Stops the change feed and closes the connections. Stores using `db` must be closed first. */
   close(): Promise<void>;
 }

@@ -49,9 +49,26 @@ export class PostgresChangeHub {
 
   /** Connects and LISTENs; rejects when PostgreSQL cannot be reached. */
   static async start(options: PostgresChangeFeedOptions): Promise<PostgresChangeHub> {
-    const hub = new PostgresChangeHub(options);
-    await hub.connect();
+    const hub = PostgresChangeHub.create(options);
+    await hub.open();
     return hub;
+  }
+
+  /**
+   * A hub that does not listen yet (`open` connects it): what a gateway started while PostgreSQL
+   * did not answer hands its stores, to be opened once the database answers.
+   */
+  static create(options: PostgresChangeFeedOptions): PostgresChangeHub {
+    return new PostgresChangeHub(options);
+  }
+
+  /**
+   * Connects and LISTENs; rejects when PostgreSQL cannot be reached (call it again later). Once
+   * open, a lost connection is re-established by the hub itself.
+   */
+  async open(): Promise<void> {
+    if (this.client || this.closed) return;
+    await this.connect();
   }
 
   /** Whether the listening connection is up (false during an outage, until it reconnects). */
@@ -90,7 +107,11 @@ export class PostgresChangeHub {
    */
   async heardEverything(): Promise<void> {
     const client = this.client;
-    if (!client) throw new Error('not listening for PostgreSQL change notifications (reconnecting)');
+    // SQLSTATE 08006 (connection failure): the store's health counts it as an outage, not a bug.
+    if (!client)
+      throw Object.assign(new Error('not listening for PostgreSQL change notifications (reconnecting)'), {
+        code: '08006',
+      });
     this.pingCount += 1;
     const token = `${PING_PREFIX}${this.options.sourceId}:${this.pingCount}`;
     const arrived = new Promise<void>((resolve, reject) => this.pings.set(token, { resolve, reject }));

@@ -11,6 +11,8 @@ import { runMigrations } from './migrations/run-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { PostgresChangeHub } from './postgres-change-feed.js';
 import { queryLog } from './sqlite-database.js';
+import { StoreHealth } from './store-health.js';
+import { describeStoreFailure, isStoreUnreachableError } from './store-unreachable.js';
 
 /** Arbitrary, fixed: the session advisory lock every instance takes around its migrations. */
 const MIGRATION_LOCK_KEY = 73_911_204_417;
@@ -18,11 +20,13 @@ const INT8_OID = 20;
 const CONNECT_TIMEOUT_MS = 5000;
 /** No query may wait longer on a frozen server: background writes give up and count a failure. */
 const QUERY_TIMEOUT_MS = 15_000;
+/** While PostgreSQL answers, a probe this often notices a frozen server before a write times out. */
+const HEALTH_WATCH_INTERVAL_MS = 5000;
 
 export interface OpenPostgresDatabaseOptions {
   /** `postgres://user:password@host:port/database` (`postgresql://` too; libpq query options such as `sslmode`). */
   url: string;
-  /** Drives the change feed's reconnection timer. */
+  /** Drives the change feed's reconnection timer and the health probes. */
   clock: Clock;
   /** This process's id in change notifications (its own are ignored): a fresh UUID per process. */
   instanceId: string;
@@ -34,52 +38,81 @@ export interface OpenPostgresDatabaseOptions {
   maxConnections?: number;
   /** Called with the SQL of every statement run (diagnostics: `--log-level trace`). */
   onQuery?: (sql: string) => void;
+  /**
+   * When PostgreSQL does not answer at all: false (default) throws; true returns a database whose
+   * `health` is down, connecting, migrating and listening on its own once PostgreSQL answers
+   * (`switchyard start --allow-degraded-start`). Other failures (a failed migration) always throw.
+   */
+  openLater?: boolean;
 }
 
 /**
  * Connects to PostgreSQL, brings the schema up to date (under `pg_advisory_lock`, so instances
  * starting together migrate one after the other) and starts the change feed. Throws an Error
- * naming the server (never the password) and the reason when it cannot connect or migrate.
- * Later outages never throw here: pooled connections are re-opened on demand, the feed reconnects.
+ * naming the server (never the password) and the reason when it cannot connect or migrate (unless
+ * `openLater`). Later outages never throw here: pooled connections are re-opened on demand, the
+ * feed reconnects, and `health` tells who needs to know (probing every 5 s while up).
  */
 export async function openPostgresDatabase(options: OpenPostgresDatabaseOptions): Promise<OpenedDatabase> {
   const location = describePostgresUrl(options.url);
-  const onError = options.onError ?? (() => undefined);
   const settings = connectionSettings(options.url);
   const pool = new pg.Pool({ ...settings, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
-  // Without listeners, a connection the server drops would crash the process: the pool handles
-  // idle ones ('error' on the pool), and a checked-out one emits 'error' on itself (pg emits it
-  // even when the query in flight is rejected with the same error).
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<DatabaseSchema>({
     dialect: new PostgresDialect({ pool }),
     log: queryLog(options.onQuery),
   });
-  let changes: PostgresChangeHub | undefined;
-  try {
+  const health = new StoreHealth({
+    backend: 'postgres',
+    location,
+    clock: options.clock,
+    probe: async () => {
+      await sql`select 1`.execute(db);
+    },
+    watchIntervalMs: HEALTH_WATCH_INTERVAL_MS,
+  });
+  const report = (error: unknown) => {
+    health.reportFailure(error);
+    options.onError?.(error);
+  };
+  // Without listeners, a connection the server drops would crash the process: the pool handles
+  // idle ones ('error' on the pool), and a checked-out one emits 'error' on itself (pg emits it
+  // even when the query in flight is rejected with the same error).
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
+  const hub = PostgresChangeHub.create({
+    createClient: () => new pg.Client(settings),
+    clock: options.clock,
+    sourceId: options.instanceId,
+    onError: report,
+  });
+  const connect = async () => {
     await sql`select 1`.execute(db).catch((error: unknown) => {
-      throw new Error(`Cannot connect to PostgreSQL at ${location}: ${reason(error)}`, { cause: error });
+      throw new Error(`Cannot connect to PostgreSQL at ${location}: ${describeStoreFailure(error)}`, {
+        cause: error,
+      });
     });
     if (options.migrate !== false) await migratePostgres(db, location);
-    changes = await PostgresChangeHub.start({
-      createClient: () => new pg.Client(settings),
-      clock: options.clock,
-      sourceId: options.instanceId,
-      onError,
-    });
+    await hub.open();
+  };
+  try {
+    await connect();
   } catch (error) {
-    await db.destroy();
-    throw error;
+    if (!options.openLater || !isStoreUnreachableError(error)) {
+      await hub.close();
+      await db.destroy();
+      throw error;
+    }
+    health.openLater(error, connect);
   }
-  const hub = changes;
   return {
     db,
     backend: 'postgres',
     location,
     changes: hub.feed('accounts'),
     keyChanges: hub.feed('client_keys'),
+    health,
     async close() {
+      health.close();
       await hub.close();
       await db.destroy();
     },
@@ -102,7 +135,9 @@ export async function migratePostgres(db: KyselyType<DatabaseSchema>, location: 
       }
     });
   } catch (error) {
-    throw new Error(`Cannot migrate the PostgreSQL database ${location}: ${reason(error)}`, { cause: error });
+    throw new Error(`Cannot migrate the PostgreSQL database ${location}: ${describeStoreFailure(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -131,14 +166,4 @@ function connectionSettings(url: string): pg.ClientConfig {
 function typeParser(oid: number, format?: 'text' | 'binary'): unknown {
   if (oid === INT8_OID && format !== 'binary') return (text: string) => Number(text);
   return pg.types.getTypeParser(oid, format as 'text');
-}
-
-function reason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // A refused connection to a host with several addresses is an AggregateError with an empty message.
-  if (error instanceof AggregateError && !error.message) return error.errors.map(reason).join('; ');
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && !error.message.includes(code)
-    ? `${error.message} (${code})`
-    : error.message;
 }

@@ -18,11 +18,14 @@ import {
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  sql,
 } from 'kysely';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
+import { StoreHealth } from './store-health.js';
 
 /** How long a connection waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -38,6 +41,8 @@ export interface OpenSqliteDatabaseOptions {
   migrate?: boolean;
   /** Called with the SQL of every statement run (diagnostics: `--log-level trace`). */
   onQuery?: (sql: string) => void;
+  /** Drives the health probes after a failure (`OpenedDatabase.health`). Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -64,7 +69,19 @@ export async function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Pr
   // feed keeps its own mark, so each store reloads after any outside change.
   const changes = new SqliteChangeFeed(db);
   const keyChanges = new SqliteChangeFeed(db);
-  return { db, backend: 'sqlite', location: file, changes, keyChanges, close: () => db.destroy() };
+  const health = new StoreHealth({
+    backend: 'sqlite',
+    location: file,
+    clock: options.clock ?? systemClock,
+    probe: async () => {
+      await sql`select 1`.execute(db);
+    },
+  });
+  const close = async () => {
+    health.close();
+    await db.destroy();
+  };
+  return { db, backend: 'sqlite', location: file, changes, keyChanges, health, close };
 }
 
 /** Kysely's `log` option for an `onQuery` observer (none without one). */

@@ -51,6 +51,8 @@ export interface StartGatewayOptions {
   logger?: Logger;
   /** `--allow-unauthenticated` (the gateway still listens on 127.0.0.1). */
   allowUnauthenticated?: boolean;
+  /** `--allow-degraded-start`: start even when the PostgreSQL store does not answer. */
+  allowDegradedStart?: boolean;
 }
 
 export interface CallOptions {
@@ -90,6 +92,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     host: '127.0.0.1',
     port: 0,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
+    allowDegradedStart: options.allowDegradedStart ?? false,
     secretKey: options.secretKey,
     logger: options.logger ?? silentLogger(),
     clock: systemClock,

@@ -44,8 +44,24 @@ export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
     session_bindings: counts.bindings,
     active_locks: counts.activeLocks,
     fixed_account_id: fixedAccountId,
+    ...storeStatus(deps),
     features: features(deps),
   };
+}
+
+/** `store_degraded` and `store` of the status document. */
+export function storeStatus(deps: AppDependencies): Pick<ProxyStatus, 'store_degraded' | 'store'> {
+  const report = deps.storeHealth?.();
+  const store = report ?? {
+    backend: 'sqlite' as const,
+    location: deps.runtime.dataDir,
+    degraded: false,
+    reason: null,
+    since: null,
+    held_writes: {},
+    dropped_writes: {},
+  };
+  return { store_degraded: store.degraded, store };
 }
 
 export function registerStatusRoutes(app: FastifyInstance, deps: AppDependencies): void {

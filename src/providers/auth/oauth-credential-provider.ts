@@ -33,6 +33,11 @@ export interface OAuthCredentialProviderOptions {
   settings: () => OAuthRefreshSettings;
   /** Background failures with no caller to report to (a refreshed token that could not be stored). */
   onError?: (error: unknown, account: Account) => void;
+  /**
+   * Where refreshed credentials go without the request waiting (`RefreshedTokenWrites`: held
+   * through a store outage). Without it, the refresh waits for `accounts.update`.
+   */
+  tokenWrites?: { write(accountId: string, refreshed: { from: string; credential: OAuthCredential }): void };
 }
 
 /** Lifetime assumed when a token answer has no `expires_in` (Google's is one hour). */
@@ -129,6 +134,10 @@ export class OAuthCredentialProvider implements CredentialProvider {
       refreshToken: answer.refreshToken ?? credential.refreshToken,
     };
     this.issued.set(account.id, { from: credential.refreshToken, credential: next, at: now });
+    if (this.options.tokenWrites) {
+      this.options.tokenWrites.write(account.id, { from: credential.refreshToken, credential: next });
+      return next;
+    }
     try {
       await this.options.accounts.update(account.id, { credential: next });
     } catch (error) {

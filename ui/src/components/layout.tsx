@@ -86,6 +86,13 @@ export function Layout({ onSignOut }: { onSignOut(): void }) {
           gui_config.json has a problem and the last good config is in force: {status.config_error}
         </p>
       )}
+      {status?.store_degraded && (
+        <p className="banner banner-warn" role="alert">
+          The {status.store.backend} store ({status.store.location}) does not answer
+          {status.store.reason ? `: ${status.store.reason}` : ''}. Requests are still served; changes to
+          accounts and keys are refused until it answers again.
+        </p>
+      )}
       <main id="main" tabIndex={-1}>
         <Page />
       </main>
