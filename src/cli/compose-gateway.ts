@@ -4,6 +4,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import { Gateway } from '../gateway/gateway.js';
+import type { SchedulerPort } from '../gateway/gateway-ports.js';
 import { MemorySignatureLedger } from '../gateway/reasoning/signature-ledger.js';
 import { ResponseStore } from '../gateway/translation/response-store.js';
 import { LiveFeed } from '../observability/live-feed.js';
@@ -28,6 +29,7 @@ import { UpstreamClient } from '../providers/upstream-client.js';
 import { QuotaRefresher } from '../quota/quota-refresher.js';
 import { ModelRouter } from '../routing/index.js';
 import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
+import { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
 import { BackgroundLockPersistence } from '../state/background-lock-persistence.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
@@ -87,6 +89,8 @@ function proxyUrl(config: Readonly<SwitchyardConfig>): string | null {
 export interface GatewayServices {
   state: StateStore;
   scheduler: Scheduler;
+  /** The rate-limit bookkeeping: failures, successes, predicted limits, lock admin. */
+  limits: RateLimitTracker;
   upstream: UpstreamClient;
   gateway: Gateway;
   observability: Observability;
@@ -109,7 +113,7 @@ function composeAccountServices(options: {
   config: ConfigStore;
   accounts: AccountStore;
   state: StateStore;
-  scheduler: Scheduler;
+  limits: RateLimitTracker;
   upstream: UpstreamClient;
   clock: Clock;
   logger: Logger;
@@ -152,7 +156,7 @@ function composeAccountServices(options: {
     credentials,
     sources: [new CodeAssistQuota({ api, projects, context: codeAssistContext })],
     locks: options.state,
-    limits: options.scheduler,
+    limits: options.limits,
     clock,
     settings: () => ({
       enabled: config.get().auto_refresh,
@@ -206,6 +210,17 @@ function composeObservability(options: {
   return { requestLogStore, writer, feed, metrics };
 }
 
+/** What the gateway's attempt loop needs: picks from the scheduler, bookkeeping from the tracker. */
+function schedulingPort(scheduler: Scheduler, limits: RateLimitTracker): SchedulerPort {
+  return {
+    select: (request) => scheduler.select(request),
+    recordFailure: (report) => limits.recordFailure(report),
+    claimResend: (accountId, model) => limits.claimResend(accountId, model),
+    recordSuccess: (success) => limits.recordSuccess(success),
+    recordPredictedLimit: (observation) => limits.recordPredictedLimit(observation),
+  };
+}
+
 /**
  * Wires the request path: state store (locks persisted to the store database in the background,
  * so a slow or lost database never delays or fails a request), scheduler, upstream client, gateway.
@@ -235,17 +250,27 @@ export async function composeGateway(options: {
     maxBindings: bindings.max_bindings,
     lockPersistence: lockWrites,
   });
+  const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'scheduler clean-up failed');
+  const settings = memoizeByConfig(config, schedulerConfig);
+  const limits = new RateLimitTracker({
+    pool: accounts.pool,
+    store: state,
+    clock,
+    config: settings,
+    onBackgroundError,
+  });
   const scheduler = new Scheduler({
     pool: accounts.pool,
     store: state,
     clock,
-    config: memoizeByConfig(config, schedulerConfig),
-    onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
+    config: settings,
+    limits,
+    onBackgroundError,
   });
   const observability = composeObservability({ ...options, state });
   const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
-  const oauth = composeAccountServices({ ...options, state, scheduler, upstream });
+  const oauth = composeAccountServices({ ...options, state, limits, upstream });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
@@ -258,7 +283,7 @@ export async function composeGateway(options: {
     responses: new ResponseStore({ clock, maxBytes: () => config.get().proxy.response_store_max_bytes }),
     signatures: new MemorySignatureLedger(),
     accounts,
-    scheduler,
+    scheduler: schedulingPort(scheduler, limits),
     credentials: options.credentials ?? oauth.credentials,
     upstream,
     config: () => config.get(),
@@ -275,6 +300,7 @@ export async function composeGateway(options: {
   return {
     state,
     scheduler,
+    limits,
     upstream,
     gateway,
     observability,
@@ -285,6 +311,7 @@ export async function composeGateway(options: {
       await oauth.services.quotaRefresher.stop();
       observability.feed.closeAll();
       await scheduler.close();
+      await limits.close();
       await upstream.close();
       await observability.writer.close();
       await keys.close();

@@ -104,7 +104,7 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability, accountServices, keys } = this.services;
+    const { gateway, scheduler, limits, observability, accountServices, keys } = this.services;
     const { config, accounts } = this.stores;
     return {
       config,
@@ -115,6 +115,7 @@ export class GatewayRuntime {
       runtime,
       gateway,
       scheduler,
+      limits,
       observability,
       accountServices,
       keys,

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
+import type { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AccountStore } from '../store/account-store.js';
 
@@ -28,6 +29,8 @@ export interface AppDependencies {
   runtime: RuntimeInfo;
   gateway: Gateway;
   scheduler: Scheduler;
+  /** Rate-limit locks: listed and cleared by the admin API. */
+  limits: RateLimitTracker;
   observability: Observability;
   /** OAuth sign-in and quota refresh; their admin routes are registered only when present. */
   accountServices?: AccountServices;
