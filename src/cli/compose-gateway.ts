@@ -32,7 +32,6 @@ import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
 import { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
 import { BackgroundLockPersistence } from '../state/background-lock-persistence.js';
-import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
@@ -41,6 +40,8 @@ import { DatabaseLockPersistence } from '../store/lock-store.js';
 import { RequestLogStore } from '../store/request-log-store.js';
 import { composeKeyServices, type KeyServices } from './compose-keys.js';
 import { memoizeByConfig } from './memoize-by-config.js';
+import { openStateStore } from './open-state-store.js';
+import { shareSchedulingSettings } from './share-scheduling-settings.js';
 
 /** The scheduler's view of the config. */
 export function schedulerConfig(config: Readonly<SwitchyardConfig>): SchedulerConfig {
@@ -194,6 +195,7 @@ function composeObservability(options: {
       locksBySource: async () => countLocks(await state.listLocks(), clock.now()),
       sessionBindings: () => state.countBindings(),
       accountStates: () => countAccountStates(accounts.list()),
+      stateDegraded: () => state.health().degraded,
     },
   });
   const writer = new RequestLogWriter({
@@ -234,9 +236,12 @@ export async function composeGateway(options: {
   ids: IdSource;
   logger: Logger;
   credentials?: CredentialProvider;
+  /** SWITCHYARD_REDIS_URL: the shared state's Redis, winning over `state.redis_url`. */
+  redisUrl?: string | undefined;
+  /** Start on local state when Redis cannot be reached instead of failing. */
+  allowDegradedStart?: boolean | undefined;
 }): Promise<GatewayServices> {
   const { config, accounts, clock, logger } = options;
-  const bindings = config.get().proxy.session_bindings;
   const lockWrites = new BackgroundLockPersistence({
     inner: new DatabaseLockPersistence(options.db),
     onHealthChange: (error) => {
@@ -244,12 +249,7 @@ export async function composeGateway(options: {
       else logger.warn({ err: error }, 'cannot store rate-limit locks; they stay in memory meanwhile');
     },
   });
-  const state = await MemoryStateStore.create({
-    clock,
-    bindingTtlMs: bindings.ttl_seconds * 1000,
-    maxBindings: bindings.max_bindings,
-    lockPersistence: lockWrites,
-  });
+  const state = await openStateStore({ ...options, lockPersistence: lockWrites });
   const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'scheduler clean-up failed');
   const settings = memoizeByConfig(config, schedulerConfig);
   const limits = new RateLimitTracker({
@@ -297,6 +297,7 @@ export async function composeGateway(options: {
     logger,
   });
   oauth.services.quotaRefresher.start();
+  const stopSettingsSync = shareSchedulingSettings({ config, state, logger });
   return {
     state,
     scheduler,
@@ -308,6 +309,7 @@ export async function composeGateway(options: {
     keys,
     async close() {
       unsubscribe();
+      stopSettingsSync();
       await oauth.services.quotaRefresher.stop();
       observability.feed.closeAll();
       await scheduler.close();

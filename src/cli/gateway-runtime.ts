@@ -22,6 +22,10 @@ export interface GatewayOptions {
   secretKey: string | undefined;
   /** SWITCHYARD_DATABASE_URL: the PostgreSQL store's URL, winning over `store.postgres_url`. */
   databaseUrl?: string | undefined;
+  /** SWITCHYARD_REDIS_URL: the shared state's Redis, winning over `state.redis_url`. */
+  redisUrl?: string | undefined;
+  /** `--allow-degraded-start`: start on local state when Redis cannot be reached. */
+  allowDegradedStart?: boolean | undefined;
   /** Settings given by environment variables: they win over gui_config.json (see ConfigStoreOptions). */
   configOverrides?: EnvironmentOverrides;
   logger: Logger;
@@ -66,6 +70,8 @@ export class GatewayRuntime {
         clock: options.clock,
         ids: options.ids,
         logger: options.logger,
+        redisUrl: options.redisUrl,
+        allowDegradedStart: options.allowDegradedStart,
       });
     } catch (error) {
       await stores.close();
@@ -115,6 +121,7 @@ export class GatewayRuntime {
       runtime,
       gateway,
       scheduler,
+      stateHealth: () => this.services.state.health(),
       limits,
       observability,
       accountServices,

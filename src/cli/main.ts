@@ -4,6 +4,7 @@ import { systemIds } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
 import { createLogger } from '../observability/logger.js';
 import { effectiveAuthMode } from '../server/auth.js';
+import type { StateHealth } from '../state/state-store.js';
 import { registerAccountCommands } from './accounts-command.js';
 import { registerTransferCommands } from './accounts-transfer-command.js';
 import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
@@ -42,6 +43,7 @@ interface StartFlags {
   host?: string;
   port?: number;
   allowUnauthenticated?: boolean;
+  allowDegradedStart?: boolean;
   logLevel: string;
   shutdownTimeout: string;
 }
@@ -58,6 +60,8 @@ async function startCommand(flags: StartFlags): Promise<void> {
     allowUnauthenticated: flags.allowUnauthenticated ?? false,
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
     databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
+    redisUrl: process.env['SWITCHYARD_REDIS_URL'],
+    allowDegradedStart: flags.allowDegradedStart ?? false,
     logger,
     clock: systemClock,
     ids: systemIds,
@@ -91,12 +95,19 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  Config file:     ${runtime.stores.paths.configPath}`,
       `  Data directory:  ${dataDir}`,
       `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}`,
+      `  State:           ${describeState(runtime.services.state.health())}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
       `  Client keys:     ${runtime.stores.keys.list().filter((key) => key.revokedAt === null).length} active (switchyard keys list)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/** The banner's line about the scheduling state: backend, where, and whether it is degraded. */
+function describeState(health: StateHealth): string {
+  const degraded = health.degraded ? ` (DEGRADED, serving on local state: ${health.reason})` : '';
+  return `${health.backend} ${health.location}${degraded}`;
 }
 
 /** Builds the command tree; `main` parses argv with it. */
@@ -118,6 +129,10 @@ export function buildProgram(): Command {
     )
     .option('--port <port>', 'port to listen on (default: proxy.port from gui_config.json, 8045)', portNumber)
     .option('--allow-unauthenticated', 'allow a non-loopback address while proxy.auth_mode is "off"')
+    .option(
+      '--allow-degraded-start',
+      'with state.backend "redis": start on local state when Redis cannot be reached (default: exit with an error)',
+    )
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace', 'info')
     .option('--shutdown-timeout <seconds>', 'how long Ctrl-C waits for in-flight requests', '10')
     .action((flags: StartFlags) => startCommand(flags).catch(fail));

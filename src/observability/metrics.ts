@@ -67,6 +67,8 @@ export interface MetricsGaugeSources {
   sessionBindings?: () => number | Promise<number>;
   /** Accounts by state. */
   accountStates?: () => AccountStateCounts | Promise<AccountStateCounts>;
+  /** Whether the shared scheduling state (Redis) cannot be reached and the instance serves on local state. */
+  stateDegraded?: () => boolean;
 }
 
 export interface MetricsOptions {
@@ -80,6 +82,7 @@ interface GaugeValues {
   locksBySource: LockCount[] | null;
   sessionBindings: number | null;
   accountStates: AccountStateCounts | null;
+  stateDegraded: boolean | null;
 }
 
 /**
@@ -97,6 +100,7 @@ export class Metrics implements RequestLogSink {
     locksBySource: null,
     sessionBindings: null,
     accountStates: null,
+    stateDegraded: null,
   };
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -146,13 +150,14 @@ export class Metrics implements RequestLogSink {
   /** Every metric in the Prometheus text format; gauges are read from their sources first. */
   async render(): Promise<string> {
     const sources = this.options.gauges ?? {};
-    const [locksActive, locksBySource, sessionBindings, accountStates] = await Promise.all([
+    const [locksActive, locksBySource, sessionBindings, accountStates, stateDegraded] = await Promise.all([
       this.read('locksActive', sources.locksActive),
       this.read('locksBySource', sources.locksBySource),
       this.read('sessionBindings', sources.sessionBindings),
       this.read('accountStates', sources.accountStates),
+      this.read('stateDegraded', sources.stateDegraded),
     ]);
-    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates };
+    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates, stateDegraded };
     return this.registry.render();
   }
 
@@ -167,6 +172,12 @@ export class Metrics implements RequestLogSink {
       help: 'Conversation sessions bound to an account.',
       collect: () =>
         this.gaugeValues.sessionBindings === null ? [] : [{ value: this.gaugeValues.sessionBindings }],
+    });
+    registry.gauge({
+      name: 'switchyard_state_degraded',
+      help: '1 while the shared scheduling state (Redis) cannot be reached and this instance serves on its local state, else 0.',
+      collect: () =>
+        this.gaugeValues.stateDegraded === null ? [] : [{ value: this.gaugeValues.stateDegraded ? 1 : 0 }],
     });
     registry.gauge({
       name: 'switchyard_accounts',

@@ -7,6 +7,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
 import type { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { StateHealth } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 
 /** Facts about the running process that routes report (status, settings page). */
@@ -29,6 +30,8 @@ export interface AppDependencies {
   runtime: RuntimeInfo;
   gateway: Gateway;
   scheduler: Scheduler;
+  /** Whether the scheduling state is shared and reachable (status, health); absent: in process. */
+  stateHealth?: () => StateHealth;
   /** Rate-limit locks: listed and cleared by the admin API. */
   limits: RateLimitTracker;
   observability: Observability;

@@ -145,11 +145,16 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
   installAuth(app, deps);
   installErrorHandling(app, deps);
 
-  const health = { status: 'ok', version: VERSION };
+  // Still `ok` while the shared state is degraded: the instance serves, so a load balancer keeps it.
+  const health = () => ({
+    status: 'ok',
+    version: VERSION,
+    state_degraded: deps.stateHealth?.().degraded ?? false,
+  });
   // Health goes through proxy auth: open in `off` and `all_except_health`, guarded in `strict`.
-  app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
-  app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health);
-  app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health);
+  app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());
+  app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());
+  app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health());
   await registerAdminRoutes(app, deps);
   const { observability } = deps;
   registerLogRoutes(app, {

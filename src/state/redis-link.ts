@@ -129,3 +129,30 @@ export function maskRedisUrl(url: string): string {
   if (parsed.password !== '') parsed.password = '***';
   return parsed.toString().replace(/\/$/, '');
 }
+
+/** What `switchyard status` learns from Redis: whether it answers, and how much state it holds. */
+export type RedisProbe = { ok: true; bindings: number; locks: number } | { ok: false; reason: string };
+
+/** Connects once (no retries, a 2 s timeout), counts the state under `keyPrefix`, disconnects. */
+export async function probeRedis(url: string, keyPrefix: string): Promise<RedisProbe> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const [bindings, locks] = await Promise.all([
+      client.hlen(`${keyPrefix}bindings`),
+      client.hlen(`${keyPrefix}locks`),
+    ]);
+    return { ok: true, bindings, locks };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    client.disconnect();
+  }
+}
