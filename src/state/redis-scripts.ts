@@ -156,8 +156,8 @@ return bound`;
 export const EXTEND_LOCK = `
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 if stored then
-  local until = cjson.decode(stored)['until']
-  if until > tonumber(ARGV[4]) and until >= tonumber(ARGV[3]) then return stored end
+  local ends = cjson.decode(stored)['until']
+  if ends > tonumber(ARGV[4]) and ends >= tonumber(ARGV[3]) then return stored end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return ARGV[2]`;
