@@ -12,11 +12,17 @@ export class LocalLocks {
   private readonly locks = new Map<string, RateLimitLock>();
   private active: readonly RateLimitLock[] | null = null;
   private activeValidUntil = 0;
+  private changes = 0;
+
+  /** Grows on every change, so a copy fetched from elsewhere can tell whether it is already stale. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Stores `lock` under its key, replacing what was there. */
   set(lock: RateLimitLock): void {
     this.locks.set(lockKey(lock.accountId, lock.model), lock);
-    this.active = null;
+    this.invalidate();
   }
 
   /** `StateStore.extendLock`: stores `lock` unless the active one on its key ends as late; returns the lock in force. */
@@ -35,7 +41,7 @@ export class LocalLocks {
       return false;
     if (next === null) this.locks.delete(key);
     else this.locks.set(key, next);
-    this.active = null;
+    this.invalidate();
     return true;
   }
 
@@ -75,7 +81,7 @@ export class LocalLocks {
       const lock = this.locks.get(key);
       if (lock === undefined || !matchesFilter(lock, filter)) return [];
       this.locks.delete(key);
-      this.active = null;
+      this.invalidate();
       return [lock];
     }
     const matched: RateLimitLock[] = [];
@@ -84,7 +90,7 @@ export class LocalLocks {
       this.locks.delete(key);
       matched.push(lock);
     }
-    if (matched.length > 0) this.active = null;
+    if (matched.length > 0) this.invalidate();
     return matched;
   }
 
@@ -92,7 +98,12 @@ export class LocalLocks {
   replaceAll(locks: Iterable<RateLimitLock>): void {
     this.locks.clear();
     for (const lock of locks) this.locks.set(lockKey(lock.accountId, lock.model), lock);
+    this.invalidate();
+  }
+
+  private invalidate(): void {
     this.active = null;
+    this.changes++;
   }
 
   /** Drops the ended locks. */
@@ -100,7 +111,7 @@ export class LocalLocks {
     for (const [key, lock] of this.locks) {
       if (lock.until <= now) {
         this.locks.delete(key);
-        this.active = null;
+        this.invalidate();
       }
     }
   }

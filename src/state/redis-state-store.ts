@@ -478,8 +478,11 @@ export class RedisStateStore implements StateStore {
   private async resyncLocks(): Promise<void> {
     if (this.link.degraded) return;
     const now = this.clock.now();
+    const version = this.local.locks.version;
     try {
       const active = (await this.link.client.eval(lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
+      // A lock changed here meanwhile (or Redis went away) makes this copy stale: the next one will do.
+      if (this.link.degraded || this.local.locks.version !== version) return;
       this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
     } catch (error) {
       this.link.degrade(error);
@@ -523,7 +526,10 @@ export class RedisStateStore implements StateStore {
         now,
       );
     }
+    const version = this.local.locks.version;
     const active = (await client.eval(lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
+    // A lock learned during the write-back is not in Redis yet: the next attempt writes it too.
+    if (this.local.locks.version !== version) throw new Error('locks changed during the write-back');
     this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
     await this.events.publishRaw({ type: 'resync' });
   }
