@@ -16,6 +16,7 @@ import { AccountOrder } from '../src/scheduler/account-order.js';
 import { LockTable } from '../src/scheduler/lock-table.js';
 import type { PickInput, PickRequest, SchedulingConfig } from '../src/scheduler/pick.js';
 import { DEFAULT_WINDOW_MS, pick } from '../src/scheduler/pick.js';
+import { RateLimitTracker } from '../src/scheduler/rate-limit-tracker.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { quotaOf, testAccount } from '../src/scheduler/test-account.js';
 import { MemoryStateStore } from '../src/state/memory-state-store.js';
@@ -180,7 +181,8 @@ async function benchSelect(size: number, overheadNs: number): Promise<Timing> {
       maxLockSeconds: 86_400,
     }),
   });
-  const scheduler = new Scheduler({ pool, store, clock, config: () => config });
+  const limits = new RateLimitTracker({ pool, store, clock, config: () => config });
+  const scheduler = new Scheduler({ pool, store, clock, config: () => config, limits });
   const next = random(size + 2);
   const empty = new Set<string>();
   const samples = new Float64Array(SELECT_SAMPLES);
@@ -194,6 +196,7 @@ async function benchSelect(size: number, overheadNs: number): Promise<Timing> {
     if (index >= 0) samples[index] = Number(process.hrtime.bigint() - start);
   }
   await scheduler.close();
+  await limits.close();
   await store.close();
   return summarize(samples, overheadNs);
 }

@@ -7,11 +7,10 @@ import {
   GRACE_WAIT_MS,
   isSchedulable,
   LockTable,
-  Scheduler,
 } from '../../src/scheduler/index.js';
 import type { AccountDecision, PickDecision, PickRequest } from '../../src/scheduler/pick.js';
 import type { PolicyContext, PolicyDescriptor, SchedulingPolicy } from './scheduling-policy.js';
-import { SWITCHYARD_BREAKER, switchyardConfig } from './switchyard-policies.js';
+import { SWITCHYARD_BREAKER, switchyardConfig, switchyardScheduling } from './switchyard-policies.js';
 
 /** Antigravity Manager caps every lock at 300 s (reference §4.3 step 5). */
 export const REFERENCE_MAX_LOCK_SECONDS = 300;
@@ -23,7 +22,7 @@ export const REFERENCE_MAX_LOCK_SECONDS = 300;
  */
 abstract class BaselinePolicy implements SchedulingPolicy {
   protected readonly context: PolicyContext;
-  private readonly recorder: Scheduler;
+  private readonly recorder: SchedulingPolicy;
 
   constructor(
     context: PolicyContext,
@@ -40,12 +39,7 @@ abstract class BaselinePolicy implements SchedulingPolicy {
         maxLockSeconds: rules.maxLockSeconds,
       },
     };
-    this.recorder = new Scheduler({
-      pool: context.pool,
-      store: context.store,
-      clock: context.clock,
-      config: () => config,
-    });
+    this.recorder = switchyardScheduling(context, config);
   }
 
   abstract select(request: PickRequest): Promise<PickDecision>;

@@ -144,8 +144,10 @@ class Simulation {
    */
   private async pick(request: TurnRequest, waits: number): Promise<void> {
     // The locks as the pick saw them: a call's own in-flight reservation is not a lock it was sent into.
-    const locksBefore = LockTable.from(this.parts.store.listLocksNow());
+    // The in-process store reads when called, before the select below runs.
+    const locksRead = this.parts.store.listLocks();
     let decision = await this.select(request);
+    const locksBefore = LockTable.from(await locksRead);
     // After MAX_WAITS waits the gateway picks once more with a forced rotation.
     if (decision.kind === 'wait' && waits >= MAX_WAITS && this.options.gatewayResend !== 'previous')
       decision = await this.select(request, true);

@@ -1,7 +1,7 @@
 import type { CircuitBreakerConfig, SchedulerConfig } from '../../src/scheduler/index.js';
-import { DEFAULT_WINDOW_MS, Scheduler } from '../../src/scheduler/index.js';
+import { DEFAULT_WINDOW_MS, RateLimitTracker, Scheduler } from '../../src/scheduler/index.js';
 import type { SchedulingMode } from '../../src/scheduler/pick.js';
-import type { PolicyDescriptor } from './scheduling-policy.js';
+import type { PolicyContext, PolicyDescriptor, SchedulingPolicy } from './scheduling-policy.js';
 
 /** Switchyard's circuit-breaker defaults (config schema `proxy.circuit_breaker`). */
 export const SWITCHYARD_BREAKER: CircuitBreakerConfig = Object.freeze({
@@ -41,6 +41,27 @@ export function switchyardConfig(options: SwitchyardPolicyOptions): SchedulerCon
   });
 }
 
+/** The real `Scheduler` and `RateLimitTracker` over one run's pool and store, as the gateway uses them. */
+export function switchyardScheduling(
+  context: Pick<PolicyContext, 'pool' | 'store' | 'clock'>,
+  config: SchedulerConfig,
+): SchedulingPolicy {
+  const { pool, store, clock } = context;
+  const limits = new RateLimitTracker({ pool, store, clock, config: () => config });
+  const scheduler = new Scheduler({ pool, store, clock, config: () => config, limits });
+  return {
+    select: (request) => scheduler.select(request),
+    recordFailure: (report) => limits.recordFailure(report),
+    recordSuccess: (success) => limits.recordSuccess(success),
+    recordPredictedLimit: (observation) => limits.recordPredictedLimit(observation),
+    claimResend: (accountId, model) => limits.claimResend(accountId, model),
+    async close() {
+      await scheduler.close();
+      await limits.close();
+    },
+  };
+}
+
 /** The real `Scheduler` in one mode, with or without quota protection. */
 export function switchyardPolicy(options: SwitchyardPolicyOptions): PolicyDescriptor {
   const config = switchyardConfig(options);
@@ -52,7 +73,7 @@ export function switchyardPolicy(options: SwitchyardPolicyOptions): PolicyDescri
       `Switchyard Scheduler, mode ${options.mode}, ` +
       (protection === null ? 'quota protection off' : `quota protection below ${protection} %`) +
       window,
-    create: ({ pool, store, clock }) => new Scheduler({ pool, store, clock, config: () => config }),
+    create: (context) => switchyardScheduling(context, config),
   };
 }
 
@@ -70,12 +91,13 @@ export function previousRulesPolicy(options: SwitchyardPolicyOptions & { name: s
   return {
     name: options.name,
     description: `Switchyard Scheduler, mode ${options.mode}, with the rate-limit rules before issue 10`,
-    create: ({ pool, store, clock }) => {
-      const scheduler = new Scheduler({ pool, store, clock, config: () => config });
+    create: (context) => {
+      const { store } = context;
+      const scheduling = switchyardScheduling(context, config);
       return {
-        select: (request) => scheduler.select(request),
+        select: (request) => scheduling.select(request),
         async recordFailure(report) {
-          const outcome = await scheduler.recordFailure(report);
+          const outcome = await scheduling.recordFailure(report);
           const { classification, lock } = outcome;
           const stated = classification.retryAfterMs;
           const shortPause =
@@ -97,8 +119,8 @@ export function previousRulesPolicy(options: SwitchyardPolicyOptions & { name: s
           await store.deleteLocks({ accountId: success.accountId, model: null });
         },
         recordPredictedLimit: async () => null,
-        claimResend: (accountId, model) => scheduler.claimResend(accountId, model),
-        close: () => scheduler.close(),
+        claimResend: (accountId, model) => scheduling.claimResend(accountId, model),
+        close: () => scheduling.close(),
       };
     },
   };

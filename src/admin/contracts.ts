@@ -194,6 +194,18 @@ export const proxyStatus = z.object({
   store_degraded: z.boolean(),
   /** The store database and its reachability (`store_degraded` in detail). */
   store: storeHealthView,
+  /** The scheduling state: `memory` (in process) or `redis` (shared by a cluster), and its health. */
+  state: z.object({
+    backend: z.enum(['memory', 'redis']),
+    /** `in process`, or the Redis URL with its password masked. */
+    location: z.string(),
+    /** Why Redis cannot be reached, while it cannot; else null. */
+    reason: z.string().nullable(),
+    /** Epoch ms since when it cannot be reached, else null. */
+    since: z.number().nullable(),
+  }),
+  /** True while Redis cannot be reached: this instance serves on its local state and converges when it returns. */
+  state_degraded: z.boolean(),
   /** Optional abilities of this gateway, so a UI shows only the controls that work. */
   features: z.object({
     /**

@@ -4,6 +4,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import { Gateway } from '../gateway/gateway.js';
+import type { SchedulerPort } from '../gateway/gateway-ports.js';
 import { MemorySignatureLedger } from '../gateway/reasoning/signature-ledger.js';
 import { ResponseStore } from '../gateway/translation/response-store.js';
 import { LiveFeed } from '../observability/live-feed.js';
@@ -35,9 +36,9 @@ import { UpstreamClient } from '../providers/upstream-client.js';
 import { QuotaRefresher } from '../quota/quota-refresher.js';
 import { ModelRouter } from '../routing/index.js';
 import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
+import { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
 import { BackgroundLockPersistence } from '../state/background-lock-persistence.js';
-import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
@@ -50,6 +51,8 @@ import type { StoreHealth } from '../store/store-health.js';
 import { type StoreOutageReport, storeOutageReport } from '../store/store-outage-report.js';
 import { composeKeyServices, type KeyServices } from './compose-keys.js';
 import { memoizeByConfig } from './memoize-by-config.js';
+import { openStateStore } from './open-state-store.js';
+import { shareSchedulingSettings } from './share-scheduling-settings.js';
 import type { StoreLocation } from './store-location.js';
 
 /** The scheduler's view of the config. */
@@ -99,6 +102,8 @@ function proxyUrl(config: Readonly<SwitchyardConfig>): string | null {
 export interface GatewayServices {
   state: StateStore;
   scheduler: Scheduler;
+  /** The rate-limit bookkeeping: failures, successes, predicted limits, lock admin. */
+  limits: RateLimitTracker;
   upstream: UpstreamClient;
   gateway: Gateway;
   observability: Observability;
@@ -123,7 +128,7 @@ function composeAccountServices(options: {
   config: ConfigStore;
   accounts: AccountStore;
   state: StateStore;
-  scheduler: Scheduler;
+  limits: RateLimitTracker;
   upstream: UpstreamClient;
   clock: Clock;
   logger: Logger;
@@ -169,7 +174,7 @@ function composeAccountServices(options: {
     credentials,
     sources: [new CodeAssistQuota({ api, projects, context: codeAssist })],
     locks: options.state,
-    limits: options.scheduler,
+    limits: options.limits,
     clock,
     settings: () => ({
       enabled: config.get().auto_refresh,
@@ -236,6 +241,7 @@ function composeObservability(options: {
       accountStates: () => countAccountStates(accounts.list()),
       requestLog: () => writer.readStats(),
       store: options.storeReport,
+      stateDegraded: () => state.health().degraded,
     },
   });
   writer.start();
@@ -244,6 +250,17 @@ function composeObservability(options: {
 
 function isInMemory(location: StoreLocation): boolean {
   return location.backend === 'sqlite' && location.file === ':memory:';
+}
+
+/** What the gateway's attempt loop needs: picks from the scheduler, bookkeeping from the tracker. */
+function schedulingPort(scheduler: Scheduler, limits: RateLimitTracker): SchedulerPort {
+  return {
+    select: (request) => scheduler.select(request),
+    recordFailure: (report) => limits.recordFailure(report),
+    claimResend: (accountId, model) => limits.claimResend(accountId, model),
+    recordSuccess: (success) => limits.recordSuccess(success),
+    recordPredictedLimit: (observation) => limits.recordPredictedLimit(observation),
+  };
 }
 
 /**
@@ -263,9 +280,12 @@ export async function composeGateway(options: {
   ids: IdSource;
   logger: Logger;
   credentials?: CredentialProvider;
+  /** SWITCHYARD_REDIS_URL: the shared state's Redis, winning over `state.redis_url`. */
+  redisUrl?: string | undefined;
+  /** Start on local state when Redis cannot be reached instead of failing. */
+  allowDegradedStart?: boolean | undefined;
 }): Promise<GatewayServices> {
   const { config, accounts, clock, logger, health } = options;
-  const bindings = config.get().proxy.session_bindings;
   const lockWrites = new BackgroundLockPersistence({
     inner: new DatabaseLockPersistence(options.db),
     availability: health,
@@ -280,18 +300,23 @@ export async function composeGateway(options: {
     onError: (error, accountId) =>
       logger.error({ err: error, accountId }, 'could not store a refreshed OAuth token'),
   });
-  const state = await MemoryStateStore.create({
+  const state = await openStateStore({ ...options, lockPersistence: lockWrites });
+  const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'scheduler clean-up failed');
+  const settings = memoizeByConfig(config, schedulerConfig);
+  const limits = new RateLimitTracker({
+    pool: accounts.pool,
+    store: state,
     clock,
-    bindingTtlMs: bindings.ttl_seconds * 1000,
-    maxBindings: bindings.max_bindings,
-    lockPersistence: lockWrites,
+    config: settings,
+    onBackgroundError,
   });
   const scheduler = new Scheduler({
     pool: accounts.pool,
     store: state,
     clock,
-    config: memoizeByConfig(config, schedulerConfig),
-    onBackgroundError: (error) => logger.error({ err: error }, 'scheduler clean-up failed'),
+    config: settings,
+    limits,
+    onBackgroundError,
   });
   const storeReport = (): StoreOutageReport =>
     storeOutageReport(health, {
@@ -309,7 +334,7 @@ export async function composeGateway(options: {
   const keys = await composeKeyServices({ ...options, pool: accounts.pool });
   const upstream = new UpstreamClient({ proxyUrl: proxyUrl(config.get()) });
   const codeAssist = new CodeAssistContext();
-  const oauth = composeAccountServices({ ...options, state, scheduler, upstream, codeAssist, tokenWrites });
+  const oauth = composeAccountServices({ ...options, state, limits, upstream, codeAssist, tokenWrites });
   const unsubscribe = config.subscribe((event) => {
     if (event.changed.includes('proxy.upstream_proxy'))
       upstream.reconfigure({ proxyUrl: proxyUrl(event.current) });
@@ -322,7 +347,7 @@ export async function composeGateway(options: {
     responses: new ResponseStore({ clock, maxBytes: () => config.get().proxy.response_store_max_bytes }),
     signatures: new MemorySignatureLedger(),
     accounts,
-    scheduler,
+    scheduler: schedulingPort(scheduler, limits),
     providers: createProviderRegistry({ codeAssist }),
     credentials: options.credentials ?? oauth.credentials,
     upstream,
@@ -337,9 +362,11 @@ export async function composeGateway(options: {
     logger,
   });
   oauth.services.quotaRefresher.start();
+  const stopSettingsSync = shareSchedulingSettings({ config, state, logger });
   return {
     state,
     scheduler,
+    limits,
     upstream,
     gateway,
     observability,
@@ -348,9 +375,11 @@ export async function composeGateway(options: {
     storeReport,
     async close() {
       unsubscribe();
+      stopSettingsSync();
       await oauth.services.quotaRefresher.stop();
       observability.feed.closeAll();
       await scheduler.close();
+      await limits.close();
       await upstream.close();
       await observability.writer.close();
       await keys.close();

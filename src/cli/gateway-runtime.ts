@@ -23,8 +23,10 @@ export interface GatewayOptions {
   secretKey: string | undefined;
   /** SWITCHYARD_DATABASE_URL: the PostgreSQL store's URL, winning over `store.postgres_url`. */
   databaseUrl?: string | undefined;
-  /** `--allow-degraded-start`: start serving even when the PostgreSQL store does not answer yet. */
-  allowDegradedStart?: boolean;
+  /** SWITCHYARD_REDIS_URL: the shared state's Redis, winning over `state.redis_url`. */
+  redisUrl?: string | undefined;
+  /** `--allow-degraded-start`: start serving even when the PostgreSQL store or Redis does not answer yet. */
+  allowDegradedStart?: boolean | undefined;
   /** Settings given by environment variables: they win over gui_config.json (see ConfigStoreOptions). */
   configOverrides?: EnvironmentOverrides;
   logger: Logger;
@@ -76,6 +78,8 @@ export class GatewayRuntime {
         clock: options.clock,
         ids: options.ids,
         logger: options.logger,
+        redisUrl: options.redisUrl,
+        allowDegradedStart: options.allowDegradedStart,
       });
     } catch (error) {
       await stores.close();
@@ -131,7 +135,7 @@ export class GatewayRuntime {
       listenError: () => this.lastListenError,
     };
     const { logger, clock, ids } = this.options;
-    const { gateway, scheduler, observability, accountServices, keys, storeReport } = this.services;
+    const { gateway, scheduler, limits, observability, accountServices, keys, storeReport } = this.services;
     const { config, accounts } = this.stores;
     return {
       config,
@@ -142,6 +146,8 @@ export class GatewayRuntime {
       runtime,
       gateway,
       scheduler,
+      stateHealth: () => this.services.state.health(),
+      limits,
       observability,
       accountServices,
       keys,

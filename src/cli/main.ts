@@ -4,6 +4,7 @@ import { systemIds } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
 import { createLogger } from '../observability/logger.js';
 import { effectiveAuthMode } from '../server/auth.js';
+import type { StateHealth } from '../state/state-store.js';
 import { registerAccountCommands } from './accounts-command.js';
 import { registerTransferCommands } from './accounts-transfer-command.js';
 import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
@@ -60,6 +61,7 @@ async function startCommand(flags: StartFlags): Promise<void> {
     allowDegradedStart: flags.allowDegradedStart ?? false,
     secretKey: process.env['SWITCHYARD_SECRET_KEY'],
     databaseUrl: process.env['SWITCHYARD_DATABASE_URL'],
+    redisUrl: process.env['SWITCHYARD_REDIS_URL'],
     logger,
     clock: systemClock,
     ids: systemIds,
@@ -93,12 +95,19 @@ async function startCommand(flags: StartFlags): Promise<void> {
       `  Config file:     ${runtime.stores.paths.configPath}`,
       `  Data directory:  ${dataDir}`,
       `  Store:           ${runtime.stores.database.backend} ${runtime.stores.database.location}${runtime.stores.database.health.writable ? '' : ' (DOES NOT ANSWER: serving from memory, admin changes refused until it does)'}`,
+      `  State:           ${describeState(runtime.services.state.health())}`,
       `  Accounts:        ${runtime.stores.accounts.list().length}`,
       `  Client keys:     ${runtime.stores.keys.list().filter((key) => key.revokedAt === null).length} active (switchyard keys list)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/** The banner's line about the scheduling state: backend, where, and whether it is degraded. */
+function describeState(health: StateHealth): string {
+  const degraded = health.degraded ? ` (DEGRADED, serving on local state: ${health.reason})` : '';
+  return `${health.backend} ${health.location}${degraded}`;
 }
 
 /** Builds the command tree; `main` parses argv with it. */
@@ -122,7 +131,7 @@ export function buildProgram(): Command {
     .option('--allow-unauthenticated', 'allow a non-loopback address while proxy.auth_mode is "off"')
     .option(
       '--allow-degraded-start',
-      'start even when the PostgreSQL store (or Redis state) does not answer: serve from memory and connect when it answers',
+      'start even when the PostgreSQL store or the Redis state does not answer: serve from memory and connect when it answers (default: exit with an error)',
     )
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace', 'info')
     .option('--shutdown-timeout <seconds>', 'how long Ctrl-C waits for in-flight requests', '10')

@@ -18,6 +18,11 @@ export const PROCESS_VARIABLES: ReadonlyArray<{ name: string; meaning: string }>
     meaning:
       "the PostgreSQL store's URL (`postgres://user:password@host:5432/database`), winning over `store.postgres_url`; used when `store.backend` is `postgres`",
   },
+  {
+    name: 'SWITCHYARD_REDIS_URL',
+    meaning:
+      'the Redis URL of the shared scheduling state (`redis://:password@host:6379`), winning over `state.redis_url`; used when `state.backend` is `redis`',
+  },
 ];
 
 /**

@@ -5,12 +5,14 @@ import { type SwitchyardConfig, storeBackends } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { systemIds } from '../core/ids.js';
+import { maskRedisUrl, probeRedis } from '../state/redis-link.js';
 import { copyStore } from '../store/copy-store.js';
 import { migrationState } from '../store/migrations/run-migrations.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
 import { loadSecretKey, SecretBox } from '../store/secret-box.js';
 import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { dataPaths, resolveDataDir } from './data-dir.js';
+import { resolveRedisUrl } from './open-state-store.js';
 import {
   describeStoreLocation,
   migrateStoreDatabase,
@@ -107,22 +109,33 @@ async function storeStatus(location: StoreLocation): Promise<BackendStatus> {
   }
 }
 
-/** Scheduling state (bindings, locks, round-robin position, fixed account). */
-function stateStatus(_config: SwitchyardConfig): BackendStatus {
+/** Scheduling state (bindings, locks, round-robin position, fixed account): in process, or Redis and whether it answers. */
+async function stateStatus(config: SwitchyardConfig): Promise<BackendStatus> {
+  if (config.state.backend === 'memory') {
+    return {
+      role: 'state',
+      backend: 'memory',
+      location: 'in process',
+      ok: true,
+      detail:
+        'per instance: session bindings, live locks, the round-robin position and the fixed account are not shared',
+    };
+  }
+  const url = resolveRedisUrl(config.state, process.env['SWITCHYARD_REDIS_URL']);
+  const base = { role: 'state', backend: 'redis', location: maskRedisUrl(url) };
+  const probe = await probeRedis(url, config.state.key_prefix);
+  if (!probe.ok) return { ...base, ok: false, detail: `does not answer: ${probe.reason}` };
   return {
-    role: 'state',
-    backend: 'memory',
-    location: 'in process',
+    ...base,
     ok: true,
-    detail:
-      'per instance: session bindings, live locks, the round-robin position and the fixed account are not shared',
+    detail: `answers; shared by every instance with key prefix "${config.state.key_prefix}": ${probe.bindings} binding(s), ${probe.locks} lock(s) stored`,
   };
 }
 
 async function statusCommand(flags: CommonFlags): Promise<void> {
   const { config, location } = await configuredStore(flags);
   const store = await storeStatus(location);
-  const backends = [store, stateStatus(config)];
+  const backends = [store, await stateStatus(config)];
   const lines = backends.map(
     (entry) =>
       `${`${entry.role}:`.padEnd(7)}${entry.backend.padEnd(9)}${entry.ok ? 'ok  ' : 'DOWN'}  ${entry.location}\n` +

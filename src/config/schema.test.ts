@@ -27,6 +27,28 @@ describe('store', () => {
   });
 });
 
+describe('state', () => {
+  it('takes the redis backend with a redis:// or rediss:// URL and a key prefix', () => {
+    const config = configSchema.parse({
+      state: { backend: 'redis', redis_url: 'rediss://:p@cache:6380/2', key_prefix: 'team-a:' },
+    });
+    expect(config.state).toEqual({
+      backend: 'redis',
+      redis_url: 'rediss://:p@cache:6380/2',
+      key_prefix: 'team-a:',
+      command_timeout_ms: 50,
+    });
+  });
+
+  it('names the field for an unknown backend or a URL of another kind, without echoing it', () => {
+    expect(issuesOf({ state: { backend: 'etcd' } })).toBe(
+      'state.backend: expected one of "memory" | "redis"',
+    );
+    const issues = issuesOf({ state: { redis_url: 'http://u:secret@cache/x' } });
+    expect(issues).toBe('state.redis_url: must be a redis:// or rediss:// URL');
+  });
+});
+
 describe('configSchema defaults', () => {
   it('parses {} to the full default config', () => {
     const { proxy, ...rest } = configSchema.parse({});
@@ -47,6 +69,7 @@ describe('configSchema defaults', () => {
         user_agent: null,
       },
       store: { backend: 'sqlite', postgres_url: null },
+      state: { backend: 'memory', redis_url: null, key_prefix: 'switchyard:', command_timeout_ms: 50 },
       pricing: { models: {} },
     });
     expect(proxyWithoutKey).toEqual({

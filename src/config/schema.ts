@@ -19,6 +19,7 @@ export type AuthMode = (typeof authModes)[number];
 
 /** Where accounts, rate-limit locks and the request log are kept. */
 export const storeBackends = ['sqlite', 'postgres'] as const;
+export const stateBackends = ['memory', 'redis'] as const;
 
 /**
  * URL schemes accepted for `proxy.upstream_proxy.url`: what undici (7.x) can dial. `http:` and
@@ -313,6 +314,29 @@ const storeSchema = z
     });
   });
 
+/**
+ * The scheduling state (session bindings, rate-limit locks, failure counts, round-robin position,
+ * fixed account). Read once at start: a change applies at the next start.
+ */
+const stateSchema = z
+  .looseObject({
+    /** `memory` (default): in process, one gateway; `redis`: shared by every instance of a cluster. */
+    backend: z.enum(stateBackends).default('memory'),
+    /**
+     * `redis://[:password@]host:6379[/db]` (or `rediss://`) for the `redis` backend. The environment
+     * variable SWITCHYARD_REDIS_URL wins over it (keeps the password out of this file).
+     */
+    redis_url: z.string().min(1).nullable().default(null),
+    /** Prefix of every Redis key and channel, so several clusters can share one Redis. */
+    key_prefix: z.string().min(1).max(100).default('switchyard:'),
+    /** How long one Redis command may take before the instance serves from its local state, ms. */
+    command_timeout_ms: z.int().min(5).max(10_000).default(50),
+  })
+  .superRefine((value, context) => {
+    if (value.redis_url === null || isRedisUrl(value.redis_url)) return;
+    context.addIssue({ code: 'custom', path: ['redis_url'], message: 'must be a redis:// or rediss:// URL' });
+  });
+
 /** One model's price in US dollars per million tokens; cache prices default to the input price. */
 const modelPriceSchema = z.looseObject({
   /** Uncached prompt tokens. */
@@ -348,6 +372,8 @@ export const configSchema = z.looseObject({
   code_assist: codeAssistSchema.prefault({}),
   /** Where accounts, locks and the request log are kept (SQLite, or PostgreSQL for several instances). */
   store: storeSchema.prefault({}),
+  /** Where the scheduling state lives (in process, or Redis for several instances). */
+  state: stateSchema.prefault({}),
   /** Model prices for estimated costs and cost budgets. */
   pricing: pricingSchema.prefault({}),
 });
@@ -392,6 +418,13 @@ export function isPostgresUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const url = new URL(text);
   return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+}
+
+/** A `redis://` or `rediss://` URL with a host. */
+export function isRedisUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
 }
 
 /** Why `text` cannot be the upstream proxy, or null when it can. Never echoes the URL (it may hold a password). */

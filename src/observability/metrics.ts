@@ -71,6 +71,8 @@ export interface MetricsGaugeSources {
   requestLog?: () => RequestLogCounts | Promise<RequestLogCounts>;
   /** The store database's reachability and the bookkeeping writes held in memory meanwhile. */
   store?: () => StoreGaugeValues;
+  /** Whether the shared scheduling state (Redis) cannot be reached and the instance serves on local state. */
+  stateDegraded?: () => boolean;
 }
 
 /** What the request log gauges show. */
@@ -101,6 +103,7 @@ interface GaugeValues {
   accountStates: AccountStateCounts | null;
   requestLog: RequestLogCounts | null;
   store: StoreGaugeValues | null;
+  stateDegraded: boolean | null;
 }
 
 /**
@@ -120,6 +123,7 @@ export class Metrics implements RequestLogSink {
     accountStates: null,
     requestLog: null,
     store: null,
+    stateDegraded: null,
   };
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -169,17 +173,25 @@ export class Metrics implements RequestLogSink {
   /** Every metric in the Prometheus text format; gauges are read from their sources first. */
   async render(): Promise<string> {
     const sources = this.options.gauges ?? {};
-    const [locksActive, locksBySource, sessionBindings, accountStates, requestLog, store] = await Promise.all(
-      [
+    const [locksActive, locksBySource, sessionBindings, accountStates, requestLog, store, stateDegraded] =
+      await Promise.all([
         this.read('locksActive', sources.locksActive),
         this.read('locksBySource', sources.locksBySource),
         this.read('sessionBindings', sources.sessionBindings),
         this.read('accountStates', sources.accountStates),
         this.read('requestLog', sources.requestLog),
         this.read('store', sources.store),
-      ],
-    );
-    this.gaugeValues = { locksActive, locksBySource, sessionBindings, accountStates, requestLog, store };
+        this.read('stateDegraded', sources.stateDegraded),
+      ]);
+    this.gaugeValues = {
+      locksActive,
+      locksBySource,
+      sessionBindings,
+      accountStates,
+      requestLog,
+      store,
+      stateDegraded,
+    };
     return this.registry.render();
   }
 
@@ -194,6 +206,12 @@ export class Metrics implements RequestLogSink {
       help: 'Conversation sessions bound to an account.',
       collect: () =>
         this.gaugeValues.sessionBindings === null ? [] : [{ value: this.gaugeValues.sessionBindings }],
+    });
+    registry.gauge({
+      name: 'switchyard_state_degraded',
+      help: '1 while the shared scheduling state (Redis) cannot be reached and this instance serves on its local state, else 0.',
+      collect: () =>
+        this.gaugeValues.stateDegraded === null ? [] : [{ value: this.gaugeValues.stateDegraded ? 1 : 0 }],
     });
     registry.gauge({
       name: 'switchyard_accounts',

@@ -6,7 +6,7 @@ import type { RateLimitLock } from '../core/limits.js';
 import { silentLogger } from '../observability/logger.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential } from '../providers/provider-adapter.js';
-import { DEFAULT_WINDOW_MS, Scheduler, type SchedulerConfig } from '../scheduler/index.js';
+import { DEFAULT_WINDOW_MS, RateLimitTracker, type SchedulerConfig } from '../scheduler/index.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import { type AccountPatch, applyAccountPatch, newAccount } from '../store/account-patch.js';
 import { QuotaRefresher } from './quota-refresher.js';
@@ -110,7 +110,7 @@ async function setup(options: { accounts?: Account[]; enabled?: boolean } = {}) 
     credentials,
     sources: [source],
     locks: state,
-    limits: new Scheduler({ pool, store: state, clock, config: () => SCHEDULER_CONFIG }),
+    limits: new RateLimitTracker({ pool, store: state, clock, config: () => SCHEDULER_CONFIG }),
     clock,
     settings: () => settings,
     logger: silentLogger(),

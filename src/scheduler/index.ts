@@ -33,6 +33,10 @@ export {
 } from './quota-protection.js';
 export {
   type CircuitBreakerConfig,
+  RateLimitTracker,
+  type RateLimitTrackerOptions,
+} from './rate-limit-tracker.js';
+export {
   Scheduler,
   type SchedulerConfig,
   type SchedulerCounts,

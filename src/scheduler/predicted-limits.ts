@@ -121,9 +121,11 @@ export class PredictedLimits {
       existing: model === null ? stored.account : stored.model,
       now,
     });
-    if (lock !== null) await this.options.store.setLock(lock);
-    if (lock !== null && options.inFlight)
-      this.remember(this.heldByCalls, lockKey(accountId, model), lock.until, now);
+    if (lock === null) return null;
+    // Another writer (any instance) may have stored a later lock since the read: it is kept.
+    const inForce = await this.options.store.extendLock(lock);
+    if (inForce !== lock) return null;
+    if (options.inFlight) this.remember(this.heldByCalls, lockKey(accountId, model), lock.until, now);
     return lock;
   }
 
@@ -137,11 +139,11 @@ export class PredictedLimits {
     if (held === undefined) return;
     this.heldByCalls.delete(key);
     const { store } = this.options;
-    const stored = (await store.getLocks(accountId, model)).model;
-    if (stored === null || stored.source !== 'rate-limit-headers' || stored.until !== held) return;
+    // Compare-and-replace: only the very lock the calls caused goes, never one stored since.
+    const expected = { accountId, model, source: 'rate-limit-headers' as const, until: held };
     const announced = this.announced.get(key) ?? 0;
     if (announced <= now) {
-      await store.deleteLocks({ accountId, model });
+      await store.replaceLock(expected, null);
       return;
     }
     const breaker = this.options.breaker();
@@ -155,7 +157,7 @@ export class PredictedLimits {
       existing: null,
       now,
     });
-    if (shorter !== null) await store.setLock(shorter);
+    await store.replaceLock(expected, shorter);
   }
 
   /** Keeps the later end per key, dropping ended ones when the map grows. */

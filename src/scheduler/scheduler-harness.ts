@@ -5,6 +5,7 @@ import type { RateLimitLock } from '../core/limits.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { PickRequest, SchedulingConfig } from './pick.js';
 import { DEFAULT_WINDOW_MS } from './pick.js';
+import { RateLimitTracker } from './rate-limit-tracker.js';
 import type { SchedulerConfig } from './scheduler.js';
 import { Scheduler } from './scheduler.js';
 import { testAccount } from './test-account.js';
@@ -13,6 +14,8 @@ export const MODEL = 'model-x';
 
 export interface SchedulerHarness {
   scheduler: Scheduler;
+  /** The rate-limit tracker the scheduler counts calls with. */
+  limits: RateLimitTracker;
   store: MemoryStateStore;
   pool: MemoryAccountPool;
   clock: FakeClock;
@@ -25,6 +28,7 @@ const open: SchedulerHarness[] = [];
 export async function closeHarnesses(): Promise<void> {
   for (const harness of open.splice(0)) {
     await harness.scheduler.close();
+    await harness.limits.close();
     await harness.store.close();
   }
 }
@@ -50,8 +54,9 @@ export async function harness(
       maxLockSeconds: 86_400,
     },
   };
-  const scheduler = new Scheduler({ pool, store, clock, config: () => config });
-  const created = { scheduler, store, pool, clock, config };
+  const limits = new RateLimitTracker({ pool, store, clock, config: () => config });
+  const scheduler = new Scheduler({ pool, store, clock, config: () => config, limits });
+  const created = { scheduler, limits, store, pool, clock, config };
   open.push(created);
   return created;
 }

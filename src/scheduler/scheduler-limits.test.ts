@@ -11,22 +11,22 @@ afterEach(closeHarnesses);
 
 describe('Scheduler.recordFailure and recordSuccess', () => {
   it('locks the model on quota exhaustion, escalating through the backoff steps', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { limits, store, clock } = await harness();
     const report = { accountId: 'a', model: MODEL, status: 429, headers: {}, body: QUOTA_BODY };
-    const first = await scheduler.recordFailure(report);
+    const first = await limits.recordFailure(report);
     expect(first.classification.reason).toBe('QuotaExhausted');
     expect(first.lock).toMatchObject({ scope: 'model', model: MODEL, until: clock.now() + 60_000 });
     expect((await store.getLocks('a', MODEL)).model).toEqual(first.lock);
     expect((await store.getFailureCount('a'))?.count).toBe(1);
-    const second = await scheduler.recordFailure(report);
+    const second = await limits.recordFailure(report);
     expect(second.lock?.until).toBe(clock.now() + 300_000);
   });
 
   it('does not silently cap a configured backoff step', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { limits, store, clock } = await harness();
     await store.incrementFailureCount('a');
     await store.incrementFailureCount('a');
-    const outcome = await scheduler.recordFailure({
+    const outcome = await limits.recordFailure({
       accountId: 'a',
       model: MODEL,
       status: 429,
@@ -50,8 +50,8 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
     ['CacheFirst, a new conversation (round robin)', 'CacheFirst', 'round-robin'],
     ['CacheFirst, no account choice reported', 'CacheFirst', undefined],
   ])('locks for a short stated pause and rotates: %s', async (_name, mode, via) => {
-    const { scheduler, store, clock } = await harness({ scheduling: { mode } });
-    const outcome = await scheduler.recordFailure({ ...shortPause, ...(via ? { via } : {}) });
+    const { limits, store, clock } = await harness({ scheduling: { mode } });
+    const outcome = await limits.recordFailure({ ...shortPause, ...(via ? { via } : {}) });
     expect(outcome.decision.graceRetryMs).toBeNull();
     expect(outcome.lock).toMatchObject({
       scope: 'account',
@@ -64,8 +64,8 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
   it.each<FailureReport['via']>(['sticky', 'fixed'])(
     'CacheFirst lets the %s request wait out the short pause, its lock still stopping every other request',
     async (via) => {
-      const { scheduler, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
-      const outcome = await scheduler.recordFailure({ ...shortPause, via });
+      const { scheduler, limits, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
+      const outcome = await limits.recordFailure({ ...shortPause, via });
       expect(outcome.decision.graceRetryMs).toBe(1000);
       expect(outcome.lock?.until).toBe(clock.now() + 1000);
       const other = await scheduler.select(request({ sessionId: 'someone-else' }));
@@ -75,24 +75,22 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
   );
 
   it('keeps a longer lock the account already has instead of shortening it', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { limits, store, clock } = await harness();
     const longer = { ...lockFor('a', null, clock.now() + 30_000), source: 'retry-after' as const };
     await store.setLock(longer);
-    const outcome = await scheduler.recordFailure(shortPause);
+    const outcome = await limits.recordFailure(shortPause);
     expect(outcome.lock).toEqual(longer);
     expect(await store.listLocks()).toEqual([longer]);
   });
 
   it('CacheFirst grants no grace retry beyond max_wait_seconds', async () => {
-    const { scheduler } = await harness({ scheduling: { mode: 'CacheFirst', maxWaitSeconds: 0 } });
-    expect(
-      (await scheduler.recordFailure({ ...shortPause, via: 'sticky' })).decision.graceRetryMs,
-    ).toBeNull();
+    const { limits } = await harness({ scheduling: { mode: 'CacheFirst', maxWaitSeconds: 0 } });
+    expect((await limits.recordFailure({ ...shortPause, via: 'sticky' })).decision.graceRetryMs).toBeNull();
   });
 
   it('locks the whole account on a server error without escalating the failure count', async () => {
-    const { scheduler, store, clock } = await harness();
-    const outcome = await scheduler.recordFailure({
+    const { limits, store, clock } = await harness();
+    const outcome = await limits.recordFailure({
       accountId: 'a',
       model: MODEL,
       status: 500,
@@ -104,8 +102,8 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
   });
 
   it('neither locks nor counts when the circuit breaker is off, but still classifies', async () => {
-    const { scheduler, store } = await harness({ breakerEnabled: false });
-    const outcome = await scheduler.recordFailure({
+    const { limits, store } = await harness({ breakerEnabled: false });
+    const outcome = await limits.recordFailure({
       accountId: 'a',
       model: MODEL,
       status: 429,
@@ -119,11 +117,11 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
   });
 
   it('a success clears the failure count and a guessed account-level lock but keeps model locks', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { limits, store, clock } = await harness();
     await store.incrementFailureCount('a');
     await store.setLock(lockFor('a', null, clock.now() + 60_000));
     await store.setLock(lockFor('a', MODEL, clock.now() + 60_000));
-    await scheduler.recordSuccess({ accountId: 'a', model: 'other-model' });
+    await limits.recordSuccess({ accountId: 'a', model: 'other-model' });
     expect(await store.getFailureCount('a')).toBeNull();
     expect(await store.getLocks('a', MODEL)).toMatchObject({ account: null, model: { model: MODEL } });
   });
@@ -131,10 +129,10 @@ describe('Scheduler.recordFailure and recordSuccess', () => {
   it.each<RateLimitLock['source']>(['retry-after', 'rate-limit-headers', 'quota-api'])(
     'a success does not lift an account-level lock whose end the upstream announced (%s)',
     async (source) => {
-      const { scheduler, store, clock } = await harness();
+      const { limits, store, clock } = await harness();
       const announced = { ...lockFor('a', null, clock.now() + 60_000), source };
       await store.setLock(announced);
-      await scheduler.recordSuccess({ accountId: 'a', model: MODEL });
+      await limits.recordSuccess({ accountId: 'a', model: MODEL });
       expect((await store.getLocks('a', MODEL)).account).toEqual(announced);
     },
   );
@@ -149,9 +147,9 @@ describe('Scheduler.recordPredictedLimit', () => {
   });
 
   it('locks the model until the reset, so the next pick and a bound session move elsewhere', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { scheduler, limits, store, clock } = await harness();
     await store.setBinding('s', 'a');
-    const lock = await scheduler.recordPredictedLimit(exhausted(5_000, clock));
+    const lock = await limits.recordPredictedLimit(exhausted(5_000, clock));
     expect(lock).toMatchObject({
       scope: 'model',
       model: MODEL,
@@ -165,9 +163,9 @@ describe('Scheduler.recordPredictedLimit', () => {
   });
 
   it('makes a CacheFirst conversation wait for its account when the reset is within max_wait_seconds', async () => {
-    const { scheduler, store, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
+    const { scheduler, limits, store, clock } = await harness({ scheduling: { mode: 'CacheFirst' } });
     await store.setBinding('s', 'a');
-    await scheduler.recordPredictedLimit({ ...exhausted(1_500, clock), source: 'quota-api' });
+    await limits.recordPredictedLimit({ ...exhausted(1_500, clock), source: 'quota-api' });
     expect(await scheduler.select(request({ sessionId: 's' }))).toEqual({
       kind: 'wait',
       accountId: 'a',
@@ -176,30 +174,30 @@ describe('Scheduler.recordPredictedLimit', () => {
   });
 
   it('records nothing when something is left, and never shortens a lock on the same scope', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { limits, store, clock } = await harness();
     const left = {
       ...exhausted(1_500, clock),
       quota: { remainingFraction: 0.1, resetAt: clock.now() + 1_500 },
     };
-    expect(await scheduler.recordPredictedLimit(left)).toBeNull();
+    expect(await limits.recordPredictedLimit(left)).toBeNull();
     const longer = { ...lockFor('a', MODEL, clock.now() + 30_000), source: 'retry-after' as const };
     await store.setLock(longer);
-    expect(await scheduler.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
+    expect(await limits.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
     expect(await store.listLocks()).toEqual([longer]);
   });
 
   it('records nothing while the circuit breaker is off', async () => {
-    const { scheduler, store, clock } = await harness({ breakerEnabled: false });
-    expect(await scheduler.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
+    const { limits, store, clock } = await harness({ breakerEnabled: false });
+    expect(await limits.recordPredictedLimit(exhausted(1_500, clock))).toBeNull();
     expect(await store.listLocks()).toEqual([]);
   });
 
   it('counts the calls it lets go against the requests an answer said were left', async () => {
-    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    const { scheduler, limits, store, clock } = await harness({ ids: ['a', 'b'] });
     await store.setBinding('s', 'a');
     const resetAt = clock.now() + 5_000;
     const reading = (remaining: number, call: number) =>
-      scheduler.recordPredictedLimit({
+      limits.recordPredictedLimit({
         accountId: 'a',
         model: MODEL,
         quota: { remainingFraction: remaining / 10, resetAt },
@@ -229,11 +227,11 @@ describe('Scheduler.recordPredictedLimit', () => {
   });
 
   it('locks when a call spends the last request an answer said was left', async () => {
-    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    const { scheduler, limits, store, clock } = await harness({ ids: ['a', 'b'] });
     await store.setBinding('s', 'a');
     const first = await scheduler.select(request({ sessionId: 's' }));
     const resetAt = clock.now() + 5_000;
-    await scheduler.recordPredictedLimit({
+    await limits.recordPredictedLimit({
       accountId: 'a',
       model: MODEL,
       quota: null,
@@ -247,11 +245,11 @@ describe('Scheduler.recordPredictedLimit', () => {
   });
 
   it('lifts the lock the calls in flight caused once a fresher answer leaves room for them', async () => {
-    const { scheduler, store, clock } = await harness({ ids: ['a', 'b'] });
+    const { scheduler, limits, store, clock } = await harness({ ids: ['a', 'b'] });
     await store.setBinding('s', 'a');
     const resetAt = clock.now() + 5_000;
     const reading = (remaining: number, call: number) =>
-      scheduler.recordPredictedLimit({
+      limits.recordPredictedLimit({
         accountId: 'a',
         model: MODEL,
         quota: null,
@@ -277,10 +275,10 @@ describe('Scheduler.recordPredictedLimit', () => {
   });
 
   it('clearing the locks also forgets what the budgets knew, so the next call does not lock again', async () => {
-    const { scheduler, store, clock } = await harness({ ids: ['a'] });
+    const { scheduler, limits, store, clock } = await harness({ ids: ['a'] });
     const first = await scheduler.select(request());
     const resetAt = clock.now() + 20_000;
-    const lock = await scheduler.recordPredictedLimit({
+    const lock = await limits.recordPredictedLimit({
       accountId: 'a',
       model: MODEL,
       quota: null,
@@ -289,24 +287,24 @@ describe('Scheduler.recordPredictedLimit', () => {
       source: 'rate-limit-headers',
     });
     expect(lock?.message).toMatch(/nothing is left/);
-    expect(await scheduler.clearLocks('a')).toBe(1);
+    expect(await limits.clearLocks('a')).toBe(1);
     expect(await scheduler.select(request())).toMatchObject({ kind: 'account', accountId: 'a' });
     expect(await store.listLocks()).toEqual([]);
   });
 
   it('lets a resend go only to an account that is not locked, and counts it', async () => {
-    const { scheduler, store, clock } = await harness();
-    const call = await scheduler.claimResend('a', MODEL);
+    const { limits, store, clock } = await harness();
+    const call = await limits.claimResend('a', MODEL);
     expect(call).toEqual(expect.any(Number));
     await store.setLock({ ...lockFor('a', null, clock.now() + 1_000), source: 'retry-after' });
-    expect(await scheduler.claimResend('a', MODEL)).toBeNull();
-    expect(await scheduler.claimResend('b', MODEL)).toBeGreaterThan(call!);
+    expect(await limits.claimResend('a', MODEL)).toBeNull();
+    expect(await limits.claimResend('b', MODEL)).toBeGreaterThan(call!);
   });
 
   it('a success does not lift it', async () => {
-    const { scheduler, store, clock } = await harness();
-    const lock = await scheduler.recordPredictedLimit({ ...exhausted(1_500, clock), model: null });
-    await scheduler.recordSuccess({ accountId: 'a', model: MODEL });
+    const { limits, store, clock } = await harness();
+    const lock = await limits.recordPredictedLimit({ ...exhausted(1_500, clock), model: null });
+    await limits.recordSuccess({ accountId: 'a', model: MODEL });
     expect(await store.listLocks()).toEqual([lock]);
   });
 });

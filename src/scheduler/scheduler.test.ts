@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAccountPool } from '../core/account-pool.js';
 import { FakeClock } from '../core/clock.js';
-import { isSynchronousSchedulingState, MemoryStateStore } from '../state/memory-state-store.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { DEFAULT_WINDOW_MS, type PickRequest } from './pick.js';
+import { RateLimitTracker } from './rate-limit-tracker.js';
 import { Scheduler } from './scheduler.js';
 import { closeHarnesses, harness, lockFor, MODEL, request } from './scheduler-harness.js';
 import { testAccount } from './test-account.js';
@@ -164,15 +165,15 @@ describe('Scheduler fixed account and pool changes', () => {
   });
 
   it('clears bindings and locks on request and reports counts', async () => {
-    const { scheduler, store, clock } = await harness();
+    const { scheduler, limits, store, clock } = await harness();
     await store.setBinding('s', 'a');
     await store.setBinding('t', 'b');
     await store.setLock(lockFor('a', null, clock.now() + 60_000));
     await store.setLock(lockFor('b', MODEL, clock.now() + 60_000));
     expect(await scheduler.counts()).toEqual({ bindings: 2, activeLocks: 2 });
-    expect(await scheduler.clearLocks('a')).toBe(1);
-    expect(await scheduler.listLocks()).toHaveLength(1);
-    expect(await scheduler.clearLocks()).toBe(1);
+    expect(await limits.clearLocks('a')).toBe(1);
+    expect(await limits.listLocks()).toHaveLength(1);
+    expect(await limits.clearLocks()).toBe(1);
     expect(await scheduler.clearBindings()).toBe(2);
     expect(await scheduler.counts()).toEqual({ bindings: 0, activeLocks: 0 });
   });
@@ -187,47 +188,44 @@ describe('Scheduler fixed account and pool changes', () => {
     };
     const errors: unknown[] = [];
     const config = (await harness()).config;
+    const limits = new RateLimitTracker({ pool, store, clock, config: () => config });
     const scheduler = new Scheduler({
       pool,
       store,
       clock,
       config: () => config,
+      limits,
       onBackgroundError: (error) => errors.push(error),
     });
     pool.remove('a');
     await scheduler.close();
+    await limits.close();
     await store.close();
     expect(errors).toEqual([failure]);
   });
 });
 
-/** The store through the plain `StateStore` interface only, as a networked store would offer it. */
-function asyncOnly(store: MemoryStateStore): StateStore {
-  const view: Record<string, unknown> = {};
-  const prototype = Object.getPrototypeOf(store) as object;
-  for (const name of Object.getOwnPropertyNames(prototype)) {
-    const member = (store as unknown as Record<string, unknown>)[name];
-    if (name !== 'constructor' && typeof member === 'function') view[name] = member.bind(store);
-  }
-  return view as unknown as StateStore;
+/**
+ * The store with the request path's two methods answering through promises, as a networked store
+ * (Redis) answers them; every other method is the store's own.
+ */
+function viaPromises(store: MemoryStateStore): StateStore {
+  return Object.assign(Object.create(store) as StateStore, {
+    readForPick: async (query: Parameters<StateStore['readForPick']>[0]) => store.readForPick(query),
+    applyPick: async (effects: Parameters<StateStore['applyPick']>[0]) => store.applyPick(effects),
+  });
 }
 
-describe('Scheduler on an in-process store', () => {
-  it('uses the synchronous capability only when the store offers it', async () => {
-    const clock = new FakeClock();
-    const store = await MemoryStateStore.create({ clock });
-    expect(isSynchronousSchedulingState(store)).toBe(true);
-    expect(isSynchronousSchedulingState(asyncOnly(store))).toBe(false);
-    await store.close();
-  });
-
-  it('decides and records exactly as through the asynchronous interface', async () => {
+describe('Scheduler on stores answering synchronously or through promises', () => {
+  it('decides and records exactly the same', async () => {
     const run = async (wrap: (store: MemoryStateStore) => StateStore) => {
       const clock = new FakeClock();
       const pool = new MemoryAccountPool(['a', 'b', 'c', 'd'].map((id) => testAccount(id)));
       const store = await MemoryStateStore.create({ clock });
       const config = (await harness()).config;
-      const scheduler = new Scheduler({ pool, store: wrap(store), clock, config: () => config });
+      const wrapped = wrap(store);
+      const limits = new RateLimitTracker({ pool, store: wrapped, clock, config: () => config });
+      const scheduler = new Scheduler({ pool, store: wrapped, clock, config: () => config, limits });
       const trail: unknown[] = [];
       for (let step = 0; step < 60; step++) {
         const sessionId = step % 5 === 0 ? null : `session-${step % 7}`;
@@ -236,7 +234,7 @@ describe('Scheduler on an in-process store', () => {
         if (decision.kind !== 'account') continue;
         if (step % 9 === 0) {
           trail.push(
-            await scheduler.recordFailure({
+            await limits.recordFailure({
               accountId: decision.accountId,
               model: MODEL,
               status: 429,
@@ -245,18 +243,44 @@ describe('Scheduler on an in-process store', () => {
             }),
           );
         } else {
-          await scheduler.recordSuccess({ accountId: decision.accountId, model: MODEL });
+          await limits.recordSuccess({ accountId: decision.accountId, model: MODEL });
         }
         await clock.advance(1_700);
       }
       trail.push(await scheduler.counts(), await store.getLastUsed(), await store.incrementRoundRobin(0));
       await scheduler.close();
+      await limits.close();
       await store.close();
       return trail;
     };
     const direct = await run((store) => store);
-    const viaPromises = await run(asyncOnly);
-    expect(direct).toEqual(viaPromises);
+    const promised = await run(viaPromises);
+    expect(direct).toEqual(promised);
     expect(direct.some((entry) => (entry as { kind?: string }).kind === 'account')).toBe(true);
+  });
+});
+
+describe('Scheduler with concurrent first requests of one session', () => {
+  it('follows the binding another request made first', async () => {
+    const clock = new FakeClock();
+    const pool = new MemoryAccountPool(['a', 'b', 'c'].map((id) => testAccount(id)));
+    const store = await MemoryStateStore.create({ clock });
+    const wrapped = viaPromises(store);
+    const config = (await harness()).config;
+    const limits = new RateLimitTracker({ pool, store: wrapped, clock, config: () => config });
+    const scheduler = new Scheduler({ pool, store: wrapped, clock, config: () => config, limits });
+    // Both read before either writes: each picks a different account by round robin.
+    const decisions = await Promise.all(
+      Array.from({ length: 5 }, () => scheduler.select(request({ sessionId: 'conversation' }))),
+    );
+    const accounts = decisions.map((decision) => (decision.kind === 'account' ? decision.accountId : null));
+    expect(new Set(accounts)).toEqual(new Set([await store.getBinding('conversation')]));
+    // Round robin gave three of them another account; they followed the binding instead.
+    expect(
+      decisions.filter((decision) => decision.kind === 'account' && decision.via === 'sticky'),
+    ).toHaveLength(3);
+    await scheduler.close();
+    await limits.close();
+    await store.close();
   });
 });

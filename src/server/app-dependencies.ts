@@ -5,7 +5,9 @@ import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
+import type { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { StateHealth } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { StoreOutageReport } from '../store/store-outage-report.js';
 
@@ -29,6 +31,10 @@ export interface AppDependencies {
   runtime: RuntimeInfo;
   gateway: Gateway;
   scheduler: Scheduler;
+  /** Whether the scheduling state is shared and reachable (status, health); absent: in process. */
+  stateHealth?: () => StateHealth;
+  /** Rate-limit locks: listed and cleared by the admin API. */
+  limits: RateLimitTracker;
   observability: Observability;
   /** OAuth sign-in and quota refresh; their admin routes are registered only when present. */
   accountServices?: AccountServices;

@@ -159,11 +159,13 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
   installAuth(app, deps);
   installErrorHandling(app, deps);
 
-  // Still `ok` (200) while the store database is down: the instance serves requests from memory.
+  // Still `ok` (200) while the store database or the shared state is down: the instance serves
+  // requests from memory, so a load balancer keeps it.
   const health = () => ({
     status: 'ok',
     version: VERSION,
     store_degraded: deps.storeHealth?.().degraded ?? false,
+    state_degraded: deps.stateHealth?.().degraded ?? false,
   });
   // Health goes through proxy auth: open in `off` and `all_except_health`, guarded in `strict`.
   app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());

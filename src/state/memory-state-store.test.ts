@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/clock.js';
 import type { LockPersistence, RateLimitLock } from '../core/limits.js';
+import type { LocalState } from './local-state.js';
 import { MemoryStateStore } from './memory-state-store.js';
 import { describeStateStoreContract } from './state-store.contract.js';
 
@@ -101,12 +102,12 @@ describe('MemoryStateStore housekeeping', () => {
     await store.setBinding('s1', 'a');
     await store.setLock(lock('a', null, clock.now() + 1000));
     expect(clock.pendingTimers()).toBe(1);
-    const internals = store as unknown as { bindings: Map<string, unknown>; locks: Map<string, unknown> };
+    const { state } = store as unknown as { state: LocalState };
     await clock.advance(4999);
-    expect(internals.bindings.size).toBe(1);
+    expect(state.bindings.size).toBe(1);
     await clock.advance(1);
-    expect(internals.bindings.size).toBe(0);
-    expect(internals.locks.size).toBe(0);
+    expect(state.bindings.size).toBe(0);
+    expect(state.locks.size).toBe(0);
     await store.close();
     expect(clock.pendingTimers()).toBe(0);
   });

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/clock.js';
-import type { RateLimitLock } from '../core/limits.js';
+import {
+  describeAtomicBinding,
+  describeAtomicLocks,
+  describeExclusion,
+  describePick,
+  keys,
+  lock,
+  type Open,
+} from './state-store.contract-atomic.js';
 import type { LockFilter, StateStore } from './state-store.js';
 import { FAILURE_COUNT_FADE_MS } from './state-store.js';
 
@@ -17,24 +25,6 @@ export interface StateStoreTestOptions {
 export type StateStoreFactory = (options: StateStoreTestOptions) => Promise<StateStore>;
 
 const HOUR = 60 * 60 * 1000;
-
-function lock(overrides: Partial<RateLimitLock> & { accountId: string }): RateLimitLock {
-  return {
-    scope: overrides.model ? 'model' : 'account',
-    model: null,
-    reason: 'RateLimitExceeded',
-    source: 'retry-after',
-    until: Date.UTC(2026, 0, 1) + 60_000,
-    detectedAt: Date.UTC(2026, 0, 1),
-    message: null,
-    ...overrides,
-  };
-}
-
-/** Sorted `accountId::model` keys of a lock list, for order-free comparison. */
-function keys(locks: readonly RateLimitLock[]): string[] {
-  return locks.map((entry) => `${entry.accountId}::${entry.model ?? '*'}`).sort();
-}
 
 /**
  * The behaviour every `StateStore` implementation must show. Call it from the implementation's
@@ -54,12 +44,14 @@ export function describeStateStoreContract(name: string, factory: StateStoreFact
     });
 
     describeBindings(open);
+    describeAtomicBinding(open);
+    describePick(open);
     describeLocks(open);
+    describeAtomicLocks(open);
     describeCounters(open);
+    describeExclusion(open);
   });
 }
-
-type Open = (options?: Partial<StateStoreTestOptions>) => Promise<{ store: StateStore; clock: FakeClock }>;
 
 function describeBindings(open: Open): void {
   describe('session bindings', () => {

@@ -1,4 +1,5 @@
-import type { FailureCount, RateLimitLock } from '../core/limits.js';
+import type { SchedulingMode } from '../config/schema.js';
+import type { FailureCount, LockSource, RateLimitLock } from '../core/limits.js';
 
 /** The account a request without a usable session binding was last scheduled on, and when. */
 export interface LastUsedRecord {
@@ -14,10 +15,12 @@ export interface LastUsedRecord {
  * - `{ accountId, model: null }`: only the account-level lock;
  * - `{ accountId, model }`: only that model's lock on the account;
  * - `{ model }`: that model's lock on every account.
+ * `source` narrows any of these to the locks of that source (`backoff`: only guessed ends).
  */
 export interface LockFilter {
   accountId?: string;
   model?: string | null;
+  source?: LockSource;
 }
 
 /** The active locks that concern one account for one model. */
@@ -26,15 +29,125 @@ export interface AccountLocks {
   model: RateLimitLock | null;
 }
 
+/** What one scheduling decision reads (`StateStore.readForPick`). */
+export interface PickQuery {
+  /** The session whose binding is read (a hit counts as a use, as `getBinding`); null: none read. */
+  sessionId: string | null;
+  /** Whether the last-used record is wanted (a request without a session, in a cache-aware mode). */
+  lastUsed: boolean;
+}
+
+/** Everything one pick needs, read at once. */
+export interface PickSnapshot {
+  /** The account the query's session is bound to; null without a session, binding, or when it expired. */
+  boundAccountId: string | null;
+  fixedAccountId: string | null;
+  /** The last-used record when the query asked for it, else null. */
+  lastUsed: LastUsedRecord | null;
+  /**
+   * Every active lock. Frozen, and the same array until a lock changes or ends, so a caller may
+   * cache what it derives from it by identity.
+   */
+  locks: readonly RateLimitLock[];
+  /**
+   * This pick's round-robin position: the global counter after one atomic increment, so
+   * concurrent picks (on any instance) start at different positions.
+   */
+  counter: number;
+}
+
+/** How a pick binds its session (`PickEffects.bind`, `bindIfAbsent`). */
+export interface SessionBind {
+  accountId: string;
+  /**
+   * The account the session was bound to that could not serve: it is replaced. Null: a first
+   * binding — an existing binding (another request's, maybe on another instance) is kept.
+   */
+  replacing: string | null;
+  /** A forced rotation: bind whatever the session is bound to now. */
+  force?: boolean;
+}
+
+/** The writes of one scheduling decision (`StateStore.applyPick`). */
+export interface PickEffects {
+  /** The request's session; null: `bind` and `unbindFrom` are ignored. */
+  sessionId: string | null;
+  bind: SessionBind | null;
+  /** Drop the session's binding if it is still to this account (it could not serve). */
+  unbindFrom: string | null;
+  /** Record this as the last-used account (a new last-used window starts). */
+  lastUsed: LastUsedRecord | null;
+  /** Move the round-robin counter this many positions further (accounts the pick skipped). */
+  skip: number;
+}
+
+/** What `applyPick` did. */
+export interface PickOutcome {
+  /**
+   * With `bind`: the account the session is bound to afterwards — `bind.accountId`, or the account
+   * of a binding that was kept because another request bound the session first. Otherwise null.
+   */
+  boundAccountId: string | null;
+}
+
+/**
+ * A change another instance made that local state outside the store must follow:
+ * - `locks-cleared`: an operator lifted every lock (`accountId` null) or one account's locks;
+ * - `settings`: the scheduling settings were changed through another instance's admin API.
+ * Delivered only by shared stores, never for this instance's own changes.
+ */
+export type RemoteChange =
+  | { type: 'locks-cleared'; accountId: string | null }
+  | { type: 'settings'; scheduling: SharedSchedulingSettings };
+
+/** The scheduling settings instances share (`proxy.scheduling` of gui_config.json). */
+export interface SharedSchedulingSettings {
+  mode: SchedulingMode;
+  max_wait_seconds: number;
+}
+
+/** Whether the shared state is in use, for status pages and metrics. */
+export interface StateHealth {
+  backend: 'memory' | 'redis';
+  /** Where the state lives: `in process`, or the Redis URL with its password masked. */
+  location: string;
+  /**
+   * True while a shared backend cannot be reached: the instance serves on its local state and
+   * writes back what it learned once the backend answers again. Always false for memory.
+   */
+  degraded: boolean;
+  /** Why it is degraded (the last error), else null. */
+  reason: string | null;
+  /** Epoch ms since when it is degraded, else null. */
+  since: number | null;
+}
+
+/** What `runExclusive` reports. */
+export type ExclusiveOutcome<T> = { ran: true; value: T } | { ran: false };
+
 /**
  * Everything the scheduler shares between requests (and, in cluster mode, between gateway
- * instances). Every method is asynchronous and exchanges plain values only, so a networked
- * implementation (Redis) can honour the same contract; `state-store.contract.ts` is that contract.
+ * instances). Methods exchange plain values only, so a networked implementation (Redis) honours the
+ * same contract; `state-store.contract.ts` is that contract. The two methods of the request path,
+ * `readForPick` and `applyPick`, may answer synchronously (in-process state) or with a promise
+ * (one round trip to a shared backend); every other method is asynchronous.
  *
  * Time: implementations read time from an injected `Clock`, so expiry is testable and the same in
  * every implementation. "Active" always means `until > clock.now()`.
+ *
+ * Atomicity: every single operation is atomic with respect to every other caller, on this and on
+ * other instances — in particular `bindIfAbsent`, `extendLock`, `replaceLock`, `deleteLocks` with a
+ * `source`, and the counters. A shared store never throws because its backend is unreachable: it
+ * answers from local state and reports it in `health()`.
  */
 export interface StateStore {
+  // --- one scheduling decision ----------------------------------------------------------------
+
+  /** Reads what one pick needs and reserves its round-robin position (see `PickSnapshot`). */
+  readForPick(query: PickQuery): PickSnapshot | Promise<PickSnapshot>;
+  /** Applies one pick's writes together (see `PickEffects`); a bind is `bindIfAbsent`'s. */
+  applyPick(effects: PickEffects): PickOutcome | Promise<PickOutcome>;
+
   // --- session bindings (session id → account id) ---------------------------------------------
 
   /**
@@ -44,6 +157,17 @@ export interface StateStore {
   getBinding(sessionId: string): Promise<string | null>;
   /** Binds (or re-binds) a session; evicts the least recently used binding when at the cap. */
   setBinding(sessionId: string, accountId: string): Promise<void>;
+  /**
+   * Atomic first binding: binds the session to `accountId` when it has no live binding (or, with
+   * `replacing`, when it is bound to that account; with `force`, always) and returns `accountId`;
+   * otherwise keeps the existing binding, counts it as a use, and returns its account. Concurrent
+   * first requests of one session, on any instance, thereby all end up on one account.
+   */
+  bindIfAbsent(
+    sessionId: string,
+    accountId: string,
+    options?: Pick<SessionBind, 'replacing' | 'force'>,
+  ): Promise<string>;
   /** Removes one binding; true when it existed. */
   deleteBinding(sessionId: string): Promise<boolean>;
   /** Removes every binding to `accountId`; returns how many were removed. */
@@ -57,12 +181,30 @@ export interface StateStore {
 
   /** Stores a lock, replacing the one with the same account and model (see `lockKey`). */
   setLock(lock: RateLimitLock): Promise<void>;
+  /**
+   * Stores `lock` unless the active lock with the same account and model ends as late or later:
+   * a new lock never shortens a window an earlier one announced. Returns the lock in force
+   * afterwards (`lock`, or the one kept).
+   */
+  extendLock(lock: RateLimitLock): Promise<RateLimitLock>;
+  /**
+   * Compare-and-replace: when the lock stored under `expected`'s account and model has the same
+   * `source` and `until`, replaces it with `next` (same account and model) or, when `next` is
+   * null, deletes it. Returns whether it did; another lock stored meanwhile is left alone.
+   */
+  replaceLock(
+    expected: Pick<RateLimitLock, 'accountId' | 'model' | 'source' | 'until'>,
+    next: RateLimitLock | null,
+  ): Promise<boolean>;
   /** Every active lock, in no particular order. The array must not be mutated. */
   listLocks(): Promise<readonly RateLimitLock[]>;
   /** The active account-level lock of `accountId` and its active lock for `model`. */
   getLocks(accountId: string, model: string): Promise<AccountLocks>;
-  /** Removes the locks the filter selects (see `LockFilter`); returns how many active ones went. */
-  deleteLocks(filter?: LockFilter): Promise<number>;
+  /**
+   * Removes the locks the filter selects (see `LockFilter`); returns how many active ones went.
+   * `cleared` marks an operator's action (clear rate-limit records): other instances are told.
+   */
+  deleteLocks(filter?: LockFilter, options?: { cleared?: boolean }): Promise<number>;
 
   // --- consecutive failures ---------------------------------------------------------------------
 
@@ -86,7 +228,26 @@ export interface StateStore {
   getFixedAccountId(): Promise<string | null>;
   setFixedAccountId(accountId: string | null): Promise<void>;
 
-  /** Stops background work (expiry sweeps). The store must not be used afterwards. */
+  // --- between instances -------------------------------------------------------------------------
+
+  /**
+   * Runs `task` while holding the lock `name` (held at most `ttlMs`, then released even if the
+   * holder died). When another holder has it, waits until it is released or expires and returns
+   * `{ ran: false }` without running `task`: the caller then reads what the holder produced.
+   */
+  runExclusive<T>(
+    name: string,
+    task: () => Promise<T>,
+    options: { ttlMs: number },
+  ): Promise<ExclusiveOutcome<T>>;
+  /** Tells the other instances that the scheduling settings changed here (see `RemoteChange`). */
+  publishSettings(scheduling: SharedSchedulingSettings): Promise<void>;
+  /** Calls `listener` for every change another instance makes (see `RemoteChange`); returns unsubscribe. */
+  onRemoteChange(listener: (change: RemoteChange) => void): () => void;
+  /** Whether the shared backend is in use (see `StateHealth`). */
+  health(): StateHealth;
+
+  /** Stops background work (expiry sweeps, connections). The store must not be used afterwards. */
   close(): Promise<void>;
 }
 

@@ -40,7 +40,7 @@ describe('a state write that fails after a successful answer', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     const failingWrite = vi
-      .spyOn(gateway.runtime.services.scheduler, 'recordSuccess')
+      .spyOn(gateway.runtime.services.limits, 'recordSuccess')
       .mockRejectedValue(new Error('SQLITE_IOERR: disk I/O error'));
     try {
       const first = await gateway.call('POST', '/v1/chat/completions', {

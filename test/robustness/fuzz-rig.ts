@@ -139,8 +139,8 @@ async function adminState(rig: FuzzRig): Promise<string> {
     .orderBy('id')
     .execute();
   const file = await readFile(join(rig.gateway.dataDir, 'gui_config.json'), 'utf8');
-  const { scheduler } = rig.gateway.runtime.services;
-  const runtime = { fixed: await scheduler.getFixedAccount(), locks: await scheduler.listLocks() };
+  const { scheduler, limits } = rig.gateway.runtime.services;
+  const runtime = { fixed: await scheduler.getFixedAccount(), locks: await limits.listLocks() };
   return JSON.stringify({ rows, file, runtime });
 }
 

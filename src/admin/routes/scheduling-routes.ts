@@ -58,7 +58,7 @@ export function fixedBypassReason(
 async function fixedAccountState(deps: AppDependencies): Promise<FixedAccountState> {
   const accountId = await deps.scheduler.getFixedAccount();
   if (accountId === null) return { account_id: null, bypassed_reason: null };
-  const locks = await deps.scheduler.listLocks();
+  const locks = await deps.limits.listLocks();
   return {
     account_id: accountId,
     bypassed_reason: fixedBypassReason(deps.accounts.get(accountId), locks, deps.clock.now()),
@@ -92,12 +92,12 @@ export function registerSchedulingRoutes(app: FastifyInstance, deps: AppDependen
 
   app.get('/api/proxy/rate-limits', adminRoute, async () => {
     const now = deps.clock.now();
-    const locks = await deps.scheduler.listLocks();
+    const locks = await deps.limits.listLocks();
     return { rate_limits: locks.map((lock) => lockView(lock, deps.accounts.get(lock.accountId), now)) };
   });
 
   app.delete('/api/proxy/rate-limits', adminRoute, async () => ({
-    cleared: await deps.scheduler.clearLocks(),
+    cleared: await deps.limits.clearLocks(),
   }));
 
   app.delete<{ Params: { accountId: string } }>(
@@ -107,7 +107,7 @@ export function registerSchedulingRoutes(app: FastifyInstance, deps: AppDependen
       const { accountId } = request.params;
       if (!deps.accounts.get(accountId))
         throw new SwitchyardError('not_found', `No account with id ${accountId}`);
-      return { cleared: await deps.scheduler.clearLocks(accountId) };
+      return { cleared: await deps.limits.clearLocks(accountId) };
     },
   );
 

@@ -3,6 +3,7 @@ import { OAUTH_PROVIDER_KINDS } from '../../core/account.js';
 import { VERSION } from '../../core/version.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
 import { effectiveAuthMode } from '../../server/auth.js';
+import type { StateHealth } from '../../state/state-store.js';
 import type { ProxyStatus } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
 
@@ -17,6 +18,14 @@ function features(deps: AppDependencies): ProxyStatus['features'] {
   };
 }
 
+const IN_PROCESS: StateHealth = {
+  backend: 'memory',
+  location: 'in process',
+  degraded: false,
+  reason: null,
+  since: null,
+};
+
 /** Builds the status document shared by `GET /api/proxy/status` and the CLI. */
 export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
   const config = deps.config.get();
@@ -28,6 +37,7 @@ export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
     deps.scheduler.counts(),
     deps.scheduler.getFixedAccount(),
   ]);
+  const state = deps.stateHealth?.() ?? IN_PROCESS;
   return {
     running: bound !== null,
     host,
@@ -45,6 +55,8 @@ export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
     active_locks: counts.activeLocks,
     fixed_account_id: fixedAccountId,
     ...storeStatus(deps),
+    state: { backend: state.backend, location: state.location, reason: state.reason, since: state.since },
+    state_degraded: state.degraded,
     features: features(deps),
   };
 }

@@ -1,0 +1,595 @@
+import type { Clock } from '../core/clock.js';
+import type { IdSource } from '../core/ids.js';
+import type { FailureCount, RateLimitLock } from '../core/limits.js';
+import { lockKey } from '../core/limits.js';
+import { LocalExclusion } from './local-exclusion.js';
+import { LocalState } from './local-state.js';
+import { RedisEvents, type StateEvent } from './redis-events.js';
+import { maskRedisUrl, RedisLink } from './redis-link.js';
+import * as lua from './redis-scripts.js';
+import type {
+  AccountLocks,
+  ExclusiveOutcome,
+  LastUsedRecord,
+  LockFilter,
+  PickEffects,
+  PickOutcome,
+  PickQuery,
+  PickSnapshot,
+  RemoteChange,
+  SessionBind,
+  SharedSchedulingSettings,
+  StateHealth,
+  StateStore,
+} from './state-store.js';
+import { DEFAULT_BINDING_TTL_MS, DEFAULT_MAX_BINDINGS, FAILURE_COUNT_FADE_MS } from './state-store.js';
+
+export interface RedisStateStoreOptions {
+  /** `redis://[:password@]host:port[/db]` or `rediss://…`. */
+  url: string;
+  /** Prefix of every key and of the pub/sub channel, so several clusters can share one Redis. */
+  keyPrefix: string;
+  clock: Clock;
+  ids: IdSource;
+  bindingTtlMs?: number;
+  maxBindings?: number;
+  /** How long one Redis command may take before the store serves from local state, ms. Default 50. */
+  commandTimeoutMs?: number;
+  /** How often, while degraded, Redis is tried again; also how often the lock mirror is refreshed in full. Default 1000. */
+  retryIntervalMs?: number;
+  /** Start even when Redis cannot be reached (degraded, on local state) instead of failing. */
+  allowDegradedStart?: boolean;
+  onDegraded?: (reason: string) => void;
+  onRecovered?: () => void;
+}
+
+const KEY_NAMES = [
+  'bindings',
+  'binding-order',
+  'binding-seq',
+  'counter',
+  'last-used',
+  'fixed',
+  'locks',
+  'failures',
+];
+
+/**
+ * The `StateStore` of a cluster: scheduling state in Redis, shared by every gateway instance.
+ * Every read-then-write is one Lua script (atomic across instances, one round trip); a pick reads
+ * in one script and writes in one. Locks are mirrored in process (`LocalState.locks`), updated by
+ * this instance's writes and by the others' through pub/sub, so the scheduler's per-account lock
+ * checks never wait for Redis. While Redis is unreachable or slow the store serves from its local
+ * state (see `RedisLink`) and writes back the bindings and locks it learned once Redis answers.
+ */
+export class RedisStateStore implements StateStore {
+  private readonly link: RedisLink;
+  private readonly events: RedisEvents;
+  private readonly clock: Clock;
+  private readonly keys: Record<string, string>;
+  private readonly ttl: number;
+  private readonly max: number;
+  private readonly local: LocalState;
+  private readonly exclusion: LocalExclusion;
+  private readonly listeners = new Set<(change: RemoteChange) => void>();
+  private stopResync: () => void = () => {};
+
+  private constructor(options: RedisStateStoreOptions) {
+    this.clock = options.clock;
+    this.ttl = options.bindingTtlMs ?? DEFAULT_BINDING_TTL_MS;
+    this.max = Math.max(1, options.maxBindings ?? DEFAULT_MAX_BINDINGS);
+    this.local = new LocalState({ bindingTtlMs: this.ttl, maxBindings: this.max });
+    this.exclusion = new LocalExclusion(options.clock);
+    this.keys = Object.fromEntries(KEY_NAMES.map((name) => [name, `${options.keyPrefix}${name}`]));
+    this.link = new RedisLink({
+      url: options.url,
+      clock: options.clock,
+      commandTimeoutMs: options.commandTimeoutMs ?? 50,
+      retryIntervalMs: options.retryIntervalMs ?? 1000,
+      ...(options.onDegraded ? { onDegraded: options.onDegraded } : {}),
+      ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}),
+    });
+    this.link.recover = () => this.writeBack();
+    this.events = new RedisEvents({
+      link: this.link,
+      channel: `${options.keyPrefix}events`,
+      origin: options.ids.uuid(),
+      onEvent: (event) => this.onEvent(event),
+      onReconnect: () => void this.resyncLocks(),
+    });
+  }
+
+  /**
+   * Connects to Redis and loads the active locks into the mirror. Rejects with a message naming the
+   * URL (password masked) when Redis cannot be reached, unless `allowDegradedStart`.
+   */
+  static async connect(options: RedisStateStoreOptions): Promise<RedisStateStore> {
+    const store = new RedisStateStore(options);
+    try {
+      await store.link.connect();
+      await store.events.start();
+      await store.resyncLocks();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!options.allowDegradedStart) {
+        await store.link.close();
+        throw new Error(
+          `Redis at ${maskRedisUrl(options.url)} cannot be reached (${reason}); start it, fix state.redis_url / SWITCHYARD_REDIS_URL, or pass --allow-degraded-start`,
+        );
+      }
+      store.link.degrade(error);
+      void store.events.start().catch(() => {});
+    }
+    store.stopResync = options.clock.every(options.retryIntervalMs ?? 1000, () => void store.resyncLocks());
+    return store;
+  }
+
+  // --- one scheduling decision ------------------------------------------------------------------
+
+  async readForPick(query: PickQuery): Promise<PickSnapshot> {
+    const now = this.clock.now();
+    const { bindings, order, seq, counter, fixed } = this.bindingKeys();
+    return this.link.run(
+      async () => {
+        const [bound, fixedId, last, position] = (await this.link.client.eval(
+          lua.READ_FOR_PICK,
+          6,
+          bindings,
+          order,
+          seq,
+          counter,
+          this.keys['last-used'] as string,
+          fixed,
+          query.sessionId ?? '',
+          now,
+          this.ttl,
+          query.lastUsed ? '1' : '0',
+        )) as [string, string, string, number];
+        this.local.setCounter(position);
+        return {
+          boundAccountId: bound === '' ? null : bound,
+          fixedAccountId: fixedId === '' ? null : fixedId,
+          lastUsed: last === '' ? null : (JSON.parse(last) as LastUsedRecord),
+          locks: this.local.locks.list(now),
+          counter: position,
+        };
+      },
+      () => this.local.readForPick(query, now),
+    );
+  }
+
+  async applyPick(effects: PickEffects): Promise<PickOutcome> {
+    const now = this.clock.now();
+    const { bind } = effects;
+    const { bindings, order, seq, counter } = this.bindingKeys();
+    return this.link.run(
+      async () => {
+        const bound = (await this.link.client.eval(
+          lua.APPLY_PICK,
+          5,
+          bindings,
+          order,
+          seq,
+          counter,
+          this.keys['last-used'] as string,
+          effects.sessionId ?? '',
+          bind?.accountId ?? '',
+          bind?.replacing ?? '',
+          bind?.force ? '1' : '0',
+          effects.unbindFrom ?? '',
+          effects.lastUsed === null ? '' : JSON.stringify(effects.lastUsed),
+          effects.skip,
+          now,
+          this.ttl,
+          this.max,
+        )) as string;
+        return { boundAccountId: bind === null || effects.sessionId === null ? null : bound };
+      },
+      () => this.local.applyPick(effects, now),
+    );
+  }
+
+  // --- session bindings -------------------------------------------------------------------------
+
+  async getBinding(sessionId: string): Promise<string | null> {
+    const now = this.clock.now();
+    return this.link.run(
+      async () =>
+        ((await this.bindingScript(lua.GET_BINDING, sessionId, now, this.ttl)) as string | null) ?? null,
+      () => this.local.bindings.get(sessionId, now),
+    );
+  }
+
+  async setBinding(sessionId: string, accountId: string): Promise<void> {
+    await this.bindIfAbsent(sessionId, accountId, { replacing: null, force: true });
+  }
+
+  async bindIfAbsent(
+    sessionId: string,
+    accountId: string,
+    options: Pick<SessionBind, 'replacing' | 'force'> = { replacing: null },
+  ): Promise<string> {
+    const now = this.clock.now();
+    const { replacing, force } = options;
+    return this.link.run(
+      async () =>
+        (await this.bindingScript(
+          lua.BIND_IF_ABSENT,
+          sessionId,
+          accountId,
+          replacing ?? '',
+          force ? '1' : '0',
+          now,
+          this.ttl,
+          this.max,
+        )) as string,
+      () => this.local.bindings.bindIfAbsent(sessionId, { accountId, ...options }, now),
+    );
+  }
+
+  async deleteBinding(sessionId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const local = this.local.bindings.delete(sessionId, now);
+    return this.link.run(
+      async () => (await this.bindingScript(lua.DELETE_BINDING, sessionId, now, this.ttl, '')) === 1,
+      () => local,
+    );
+  }
+
+  async deleteBindingsForAccount(accountId: string): Promise<number> {
+    return this.deleteBindings(accountId);
+  }
+
+  async clearBindings(): Promise<number> {
+    return this.deleteBindings('');
+  }
+
+  async countBindings(): Promise<number> {
+    const now = this.clock.now();
+    return this.link.run(
+      async () => (await this.bindingScript(lua.SWEEP_BINDINGS, now, this.ttl)) as number,
+      () => this.local.bindings.count(now),
+    );
+  }
+
+  // --- rate-limit locks -------------------------------------------------------------------------
+
+  async setLock(lock: RateLimitLock): Promise<void> {
+    this.local.locks.set(lock);
+    await this.link.run(async () => {
+      await this.link.client.hset(this.lockHash(), lockKey(lock.accountId, lock.model), JSON.stringify(lock));
+      await this.events.publish({ type: 'lock-set', lock });
+    }, noop);
+  }
+
+  async extendLock(lock: RateLimitLock): Promise<RateLimitLock> {
+    const now = this.clock.now();
+    const key = lockKey(lock.accountId, lock.model);
+    return this.link.run(
+      async () => {
+        const json = JSON.stringify(lock);
+        const inForce = (await this.link.client.eval(
+          lua.EXTEND_LOCK,
+          1,
+          this.lockHash(),
+          key,
+          json,
+          lock.until,
+          now,
+        )) as string;
+        if (inForce !== json) {
+          const kept = JSON.parse(inForce) as RateLimitLock;
+          this.local.locks.set(kept);
+          return kept;
+        }
+        this.local.locks.set(lock);
+        await this.events.publish({ type: 'lock-set', lock });
+        return lock;
+      },
+      () => this.local.locks.extend(lock, now),
+    );
+  }
+
+  async replaceLock(
+    expected: Pick<RateLimitLock, 'accountId' | 'model' | 'source' | 'until'>,
+    next: RateLimitLock | null,
+  ): Promise<boolean> {
+    const key = lockKey(expected.accountId, expected.model);
+    return this.link.run(
+      async () => {
+        const { source, until } = expected;
+        const next_ = next === null ? '' : JSON.stringify(next);
+        const done =
+          (await this.link.client.eval(lua.REPLACE_LOCK, 1, this.lockHash(), key, source, until, next_)) ===
+          1;
+        if (!done) return false;
+        if (next === null) this.local.locks.take({ accountId: expected.accountId, model: expected.model });
+        else this.local.locks.set(next);
+        await this.events.publish(
+          next === null
+            ? { type: 'locks-deleted', locks: [{ ...expected }], cleared: null }
+            : { type: 'lock-set', lock: next },
+        );
+        return true;
+      },
+      () => this.local.locks.replace(expected, next),
+    );
+  }
+
+  async listLocks(): Promise<readonly RateLimitLock[]> {
+    await this.resyncLocks();
+    return this.local.locks.list(this.clock.now());
+  }
+
+  async getLocks(accountId: string, model: string): Promise<AccountLocks> {
+    await this.resyncLocks();
+    return this.local.locks.get(accountId, model, this.clock.now());
+  }
+
+  async deleteLocks(filter: LockFilter = {}, options: { cleared?: boolean } = {}): Promise<number> {
+    const now = this.clock.now();
+    const localMatched = this.local.locks.take(filter);
+    const matched = await this.link.run(
+      async () => {
+        const removed = (await this.link.client.eval(
+          lua.DELETE_LOCKS,
+          1,
+          this.lockHash(),
+          filterJson(filter),
+        )) as string[];
+        const locks = removed.map((json) => JSON.parse(json) as RateLimitLock);
+        const cleared = options.cleared ? { accountId: filter.accountId ?? null } : null;
+        if (locks.length > 0 || cleared) await this.events.publish({ type: 'locks-deleted', locks, cleared });
+        return locks;
+      },
+      () => localMatched,
+    );
+    return matched.filter((lock) => lock.until > now).length;
+  }
+
+  // --- consecutive failures ---------------------------------------------------------------------
+
+  async getFailureCount(accountId: string): Promise<FailureCount | null> {
+    const now = this.clock.now();
+    return this.link.run(
+      async () => parseOrNull<FailureCount>(await this.failureScript(accountId, now, 'get')),
+      () => this.local.getFailureCount(accountId, now),
+    );
+  }
+
+  async incrementFailureCount(accountId: string): Promise<FailureCount> {
+    const now = this.clock.now();
+    return this.link.run(
+      async () => {
+        const failure = JSON.parse(
+          (await this.failureScript(accountId, now, 'incr')) as string,
+        ) as FailureCount;
+        this.local.putFailureCount(accountId, failure);
+        return failure;
+      },
+      () => this.local.incrementFailureCount(accountId, now),
+    );
+  }
+
+  async resetFailureCount(accountId: string): Promise<void> {
+    this.local.resetFailureCount(accountId);
+    await this.link.run(async () => {
+      await this.link.client.hdel(this.keys['failures'] as string, accountId);
+    }, noop);
+  }
+
+  // --- round robin, last used, fixed account ----------------------------------------------------
+
+  async incrementRoundRobin(by = 1): Promise<number> {
+    return this.link.run(
+      async () => {
+        const value = await this.link.client.incrby(this.keys['counter'] as string, by);
+        this.local.setCounter(value);
+        return value;
+      },
+      () => this.local.incrementCounter(by),
+    );
+  }
+
+  async getLastUsed(): Promise<LastUsedRecord | null> {
+    return this.link.run(
+      async () => parseOrNull<LastUsedRecord>(await this.link.client.get(this.keys['last-used'] as string)),
+      () => this.local.getLastUsed(),
+    );
+  }
+
+  async setLastUsed(record: LastUsedRecord | null): Promise<void> {
+    this.local.setLastUsed(record);
+    const key = this.keys['last-used'] as string;
+    await this.link.run(async () => {
+      if (record === null) await this.link.client.del(key);
+      else await this.link.client.set(key, JSON.stringify({ accountId: record.accountId, at: record.at }));
+    }, noop);
+  }
+
+  async getFixedAccountId(): Promise<string | null> {
+    return this.link.run(
+      async () => await this.link.client.get(this.keys['fixed'] as string),
+      () => this.local.getFixedAccountId(),
+    );
+  }
+
+  async setFixedAccountId(accountId: string | null): Promise<void> {
+    this.local.setFixedAccountId(accountId);
+    const key = this.keys['fixed'] as string;
+    await this.link.run(async () => {
+      if (accountId === null) await this.link.client.del(key);
+      else await this.link.client.set(key, accountId);
+    }, noop);
+  }
+
+  // --- between instances ------------------------------------------------------------------------
+
+  async runExclusive<T>(
+    name: string,
+    task: () => Promise<T>,
+    options: { ttlMs: number },
+  ): Promise<ExclusiveOutcome<T>> {
+    const outcome = await this.exclusion.run(
+      name,
+      () => this.events.runExclusive(name, task, options),
+      options,
+    );
+    return outcome.ran ? outcome.value : outcome;
+  }
+
+  async publishSettings(scheduling: SharedSchedulingSettings): Promise<void> {
+    await this.link.run(() => this.events.publish({ type: 'settings', scheduling }), noop);
+  }
+
+  onRemoteChange(listener: (change: RemoteChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  health(): StateHealth {
+    return this.link.health();
+  }
+
+  async close(): Promise<void> {
+    this.stopResync();
+    this.events.stop();
+    await this.link.close();
+  }
+
+  // --- internals --------------------------------------------------------------------------------
+
+  /** Applies another instance's change to the mirror and tells the listeners what they must follow. */
+  private onEvent(event: StateEvent): void {
+    if (event.type === 'lock-set') this.local.locks.set(event.lock);
+    if (event.type === 'locks-deleted') {
+      for (const lock of event.locks) this.local.locks.replace(lock, null);
+      if (event.cleared) this.emit({ type: 'locks-cleared', accountId: event.cleared.accountId });
+    }
+    if (event.type === 'settings') this.emit({ type: 'settings', scheduling: event.scheduling });
+    if (event.type === 'resync') void this.resyncLocks();
+  }
+
+  private emit(change: RemoteChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /** Replaces the lock mirror with Redis's active locks (start, reconnection, periodic, admin reads). */
+  private async resyncLocks(): Promise<void> {
+    if (this.link.degraded) return;
+    const now = this.clock.now();
+    const version = this.local.locks.version;
+    try {
+      const active = (await this.link.client.eval(lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
+      // A lock changed here meanwhile (or Redis went away) makes this copy stale: the next one will do.
+      if (this.link.degraded || this.local.locks.version !== version) return;
+      this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
+    } catch (error) {
+      this.link.degrade(error);
+    }
+  }
+
+  /**
+   * After an outage: writes the bindings and locks learned meanwhile back to Redis (a binding
+   * another instance made meanwhile wins; a lock keeps the later end), then reloads the mirror.
+   */
+  private async writeBack(): Promise<void> {
+    const now = this.clock.now();
+    const client = this.link.client;
+    const { bindings, order, seq } = this.bindingKeys();
+    for (const [sessionId, accountId] of [...this.local.bindings.entries(now)]) {
+      await client.eval(
+        lua.BIND_IF_ABSENT,
+        3,
+        bindings,
+        order,
+        seq,
+        sessionId,
+        accountId,
+        '',
+        '0',
+        now,
+        this.ttl,
+        this.max,
+      );
+    }
+    this.local.bindings.clear(now);
+    for (const lock of this.local.locks.list(now)) {
+      const json = JSON.stringify(lock);
+      await client.eval(
+        lua.EXTEND_LOCK,
+        1,
+        this.lockHash(),
+        lockKey(lock.accountId, lock.model),
+        json,
+        lock.until,
+        now,
+      );
+    }
+    const version = this.local.locks.version;
+    const active = (await client.eval(lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
+    // A lock learned during the write-back is not in Redis yet: the next attempt writes it too.
+    if (this.local.locks.version !== version) throw new Error('locks changed during the write-back');
+    this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
+    await this.events.publishRaw({ type: 'resync' });
+  }
+
+  private async deleteBindings(accountId: string): Promise<number> {
+    const now = this.clock.now();
+    const local =
+      accountId === ''
+        ? this.local.bindings.clear(now)
+        : this.local.bindings.deleteForAccount(accountId, now);
+    return this.link.run(
+      async () => (await this.bindingScript(lua.DELETE_BINDINGS, now, this.ttl, accountId)) as number,
+      () => local,
+    );
+  }
+
+  private bindingScript(script: string, ...args: Array<string | number>): Promise<unknown> {
+    const { bindings, order, seq } = this.bindingKeys();
+    return this.link.client.eval(script, 3, bindings, order, seq, ...args);
+  }
+
+  private failureScript(accountId: string, now: number, op: 'get' | 'incr'): Promise<unknown> {
+    return this.link.client.eval(
+      lua.FAILURE_COUNT,
+      1,
+      this.keys['failures'] as string,
+      accountId,
+      now,
+      FAILURE_COUNT_FADE_MS,
+      op,
+    );
+  }
+
+  private bindingKeys() {
+    const key = (name: string) => this.keys[name] as string;
+    return {
+      bindings: key('bindings'),
+      order: key('binding-order'),
+      seq: key('binding-seq'),
+      counter: key('counter'),
+      fixed: key('fixed'),
+    };
+  }
+
+  private lockHash(): string {
+    return this.keys['locks'] as string;
+  }
+}
+
+function noop(): void {}
+
+function parseOrNull<T>(value: unknown): T | null {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : null;
+}
+
+/** A `LockFilter` as the DELETE_LOCKS script reads it (`model: false` = the account-level lock). */
+function filterJson(filter: LockFilter): string {
+  return JSON.stringify({
+    ...(filter.accountId !== undefined ? { accountId: filter.accountId } : {}),
+    ...(filter.model !== undefined ? { model: filter.model ?? false } : {}),
+    ...(filter.source !== undefined ? { source: filter.source } : {}),
+  });
+}
