@@ -93,6 +93,13 @@ export function Layout({ onSignOut }: { onSignOut(): void }) {
           accounts and keys are refused until it answers again.
         </p>
       )}
+      {status?.state_degraded && (
+        <p className="banner banner-warn" role="alert">
+          The shared scheduling state ({status.state.location}) cannot be reached
+          {status.state.reason ? `: ${status.state.reason}` : ''}. This instance schedules on its own
+          state and catches up when it is back.
+        </p>
+      )}
       <main id="main" tabIndex={-1}>
         <Page />
       </main>
