@@ -9,7 +9,7 @@ import {
   keys,
   lock,
   type Open,
-} from './state-store.contract-atomic.js';
+} from './state-store-atomic.contract.js';
 import type { LockFilter, StateStore } from './state-store.js';
 import { FAILURE_COUNT_FADE_MS } from './state-store.js';
 
