@@ -5,8 +5,9 @@ import { oauthClientsFromConfig } from '../../providers/auth/oauth-clients.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
 import { exportAccounts } from '../../store/account-export.js';
 import { toPublicAccount } from '../../store/public-account.js';
+import type { ImportResult } from '../account-contracts.js';
 import { importInputs, toAccountPatch, toNewAccountInput } from '../account-input.js';
-import { createAccountBody, exportBody, type ImportResult, patchAccountBody } from '../contracts.js';
+import { createAccountBody, exportBody, patchAccountBody } from '../contracts.js';
 import { importWarnings } from '../import-warnings.js';
 import { adminRoute } from './admin-route.js';
 
