@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_KINDS, TIERS } from '../core/account.js';
+import { LOCK_SOURCES } from '../core/limits.js';
 
 /** A credential reduced to what is safe to show. */
 export const publicCredential = z.object({
@@ -66,5 +67,34 @@ export const importResult = z.object({
 });
 export type ImportResult = z.output<typeof importResult>;
 
+/**
+ * Whether the scheduler would send a request for one model to the account, as far as limits go,
+ * decided on the server by the scheduler's own rules (the UI keeps no copy of them).
+ */
+export const modelAvailability = z.object({
+  /** The model; null for the account as a whole (an account-wide lock). */
+  model: z.string().nullable(),
+  /**
+   * `locked`: a failed call locked it; `predicted_out`: a predicted limit, the upstream said nothing
+   * is left until a reset; `protected`: its quota is below the quota-protection threshold.
+   * A lock wins over protection, an account-wide lock over a model's.
+   */
+  state: z.enum(['available', 'protected', 'locked', 'predicted_out']),
+  /** Why, in one sentence; null when available. */
+  reason: z.string().nullable(),
+  /** When the state ends: the lock's end, or for protection the quota's reset; null when unknown. */
+  until: z.string().nullable(),
+  /** Where the lock's end comes from, for `locked` and `predicted_out`; null otherwise. */
+  lock_source: z.enum(LOCK_SOURCES).nullable(),
+});
+export type ModelAvailabilityView = z.output<typeof modelAvailability>;
+
+/**
+ * An account with the availability of every model it has a quota observation or a lock for
+ * (`GET /api/accounts`, `GET /api/accounts/:id`).
+ */
+export const accountView = publicAccount.extend({ availability: z.array(modelAvailability) });
+export type AccountView = z.output<typeof accountView>;
+
 /** `GET /api/accounts` answer. */
-export const accountList = z.object({ accounts: z.array(publicAccount) });
+export const accountList = z.object({ accounts: z.array(accountView) });

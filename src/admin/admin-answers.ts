@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { configSchema } from '../config/schema.js';
 import { exportDocumentSchema } from '../store/account-export.js';
-import { accountList, importResult, publicAccount } from './account-contracts.js';
+import { accountList, accountView, importResult, publicAccount } from './account-contracts.js';
 import {
   accountQuotaRefresh,
   clearedCount,
@@ -32,7 +32,7 @@ export const ADMIN_ANSWERS: Readonly<Record<string, z.ZodType | null>> = {
   'GET /api/health': healthAnswer,
   'GET /api/accounts': accountList,
   'POST /api/accounts': publicAccount,
-  'GET /api/accounts/:id': publicAccount,
+  'GET /api/accounts/:id': accountView,
   'PATCH /api/accounts/:id': publicAccount,
   'DELETE /api/accounts/:id': null,
   'POST /api/accounts/import': importResult,

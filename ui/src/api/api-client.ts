@@ -32,6 +32,7 @@ import { ApiError, apiErrorFrom } from './api-error.js';
 import { credentialStore } from './credential-store.js';
 import type {
   AccountQuotaRefresh,
+  AccountView,
   ConfigPatch,
   CreateAccountBody,
   CreateKeyBody,
@@ -128,7 +129,8 @@ export const api = {
   },
   status: (): Promise<ProxyStatus> => checked(proxyStatus, 'GET', '/api/proxy/status'),
 
-  listAccounts: async (): Promise<PublicAccount[]> =>
+  /** The accounts with each model's availability (protected, locked, predicted out), as the server decides it. */
+  listAccounts: async (): Promise<AccountView[]> =>
     (await checked(accountList, 'GET', '/api/accounts')).accounts,
   createAccount: (body: CreateAccountBody): Promise<PublicAccount> =>
     checked(publicAccount, 'POST', '/api/accounts', body),

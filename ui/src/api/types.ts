@@ -4,6 +4,7 @@
  */
 export type {
   AccountQuotaRefresh,
+  AccountView,
   CreateAccountBody,
   CreateKeyBody,
   FixedAccountState,
@@ -12,6 +13,7 @@ export type {
   KeyLimitsBody,
   LogPage,
   MappingTestResult,
+  ModelAvailabilityView,
   OAuthCompleteBody,
   OAuthCompleteResult,
   OAuthLoginStatusView,
