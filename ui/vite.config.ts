@@ -14,6 +14,8 @@ export default defineConfig({
   root: uiRoot,
   base: '/',
   plugins: [react()],
+  // The admin API contract (zod schemas and types), the UI's only import from the server's sources.
+  resolve: { alias: { '@contracts': resolve(uiRoot, '../src/admin/admin-contract.ts') } },
   build: {
     outDir: resolve(uiRoot, '../dist/ui'),
     emptyOutDir: true,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { PROVIDER_KINDS, TIERS } from '../core/account.js';
 import { LOCK_SOURCES } from '../core/limits.js';
-import type { PublicAccount } from '../store/public-account.js';
+import { publicAccount } from './account-contracts.js';
 
 const httpUrl = z
   .string()
@@ -116,17 +116,6 @@ export const importBody = z.union([
   z.array(z.unknown()).min(1, 'nothing to import: the list is empty'),
   z.strictObject({ accounts: z.array(z.unknown()).min(1, 'nothing to import: the list is empty') }),
 ]);
-
-/** `POST /api/accounts/import` answer. */
-export interface ImportResult {
-  created: PublicAccount[];
-  updated: PublicAccount[];
-  /**
-   * What the imported accounts still need, one sentence each — above all an OAuth client for
-   * their provider (with the command that adds it). Empty when nothing is missing.
-   */
-  warnings: string[];
-}
 
 /**
  * `POST /api/accounts/export` body: `{"passphrase": "..."}` (at least 8 characters; credentials
@@ -271,8 +260,17 @@ export const rateLimitView = z.object({
 export type RateLimitView = z.output<typeof rateLimitView>;
 export const rateLimitList = z.object({ rate_limits: z.array(rateLimitView) });
 
-/** `POST /api/proxy/session-bindings/clear` response. */
-export const clearedBindings = z.object({ cleared: z.number() });
+/**
+ * How many records a clearing removed: `POST /api/proxy/session-bindings/clear`,
+ * `DELETE /api/proxy/rate-limits[/:accountId]`.
+ */
+export const clearedCount = z.object({ cleared: z.number() });
+
+/** `POST /api/proxy/api-key/regenerate` response: the new proxy API key (also the admin credential without `admin_password`). */
+export const regeneratedApiKey = z.object({ api_key: z.string() });
+
+/** `GET /api/health` response (public). */
+export const healthAnswer = z.object({ status: z.literal('ok'), version: z.string() });
 
 /** `POST /api/proxy/mapping/test`: which rule maps a model name, and to what. */
 export const mappingTestBody = z.strictObject({ model: z.string().trim().min(1, 'model must not be empty') });
@@ -283,6 +281,7 @@ export const mappingTestResult = z.object({
   rule: z.string().nullable(),
   kind: z.enum(['exact', 'wildcard', 'passthrough']),
 });
+export type MappingTestResult = z.output<typeof mappingTestResult>;
 
 /** `POST /api/accounts/oauth/start`: begin adding an OAuth account by signing in. */
 export const oauthStartBody = z.strictObject({
@@ -325,7 +324,7 @@ export type OAuthCompleteBody = z.output<typeof oauthCompleteBody>;
 
 /** Answer of `POST /api/accounts/oauth/complete`: the stored account, new or re-authorized. */
 export const oauthCompleteResult = z.object({
-  account: z.custom<PublicAccount>(),
+  account: publicAccount,
   /** False when an existing account (same provider and email) got the new credential. */
   created: z.boolean(),
 });
@@ -337,7 +336,7 @@ export const oauthLoginStatus = z.object({
   status: z.enum(['pending', 'completed', 'failed']),
   provider: z.enum(PROVIDER_KINDS),
   /** When completed. */
-  account: z.custom<PublicAccount>().optional(),
+  account: publicAccount.optional(),
   created: z.boolean().optional(),
   /** When failed. */
   error: z.string().optional(),
@@ -361,8 +360,9 @@ export type QuotaRefreshOutcomeView = z.output<typeof quotaRefreshOutcome>;
 /** `POST /api/accounts/:id/refresh-quota`: the outcome and the account as it is now. */
 export const accountQuotaRefresh = z.object({
   outcome: quotaRefreshOutcome,
-  account: z.custom<PublicAccount>(),
+  account: publicAccount,
 });
+export type AccountQuotaRefresh = z.output<typeof accountQuotaRefresh>;
 
 /** `POST /api/accounts/refresh-quota`: every account's outcome and the totals. */
 export const quotaRefreshSummary = z.object({

@@ -3,7 +3,6 @@
  * as zod schemas shared by the server and the web UI. Field names are snake_case.
  */
 import { z } from 'zod';
-import type { RequestLogRow } from '../store/request-log-store.js';
 
 /** Empty query parameters (`?account=`) mean "not given". */
 const optionalText = (max: number) =>
@@ -93,36 +92,3 @@ export const logPage = z.object({
   next_before: z.string().nullable(),
 });
 export type LogPage = z.output<typeof logPage>;
-
-/** The admin API form of a stored row; bodies only when `withBodies`. */
-export function toRequestLogRecord(row: RequestLogRow, withBodies = false): RequestLogRecord {
-  const record: RequestLogRecord = {
-    id: row.id,
-    time: row.time,
-    protocol: row.protocol,
-    method: row.method,
-    path: row.path,
-    client_model: row.clientModel,
-    mapped_model: row.mappedModel,
-    account_id: row.accountId,
-    account_email: row.accountEmail,
-    session_id: row.sessionId,
-    status: row.status,
-    attempts: row.attempts,
-    accounts_tried: row.accountsTried,
-    latency_ms: row.latencyMs,
-    ttfb_ms: row.ttfbMs,
-    input_tokens: row.inputTokens,
-    output_tokens: row.outputTokens,
-    cache_read_tokens: row.cacheReadTokens,
-    cache_write_tokens: row.cacheWriteTokens,
-    reasoning_tokens: row.reasoningTokens,
-    client_key_id: row.clientKeyId,
-    error: row.error,
-  };
-  if (withBodies) {
-    record.request_body = row.requestBody;
-    record.response_body = row.responseBody;
-  }
-  return record;
-}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { PublicAccount } from '../admin/account-contracts.js';
 import { toAccountPatch, toNewAccountInput } from '../admin/account-input.js';
 import { createAccountBody } from '../admin/contracts.js';
 import type { Account } from '../core/account.js';
@@ -6,7 +7,7 @@ import { systemClock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { systemIds } from '../core/ids.js';
 import { parseOrThrow } from '../core/validation.js';
-import { type PublicAccount, toPublicAccount } from '../store/public-account.js';
+import { toPublicAccount } from '../store/public-account.js';
 import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { resolveDataDir } from './data-dir.js';
 import { formatTable } from './format-table.js';

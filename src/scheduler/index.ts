@@ -10,6 +10,12 @@ export { graceRetryLimitMs } from './grace-retry-limit.js';
 export type { FailureOutcome, FailureReport, QuotaObservation } from './limit-records.js';
 export { LockTable } from './lock-table.js';
 export {
+  type AccountAvailabilityOptions,
+  type AvailabilityState,
+  accountAvailability,
+  type ModelAvailability,
+} from './model-availability.js';
+export {
   type AccountDecision,
   type AllLimitedDecision,
   DEFAULT_WINDOW_MS,

@@ -1,3 +1,4 @@
+import type { Account } from '../core/account.js';
 import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
@@ -6,6 +7,7 @@ import type { PickEffects, PickSnapshot, StateStore } from '../state/state-store
 import { AccountOrder, isSchedulable } from './account-order.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { LockTable } from './lock-table.js';
+import { accountAvailability, type ModelAvailability } from './model-availability.js';
 import type { AccountDecision, PickDecision, PickRequest, SchedulingConfig } from './pick.js';
 import { pick } from './pick.js';
 import type { CircuitBreakerConfig, RateLimitTracker } from './rate-limit-tracker.js';
@@ -121,6 +123,23 @@ export class Scheduler {
   /** Drops every session binding (on every instance sharing the state); returns how many there were. */
   clearBindings(): Promise<number> {
     return this.store.clearBindings();
+  }
+
+  /**
+   * Per account id: whether each model it has a quota observation or a lock for is available,
+   * locked, predicted out or protected, and why (`accountAvailability`), under the config in force.
+   */
+  async availability(accounts: readonly Account[]): Promise<Map<string, ModelAvailability[]>> {
+    const { scheduling, circuitBreaker } = this.config();
+    const locks = await this.store.listLocks();
+    const now = this.clock.now();
+    const options = {
+      locks,
+      protection: scheduling.quotaProtection,
+      lockingEnabled: circuitBreaker.enabled,
+      now,
+    };
+    return new Map(accounts.map((account) => [account.id, accountAvailability({ ...options, account })]));
   }
 
   async counts(): Promise<SchedulerCounts> {

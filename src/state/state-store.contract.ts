@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/clock.js';
+import type { LockFilter, StateStore } from './state-store.js';
+import { FAILURE_COUNT_FADE_MS } from './state-store.js';
 import {
   describeAtomicBinding,
   describeAtomicLocks,
@@ -10,8 +12,6 @@ import {
   lock,
   type Open,
 } from './state-store-atomic.contract.js';
-import type { LockFilter, StateStore } from './state-store.js';
-import { FAILURE_COUNT_FADE_MS } from './state-store.js';
 
 /** What a contract test asks an implementation's factory for. */
 export interface StateStoreTestOptions {

@@ -78,7 +78,8 @@ const encryptionSchema = z.strictObject({
 });
 type Encryption = z.output<typeof encryptionSchema>;
 
-const documentSchema = z.looseObject({
+/** An export document: what `exportAccounts` writes and `readExportDocument` reads (the admin contract of the export). */
+export const exportDocumentSchema = z.looseObject({
   format: z.literal(EXPORT_FORMAT),
   version: z.int().min(1),
   exported_at: isoTime,
@@ -87,7 +88,7 @@ const documentSchema = z.looseObject({
   accounts: z.array(accountSchema),
 });
 /** An export document as written to the file / returned by `POST /api/accounts/export`. */
-export type ExportDocument = z.output<typeof documentSchema>;
+export type ExportDocument = z.output<typeof exportDocumentSchema>;
 
 /** How credentials are protected in an export: a passphrase, or plain form on explicit request. */
 export type ExportProtection = { passphrase: string } | { plain: true };
@@ -265,7 +266,7 @@ export async function readExportDocument(
       `version: this export was written by a newer Switchyard (format version ${document['version']}; this one reads ${EXPORT_VERSION})`,
     );
   }
-  const { encryption, accounts } = parseOrThrow(documentSchema, document, 'export document');
+  const { encryption, accounts } = parseOrThrow(exportDocumentSchema, document, 'export document');
   let box: SecretBox | null = null;
   if (encryption) {
     if (options.passphrase === undefined) {

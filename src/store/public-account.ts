@@ -1,51 +1,14 @@
-/** The account as the admin API and the CLI show it: snake_case, ISO times, secrets masked. */
-import type { Account, Credential, ModelQuota, ProviderKind, Tier } from '../core/account.js';
+/**
+ * The account as the admin API and the CLI show it: snake_case, ISO times, secrets masked. The shape
+ * is the admin contract's (`admin/account-contracts.ts`).
+ */
+import type { PublicAccount, PublicCredential, PublicModelQuota } from '../admin/account-contracts.js';
+import type { Account, Credential } from '../core/account.js';
 import { accountVerification } from './account-verification.js';
 
 /** Secrets shorter than this are shown as `MASK` only: a 3 + 4 character hint would give too much away. */
 const MIN_PARTIAL_MASK_LENGTH = 16;
 const MASK = '****';
-
-/** A credential reduced to what is safe to show. */
-export interface PublicCredential {
-  type: Credential['type'];
-  /** `sk-…a1b2`: first 3 and last 4 characters of the API key (OAuth: of the refresh token). */
-  masked: string;
-  has_refresh_token: boolean;
-  /** OAuth access-token expiry (ISO 8601), null when unknown or for API keys. */
-  expires_at: string | null;
-}
-
-export interface PublicModelQuota {
-  remaining_fraction: number;
-  reset_at: string | null;
-  observed_at: string;
-  source: ModelQuota['source'];
-}
-
-/** Never contains a secret; safe to return from the admin API and print from the CLI. */
-export interface PublicAccount {
-  id: string;
-  email: string;
-  provider: ProviderKind;
-  base_url: string | null;
-  credential: PublicCredential;
-  tier: Tier | null;
-  models: string[];
-  quota: Record<string, PublicModelQuota>;
-  disabled: boolean;
-  disabled_reason: string | null;
-  disabled_at: string | null;
-  proxy_disabled: boolean;
-  proxy_disabled_reason: string | null;
-  label: string | null;
-  created_at: string;
-  last_used_at: string | null;
-  /** Where the upstream asks the user to verify the account (Google `VALIDATION_REQUIRED`), or null. */
-  verification_url: string | null;
-  /** When it asked (ISO 8601), or null. */
-  verification_required_at: string | null;
-}
 
 /** The public view of `account`. Provider extras are left out (they are not meant for display), but for a pending verification request. */
 export function toPublicAccount(account: Account): PublicAccount {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PublicAccount } from '../../src/store/public-account.js';
+import type { PublicAccount } from '../../src/admin/account-contracts.js';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
 import { type CliResult, runCli, temporaryDirectory } from './run-cli.js';

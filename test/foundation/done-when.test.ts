@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { PublicAccount } from '../../src/store/public-account.js';
+import type { PublicAccount } from '../../src/admin/account-contracts.js';
 import { httpCall, pick } from '../support/http-call.js';
 import { type CliGateway, runCli, startCliGateway, temporaryDirectory } from './run-cli.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PublicAccount } from '../../src/store/public-account.js';
+import type { PublicAccount } from '../../src/admin/account-contracts.js';
 import { runCli, temporaryDirectory } from '../foundation/run-cli.js';
 import { startGateway } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';

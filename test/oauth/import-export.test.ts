@@ -1,9 +1,9 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PublicAccount } from '../../src/admin/account-contracts.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { ExportDocument, ExportedAccount } from '../../src/store/account-export.js';
-import type { PublicAccount } from '../../src/store/public-account.js';
 import { runCli, temporaryDirectory } from '../foundation/run-cli.js';
 import type { GatewayHarness } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';

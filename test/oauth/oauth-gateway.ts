@@ -3,8 +3,8 @@
  * Code Assist endpoints point at the mock upstream, and a Gemini SDK client for it.
  */
 import { GoogleGenAI } from '@google/genai';
+import type { PublicAccount } from '../../src/admin/account-contracts.js';
 import { systemClock } from '../../src/core/clock.js';
-import type { PublicAccount } from '../../src/store/public-account.js';
 import { type GatewayHarness, type HarnessAccount, startGateway } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
 import type { MockUpstream } from '../support/mock-upstream.js';

@@ -129,8 +129,8 @@ function credentialHeaders(route: FuzzRoute): Record<string, string> {
 }
 
 /**
- * Everything an admin write could change: the accounts table as stored, the config file, and the
- * runtime scheduling state (fixed account, locks).
+ * Everything an admin write could change: the accounts and client-keys tables as stored, the
+ * config file, and the runtime scheduling state (fixed account, locks).
  */
 async function adminState(rig: FuzzRig): Promise<string> {
   const rows = await rig.gateway.runtime.stores.database.db
@@ -138,10 +138,15 @@ async function adminState(rig: FuzzRig): Promise<string> {
     .selectAll()
     .orderBy('id')
     .execute();
+  const keys = await rig.gateway.runtime.stores.database.db
+    .selectFrom('client_keys')
+    .selectAll()
+    .orderBy('id')
+    .execute();
   const file = await readFile(join(rig.gateway.dataDir, 'gui_config.json'), 'utf8');
   const { scheduler, limits } = rig.gateway.runtime.services;
   const runtime = { fixed: await scheduler.getFixedAccount(), locks: await limits.listLocks() };
-  return JSON.stringify({ rows, file, runtime });
+  return JSON.stringify({ rows, keys, file, runtime });
 }
 
 /** Problems with the answer itself: status, shape, stack traces, secrets. */

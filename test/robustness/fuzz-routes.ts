@@ -281,12 +281,14 @@ export const PROXY_ROUTES: FuzzRoute[] = [
 /** Ids the admin samples refer to, known once the fuzz gateway runs. */
 export interface AdminContext {
   accountId: string;
+  /** The client key the key samples change. */
+  keyId: string;
 }
 
 /** Admin routes that take a body. */
 export function adminRoutes(context: AdminContext): FuzzRoute[] {
   const admin = (method: FuzzRoute['method'], path: string, sample: JsonValue): FuzzRoute => ({
-    name: `${method} ${path.replace(context.accountId, ':id')}`,
+    name: `${method} ${path.replace(context.accountId, ':id').replace(context.keyId, ':id')}`,
     method,
     path,
     dialect: 'admin',
@@ -339,5 +341,23 @@ export function adminRoutes(context: AdminContext): FuzzRoute[] {
       redirect_uri: 'http://127.0.0.1:8045/auth/callback',
     }),
     admin('POST', '/api/accounts/oauth/complete', { state: 'unknown-state', code: '4/unknown-code' }),
+    // Encrypted: an export in clear would put the account keys in the answer.
+    admin('POST', '/api/accounts/export', { passphrase: 'fuzz passphrase' }),
+    admin('POST', '/api/keys', {
+      name: 'fuzz-added',
+      owner: 'fuzz',
+      expires_at: '2099-01-01T00:00:00Z',
+      models: ['gpt-4o', 'claude-*'],
+      account_group: 'team',
+      limits: { requests_per_minute: 60, tokens_per_day: 100000, cost_per_month: 12.5 },
+    }),
+    admin('PATCH', `/api/keys/${context.keyId}`, {
+      name: 'fuzz-renamed',
+      owner: null,
+      expires_at: 4102444800000,
+      models: ['gpt-*'],
+      account_id: context.accountId,
+      limits: { tokens_per_minute: 5000, cost_per_day: 1.5 },
+    }),
   ];
 }

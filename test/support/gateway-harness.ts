@@ -2,7 +2,9 @@
  * Starts a real Switchyard gateway for end-to-end tests: a temporary data directory, the full
  * runtime (config file, encrypted store, scheduler, gateway) listening on 127.0.0.1 with an
  * ephemeral port, and helpers to call its admin API and proxy routes. Pair it with the mock
- * upstream (`mock-upstream.ts`) to give the accounts somewhere to send requests.
+ * upstream (`mock-upstream.ts`) to give the accounts somewhere to send requests. `call` holds
+ * every successful `/api` answer to the admin contract (`admin-answer-check.ts`): an answer that
+ * does not parse with its route's schema fails the test that received it.
  *
  * ```ts
  * const upstream = await startMockUpstream();
@@ -21,6 +23,7 @@ import { GatewayRuntime } from '../../src/cli/gateway-runtime.js';
 import { systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
+import { checkAdminAnswer } from './admin-answer-check.js';
 
 export interface HarnessAccount {
   provider: 'openai' | 'anthropic' | 'gemini' | 'code-assist';
@@ -120,6 +123,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     } catch {
       json = undefined;
     }
+    checkAdminAnswer({ method, path, status: response.statusCode, json });
     return { status: response.statusCode, headers: response.headers, text, json };
   };
 

@@ -5,8 +5,10 @@ import { oauthClientsFromConfig } from '../../providers/auth/oauth-clients.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
 import { exportAccounts } from '../../store/account-export.js';
 import { toPublicAccount } from '../../store/public-account.js';
+import type { ImportResult } from '../account-contracts.js';
 import { importInputs, toAccountPatch, toNewAccountInput } from '../account-input.js';
-import { createAccountBody, exportBody, type ImportResult, patchAccountBody } from '../contracts.js';
+import { toAccountViews } from '../account-view.js';
+import { createAccountBody, exportBody, patchAccountBody } from '../contracts.js';
 import { importWarnings } from '../import-warnings.js';
 import { adminRoute } from './admin-route.js';
 
@@ -23,7 +25,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDependencie
     return account;
   };
 
-  app.get('/api/accounts', adminRoute, async () => ({ accounts: accounts.list().map(toPublicAccount) }));
+  app.get('/api/accounts', adminRoute, async () => ({
+    accounts: await toAccountViews(accounts.list(), deps.scheduler),
+  }));
 
   app.post('/api/accounts', adminRoute, async (request, reply) => {
     const body = parseOrThrow(createAccountBody, request.body, 'account');
@@ -65,9 +69,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDependencie
       .send(document);
   });
 
-  app.get<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request) =>
-    toPublicAccount(find(request.params.id)),
-  );
+  app.get<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request) => {
+    const [view] = await toAccountViews([find(request.params.id)], deps.scheduler);
+    return view;
+  });
 
   app.patch<{ Params: IdParams }>('/api/accounts/:id', adminRoute, async (request) => {
     find(request.params.id);

@@ -8,7 +8,8 @@ import { toRequestLogRow } from '../../observability/to-request-log-row.js';
 import { checkAdminAuth } from '../../server/auth.js';
 import type { RoutePolicy } from '../../server/create-app.js';
 import type { RequestLogStore } from '../../store/request-log-store.js';
-import { listLogsQuery, logStreamQuery, toRequestLogRecord } from '../log-contracts.js';
+import { listLogsQuery, logStreamQuery } from '../log-contracts.js';
+import { toRequestLogRecord } from '../to-request-log-record.js';
 import { adminRoute } from './admin-route.js';
 
 /** What the `/api/logs` routes need. */

@@ -5,25 +5,34 @@
  */
 
 import {
+  accountList,
   accountQuotaRefresh,
-  clearedBindings,
+  clearedCount,
   fixedAccountState,
+  importResult,
+  issuedKey,
+  keyList,
+  logPage,
   mappingTestResult,
   oauthCompleteResult,
   oauthLoginStatus,
   oauthStartResult,
+  priceList,
   proxyStatus,
+  publicAccount,
+  publicClientKey,
   quotaRefreshSummary,
   rateLimitList,
+  regeneratedApiKey,
+  requestLogRecord,
   schedulingSettings,
-} from '../../../src/admin/contracts.js';
-import { issuedKey, keyList, publicClientKey } from '../../../src/admin/key-contracts.js';
-import { logPage, requestLogRecord } from '../../../src/admin/log-contracts.js';
-import { priceList, usageReport } from '../../../src/admin/usage-contracts.js';
+  usageReport,
+} from '@contracts';
 import { ApiError, apiErrorFrom } from './api-error.js';
 import { credentialStore } from './credential-store.js';
 import type {
   AccountQuotaRefresh,
+  AccountView,
   ConfigPatch,
   CreateAccountBody,
   CreateKeyBody,
@@ -120,14 +129,16 @@ export const api = {
   },
   status: (): Promise<ProxyStatus> => checked(proxyStatus, 'GET', '/api/proxy/status'),
 
-  listAccounts: async (): Promise<PublicAccount[]> =>
-    (await call<{ accounts: PublicAccount[] }>('GET', '/api/accounts')).accounts,
-  createAccount: (body: CreateAccountBody): Promise<PublicAccount> => call('POST', '/api/accounts', body),
+  /** The accounts with each model's availability (protected, locked, predicted out), as the server decides it. */
+  listAccounts: async (): Promise<AccountView[]> =>
+    (await checked(accountList, 'GET', '/api/accounts')).accounts,
+  createAccount: (body: CreateAccountBody): Promise<PublicAccount> =>
+    checked(publicAccount, 'POST', '/api/accounts', body),
   updateAccount: (accountId: string, patch: PatchAccountBody): Promise<PublicAccount> =>
-    call('PATCH', `/api/accounts/${id(accountId)}`, patch),
+    checked(publicAccount, 'PATCH', `/api/accounts/${id(accountId)}`, patch),
   deleteAccount: (accountId: string): Promise<void> => call('DELETE', `/api/accounts/${id(accountId)}`),
   importAccounts: (document: unknown): Promise<ImportResult> =>
-    call('POST', '/api/accounts/import', document),
+    checked(importResult, 'POST', '/api/accounts/import', document),
   /** Begins an OAuth sign-in; the gateway's own `/auth/callback` receives the browser afterwards. */
   startOAuth: (provider: ProviderKind): Promise<OAuthStartResult> =>
     checked(oauthStartResult, 'POST', '/api/accounts/oauth/start', { provider }),
@@ -153,13 +164,13 @@ export const api = {
   setFixedAccount: (accountId: string | null): Promise<FixedAccountState> =>
     checked(fixedAccountState, 'PUT', '/api/proxy/fixed-account', { account_id: accountId }),
   clearBindings: async (): Promise<number> =>
-    (await checked(clearedBindings, 'POST', '/api/proxy/session-bindings/clear')).cleared,
+    (await checked(clearedCount, 'POST', '/api/proxy/session-bindings/clear')).cleared,
   rateLimits: async (): Promise<RateLimitView[]> =>
     (await checked(rateLimitList, 'GET', '/api/proxy/rate-limits')).rate_limits,
   clearRateLimits: async (): Promise<number> =>
-    (await call<{ cleared: number }>('DELETE', '/api/proxy/rate-limits')).cleared,
+    (await checked(clearedCount, 'DELETE', '/api/proxy/rate-limits')).cleared,
   regenerateApiKey: async (): Promise<string> =>
-    (await call<{ api_key: string }>('POST', '/api/proxy/api-key/regenerate')).api_key,
+    (await checked(regeneratedApiKey, 'POST', '/api/proxy/api-key/regenerate')).api_key,
   testMapping: (model: string): Promise<MappingTestResult> =>
     checked(mappingTestResult, 'POST', '/api/proxy/mapping/test', { model }),
 

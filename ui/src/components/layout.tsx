@@ -96,8 +96,8 @@ export function Layout({ onSignOut }: { onSignOut(): void }) {
       {status?.state_degraded && (
         <p className="banner banner-warn" role="alert">
           The shared scheduling state ({status.state.location}) cannot be reached
-          {status.state.reason ? `: ${status.state.reason}` : ''}. This instance schedules on its own
-          state and catches up when it is back.
+          {status.state.reason ? `: ${status.state.reason}` : ''}. This instance schedules on its own state
+          and catches up when it is back.
         </p>
       )}
       <main id="main" tabIndex={-1}>

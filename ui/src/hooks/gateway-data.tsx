@@ -15,9 +15,9 @@ import {
 import { api } from '../api/api-client.js';
 import { errorMessage } from '../api/api-error.js';
 import type {
+  AccountView,
   FixedAccountState,
   ProxyStatus,
-  PublicAccount,
   RateLimitView,
   SwitchyardConfig,
 } from '../api/types.js';
@@ -25,7 +25,7 @@ import { browserClock } from '../lib/browser-clock.js';
 
 export interface GatewayData {
   status: ProxyStatus | null;
-  accounts: PublicAccount[];
+  accounts: AccountView[];
   rateLimits: RateLimitView[];
   config: SwitchyardConfig | null;
   fixed: FixedAccountState | null;

@@ -14,11 +14,11 @@ export interface AccountFilter {
 export const NO_ACCOUNT_FILTER: AccountFilter = { text: '', tier: 'all', status: 'all', provider: 'all' };
 
 /** The accounts that pass every part of `filter`, in their original order. */
-export function filterAccounts(options: {
-  accounts: readonly PublicAccount[];
+export function filterAccounts<Shown extends PublicAccount>(options: {
+  accounts: readonly Shown[];
   filter: AccountFilter;
   locks: readonly RateLimitView[];
-}): PublicAccount[] {
+}): Shown[] {
   const { accounts, filter, locks } = options;
   const text = filter.text.trim().toLowerCase();
   return accounts.filter((account) => {

@@ -3,7 +3,7 @@
  * `src/core/clock.ts`, whose `systemClock` relies on Node's `unref`). Components take time from here
  * so that the pure modules next to it can be tested with a plain `now` argument.
  */
-import type { Clock } from '../../../src/core/clock.js';
+import type { Clock } from '@contracts';
 
 export const browserClock: Clock = {
   now: () => Date.now(),

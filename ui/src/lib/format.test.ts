@@ -5,6 +5,7 @@ import {
   formatLatency,
   formatTimeAgo,
   formatTokens,
+  quotaPercent,
   secondsUntil,
   shortSessionId,
 } from './format.js';
@@ -86,5 +87,16 @@ describe('formatClockTime and shortSessionId', () => {
     ['client-session-abcdefgh', 'client-s…'],
   ])('shortens %s to %s', (id, text) => {
     expect(shortSessionId(id)).toBe(text);
+  });
+});
+
+describe('quotaPercent', () => {
+  it.each([
+    [0.456, 46],
+    [1, 100],
+    [1.2, 100],
+    [-0.1, 0],
+  ])('shows %s remaining as %s%%', (fraction, percent) => {
+    expect(quotaPercent({ remaining_fraction: fraction })).toBe(percent);
   });
 });

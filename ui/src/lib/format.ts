@@ -68,3 +68,8 @@ function pad(value: number): string {
 function trimZero(text: string): string {
   return text.endsWith('.0') ? text.slice(0, -2) : text;
 }
+
+/** Remaining quota as a whole percentage, 0..100. */
+export function quotaPercent(quota: { remaining_fraction: number }): number {
+  return Math.round(Math.min(1, Math.max(0, quota.remaining_fraction)) * 100);
+}

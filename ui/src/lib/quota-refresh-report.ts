@@ -1,6 +1,6 @@
 /** What a quota refresh did, account by account, in words: the report under the Accounts toolbar. */
 import type { PublicAccount, QuotaRefreshOutcomeView, Tier } from '../api/types.js';
-import { quotaPercent } from './quota-protection.js';
+import { quotaPercent } from './format.js';
 
 export interface QuotaRefreshLine {
   accountId: string;

@@ -1,6 +1,6 @@
 /** One account in the table (a card on narrow screens): identity, state, quota and its actions. */
 import { api } from '../../api/api-client.js';
-import type { PublicAccount, RateLimitView } from '../../api/types.js';
+import type { AccountView, RateLimitView } from '../../api/types.js';
 import { TierBadge } from '../../components/badges.js';
 import { useConfirm } from '../../hooks/confirm-dialog.js';
 import { useNow } from '../../hooks/now-context.js';
@@ -8,14 +8,12 @@ import type { Action } from '../../hooks/use-action.js';
 import { accountStatus } from '../../lib/account-status.js';
 import { formatTimeAgo } from '../../lib/format.js';
 import { providerInfo } from '../../lib/providers.js';
-import type { QuotaProtectionSettings } from '../../lib/quota-protection.js';
 import { AccountQuota } from './account-quota.js';
 import { AccountStatusBadge } from './account-status-badge.js';
 
 export interface AccountRowProps {
-  account: PublicAccount;
+  account: AccountView;
   locks: readonly RateLimitView[];
-  protection: QuotaProtectionSettings | null;
   fixed: boolean;
   selected: boolean;
   onSelect(selected: boolean): void;
@@ -28,7 +26,7 @@ export interface AccountRowProps {
 }
 
 export function AccountRow(props: AccountRowProps) {
-  const { account, locks, protection, fixed, selected, action } = props;
+  const { account, locks, fixed, selected, action } = props;
   const now = useNow();
   const confirm = useConfirm();
   const status = accountStatus(account, locks);
@@ -71,7 +69,7 @@ export function AccountRow(props: AccountRowProps) {
         <AccountStatusBadge status={status} fixed={fixed} />
       </td>
       <td data-label="Quota" className="cell-quota">
-        <AccountQuota account={account} modelLocks={status.modelLocks} protection={protection} />
+        <AccountQuota account={account} />
       </td>
       <td data-label="Last used" className="nowrap">
         {formatTimeAgo(account.last_used_at, now)}

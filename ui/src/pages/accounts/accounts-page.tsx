@@ -15,7 +15,7 @@ import { QuotaRefreshPanel } from './quota-refresh-panel.js';
 import { useQuotaRefresh } from './use-quota-refresh.js';
 
 export function AccountsPage() {
-  const { accounts, rateLimits, config, fixed, status } = useGatewayData();
+  const { accounts, rateLimits, fixed, status } = useGatewayData();
   const [filter, setFilter] = useState(NO_ACCOUNT_FILTER);
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
   const [editing, setEditing] = useState<PublicAccount | 'new' | null>(null);
@@ -93,7 +93,6 @@ export function AccountsPage() {
                 key={account.id}
                 account={account}
                 locks={rateLimits}
-                protection={config?.proxy.quota_protection ?? null}
                 fixed={fixed?.account_id === account.id}
                 selected={selectedIds.has(account.id)}
                 onSelect={(on) => select(account.id, on)}

@@ -3,8 +3,9 @@
  * `GET /api/logs/stream` (server-sent events, `event: log`). While paused, new entries are held back
  * and shown on resume. After a reconnect the stored entries are fetched again, so none go missing.
  */
+
+import { requestLogRecord } from '@contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { requestLogRecord } from '../../../../src/admin/log-contracts.js';
 import { api } from '../../api/api-client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { RequestLogRecord } from '../../api/types.js';
