@@ -1,11 +1,10 @@
 import type { Account } from '../../src/core/account.js';
-import { accountServesModel } from '../../src/core/account.js';
+import { canServe } from '../../src/core/account.js';
 import type { FailureOutcome, FailureReport, QuotaObservation } from '../../src/scheduler/index.js';
 import {
   AccountOrder,
   DEFAULT_WINDOW_MS,
   GRACE_WAIT_MS,
-  isSchedulable,
   LockTable,
   Scheduler,
 } from '../../src/scheduler/index.js';
@@ -72,9 +71,7 @@ abstract class BaselinePolicy implements SchedulingPolicy {
 
   /** The enabled accounts serving `model`, in creation order. */
   protected candidates(model: string): Account[] {
-    return this.context.pool
-      .list()
-      .filter((account) => isSchedulable(account) && accountServesModel(account, model));
+    return this.context.pool.list().filter((account) => canServe(account, model));
   }
 
   protected async locks(): Promise<LockTable> {

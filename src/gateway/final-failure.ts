@@ -1,5 +1,5 @@
 import type { Account } from '../core/account.js';
-import { accountServesModel } from '../core/account.js';
+import { canServe } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { ClientProtocol } from '../providers/provider-adapter.js';
 import type { PickDecision } from '../scheduler/pick.js';
@@ -19,9 +19,7 @@ export function noAccountError(
       retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
     });
   }
-  const servedElsewhere = context.accounts.some(
-    (account) => !account.disabled && !account.proxyDisabled && accountServesModel(account, context.model),
-  );
+  const servedElsewhere = context.accounts.some((account) => canServe(account, context.model));
   if (decision.reason === 'model-not-served' || decision.reason === 'no-accounts') {
     if (servedElsewhere) {
       return new SwitchyardError(

@@ -11,7 +11,7 @@ import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import { providerFor } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import type { ModelRouter } from '../routing/index.js';
+import type { RoutingTable } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
 import {
   type AttemptOutcome,
@@ -61,7 +61,8 @@ export interface GatewayDependencies {
   credentials: CredentialProvider;
   upstream: UpstreamClient;
   config: () => Readonly<SwitchyardConfig>;
-  router: () => ModelRouter;
+  /** The model mapping and aliases in force (compiled once per configuration). */
+  routing: () => RoutingTable;
   requestLog: RequestLogSink;
   /** Allowed models, limits and pinned accounts of client keys; without it client keys are only attributed. */
   keys?: KeyAdmissionPort;
@@ -79,7 +80,12 @@ export class Gateway {
 
   /** The model sent upstream for a client model (for headers on early errors). */
   mappedModel(clientModel: string): string {
-    return this.deps.router().resolve(clientModel).mapped;
+    return this.deps.routing().router.resolve(clientModel).mapped;
+  }
+
+  /** The model mapping and aliases in force. */
+  routing(): RoutingTable {
+    return this.deps.routing();
   }
 
   async handle(request: ProxyRequest): Promise<ProxyResponse> {

@@ -1,4 +1,4 @@
-import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
+import { type Account, canServe, type ProviderKind } from '../core/account.js';
 import { PROVIDERS, passThroughKinds } from '../providers/registry.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { RequestTranslator } from './translation/request-translator.js';
@@ -31,9 +31,7 @@ export function hasPassThroughAccount(options: {
   return options.accounts.some(
     (account) =>
       kinds.has(account.provider) &&
-      !account.disabled &&
-      !account.proxyDisabled &&
       (allowedAccounts === null || allowedAccounts.has(account.id)) &&
-      accountServesModel(account, model),
+      canServe(account, model),
   );
 }

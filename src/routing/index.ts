@@ -1,1 +1,16 @@
-export { type ModelResolution, ModelRouter, resolveModel } from './model-router.js';
+export {
+  BUILTIN_MODEL_ALIASES,
+  effectiveModelAliases,
+  type ModelAlias,
+  type ModelAliasSettings,
+} from './model-aliases.js';
+export {
+  type MappingTarget,
+  type ModelMapping,
+  type ModelResolution,
+  ModelRouter,
+  resolveModel,
+  targetModels,
+} from './model-router.js';
+export { type PoolModel, poolModels } from './pool-models.js';
+export { type RoutingTable, routingTable } from './routing-table.js';

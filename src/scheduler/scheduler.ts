@@ -1,3 +1,4 @@
+import { isSchedulable } from '../core/account.js';
 import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
@@ -8,7 +9,7 @@ import {
   type SynchronousSchedulingState,
 } from '../state/memory-state-store.js';
 import type { LastUsedRecord, StateStore } from '../state/state-store.js';
-import { AccountOrder, isSchedulable } from './account-order.js';
+import { AccountOrder } from './account-order.js';
 import { graceRetryLimitMs } from './grace-retry-limit.js';
 import type { FailureOutcome, FailureReport, QuotaObservation } from './limit-records.js';
 import { LockTable } from './lock-table.js';
