@@ -68,6 +68,8 @@ export const requestLogRecord = z.object({
   attempts: z.number(),
   /** Accounts tried, in order. */
   accounts_tried: z.array(z.string()),
+  /** The models of the fallback chain tried, in order; the last one served when the request succeeded. */
+  models_tried: z.array(z.string()),
   latency_ms: z.number(),
   /** Time to the first byte written to the client. */
   ttfb_ms: z.number().nullable(),
@@ -110,6 +112,7 @@ export function toRequestLogRecord(row: RequestLogRow, withBodies = false): Requ
     status: row.status,
     attempts: row.attempts,
     accounts_tried: row.accountsTried,
+    models_tried: row.modelsTried,
     latency_ms: row.latencyMs,
     ttfb_ms: row.ttfbMs,
     input_tokens: row.inputTokens,

@@ -23,6 +23,8 @@ export const ERROR_CATALOGUE = {
   unauthorized: { status: 401, scope: 'client', retryable: false },
   forbidden: { status: 403, scope: 'client', retryable: false },
   not_found: { status: 404, scope: 'client', retryable: false },
+  /** No account serves the model asked for (each one tried answered that it does not know it). */
+  model_not_found: { status: 404, scope: 'client', retryable: false },
   method_not_allowed: { status: 405, scope: 'client', retryable: false },
   conflict: { status: 409, scope: 'client', retryable: false },
   request_timeout: { status: 408, scope: 'client', retryable: false },
@@ -30,6 +32,8 @@ export const ERROR_CATALOGUE = {
   uri_too_long: { status: 414, scope: 'client', retryable: false },
   unsupported_media_type: { status: 415, scope: 'client', retryable: false },
   unsupported_translation: { status: 400, scope: 'client', retryable: false },
+  /** The prompt is longer than the upstream model takes (OpenAI's own code for it). */
+  context_length_exceeded: { status: 400, scope: 'client', retryable: false },
   /** The client went away before the answer was complete (nginx's 499); nothing can be sent back. */
   client_closed_request: { status: 499, scope: 'client', retryable: false },
   /** A client key's rate limit or budget has no room; `retryAfterSeconds` says when it has. */

@@ -21,6 +21,7 @@ import {
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort } from './gateway-ports.js';
+import { walkModelChain } from './model-chain.js';
 import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
@@ -88,21 +89,23 @@ export class Gateway {
     return this.deps.routing();
   }
 
+  /**
+   * Serves one request: the client key's admission, then the models the request resolves to (one,
+   * or a fallback chain) in order, each through the attempt loop, the next only when the pool could
+   * not serve the one before (see `walkModelChain`).
+   */
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
-    const model = this.mappedModel(request.clientModel);
+    const { models } = this.deps.routing().router.resolve(request.clientModel);
+    const first = models[0] ?? request.clientModel;
     const { logging } = this.deps.config().proxy;
     const trace = new RequestTrace(
       request,
-      model,
+      first,
       this.deps.clock,
       this.deps.requestLog,
       logging.debug_bodies,
     );
-    const translator = new RequestTranslator(request, model, {
-      logger: this.deps.logger,
-      responses: this.deps.responses,
-      now: this.deps.clock.now(),
-    });
+    const translator = this.translator(request, first);
     try {
       // A key's models and limits are checked before anything else: a refused request uses nothing.
       const { clientKey } = request;
@@ -115,19 +118,49 @@ export class Gateway {
             );
       // The Responses API is always translated: reject a bad body before using an account.
       if (request.protocol === 'openai-responses') translator.decode();
-      if (
-        request.operation === 'count-tokens' &&
-        !hasPassThroughAccount({ accounts: this.deps.accounts.list(), request, model, allowedAccounts })
-      ) {
-        return this.estimateTokens({ request, model, translator, trace });
+      if (request.operation === 'count-tokens') {
+        const accounts = this.deps.accounts.list();
+        const counted = models.find((model) =>
+          hasPassThroughAccount({ accounts, request, model, allowedAccounts }),
+        );
+        if (counted === undefined)
+          return await this.estimateTokens({ request, model: first, translator, trace });
+        return await this.run(this.runContext({ request, model: counted, trace, allowedAccounts }));
       }
-      const { logger, signatures: ledger } = this.deps;
-      const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
-      return await this.run({ request, model, trace, translator, reasoning, allowedAccounts });
+      return await walkModelChain({
+        models,
+        attempt: (model) => this.run(this.runContext({ request, model, trace, allowedAccounts })),
+        onFallback: ({ from, to, error }) => {
+          this.deps.logger.info(
+            { requestId: request.id, from, to, reason: error.code },
+            `no account could serve ${from}: falling back to ${to}`,
+          );
+        },
+      });
     } catch (error) {
       trace.fail(error);
       throw error;
     }
+  }
+
+  private translator(request: ProxyRequest, model: string): RequestTranslator {
+    return new RequestTranslator(request, model, {
+      logger: this.deps.logger,
+      responses: this.deps.responses,
+      now: this.deps.clock.now(),
+    });
+  }
+
+  /** The attempt loop's context for one model of the request's chain. */
+  private runContext(
+    options: Pick<RunContext, 'request' | 'model' | 'trace' | 'allowedAccounts'>,
+  ): RunContext {
+    const { request, model, trace } = options;
+    trace.model(model);
+    const translator = this.translator(request, model);
+    const { logger, signatures: ledger } = this.deps;
+    const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
+    return { ...options, translator, reasoning };
   }
 
   /** count_tokens / countTokens without an upstream that counts: a local, documented estimate. */
@@ -163,6 +196,8 @@ export class Gateway {
     const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
     const attempted = new Set<string>();
     let lastFailure: { account: Account; failure: FailedAttempt; lockUntil: number | null } | null = null;
+    // Whether every account tried answered that it does not serve the model.
+    let modelNotFound = true;
 
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const select = (forceRotate = attempt > 0) =>
@@ -221,10 +256,17 @@ export class Gateway {
         return this.clientError({ account, model, request, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
+      if (recorded.classification.reason !== 'ModelNotFound') modelNotFound = false;
     }
     if (!lastFailure)
       throw new SwitchyardError('no_account_available', `No account could serve model ${model}`);
-    throw finalFailure({ ...lastFailure, attempts: trace.attempts, now: this.deps.clock.now() });
+    throw finalFailure({
+      ...lastFailure,
+      model,
+      modelNotFound,
+      attempts: trace.attempts,
+      now: this.deps.clock.now(),
+    });
   }
 
   /**

@@ -12,15 +12,24 @@ export class RequestTrace {
   private lastAccount: Account | null = null;
   private firstByteAt: number | null = null;
   private finished = false;
+  /** The models of the request's fallback chain it was tried on, in order. */
+  private readonly modelsTried: string[] = [];
 
   constructor(
     private readonly request: ProxyRequest,
-    private readonly mappedModel: string,
+    /** The model sent upstream: the first of the chain until another one is tried. */
+    private mappedModel: string,
     private readonly clock: Clock,
     private readonly sink: RequestLogSink,
     /** Keep request and response bodies (debug logging); off, no body is copied at all. */
     private readonly keepBodies = false,
   ) {}
+
+  /** The request is now tried on `model` (the first, or the next model of its fallback chain). */
+  model(model: string): void {
+    this.mappedModel = model;
+    this.modelsTried.push(model);
+  }
 
   tried(account: Account): void {
     this.attempts++;
@@ -80,6 +89,7 @@ export class RequestTrace {
       path: request.path,
       clientModel: request.clientModel,
       mappedModel: this.mappedModel,
+      modelsTried: this.modelsTried.length === 0 ? [this.mappedModel] : [...this.modelsTried],
       accountId: outcome.account?.id ?? null,
       accountEmail: outcome.account?.email ?? null,
       sessionId: request.sessionId,

@@ -9,7 +9,10 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   clientModel: string | null;
+  /** The model sent upstream last: the one that served, when one did. */
   mappedModel: string | null;
+  /** The models of the fallback chain tried, in order (one unless the first could not be served). */
+  modelsTried: string[];
   /** The account that served it (or the last one tried). */
   accountId: string | null;
   accountEmail: string | null;

@@ -10,6 +10,7 @@ export function sampleRequestLogEntry(overrides: Partial<RequestLogEntry> = {}):
     path: '/v1/chat/completions',
     clientModel: 'gpt-4o',
     mappedModel: 'gpt-4o-2024-08-06',
+    modelsTried: ['gpt-4o-2024-08-06'],
     accountId: 'account-1',
     accountEmail: 'one@example.com',
     sessionId: 'sid-0123456789abcdef',

@@ -73,6 +73,8 @@ export interface RequestLogsTable {
   attempts: number;
   /** JSON array of the account ids tried, in order. */
   accounts_tried: string;
+  /** JSON list of the models of a fallback chain tried, in order (migration 0004). */
+  models_tried: string;
   latency_ms: number;
   ttfb_ms: number | null;
   input_tokens: number | null;

@@ -24,6 +24,8 @@ export interface RequestLogRow {
   attempts: number;
   /** Account ids tried, in order. */
   accountsTried: string[];
+  /** The models of the fallback chain tried, in order. */
+  modelsTried: string[];
   latencyMs: number;
   /** Time to first byte written to the client. */
   ttfbMs: number | null;
@@ -171,6 +173,7 @@ const SUMMARY_COLUMNS = [
   'status',
   'attempts',
   'accounts_tried',
+  'models_tried',
   'latency_ms',
   'ttfb_ms',
   'input_tokens',
@@ -259,6 +262,7 @@ function logToRow(log: RequestLogRow): RequestLogsTable {
     status: log.status,
     attempts: log.attempts,
     accounts_tried: JSON.stringify(log.accountsTried),
+    models_tried: JSON.stringify(log.modelsTried),
     latency_ms: log.latencyMs,
     ttfb_ms: log.ttfbMs,
     input_tokens: log.inputTokens,
@@ -291,6 +295,7 @@ function logFromRow(
     status: row.status,
     attempts: row.attempts,
     accountsTried: parseStringArray(row.accounts_tried),
+    modelsTried: parseStringArray(row.models_tried),
     latencyMs: row.latency_ms,
     ttfbMs: row.ttfb_ms,
     inputTokens: row.input_tokens,

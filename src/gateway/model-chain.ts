@@ -1,0 +1,55 @@
+import { isSwitchyardError, type SwitchyardError } from '../core/errors.js';
+import type { ProxyResponse } from './proxy-request.js';
+
+/**
+ * Whether a request that failed on one model may be served by the next model of its chain: only
+ * when the pool could not serve this model (every account limited, protected, failing, or not
+ * serving it); never for the client's own errors, which every model would answer alike.
+ */
+function movesOn(error: unknown): error is SwitchyardError {
+  if (!isSwitchyardError(error)) return false;
+  return (
+    error.scope === 'account' ||
+    error.scope === 'upstream' ||
+    error.code === 'model_not_found' ||
+    error.code === 'unsupported_translation'
+  );
+}
+
+/** Errors that only say the model is not in the pool: a limit met on an earlier model says more. */
+function onlyNotServed(error: SwitchyardError): boolean {
+  return (
+    error.code === 'model_not_found' ||
+    error.code === 'unsupported_translation' ||
+    (error.code === 'no_account_available' &&
+      ['model-not-served', 'no-accounts'].includes(String(error.details?.['reason'])))
+  );
+}
+
+/**
+ * Serves a request from the first model of `models` that the pool can serve (a fallback chain,
+ * `proxy.custom_mapping` or a model alias): `attempt` runs the whole attempt loop for one model, and
+ * only when it fails because no account could serve that model does the next model get its turn
+ * (`onFallback` is told). When every model fails, the most telling error is thrown: the last one,
+ * unless it only says the model is not in the pool and an earlier model met a real limit.
+ */
+export async function walkModelChain(options: {
+  models: readonly string[];
+  attempt(model: string): Promise<ProxyResponse>;
+  onFallback(change: { from: string; to: string; error: SwitchyardError }): void;
+}): Promise<ProxyResponse> {
+  const { models } = options;
+  let telling: SwitchyardError | null = null;
+  for (let index = 0; ; index++) {
+    const model = models[index] ?? '';
+    try {
+      return await options.attempt(model);
+    } catch (error) {
+      const next = models[index + 1];
+      if (!movesOn(error)) throw error;
+      if (next === undefined) throw telling !== null && onlyNotServed(error) ? telling : error;
+      if (!onlyNotServed(error)) telling = error;
+      options.onFallback({ from: model, to: next, error });
+    }
+  }
+}
