@@ -70,6 +70,8 @@ export const requestLogRecord = z.object({
   accounts_tried: z.array(z.string()),
   /** The models of the fallback chain tried, in order; the last one served when the request succeeded. */
   models_tried: z.array(z.string()),
+  /** `warmup` / `token-estimate`: answered by the gateway itself, no upstream call; null otherwise. */
+  local_reply: z.string().nullable(),
   latency_ms: z.number(),
   /** Time to the first byte written to the client. */
   ttfb_ms: z.number().nullable(),
@@ -113,6 +115,7 @@ export function toRequestLogRecord(row: RequestLogRow, withBodies = false): Requ
     attempts: row.attempts,
     accounts_tried: row.accountsTried,
     models_tried: row.modelsTried,
+    local_reply: row.localReply,
     latency_ms: row.latencyMs,
     ttfb_ms: row.ttfbMs,
     input_tokens: row.inputTokens,

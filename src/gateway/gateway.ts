@@ -11,7 +11,7 @@ import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import { providerFor } from '../providers/registry.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import type { RoutingTable } from '../routing/index.js';
+import { detectBackgroundTask, isWarmupProbe, outlineRequest, type RoutingTable } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
 import {
   type AttemptOutcome,
@@ -32,6 +32,7 @@ import { hasPassThroughAccount, servingKinds } from './serving-accounts.js';
 import { countTokensBody, estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
+import { warmupReply } from './warmup-reply.js';
 
 /** Waits honoured in a row for one attempt before giving up on it (each wait is bounded by the scheduler). */
 const MAX_WAITS = 3;
@@ -95,7 +96,7 @@ export class Gateway {
    * not serve the one before (see `walkModelChain`).
    */
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
-    const { models } = this.deps.routing().router.resolve(request.clientModel);
+    const { models } = this.deps.routing().router.resolve(this.routedModel(request));
     const first = models[0] ?? request.clientModel;
     const { logging } = this.deps.config().proxy;
     const trace = new RequestTrace(
@@ -118,6 +119,10 @@ export class Gateway {
             );
       // The Responses API is always translated: reject a bad body before using an account.
       if (request.protocol === 'openai-responses') translator.decode();
+      if (this.isWarmupProbe(request)) {
+        trace.answeredLocally('warmup', 200);
+        return warmupReply({ request, model: first, now: this.deps.clock.now() });
+      }
       if (request.operation === 'count-tokens') {
         const accounts = this.deps.accounts.list();
         const counted = models.find((model) =>
@@ -141,6 +146,29 @@ export class Gateway {
       trace.fail(error);
       throw error;
     }
+  }
+
+  /**
+   * The model a request is routed as: the one asked for, or `proxy.background_tasks.model` for a
+   * background prompt (titles, summaries…) one of the enabled detectors recognises, when that rule
+   * is on. A real turn of a conversation is never taken (see `detectBackgroundTask`).
+   */
+  private routedModel(request: ProxyRequest): string {
+    const rule = this.deps.config().proxy.background_tasks;
+    if (!rule.enabled || request.operation !== 'generate') return request.clientModel;
+    const task = detectBackgroundTask(outlineRequest(request.protocol, request.body), rule.detectors);
+    if (task === null) return request.clientModel;
+    this.deps.logger.info(
+      { requestId: request.id, task, from: request.clientModel, to: rule.model },
+      `background task (${task}): routed to ${rule.model}`,
+    );
+    return rule.model;
+  }
+
+  /** A client's warmup probe, answered here when `proxy.warmup.intercept` is on. */
+  private isWarmupProbe(request: ProxyRequest): boolean {
+    if (request.operation !== 'generate' || !this.deps.config().proxy.warmup.intercept) return false;
+    return isWarmupProbe(outlineRequest(request.protocol, request.body));
   }
 
   private translator(request: ProxyRequest, model: string): RequestTranslator {
@@ -175,7 +203,7 @@ export class Gateway {
       yieldToIo: this.deps.clock.yieldToIo,
     });
     const body = Buffer.from(JSON.stringify(countTokensBody(request.protocol, tokens)));
-    trace.estimated(200);
+    trace.answeredLocally('token-estimate', 200);
     return {
       status: 200,
       headers: {

@@ -2,7 +2,7 @@ import type { Account } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { isSwitchyardError } from '../core/errors.js';
 import type { Usage } from '../core/model/index.js';
-import type { RequestLogSink } from '../observability/request-log-entry.js';
+import type { LocalReply, RequestLogSink } from '../observability/request-log-entry.js';
 import type { ProxyRequest } from './proxy-request.js';
 
 /** Collects what happens to one request and hands one entry to the request log when it ends. */
@@ -14,6 +14,7 @@ export class RequestTrace {
   private finished = false;
   /** The models of the request's fallback chain it was tried on, in order. */
   private readonly modelsTried: string[] = [];
+  private localReply: LocalReply | null = null;
 
   constructor(
     private readonly request: ProxyRequest,
@@ -59,8 +60,9 @@ export class RequestTrace {
     });
   }
 
-  /** Answered locally (a token-count estimate), without an account. */
-  estimated(status: number): void {
+  /** Answered locally (a token-count estimate, a warmup probe), without an account. */
+  answeredLocally(reply: LocalReply, status: number): void {
+    this.localReply = reply;
     this.finish({ account: null, status, usage: null, error: null });
   }
 
@@ -90,6 +92,7 @@ export class RequestTrace {
       clientModel: request.clientModel,
       mappedModel: this.mappedModel,
       modelsTried: this.modelsTried.length === 0 ? [this.mappedModel] : [...this.modelsTried],
+      localReply: this.localReply,
       accountId: outcome.account?.id ?? null,
       accountEmail: outcome.account?.email ?? null,
       sessionId: request.sessionId,

@@ -1,5 +1,8 @@
 import type { Usage } from '../core/model/index.js';
 
+/** What the gateway answers itself, without an upstream call. */
+export type LocalReply = 'warmup' | 'token-estimate';
+
 /** One proxied request, as the request log, the live feed and the metrics see it. */
 export interface RequestLogEntry {
   id: string;
@@ -13,6 +16,8 @@ export interface RequestLogEntry {
   mappedModel: string | null;
   /** The models of the fallback chain tried, in order (one unless the first could not be served). */
   modelsTried: string[];
+  /** Answered by the gateway itself, without an upstream: `warmup` or `token-estimate`; null otherwise. */
+  localReply: LocalReply | null;
   /** The account that served it (or the last one tried). */
   accountId: string | null;
   accountEmail: string | null;

@@ -21,6 +21,7 @@ export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): Req
     clientModel: entry.clientModel,
     mappedModel: entry.mappedModel,
     modelsTried: [...entry.modelsTried],
+    localReply: entry.localReply,
     accountId: entry.accountId,
     accountEmail: entry.accountEmail,
     sessionId: entry.sessionId,

@@ -1,3 +1,5 @@
+export { type BackgroundTaskDetector, detectBackgroundTask } from './detect-background-task.js';
+export { isWarmupProbe } from './detect-warmup.js';
 export {
   BUILTIN_MODEL_ALIASES,
   effectiveModelAliases,
@@ -13,4 +15,5 @@ export {
   targetModels,
 } from './model-router.js';
 export { type PoolModel, poolModels } from './pool-models.js';
+export { type OutlineProtocol, outlineRequest, type RequestOutline } from './request-outline.js';
 export { type RoutingTable, routingTable } from './routing-table.js';

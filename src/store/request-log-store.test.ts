@@ -21,6 +21,7 @@ function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow 
     attempts: 1,
     accountsTried: ['acct-1'],
     modelsTried: ['gpt-4o'],
+    localReply: null,
     latencyMs: 120,
     ttfbMs: 40,
     inputTokens: 10,

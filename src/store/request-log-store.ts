@@ -26,6 +26,8 @@ export interface RequestLogRow {
   accountsTried: string[];
   /** The models of the fallback chain tried, in order. */
   modelsTried: string[];
+  /** `warmup` / `token-estimate` when the gateway answered itself; null when an upstream did (or failed). */
+  localReply: string | null;
   latencyMs: number;
   /** Time to first byte written to the client. */
   ttfbMs: number | null;
@@ -174,6 +176,7 @@ const SUMMARY_COLUMNS = [
   'attempts',
   'accounts_tried',
   'models_tried',
+  'local_reply',
   'latency_ms',
   'ttfb_ms',
   'input_tokens',
@@ -263,6 +266,7 @@ function logToRow(log: RequestLogRow): RequestLogsTable {
     attempts: log.attempts,
     accounts_tried: JSON.stringify(log.accountsTried),
     models_tried: JSON.stringify(log.modelsTried),
+    local_reply: log.localReply,
     latency_ms: log.latencyMs,
     ttfb_ms: log.ttfbMs,
     input_tokens: log.inputTokens,
@@ -296,6 +300,7 @@ function logFromRow(
     attempts: row.attempts,
     accountsTried: parseStringArray(row.accounts_tried),
     modelsTried: parseStringArray(row.models_tried),
+    localReply: row.local_reply,
     latencyMs: row.latency_ms,
     ttfbMs: row.ttfb_ms,
     inputTokens: row.input_tokens,
