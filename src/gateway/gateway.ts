@@ -124,10 +124,11 @@ export class Gateway {
         return warmupReply({ request, model: first, now: this.deps.clock.now() });
       }
       if (request.operation === 'count-tokens') {
+        // Counted for the first model only: a fallback model counts its own way.
         const accounts = this.deps.accounts.list();
-        const counted = models.find((model) =>
-          hasPassThroughAccount({ accounts, request, model, allowedAccounts }),
-        );
+        const counted = hasPassThroughAccount({ accounts, request, model: first, allowedAccounts })
+          ? first
+          : undefined;
         if (counted === undefined)
           return await this.estimateTokens({ request, model: first, translator, trace });
         return await this.run(this.runContext({ request, model: counted, trace, allowedAccounts }));
