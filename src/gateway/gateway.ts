@@ -96,7 +96,7 @@ export class Gateway {
    * not serve the one before (see `walkModelChain`).
    */
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
-    const { models } = this.deps.routing().router.resolve(this.routedModel(request));
+    const { models, kind } = this.deps.routing().router.resolve(this.routedModel(request));
     const first = models[0] ?? request.clientModel;
     const { logging } = this.deps.config().proxy;
     const trace = new RequestTrace(
@@ -135,6 +135,7 @@ export class Gateway {
       }
       return await walkModelChain({
         models,
+        onlyWhenNotServed: kind === 'alias',
         attempt: (model) => this.run(this.runContext({ request, model, trace, allowedAccounts })),
         onFallback: ({ from, to, error }) => {
           this.deps.logger.info(

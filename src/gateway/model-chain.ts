@@ -35,6 +35,8 @@ function onlyNotServed(error: SwitchyardError): boolean {
  */
 export async function walkModelChain(options: {
   models: readonly string[];
+  /** Aliases: move on only when the pool does not serve the model at all (never past a limit). */
+  onlyWhenNotServed?: boolean;
   attempt(model: string): Promise<ProxyResponse>;
   onFallback(change: { from: string; to: string; error: SwitchyardError }): void;
 }): Promise<ProxyResponse> {
@@ -46,7 +48,7 @@ export async function walkModelChain(options: {
       return await options.attempt(model);
     } catch (error) {
       const next = models[index + 1];
-      if (!movesOn(error)) throw error;
+      if (!movesOn(error) || (options.onlyWhenNotServed === true && !onlyNotServed(error))) throw error;
       if (next === undefined) throw telling !== null && onlyNotServed(error) ? telling : error;
       if (!onlyNotServed(error)) telling = error;
       options.onFallback({ from: model, to: next, error });
