@@ -1,13 +1,7 @@
 import type { Account } from '../../src/core/account.js';
-import { accountServesModel } from '../../src/core/account.js';
+import { canServe } from '../../src/core/account.js';
 import type { FailureOutcome, FailureReport, QuotaObservation } from '../../src/scheduler/index.js';
-import {
-  AccountOrder,
-  DEFAULT_WINDOW_MS,
-  GRACE_WAIT_MS,
-  isSchedulable,
-  LockTable,
-} from '../../src/scheduler/index.js';
+import { AccountOrder, DEFAULT_WINDOW_MS, GRACE_WAIT_MS, LockTable } from '../../src/scheduler/index.js';
 import type { AccountDecision, PickDecision, PickRequest } from '../../src/scheduler/pick.js';
 import type { PolicyContext, PolicyDescriptor, SchedulingPolicy } from './scheduling-policy.js';
 import { SWITCHYARD_BREAKER, switchyardConfig, switchyardScheduling } from './switchyard-policies.js';
@@ -66,9 +60,7 @@ abstract class BaselinePolicy implements SchedulingPolicy {
 
   /** The enabled accounts serving `model`, in creation order. */
   protected candidates(model: string): Account[] {
-    return this.context.pool
-      .list()
-      .filter((account) => isSchedulable(account) && accountServesModel(account, model));
+    return this.context.pool.list().filter((account) => canServe(account, model));
   }
 
   protected async locks(): Promise<LockTable> {

@@ -276,12 +276,36 @@ export const healthAnswer = z.object({ status: z.literal('ok'), version: z.strin
 export const mappingTestBody = z.strictObject({ model: z.string().trim().min(1, 'model must not be empty') });
 export const mappingTestResult = z.object({
   model: z.string(),
+  /** The first model tried: the one sent upstream when an account can serve it. */
   mapped: z.string(),
-  /** The mapping key that matched, or null for pass-through. */
+  /** Every model tried, in order (a fallback chain), the next only when no account can serve the one before. */
+  models: z.array(z.string()),
+  /** The mapping key or alias pattern that matched, or null for pass-through. */
   rule: z.string().nullable(),
-  kind: z.enum(['exact', 'wildcard', 'passthrough']),
+  /** `exact` / `wildcard`: a `custom_mapping` key; `alias`: a model alias; `passthrough`: no rule. */
+  kind: z.enum(['exact', 'wildcard', 'alias', 'passthrough']),
 });
 export type MappingTestResult = z.output<typeof mappingTestResult>;
+
+/** `GET /api/proxy/model-aliases`: the model aliases in force and where each comes from. */
+export const modelAliasesView = z.object({
+  /** `proxy.model_aliases.enabled`. */
+  enabled: z.boolean(),
+  aliases: z.array(
+    z.object({
+      pattern: z.string(),
+      /** Tried after the requested model, in order. */
+      models: z.array(z.string()),
+      /** Who asks for these ids. */
+      client: z.string(),
+      /** `builtin`, or `config` (`proxy.model_aliases.overrides`). */
+      source: z.enum(['builtin', 'config']),
+    }),
+  ),
+  /** Built-in patterns that `overrides` removed (set to null). */
+  removed: z.array(z.string()),
+});
+export type ModelAliasesView = z.output<typeof modelAliasesView>;
 
 /** `POST /api/accounts/oauth/start`: begin adding an OAuth account by signing in. */
 export const oauthStartBody = z.strictObject({

@@ -67,6 +67,10 @@ export const requestLogRecord = z.object({
   attempts: z.number(),
   /** Accounts tried, in order. */
   accounts_tried: z.array(z.string()),
+  /** The models of the fallback chain tried, in order; the last one served when the request succeeded. */
+  models_tried: z.array(z.string()),
+  /** `warmup` / `token-estimate`: answered by the gateway itself, no upstream call; null otherwise. */
+  local_reply: z.string().nullable(),
   latency_ms: z.number(),
   /** Time to the first byte written to the client. */
   ttfb_ms: z.number().nullable(),

@@ -18,6 +18,8 @@ export function toRequestLogRecord(row: RequestLogRow, withBodies = false): Requ
     status: row.status,
     attempts: row.attempts,
     accounts_tried: row.accountsTried,
+    models_tried: row.modelsTried,
+    local_reply: row.localReply,
     latency_ms: row.latencyMs,
     ttfb_ms: row.ttfbMs,
     input_tokens: row.inputTokens,

@@ -34,7 +34,7 @@ import { CodeAssistQuota } from '../providers/code-assist/code-assist-quota.js';
 import { createProviderRegistry } from '../providers/registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { QuotaRefresher } from '../quota/quota-refresher.js';
-import { ModelRouter } from '../routing/index.js';
+import { routingTable } from '../routing/index.js';
 import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
 import { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
@@ -352,7 +352,9 @@ export async function composeGateway(options: {
     credentials: options.credentials ?? oauth.credentials,
     upstream,
     config: () => config.get(),
-    router: memoizeByConfig(config, (current) => new ModelRouter(current.proxy.custom_mapping)),
+    routing: memoizeByConfig(config, (current) =>
+      routingTable({ mapping: current.proxy.custom_mapping, aliases: current.proxy.model_aliases }),
+    ),
     requestLog: new RequestLogPipeline(
       [observability.writer, observability.feed, observability.metrics, keys.recorder, keys.gate],
       logger,

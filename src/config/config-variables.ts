@@ -112,7 +112,13 @@ function numberKind(schema: z.ZodNumber): SettingKind {
 
 /** `integers`, `text`, `objects`…: what the elements of an array or the values of a record are. */
 function describeElement(schema: Schema): string {
-  const kind = kindOf(unwrap(schema).inner);
+  const { inner, nullable } = unwrap(schema);
+  const options = (inner._zod.def as { type: string; options?: Schema[] }).options;
+  if (options !== undefined) {
+    const alternatives = options.map(describeElement);
+    return [...alternatives, ...(nullable ? ['null'] : [])].join(' or ');
+  }
+  const kind = kindOf(inner);
   switch (kind.type) {
     case 'boolean':
       return 'booleans';

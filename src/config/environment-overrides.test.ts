@@ -73,7 +73,7 @@ describe('configVariables (derived from the schema)', () => {
     expect(byPath.get('proxy.custom_mapping')?.kind).toEqual({
       type: 'json',
       shape: 'object',
-      of: 'strings',
+      of: 'strings or arrays',
     });
     expect(byPath.get('oauth.clients')?.kind).toEqual({ type: 'json', shape: 'object', of: 'objects' });
   });
@@ -217,7 +217,7 @@ describe('readEnvironmentOverrides: problems', () => {
     );
     expect(problems).toEqual([
       `SWITCHYARD_OAUTH__CLIENTS (oauth.clients): expected a JSON object of objects, got text that is not JSON (${truncated.length} characters, not shown)`,
-      'SWITCHYARD_PROXY__CUSTOM_MAPPING (proxy.custom_mapping): expected a JSON object of strings, got a JSON array',
+      'SWITCHYARD_PROXY__CUSTOM_MAPPING (proxy.custom_mapping): expected a JSON object of strings or arrays, got a JSON array',
     ]);
     expect(problems.join('\n')).not.toContain(secret);
   });

@@ -1,7 +1,12 @@
 import { isJsonObject, type JsonObject } from '../core/json.js';
 
 /** Dotted paths of records that a patch replaces as a whole instead of merging key by key. */
-const replacedAsWhole = new Set(['proxy.custom_mapping', 'oauth.clients', 'pricing.models']);
+const replacedAsWhole = new Set([
+  'proxy.custom_mapping',
+  'proxy.model_aliases.overrides',
+  'oauth.clients',
+  'pricing.models',
+]);
 
 /**
  * Applies a deep-partial `patch` to a config document and returns the new document; neither input

@@ -91,6 +91,13 @@ describe('configSchema defaults', () => {
       scheduling: { mode: 'Balance', max_wait_seconds: 60 },
       session_bindings: { ttl_seconds: 3600, max_bindings: 100_000 },
       custom_mapping: {},
+      model_aliases: { enabled: true, overrides: {} },
+      background_tasks: {
+        enabled: false,
+        model: 'claude-haiku-4-5',
+        detectors: ['title-generation', 'conversation-summary', 'prompt-suggestion'],
+      },
+      warmup: { intercept: true },
       quota_protection: { enabled: false, threshold_percentage: 10, monitored_models: [] },
       circuit_breaker: { enabled: true, backoff_steps: [60, 300, 1800, 7200], max_lock_seconds: 86_400 },
       upstream_proxy: { enabled: false, url: '' },

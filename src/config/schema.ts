@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { newApiKey } from '../core/ids.js';
 import { formatIssuePath } from '../core/validation.js';
+import { BACKGROUND_TASK_DETECTORS } from '../routing/detect-background-task.js';
 
 /**
  * The schema of `gui_config.json`, the single source of the config type. Keys are snake_case and
@@ -100,6 +101,40 @@ const loggingSchema = z.looseObject({
   usage_retention_days: z.int().min(35).max(3650).default(400),
 });
 
+/** The longest fallback chain a mapping or alias may hold. */
+export const MAX_MODEL_CHAIN = 8;
+
+/** A mapping or alias target: one model, or a fallback chain of models tried in order. */
+const modelTargetSchema = z.union(
+  [z.string().min(1), z.array(z.string().min(1)).min(1).max(MAX_MODEL_CHAIN)],
+  { error: `expected a model name or a list of 1 to ${MAX_MODEL_CHAIN} model names` },
+);
+
+const modelAliasesSchema = z.looseObject({
+  /**
+   * Apply model aliases: the built-in table for the ids Claude Code, Codex and Gemini CLI ask for by
+   * default (tried after the requested model), with `overrides` applied. A `custom_mapping` key
+   * always wins over an alias.
+   */
+  enabled: z.boolean().default(true),
+  /** Pattern → model or chain: replaces the built-in alias of that pattern, or adds one; null removes the built-in one. */
+  overrides: z.record(z.string().min(1), modelTargetSchema.nullable()).default(() => ({})),
+});
+
+const backgroundTasksSchema = z.looseObject({
+  /** Send recognised background prompts (titles, summaries…) to `model` instead of the model asked for. Off by default. */
+  enabled: z.boolean().default(false),
+  /** The model they go to; routed like a requested model (mapping, aliases, fallback). */
+  model: z.string().min(1).default('claude-haiku-4-5'),
+  /** Which detectors apply (`title-generation`, `conversation-summary`, `prompt-suggestion`). */
+  detectors: z.array(z.enum(BACKGROUND_TASK_DETECTORS)).default(() => [...BACKGROUND_TASK_DETECTORS]),
+});
+
+const warmupSchema = z.looseObject({
+  /** Answer clients' warmup probes (a last message `Warmup`) here, without calling an upstream. */
+  intercept: z.boolean().default(true),
+});
+
 const proxySchema = z.looseObject({
   /** TCP port the gateway listens on. */
   port: z.int().min(1).max(65_535).default(8045),
@@ -165,8 +200,18 @@ const proxySchema = z.looseObject({
   scheduling: schedulingSchema.prefault({}),
   /** Session → account bindings kept for sticky sessions. */
   session_bindings: sessionBindingsSchema.prefault({}),
-  /** Model mapping: requested model (exact or wildcard) → upstream model. Replaced as a whole on update. */
-  custom_mapping: z.record(z.string(), z.string().min(1)).default(() => ({})),
+  /**
+   * Model mapping: requested model (exact or wildcard) → upstream model, or a fallback chain of
+   * models tried in order (the next one only when no account can serve the current one). Replaced
+   * as a whole on update.
+   */
+  custom_mapping: z.record(z.string(), modelTargetSchema).default(() => ({})),
+  /** Built-in aliases for the default model ids of popular clients, and their overrides. */
+  model_aliases: modelAliasesSchema.prefault({}),
+  /** Opt-in rule: Claude Code's background prompts (titles, summaries…) to a cheap model. */
+  background_tasks: backgroundTasksSchema.prefault({}),
+  /** Warmup probes answered locally. */
+  warmup: warmupSchema.prefault({}),
   /** Skip accounts whose remaining quota is low. */
   quota_protection: quotaProtectionSchema.prefault({}),
   /** Account locks after repeated quota exhaustion. */

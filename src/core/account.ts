@@ -104,3 +104,20 @@ export function accountServesModel(account: Pick<Account, 'models'>, model: stri
   if (account.models.length === 0) return true;
   return account.models.some((pattern) => modelMatches(pattern, model));
 }
+
+/** Whether the account may be scheduled at all: enabled and not proxy-disabled. */
+export function isSchedulable(account: Pick<Account, 'disabled' | 'proxyDisabled'>): boolean {
+  return !account.disabled && !account.proxyDisabled;
+}
+
+/**
+ * Whether the account may serve `model` at all: schedulable and serving the model (its `models`
+ * list, empty meaning any). The one answer to that question for routing, scheduling, model lists
+ * and error messages; rate limits and quota are the scheduler's business.
+ */
+export function canServe(
+  account: Pick<Account, 'models' | 'disabled' | 'proxyDisabled'>,
+  model: string,
+): boolean {
+  return isSchedulable(account) && accountServesModel(account, model);
+}

@@ -17,6 +17,8 @@ export const ERROR_CATALOGUE = {
   unauthorized: { status: 401 },
   forbidden: { status: 403 },
   not_found: { status: 404 },
+  /** No account serves the model asked for (each one tried answered that it does not know it). */
+  model_not_found: { status: 404 },
   method_not_allowed: { status: 405 },
   conflict: { status: 409 },
   /** The request (its head or body) was not received in time. */
@@ -24,6 +26,8 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413 },
   uri_too_long: { status: 414 },
   unsupported_media_type: { status: 415 },
+  /** The prompt is longer than the upstream model takes (OpenAI's own code for it). */
+  context_length_exceeded: { status: 400 },
   /** The request's headers are larger than Node's HTTP parser accepts. */
   headers_too_large: { status: 431 },
   /** The client went away before the answer was complete (nginx's 499); nothing can be sent back. */

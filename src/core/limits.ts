@@ -6,6 +6,8 @@ export const FAILURE_REASONS = [
   'ModelCapacityExhausted',
   'ServerError',
   'AuthError',
+  /** The account does not serve the model asked for (a 404 naming the model): nothing is locked. */
+  'ModelNotFound',
   'Unknown',
 ] as const;
 /** Why an upstream call failed, as far as scheduling is concerned. */

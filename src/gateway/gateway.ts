@@ -11,7 +11,7 @@ import type { CredentialProvider } from '../providers/auth/credential-provider.j
 import { CredentialError } from '../providers/auth/credential-provider.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { ModelRouter } from '../routing/index.js';
+import { detectBackgroundTask, isWarmupProbe, outlineRequest, type RoutingTable } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
 import {
   type AttemptOutcome,
@@ -21,6 +21,7 @@ import {
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort, UpstreamPort } from './gateway-ports.js';
+import { walkModelChain } from './model-chain.js';
 import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
 import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
@@ -31,6 +32,7 @@ import { hasPassThroughAccount } from './serving-accounts.js';
 import { estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
+import { warmupReply } from './warmup-reply.js';
 
 /** Waits honoured in a row for one attempt before giving up on it (each wait is bounded by the scheduler). */
 const MAX_WAITS = 3;
@@ -63,7 +65,8 @@ export interface GatewayDependencies {
   credentials: CredentialProvider;
   upstream: UpstreamPort;
   config: () => Readonly<SwitchyardConfig>;
-  router: () => ModelRouter;
+  /** The model mapping and aliases in force (compiled once per configuration). */
+  routing: () => RoutingTable;
   requestLog: RequestLogSink;
   /** Allowed models, limits and pinned accounts of client keys; without it client keys are only attributed. */
   keys?: KeyAdmissionPort;
@@ -81,24 +84,31 @@ export class Gateway {
 
   /** The model sent upstream for a client model (for headers on early errors). */
   mappedModel(clientModel: string): string {
-    return this.deps.router().resolve(clientModel).mapped;
+    return this.deps.routing().router.resolve(clientModel).mapped;
   }
 
+  /** The model mapping and aliases in force. */
+  routing(): RoutingTable {
+    return this.deps.routing();
+  }
+
+  /**
+   * Serves one request: the client key's admission, then the models the request resolves to (one,
+   * or a fallback chain) in order, each through the attempt loop, the next only when the pool could
+   * not serve the one before (see `walkModelChain`).
+   */
   async handle(request: ProxyRequest): Promise<ProxyResponse> {
-    const model = this.mappedModel(request.clientModel);
+    const { models, kind } = this.deps.routing().router.resolve(this.routedModel(request));
+    const first = models[0] ?? request.clientModel;
     const { logging } = this.deps.config().proxy;
     const trace = new RequestTrace(
       request,
-      model,
+      first,
       this.deps.clock,
       this.deps.requestLog,
       logging.debug_bodies,
     );
-    const translator = new RequestTranslator(request, model, {
-      logger: this.deps.logger,
-      responses: this.deps.responses,
-      now: this.deps.clock.now(),
-    });
+    const translator = this.translator(request, first);
     try {
       // A key's models and limits are checked before anything else: a refused request uses nothing.
       const { clientKey } = request;
@@ -112,25 +122,78 @@ export class Gateway {
       // A protocol no upstream speaks is always translated: reject a bad body before using an account.
       const { providers } = this.deps;
       if (providers.passThroughKinds(request.protocol).size === 0) translator.decode();
-      if (
-        request.operation === 'count-tokens' &&
-        !hasPassThroughAccount({
-          accounts: this.deps.accounts.list(),
-          request,
-          model,
-          allowedAccounts,
-          providers,
-        })
-      ) {
-        return this.estimateTokens({ request, model, translator, trace });
+      if (this.isWarmupProbe(request)) {
+        trace.answeredLocally('warmup', 200);
+        return warmupReply({ request, model: first, now: this.deps.clock.now() });
       }
-      const { logger, signatures: ledger } = this.deps;
-      const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
-      return await this.run({ request, model, trace, translator, reasoning, allowedAccounts });
+      if (request.operation === 'count-tokens') {
+        // Counted for the first model only: a fallback model counts its own way.
+        const accounts = this.deps.accounts.list();
+        const counted = hasPassThroughAccount({ accounts, request, model: first, allowedAccounts, providers })
+          ? first
+          : undefined;
+        if (counted === undefined)
+          return await this.estimateTokens({ request, model: first, translator, trace });
+        return await this.run(this.runContext({ request, model: counted, trace, allowedAccounts }));
+      }
+      return await walkModelChain({
+        models,
+        onlyWhenNotServed: kind === 'alias',
+        attempt: (model) => this.run(this.runContext({ request, model, trace, allowedAccounts })),
+        onFallback: ({ from, to, error }) => {
+          this.deps.logger.info(
+            { requestId: request.id, from, to, reason: error.code },
+            `no account could serve ${from}: falling back to ${to}`,
+          );
+        },
+      });
     } catch (error) {
       trace.fail(error);
       throw error;
     }
+  }
+
+  /**
+   * The model a request is routed as: the one asked for, or `proxy.background_tasks.model` for a
+   * background prompt (titles, summaries…) one of the enabled detectors recognises, when that rule
+   * is on. A real turn of a conversation is never taken (see `detectBackgroundTask`).
+   */
+  private routedModel(request: ProxyRequest): string {
+    const rule = this.deps.config().proxy.background_tasks;
+    if (!rule.enabled || request.operation !== 'generate') return request.clientModel;
+    const task = detectBackgroundTask(outlineRequest(request.protocol, request.body), rule.detectors);
+    if (task === null) return request.clientModel;
+    this.deps.logger.info(
+      { requestId: request.id, task, from: request.clientModel, to: rule.model },
+      `background task (${task}): routed to ${rule.model}`,
+    );
+    return rule.model;
+  }
+
+  /** A client's warmup probe, answered here when `proxy.warmup.intercept` is on. */
+  private isWarmupProbe(request: ProxyRequest): boolean {
+    if (request.operation !== 'generate' || !this.deps.config().proxy.warmup.intercept) return false;
+    return isWarmupProbe(outlineRequest(request.protocol, request.body));
+  }
+
+  private translator(request: ProxyRequest, model: string): RequestTranslator {
+    return new RequestTranslator(request, model, {
+      logger: this.deps.logger,
+      responses: this.deps.responses,
+      now: this.deps.clock.now(),
+    });
+  }
+
+  /** The attempt loop's context for one model of the request's chain. */
+  private runContext(
+    options: Pick<RunContext, 'request' | 'model' | 'trace' | 'allowedAccounts'>,
+  ): RunContext {
+    const { request, model, trace } = options;
+    trace.model(model);
+    const translator = this.translator(request, model);
+    const { logger, signatures: ledger } = this.deps;
+    const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
+    return { ...options, translator, reasoning };
   }
 
   /** count_tokens / countTokens without an upstream that counts: a local, documented estimate. */
@@ -145,7 +208,7 @@ export class Gateway {
       yieldToIo: this.deps.clock.yieldToIo,
     });
     const body = Buffer.from(JSON.stringify(clientProtocol(request.protocol).countTokensBody(tokens)));
-    trace.estimated(200);
+    trace.answeredLocally('token-estimate', 200);
     return {
       status: 200,
       headers: {
@@ -165,6 +228,8 @@ export class Gateway {
     const maxAttempts = Math.max(1, Math.min(config.proxy.max_attempts, poolSize + 1));
     const attempted = new Set<string>();
     let lastFailure: { account: Account; failure: FailedAttempt; lockUntil: number | null } | null = null;
+    // Whether every account tried answered that it does not serve the model.
+    let modelNotFound = true;
 
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const select = (forceRotate = attempt > 0) =>
@@ -218,10 +283,17 @@ export class Gateway {
         return this.clientError({ account, model, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
+      if (recorded.classification.reason !== 'ModelNotFound') modelNotFound = false;
     }
     if (!lastFailure)
       throw new SwitchyardError('no_account_available', `No account could serve model ${model}`);
-    throw finalFailure({ ...lastFailure, attempts: trace.attempts, now: this.deps.clock.now() });
+    throw finalFailure({
+      ...lastFailure,
+      model,
+      modelNotFound,
+      attempts: trace.attempts,
+      now: this.deps.clock.now(),
+    });
   }
 
   /**

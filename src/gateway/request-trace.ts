@@ -2,7 +2,7 @@ import type { Account } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { isSwitchyardError } from '../core/errors.js';
 import type { Usage } from '../core/model/index.js';
-import type { RequestLogSink } from '../observability/request-log-entry.js';
+import type { LocalReply, RequestLogSink } from '../observability/request-log-entry.js';
 import type { ProxyRequest } from './proxy-request.js';
 
 /** Collects what happens to one request and hands one entry to the request log when it ends. */
@@ -12,15 +12,25 @@ export class RequestTrace {
   private lastAccount: Account | null = null;
   private firstByteAt: number | null = null;
   private finished = false;
+  /** The models of the request's fallback chain it was tried on, in order. */
+  private readonly modelsTried: string[] = [];
+  private localReply: LocalReply | null = null;
 
   constructor(
     private readonly request: ProxyRequest,
-    private readonly mappedModel: string,
+    /** The model sent upstream: the first of the chain until another one is tried. */
+    private mappedModel: string,
     private readonly clock: Clock,
     private readonly sink: RequestLogSink,
     /** Keep request and response bodies (debug logging); off, no body is copied at all. */
     private readonly keepBodies = false,
   ) {}
+
+  /** The request is now tried on `model` (the first, or the next model of its fallback chain). */
+  model(model: string): void {
+    this.mappedModel = model;
+    this.modelsTried.push(model);
+  }
 
   tried(account: Account): void {
     this.attempts++;
@@ -50,8 +60,9 @@ export class RequestTrace {
     });
   }
 
-  /** Answered locally (a token-count estimate), without an account. */
-  estimated(status: number): void {
+  /** Answered locally (a token-count estimate, a warmup probe), without an account. */
+  answeredLocally(reply: LocalReply, status: number): void {
+    this.localReply = reply;
     this.finish({ account: null, status, usage: null, error: null });
   }
 
@@ -80,6 +91,8 @@ export class RequestTrace {
       path: request.path,
       clientModel: request.clientModel,
       mappedModel: this.mappedModel,
+      modelsTried: this.modelsTried.length === 0 ? [this.mappedModel] : [...this.modelsTried],
+      localReply: this.localReply,
       accountId: outcome.account?.id ?? null,
       accountEmail: outcome.account?.email ?? null,
       sessionId: request.sessionId,

@@ -1,4 +1,4 @@
-import { type Account, accountServesModel } from '../core/account.js';
+import { type Account, canServe } from '../core/account.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ProxyRequest } from './proxy-request.js';
 
@@ -18,9 +18,7 @@ export function hasPassThroughAccount(options: {
   return options.accounts.some(
     (account) =>
       kinds.has(account.provider) &&
-      !account.disabled &&
-      !account.proxyDisabled &&
       (allowedAccounts === null || allowedAccounts.has(account.id)) &&
-      accountServesModel(account, model),
+      canServe(account, model),
   );
 }

@@ -1,6 +1,8 @@
 import type { Usage } from '../core/model/index.js';
 import type { RequestLogRow } from '../store/request-log-store.js';
 
+export type { LocalReply } from '../store/request-log-store.js';
+
 /** The stored row's token columns, carried as one `usage` object until the row is written. */
 type TokenColumns =
   | 'inputTokens'

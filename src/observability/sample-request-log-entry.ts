@@ -10,6 +10,8 @@ export function sampleRequestLogEntry(overrides: Partial<RequestLogEntry> = {}):
     path: '/v1/chat/completions',
     clientModel: 'gpt-4o',
     mappedModel: 'gpt-4o-2024-08-06',
+    modelsTried: ['gpt-4o-2024-08-06'],
+    localReply: null,
     accountId: 'account-1',
     accountEmail: 'one@example.com',
     sessionId: 'sid-0123456789abcdef',

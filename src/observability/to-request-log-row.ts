@@ -20,6 +20,8 @@ export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): Req
     path: entry.path,
     clientModel: entry.clientModel,
     mappedModel: entry.mappedModel,
+    modelsTried: [...entry.modelsTried],
+    localReply: entry.localReply,
     accountId: entry.accountId,
     accountEmail: entry.accountEmail,
     sessionId: entry.sessionId,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Case, checkCase, NOW } from './classify-failure.cases.js';
 import { classifyFailure } from './classify-failure.js';
+import { decideLock } from './decide-lock.js';
 import * as bodies from './upstream-errors.fixtures.js';
 
 describe('classifyFailure: by status', () => {
@@ -162,5 +163,37 @@ describe('classifyFailure robustness', () => {
         },
       ),
     );
+  });
+});
+
+describe('a 404 that names the model', () => {
+  it.each([
+    [
+      'OpenAI model_not_found',
+      { error: { message: 'The model `x` does not exist', code: 'model_not_found' } },
+    ],
+    ['Anthropic not_found_error', { type: 'error', error: { type: 'not_found_error', message: 'model: x' } }],
+    [
+      'Google NOT_FOUND',
+      { error: { code: 404, message: 'models/x is not found for API version v1beta', status: 'NOT_FOUND' } },
+    ],
+  ])('%s is ModelNotFound and locks nothing', (_name, body) => {
+    const classification = classifyFailure({ status: 404, headers: {}, body, now: 0 });
+    expect(classification).toMatchObject({ reason: 'ModelNotFound', retryable: true });
+    const decision = decideLock({
+      classification,
+      accountId: 'a',
+      model: 'x',
+      failureCount: 0,
+      backoffSteps: [60],
+      maxLockSeconds: 3600,
+      now: 0,
+    });
+    expect(decision).toMatchObject({ lock: null, countsAsFailure: false, escalatesBackoff: false });
+  });
+
+  it('a bare 404 (a wrong URL) stays a server error that locks the account', () => {
+    const classification = classifyFailure({ status: 404, headers: {}, body: 'Not Found', now: 0 });
+    expect(classification.reason).toBe('ServerError');
   });
 });

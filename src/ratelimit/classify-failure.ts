@@ -44,6 +44,9 @@ type Verdict = Pick<FailureClassification, 'reason' | 'retryable' | 'resourceExh
  *   `error.code`, Anthropic `error.type`, then keywords → QuotaExhausted, RateLimitExceeded or
  *   ModelCapacityExhausted;
  * - 529 and 5xx bodies saying overloaded / MODEL_CAPACITY_EXHAUSTED → ModelCapacityExhausted;
+ *   a 404 naming the model (OpenAI `model_not_found`, Anthropic `not_found_error` "model: …",
+ *   Google `NOT_FOUND` "models/… is not found") → ModelNotFound: that account does not serve the
+ *   model, which says nothing about the account's health (another account may serve it);
  *   other 5xx, 404, 408 and no response at all → ServerError;
  * - 401, 403 → AuthError (a 403 asking for verification sets `verificationRequired` and
  *   `validationUrl`); so are 400s that reject the key itself (Google `API_KEY_INVALID`);
@@ -77,6 +80,7 @@ export function classifyFailure(input: FailureInput): FailureClassification {
 }
 
 function classifyStatus(status: number, body: ErrorBody): Verdict {
+  if (status === 404 && namesModel(body)) return { reason: 'ModelNotFound', retryable: true };
   if (status === 0 || status === 404 || status === 408) return { reason: 'ServerError', retryable: true };
   if (status === 401 || status === 403) return { reason: 'AuthError', retryable: true };
   if (status === 429) return { ...detectLimitReason(body), retryable: true };
@@ -86,6 +90,11 @@ function classifyStatus(status: number, body: ErrorBody): Verdict {
   if (status >= 500) return { reason: 'ServerError', retryable: true };
   if (status >= 400) return accountScopedClientError(status, body) ?? { reason: 'Unknown', retryable: false };
   return { reason: 'Unknown', retryable: true };
+}
+
+/** Whether a 404 is about the model asked for, not a wrong URL or a missing resource of another kind. */
+function namesModel(body: ErrorBody): boolean {
+  return errorField(body, 'code') === 'model_not_found' || body.lowerText.includes('model');
 }
 
 const REJECTED_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED']);

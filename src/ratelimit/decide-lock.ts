@@ -74,11 +74,13 @@ const NON_ESCALATING: ReadonlySet<FailureReason> = new Set(['ServerError', 'Auth
  * `retry-after`), else by reason (see {@link defaultLockMs}; source `backoff`); always capped at
  * `maxLockSeconds`. A stated pause of at most {@link GRACE_RETRY_MAX_MS} on a limit is not counted
  * as a failure, and may be waited out by the request that saw it (`graceRetryMaxMs`). Client errors
- * (`retryable: false`) set no lock and do not count.
+ * (`retryable: false`) and ModelNotFound set no lock and do not count.
  */
 export function decideLock(options: LockOptions): LockDecision {
   const { classification, now } = options;
-  if (!classification.retryable) {
+  // A model the account does not serve is a fact about the model: the account stays usable for
+  // every other model, and the request moves on to another account (or the next model of a chain).
+  if (!classification.retryable || classification.reason === 'ModelNotFound') {
     return {
       graceRetryMs: null,
       lock: null,
@@ -143,6 +145,8 @@ export function defaultLockMs(
       return 8_000;
     case 'AuthError':
       return classification.verificationRequired ? 600_000 : 60_000;
+    case 'ModelNotFound':
+      return 0;
     case 'Unknown':
       return 60_000;
   }

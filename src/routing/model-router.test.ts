@@ -2,6 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ModelResolution, ModelRouter, resolveModel } from './model-router.js';
 
+/** A single-model resolution: `models` is just the mapped model. */
+type Single = Omit<ModelResolution, 'models'>;
+
+function single(expected: Single): ModelResolution {
+  return { ...expected, models: [expected.mapped] };
+}
+
 const mapping: Record<string, string> = {
   'gpt-4o': 'gemini-2.5-pro',
   'gpt-4*': 'gemini-2.5-flash',
@@ -19,7 +26,7 @@ const mapping: Record<string, string> = {
 };
 
 describe('ModelRouter.resolve', () => {
-  it.each<[string, string, ModelResolution]>([
+  it.each<[string, string, Single]>([
     [
       'an exact key beats every wildcard',
       'gpt-4o',
@@ -78,10 +85,10 @@ describe('ModelRouter.resolve', () => {
     ],
     ['matching is case-sensitive', 'GPT-4o', { mapped: 'catch-all', rule: '*', kind: 'wildcard' }],
   ])('%s', (_name, model, expected) => {
-    expect(new ModelRouter(mapping).resolve(model)).toEqual(expected);
+    expect(new ModelRouter(mapping).resolve(model)).toEqual(single(expected));
   });
 
-  it.each<[string, Record<string, string>, string, ModelResolution]>([
+  it.each<[string, Record<string, string>, string, Single]>([
     ['pass-through without any mapping', {}, 'gpt-5', { mapped: 'gpt-5', rule: null, kind: 'passthrough' }],
     [
       'pass-through when no pattern matches',
@@ -120,7 +127,7 @@ describe('ModelRouter.resolve', () => {
       { mapped: 'other', rule: 'm*-z-', kind: 'wildcard' },
     ],
   ])('%s', (_name, table, model, expected) => {
-    expect(new ModelRouter(table).resolve(model)).toEqual(expected);
+    expect(new ModelRouter(table).resolve(model)).toEqual(single(expected));
   });
 
   it('gives the same answer on repeated calls (memoised) and for more models than the memo holds', () => {
@@ -150,5 +157,60 @@ describe('ModelRouter.resolve', () => {
         else expect(resolution.mapped).toBe(table[resolution.rule ?? '']);
       }),
     );
+  });
+});
+
+describe('ModelRouter fallback chains and aliases', () => {
+  const aliases = [
+    {
+      pattern: 'claude-haiku-4*',
+      models: ['claude-haiku-4-5', 'gemini-2.5-flash'],
+      client: 'c',
+      source: 'builtin',
+    },
+    { pattern: 'claude-haiku-4-5-20251001', models: ['exact-alias'], client: 'c', source: 'builtin' },
+  ] as const;
+
+  it('a mapping value that is a list is a chain, tried in its order, each model once', () => {
+    const router = new ModelRouter({
+      'claude-opus-4-*': ['claude-opus-4-5', 'claude-sonnet-4-5', 'claude-opus-4-5'],
+    });
+    expect(router.resolve('claude-opus-4-1')).toEqual({
+      mapped: 'claude-opus-4-5',
+      models: ['claude-opus-4-5', 'claude-sonnet-4-5'],
+      rule: 'claude-opus-4-*',
+      kind: 'wildcard',
+    });
+  });
+
+  it('an alias tries the requested model first, then its models', () => {
+    expect(new ModelRouter({}, aliases).resolve('claude-haiku-4-1')).toEqual({
+      mapped: 'claude-haiku-4-1',
+      models: ['claude-haiku-4-1', 'claude-haiku-4-5', 'gemini-2.5-flash'],
+      rule: 'claude-haiku-4*',
+      kind: 'alias',
+    });
+  });
+
+  it('an alias target equal to the requested model is not tried twice', () => {
+    expect(new ModelRouter({}, aliases).resolve('claude-haiku-4-5').models).toEqual([
+      'claude-haiku-4-5',
+      'gemini-2.5-flash',
+    ]);
+  });
+
+  it('among aliases an exact pattern beats a wildcard', () => {
+    expect(new ModelRouter({}, aliases).resolve('claude-haiku-4-5-20251001').rule).toBe(
+      'claude-haiku-4-5-20251001',
+    );
+  });
+
+  it('any custom mapping key, even a less specific wildcard, wins over an alias', () => {
+    const resolution = new ModelRouter({ 'claude-*': 'mine' }, aliases).resolve('claude-haiku-4-5');
+    expect(resolution).toMatchObject({ models: ['mine'], rule: 'claude-*', kind: 'wildcard' });
+  });
+
+  it('models no rule or alias matches pass through', () => {
+    expect(new ModelRouter({}, aliases).resolve('llama-3').kind).toBe('passthrough');
   });
 });

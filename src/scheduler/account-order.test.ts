@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../core/account.js';
-import { TIERS } from '../core/account.js';
+import { isSchedulable, TIERS } from '../core/account.js';
 import { MemoryAccountPool } from '../core/account-pool.js';
-import { AccountOrder, compareForModel, isSchedulable } from './account-order.js';
+import { AccountOrder, compareForModel } from './account-order.js';
 import { quotaOf, testAccount } from './test-account.js';
 
 const MODEL = 'm1';

@@ -1,5 +1,5 @@
 import type { Account, ProviderKind, Tier } from '../core/account.js';
-import { accountServesModel, PROVIDER_KINDS } from '../core/account.js';
+import { canServe, isSchedulable, PROVIDER_KINDS } from '../core/account.js';
 import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 
 /**
@@ -49,11 +49,6 @@ interface ModelOrder {
   model: string;
   mask: number;
   accounts: Account[];
-}
-
-/** Whether the account may be scheduled at all (enabled and not proxy-disabled). */
-export function isSchedulable(account: Account): boolean {
-  return !account.disabled && !account.proxyDisabled;
 }
 
 /** The account's remaining quota fraction for `model`; 1 when nothing is known. */
@@ -170,11 +165,7 @@ export class AccountOrder implements SchedulingAccounts {
 }
 
 function isEligible(account: Account, model: string, mask: number): boolean {
-  return (
-    isSchedulable(account) &&
-    (mask & PROVIDER_BIT[account.provider]) !== 0 &&
-    accountServesModel(account, model)
-  );
+  return (mask & PROVIDER_BIT[account.provider]) !== 0 && canServe(account, model);
 }
 
 /** Moves one changed account to its new place in one cached order (or out of it). */

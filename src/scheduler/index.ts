@@ -2,7 +2,6 @@ export {
   AccountOrder,
   type AccountOrderOptions,
   compareForModel,
-  isSchedulable,
   remainingFraction,
   type SchedulingAccounts,
 } from './account-order.js';

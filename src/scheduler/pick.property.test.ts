@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account, ProviderKind } from '../core/account.js';
-import { accountServesModel, modelMatches, TIERS } from '../core/account.js';
+import { canServe, modelMatches, TIERS } from '../core/account.js';
 import { MemoryAccountPool } from '../core/account-pool.js';
 import type { RateLimitLock } from '../core/limits.js';
 import { AccountOrder } from './account-order.js';
@@ -102,8 +102,7 @@ function toInput(scenario: Scenario): PickInput {
 /** An independent statement of "this account may serve this request now". */
 function usable(scenario: Scenario, accountId: string): boolean {
   const account: Account | undefined = scenario.accounts.find((candidate) => candidate.id === accountId);
-  if (!account || account.disabled || account.proxyDisabled || !accountServesModel(account, MODEL))
-    return false;
+  if (!account || !canServe(account, MODEL)) return false;
   if (scenario.attempted.includes(accountId)) return false;
   if (scenario.providers !== null && !scenario.providers.includes(account.provider)) return false;
   const { enabled, thresholdPercentage, monitoredModels } = scenario.protection;

@@ -1,10 +1,10 @@
-import type { Account } from '../core/account.js';
+import { type Account, isSchedulable } from '../core/account.js';
 import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { RateLimitLock } from '../core/limits.js';
 import type { PickEffects, PickSnapshot, StateStore } from '../state/state-store.js';
-import { AccountOrder, isSchedulable } from './account-order.js';
+import { AccountOrder } from './account-order.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { LockTable } from './lock-table.js';
 import { accountAvailability, type ModelAvailability } from './model-availability.js';

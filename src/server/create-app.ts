@@ -189,7 +189,6 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     gateway: deps.gateway,
     clock: deps.clock,
     accounts: deps.accounts,
-    mapping: () => deps.config.get().proxy.custom_mapping,
   });
   // Last: the web UI answers every other GET (SPA routes fall back to index.html).
   await registerStaticUi(app, { root: defaultUiRoot() });

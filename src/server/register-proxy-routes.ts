@@ -3,36 +3,24 @@ import type { Account } from '../core/account.js';
 import { keyAllowsModel } from '../core/client-key.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
+import { headerValue } from '../core/headers.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { clientProtocols } from '../protocols/registry.js';
+import { type PoolModel, poolModels } from '../routing/index.js';
+import { anthropicModelList, geminiModelList, openAIModelList } from './model-list-bodies.js';
 import { type ProxyCall, proxyRoute, runProxyCall } from './routes-proxy.js';
 
 export interface ProxyRouteDependencies {
   gateway: Gateway;
   clock: Clock;
   accounts: { list(): readonly Account[] };
-  mapping: () => Readonly<Record<string, string>>;
 }
 
-/** Models a client can name: every concrete model an account lists, and every concrete mapping key. */
-export function listedModels(
-  accounts: readonly Account[],
-  mapping: Readonly<Record<string, string>>,
-): string[] {
-  const models = new Set<string>();
-  for (const account of accounts) {
-    if (account.disabled) continue;
-    for (const model of account.models) if (!model.includes('*')) models.add(model);
-  }
-  for (const key of Object.keys(mapping)) if (!key.includes('*')) models.add(key);
-  return [...models].sort();
-}
-
-/** `listedModels`, less those the request's client key may not use. */
-function modelsFor(request: FastifyRequest, deps: ProxyRouteDependencies): string[] {
-  const models = listedModels(deps.accounts.list(), deps.mapping());
+/** The models the pool can serve (`poolModels`), less those the request's client key may not use. */
+function modelsFor(request: FastifyRequest, deps: ProxyRouteDependencies): PoolModel[] {
+  const models = poolModels({ accounts: deps.accounts.list(), routing: deps.gateway.routing() });
   const key = request.clientKey;
-  return key === null ? models : models.filter((model) => keyAllowsModel(key, model));
+  return key === null ? models : models.filter((model) => keyAllowsModel(key, model.id));
 }
 
 const GEMINI_METHODS: Record<string, Omit<ProxyCall, 'model' | 'protocol'>> = {
@@ -75,23 +63,15 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ProxyRouteDepend
     }),
   );
 
-  app.get('/v1/models', proxyRoute('openai-chat'), async (request) => ({
-    object: 'list',
-    data: modelsFor(request, deps).map((id) => ({
-      id,
-      object: 'model',
-      created: 0,
-      owned_by: 'switchyard',
-    })),
-  }));
-
-  app.get('/v1beta/models', proxyRoute('gemini'), async (request) => ({
-    models: modelsFor(request, deps).map((id) => ({
-      name: `models/${id}`,
-      displayName: id,
-      supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
-    })),
-  }));
+  // One path for two protocols: the Anthropic SDK (and Claude Code) always send `anthropic-version`.
+  app.get('/v1/models', proxyRoute('openai-chat'), async (request) =>
+    headerValue(request.headers, 'anthropic-version') === undefined
+      ? openAIModelList(modelsFor(request, deps))
+      : anthropicModelList(modelsFor(request, deps)),
+  );
+  app.get('/v1beta/models', proxyRoute('gemini'), async (request) =>
+    geminiModelList(modelsFor(request, deps)),
+  );
 
   app.post<{ Params: { '*': string } }>('/v1beta/models/*', proxyRoute('gemini'), async (request, reply) => {
     // The router has already decoded the path once; decoding again would turn `%25` into a URIError.

@@ -73,6 +73,10 @@ export interface RequestLogsTable {
   attempts: number;
   /** JSON array of the account ids tried, in order. */
   accounts_tried: string;
+  /** JSON list of the models of a fallback chain tried, in order (migration 0004). */
+  models_tried: string;
+  /** `warmup` / `token-estimate` when the gateway answered itself (migration 0004). */
+  local_reply: string | null;
   latency_ms: number;
   ttfb_ms: number | null;
   input_tokens: number | null;

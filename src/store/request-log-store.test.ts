@@ -20,6 +20,8 @@ function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow 
     status: 200,
     attempts: 1,
     accountsTried: ['acct-1'],
+    modelsTried: ['gpt-4o'],
+    localReply: null,
     latencyMs: 120,
     ttfbMs: 40,
     inputTokens: 10,
@@ -52,6 +54,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
     it('returns a stored row with every field, bodies included, from get', async () => {
       const stored = row('req_1', {
         accountsTried: ['acct-2', 'acct-1'],
+        modelsTried: ['claude-opus-4-5', 'gpt-4o'],
         attempts: 2,
         cacheReadTokens: 5,
         reasoningTokens: 7,

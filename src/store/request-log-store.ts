@@ -8,6 +8,9 @@ import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
  * durations ms. The gateway hands over the same record as a `RequestLogEntry`
  * (observability/request-log-entry.ts): usage as one object, bodies as captured.
  */
+/** What the gateway answers itself, without an upstream call. */
+export type LocalReply = 'warmup' | 'token-estimate';
+
 export interface RequestLogRow {
   /** The request id (`req_…`, also sent as `X-Request-Id`). */
   id: string;
@@ -29,6 +32,10 @@ export interface RequestLogRow {
   attempts: number;
   /** Emails of the accounts tried, in order (an account retried at once counted once). */
   accountsTried: string[];
+  /** The models of the fallback chain tried, in order. */
+  modelsTried: string[];
+  /** `warmup` / `token-estimate` when the gateway answered itself; null when an upstream did (or failed). */
+  localReply: LocalReply | null;
   latencyMs: number;
   /** Time to first byte written to the client. */
   ttfbMs: number | null;
@@ -176,6 +183,8 @@ const SUMMARY_COLUMNS = [
   'status',
   'attempts',
   'accounts_tried',
+  'models_tried',
+  'local_reply',
   'latency_ms',
   'ttfb_ms',
   'input_tokens',
@@ -264,6 +273,8 @@ function logToRow(log: RequestLogRow): RequestLogsTable {
     status: log.status,
     attempts: log.attempts,
     accounts_tried: JSON.stringify(log.accountsTried),
+    models_tried: JSON.stringify(log.modelsTried),
+    local_reply: log.localReply,
     latency_ms: log.latencyMs,
     ttfb_ms: log.ttfbMs,
     input_tokens: log.inputTokens,
@@ -297,6 +308,8 @@ function logFromRow(
     status: row.status,
     attempts: row.attempts,
     accountsTried: parseStringArray(row.accounts_tried),
+    modelsTried: parseStringArray(row.models_tried),
+    localReply: row.local_reply as LocalReply | null,
     latencyMs: row.latency_ms,
     ttfbMs: row.ttfb_ms,
     inputTokens: row.input_tokens,

@@ -176,7 +176,7 @@ describe('switchyard start with a bad environment variable', () => {
         'switchyard: Invalid environment variables:',
         '  SWITCHYARD_PROXY__AUTHMODE: no such setting (a variable is SWITCHYARD_ + the gui_config.json path, ' +
           'upper-cased, with __ between keys; did you mean SWITCHYARD_PROXY__AUTH_MODE?)',
-        '  SWITCHYARD_PROXY__CUSTOM_MAPPING (proxy.custom_mapping): expected a JSON object of strings, ' +
+        '  SWITCHYARD_PROXY__CUSTOM_MAPPING (proxy.custom_mapping): expected a JSON object of strings or arrays, ' +
           `got text that is not JSON (${truncatedMapping.length} characters, not shown)`,
         '  SWITCHYARD_PROXY__PORT (proxy.port): expected an integer from 1 to 65535, got "eighty"',
         '',

@@ -63,14 +63,14 @@ describe('a hand edit of gui_config.json', () => {
     }, WITHIN_A_SECOND);
   });
 
-  it('to proxy.custom_mapping changes what /v1/models lists', async () => {
+  it('to proxy.custom_mapping changes how models are routed', async () => {
     const harness = await started();
     await handEdit(harness, (proxy) => {
       proxy['custom_mapping'] = { 'my-alias': 'gpt-4o' };
     });
     await vi.waitFor(async () => {
-      const models = (await harness.call('GET', '/v1/models')).json;
-      expect(pick(models, 'data', 0, 'id')).toBe('my-alias');
+      const resolved = await harness.call('POST', '/api/proxy/mapping/test', { body: { model: 'my-alias' } });
+      expect(pick(resolved.json, 'mapped')).toBe('gpt-4o');
     }, WITHIN_A_SECOND);
   });
 });
@@ -137,7 +137,8 @@ describe('a change through PUT /api/config', () => {
       body: { proxy: { custom_mapping: { 'put-alias': 'gpt-4o' } } },
     });
     expect(put.status).toBe(200);
-    expect(pick((await harness.call('GET', '/v1/models')).json, 'data', 0, 'id')).toBe('put-alias');
+    const resolved = await harness.call('POST', '/api/proxy/mapping/test', { body: { model: 'put-alias' } });
+    expect(pick(resolved.json, 'mapped')).toBe('gpt-4o');
   });
 });
 

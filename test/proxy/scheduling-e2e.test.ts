@@ -142,6 +142,7 @@ describe('scheduling through HTTP', () => {
     expect(tested.json).toEqual({
       model: 'gpt-4o',
       mapped: 'gpt-4.1-mini',
+      models: ['gpt-4.1-mini'],
       rule: 'gpt-4*',
       kind: 'wildcard',
     });

@@ -33,7 +33,7 @@ import { CodeAssistContext } from '../../src/providers/code-assist/code-assist-c
 import type { UpstreamRequest } from '../../src/providers/provider-adapter.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import type { SendOptions } from '../../src/providers/upstream-client.js';
-import { ModelRouter } from '../../src/routing/index.js';
+import { routingTable } from '../../src/routing/routing-table.js';
 import type { QuotaObservation } from '../../src/scheduler/limit-records.js';
 import type { AccountDecision, PickDecision, PickRequest } from '../../src/scheduler/pick.js';
 
@@ -309,7 +309,8 @@ export function gatewayKit(options: {
     credentials: options.credentials ?? staticCredentials,
     upstream,
     config: () => config,
-    router: () => new ModelRouter({}),
+    routing: () =>
+      routingTable({ mapping: config.proxy.custom_mapping, aliases: config.proxy.model_aliases }),
     requestLog: { record: (entry) => logged.push(entry) },
     clock,
     logger: options.logger,

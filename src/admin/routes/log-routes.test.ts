@@ -108,6 +108,8 @@ describe('GET /api/logs', () => {
       status: 200,
       attempts: 1,
       accounts_tried: ['one@example.com'],
+      models_tried: ['gpt-4o-2024-08-06'],
+      local_reply: null,
       latency_ms: 120,
       ttfb_ms: 40,
       input_tokens: 10,

@@ -4,11 +4,12 @@ import { SwitchyardError } from '../../core/errors.js';
 import { newApiKey } from '../../core/ids.js';
 import { isPredictedLock, type RateLimitLock } from '../../core/limits.js';
 import { parseOrThrow } from '../../core/validation.js';
-import { resolveModel } from '../../routing/index.js';
+import { BUILTIN_MODEL_ALIASES } from '../../routing/index.js';
 import type { AppDependencies } from '../../server/app-dependencies.js';
 import {
   type FixedAccountState,
   fixedAccountBody,
+  type ModelAliasesView,
   mappingTestBody,
   type RateLimitView,
   type SchedulingSettings,
@@ -119,7 +120,25 @@ export function registerSchedulingRoutes(app: FastifyInstance, deps: AppDependen
 
   app.post('/api/proxy/mapping/test', adminRoute, async (request) => {
     const body = parseOrThrow(mappingTestBody, request.body, 'mapping test');
-    const result = resolveModel(body.model, deps.config.get().proxy.custom_mapping);
-    return { model: body.model, mapped: result.mapped, rule: result.rule, kind: result.kind };
+    const result = deps.gateway.routing().router.resolve(body.model);
+    return {
+      model: body.model,
+      mapped: result.mapped,
+      models: [...result.models],
+      rule: result.rule,
+      kind: result.kind,
+    };
+  });
+
+  app.get('/api/proxy/model-aliases', adminRoute, async (): Promise<ModelAliasesView> => {
+    const { model_aliases: settings } = deps.config.get().proxy;
+    const aliases = deps.gateway.routing().aliases;
+    return {
+      enabled: settings.enabled,
+      aliases: aliases.map((alias) => ({ ...alias, models: [...alias.models] })),
+      removed: BUILTIN_MODEL_ALIASES.filter((alias) => settings.overrides[alias.pattern] === null).map(
+        (alias) => alias.pattern,
+      ),
+    };
   });
 }

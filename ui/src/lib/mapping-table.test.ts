@@ -41,6 +41,12 @@ describe('applyMappingEdit', () => {
     expect(mapping).toEqual(before);
   });
 
+  it('stores a comma-separated target as a fallback chain and shows it the same way', () => {
+    const next = applyMappingEdit(mapping, { from: 'opus', to: ' claude-opus-4-5 , gemini-2.5-pro ' });
+    expect(next['opus']).toEqual(['claude-opus-4-5', 'gemini-2.5-pro']);
+    expect(mappingRows(next).at(-1)).toEqual({ from: 'opus', to: 'claude-opus-4-5, gemini-2.5-pro' });
+  });
+
   it('refuses what validation refuses', () => {
     expect(() => applyMappingEdit(mapping, { from: 'gemini-*', to: 'x' })).toThrow('already a rule');
   });
@@ -73,6 +79,7 @@ describe('validateMappingEdit', () => {
     [{ from: '', to: 'x' }, 'Enter the model name'],
     [{ from: 'x', to: '  ' }, 'Enter the model to send'],
     [{ from: 'x', to: 'gpt-*' }, 'without *'],
+    [{ from: 'x', to: 'a,,b' }, 'single commas'],
     [{ from: 'gpt-4*', to: 'x' }, 'already a rule for gpt-4*'],
     [{ previousFrom: 'claude-sonnet-4', from: 'gemini-*', to: 'x' }, 'already a rule for gemini-*'],
     [{ previousFrom: 'gone', from: 'gone', to: 'x' }, 'no longer exists'],

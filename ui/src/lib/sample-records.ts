@@ -58,6 +58,8 @@ export function sampleLog(overrides: Partial<RequestLogRecord> = {}): RequestLog
     status: 200,
     attempts: 1,
     accounts_tried: ['one@example.com'],
+    models_tried: ['gpt-4o'],
+    local_reply: null,
     latency_ms: 120,
     ttfb_ms: 40,
     input_tokens: 10,

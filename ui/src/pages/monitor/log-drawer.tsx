@@ -40,6 +40,8 @@ function RecordDetails({ record }: { record: RequestLogRecord }) {
     ['Status', String(record.status)],
     ['Client model', record.client_model ?? '–'],
     ['Mapped model', record.mapped_model ?? '–'],
+    ['Models tried', record.models_tried.join(' → ') || '–'],
+    ['Answered by', record.local_reply === null ? 'upstream' : `the gateway itself (${record.local_reply})`],
     ['Account', record.account_email ?? '–'],
     ['Session id', record.session_id ?? 'none (no qualifying first user message)'],
     ['Attempts', String(record.attempts)],

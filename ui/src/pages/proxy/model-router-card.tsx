@@ -25,7 +25,7 @@ export function ModelRouterCard() {
   const [editing, setEditing] = useState<string | null>(null);
   if (!config) return null;
   const mapping: ModelMapping = config.proxy.custom_mapping;
-  const save = (next: Record<string, string>, message: string) =>
+  const save = (next: ModelMapping, message: string) =>
     run(() => api.updateConfig({ proxy: { custom_mapping: next } }), message);
   const remove = async (from: string) => {
     const yes = await confirm({
@@ -41,7 +41,8 @@ export function ModelRouterCard() {
       <h2 id="router-title">Model router</h2>
       <p className="hint">
         Rename models on the way upstream. Exact names win over wildcards; among wildcards the most specific
-        wins. Every response says what was sent in <code>X-Mapped-Model</code>.
+        wins. Several models separated by commas form a fallback chain: the next is used only when no account
+        can serve the one before. Every response says what was sent in <code>X-Mapped-Model</code>.
       </p>
       <table className="mapping-table">
         <thead>
@@ -146,7 +147,7 @@ function MappingEditorRow(props: {
         <input
           form={formId}
           aria-label={adding ? 'New rule: model sent upstream' : 'Model sent upstream'}
-          placeholder="gpt-4.1-mini"
+          placeholder="gpt-4.1-mini, gemini-2.5-flash"
           value={to}
           onChange={(event) => setTo(event.target.value)}
         />
@@ -202,7 +203,7 @@ function MappingTester() {
       </div>
       {result && (
         <p className="mapping-result" role="status" data-testid="mapping-result">
-          <code>{result.model}</code> → <code>{result.mapped}</code>{' '}
+          <code>{result.model}</code> → <code>{result.models.join(' → ')}</code>{' '}
           <span className="muted">
             {result.rule === null ? '(no rule matches: sent as is)' : `(${result.kind} rule ${result.rule})`}
           </span>
