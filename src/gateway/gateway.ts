@@ -134,12 +134,23 @@ export class Gateway {
           : undefined;
         if (counted === undefined)
           return await this.estimateTokens({ request, model: first, translator, trace });
-        return await this.run(this.runContext({ request, model: counted, trace, allowedAccounts }));
+        return await this.run(
+          this.runContext({
+            request,
+            model: counted,
+            trace,
+            allowedAccounts,
+            first: { model: first, translator },
+          }),
+        );
       }
       return await walkModelChain({
         models,
         onlyWhenNotServed: kind === 'alias',
-        attempt: (model) => this.run(this.runContext({ request, model, trace, allowedAccounts })),
+        attempt: (model) =>
+          this.run(
+            this.runContext({ request, model, trace, allowedAccounts, first: { model: first, translator } }),
+          ),
         onFallback: ({ from, to, error }) => {
           this.deps.logger.info(
             { requestId: request.id, from, to, reason: error.code },
@@ -186,14 +197,17 @@ export class Gateway {
 
   /** The attempt loop's context for one model of the request's chain. */
   private runContext(
-    options: Pick<RunContext, 'request' | 'model' | 'trace' | 'allowedAccounts'>,
+    options: Pick<RunContext, 'request' | 'model' | 'trace' | 'allowedAccounts'> & {
+      /** The translator already built for the first model: reused, so its warnings are logged once. */
+      first?: { model: string; translator: RequestTranslator };
+    },
   ): RunContext {
-    const { request, model, trace } = options;
+    const { request, model, trace, first, ...rest } = options;
     trace.model(model);
-    const translator = this.translator(request, model);
+    const translator = first?.model === model ? first.translator : this.translator(request, model);
     const { logger, signatures: ledger } = this.deps;
     const reasoning = new ReasoningReplay({ request, translator, ledger, logger });
-    return { ...options, translator, reasoning };
+    return { ...rest, request, model, trace, translator, reasoning };
   }
 
   /** count_tokens / countTokens without an upstream that counts: a local, documented estimate. */
