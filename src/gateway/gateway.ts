@@ -152,10 +152,20 @@ export class Gateway {
             this.runContext({ request, model, trace, allowedAccounts, first: { model: first, translator } }),
           ),
         onFallback: ({ from, to, error }) => {
-          this.deps.logger.info(
-            { requestId: request.id, from, to, reason: error.code },
-            `no account could serve ${from}: falling back to ${to}`,
-          );
+          const fields = {
+            requestId: request.id,
+            sessionId: request.sessionId,
+            from,
+            to,
+            reason: error.code,
+          };
+          // A conversation moving to another model loses its prompt cache there: worth a warning.
+          if (request.sessionId !== null)
+            this.deps.logger.warn(
+              fields,
+              `conversation ${request.sessionId} moves from ${from} to ${to} (no account could serve ${from}): its prompt cache does not carry over`,
+            );
+          else this.deps.logger.info(fields, `no account could serve ${from}: falling back to ${to}`);
         },
       });
     } catch (error) {

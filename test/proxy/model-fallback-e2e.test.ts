@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
+import { type CapturedLogs, captureLogs } from '../support/log-capture.js';
 import { type MockUpstream, rateLimited, startMockUpstream, status } from '../support/mock-upstream.js';
 
 let upstream: MockUpstream;
 let gateway: GatewayHarness;
+let logs: CapturedLogs;
 
 beforeEach(async () => {
   upstream = await startMockUpstream();
+  logs = captureLogs({ level: 'info' });
   gateway = await startGateway({
+    logger: logs.logger,
     config: { proxy: { custom_mapping: { big: ['model-a', 'claude-b'] } } },
     accounts: [
       {
@@ -70,6 +74,23 @@ describe('fallback chains', () => {
     const back = await chat('big', 'third');
     expect(back.headers['x-mapped-model']).toBe('model-a');
     expect(upstream.hits('sk-a')).toBe(2);
+  });
+
+  it('warns when a conversation moves to the next model, since its prompt cache does not carry over', async () => {
+    const turn = (text: string) =>
+      gateway.call('POST', '/v1/chat/completions', {
+        admin: false,
+        headers: { 'session-id': 'conversation-1' },
+        body: { model: 'big', messages: [{ role: 'user', content: text }] },
+      });
+    expect((await turn('first turn')).headers['x-mapped-model']).toBe('model-a');
+    upstream.script('sk-a', rateLimited({ retryAfter: '600' }));
+    expect((await turn('second turn')).headers['x-mapped-model']).toBe('claude-b');
+
+    const moves = logs.lines.filter((line) => String(line['msg']).startsWith('conversation '));
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({ level: 40, from: 'model-a', to: 'claude-b' });
+    expect(String(moves[0]?.['msg'])).toContain('prompt cache');
   });
 
   it('answers with the client error of the first model without trying the next', async () => {
