@@ -18,6 +18,7 @@ import {
 import { accountFromRow, accountToRow } from './account-row.js';
 import { verificationExtra } from './account-verification.js';
 import type { AccountsTable, DatabaseSchema } from './database-schema.js';
+import { ExternalChangePoller } from './external-change-poller.js';
 import { type SecretBox, verifySecretKey } from './secret-box.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 import { ASSUMED_AVAILABLE, type StoreAvailability } from './store-health.js';
@@ -75,9 +76,8 @@ export class AccountStore {
   private loaded = false;
   /** Serialises writes, flushes and reloads so a reload never overtakes a write's pool update. */
   private queue: Promise<unknown> = Promise.resolve();
-  private pollInFlight: Promise<boolean> | null = null;
   private stopFlushing: () => void = () => undefined;
-  private stopWatching: () => void = () => undefined;
+  private readonly poller: ExternalChangePoller;
 
   private constructor(options: AccountStoreOptions) {
     this.db = options.db;
@@ -87,6 +87,19 @@ export class AccountStore {
     this.onError = options.onError ?? ((error) => process.emitWarning(describeError(error), 'AccountStore'));
     this.changes = options.changes;
     this.availability = options.availability ?? ASSUMED_AVAILABLE;
+    this.poller = new ExternalChangePoller({
+      changes: this.changes,
+      clock: this.clock,
+      availability: this.availability,
+      exclusive: (task) => this.exclusive(task),
+      loaded: () => this.loaded,
+      // Pending batched updates are written first so the reload keeps them.
+      refresh: async () => {
+        await this.writePending();
+        await this.reload();
+      },
+      onFailure: (error) => this.backgroundFailure(error),
+    });
   }
 
   /**
@@ -311,15 +324,7 @@ export class AccountStore {
    * Pending batched updates are written first so the reload keeps them. Returns whether it reloaded.
    */
   pollExternalChanges(): Promise<boolean> {
-    this.pollInFlight ??= this.exclusive(async () => {
-      if (!this.loaded || !(await this.changes.changedSinceMark())) return false;
-      await this.writePending();
-      await this.reload();
-      return true;
-    }).finally(() => {
-      this.pollInFlight = null;
-    });
-    return this.pollInFlight;
+    return this.poller.poll();
   }
 
   /**
@@ -327,20 +332,12 @@ export class AccountStore {
    * every `intervalMs`; PostgreSQL: on each notification and after a reconnection) until `close`.
    */
   startWatching(intervalMs = 1000): void {
-    this.stopWatching();
-    this.stopWatching = this.changes.watch({
-      clock: this.clock,
-      intervalMs,
-      onChange: () => {
-        if (!this.availability.writable) return;
-        this.pollExternalChanges().catch((error: unknown) => this.backgroundFailure(error));
-      },
-    });
+    this.poller.start(intervalMs);
   }
 
   /** Stops the timers and writes pending updates. The database itself is closed by its owner. */
   async close(): Promise<void> {
-    this.stopWatching();
+    this.poller.stop();
     this.stopFlushing();
     const unwritten = this.pending.size;
     if (unwritten > 0 && !this.availability.writable) {

@@ -5,6 +5,7 @@ import { SwitchyardError } from '../core/errors.js';
 import { type IdSource, newClientKeySecret } from '../core/ids.js';
 import { clientKeyFromRow, clientKeyToRow } from './client-key-row.js';
 import type { DatabaseSchema } from './database-schema.js';
+import { ExternalChangePoller } from './external-change-poller.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 import { ASSUMED_AVAILABLE, type StoreAvailability } from './store-health.js';
 
@@ -69,15 +70,26 @@ export class ClientKeyStore {
   private readonly newSecret: () => string;
   private readonly onError: (error: unknown) => void;
   private queue: Promise<unknown> = Promise.resolve();
-  private pollInFlight: Promise<boolean> | null = null;
   private stopFlushing: () => void = () => undefined;
-  private stopWatching: () => void = () => undefined;
 
   private readonly availability: StoreAvailability;
   private loaded = false;
+  private readonly poller: ExternalChangePoller;
 
   private constructor(private readonly options: ClientKeyStoreOptions) {
     this.availability = options.availability ?? ASSUMED_AVAILABLE;
+    this.poller = new ExternalChangePoller({
+      changes: options.changes,
+      clock: options.clock,
+      availability: this.availability,
+      exclusive: (task) => this.exclusive(task),
+      loaded: () => this.loaded,
+      refresh: async () => {
+        await this.writeLastUsed();
+        await this.reload();
+      },
+      onFailure: (error) => this.backgroundFailure(error),
+    });
     this.newSecret = options.newSecret ?? newClientKeySecret;
     this.onError =
       options.onError ?? ((error) => process.emitWarning(describeError(error), 'ClientKeyStore'));
@@ -197,32 +209,16 @@ export class ClientKeyStore {
 
   /** Reloads the keys when another process or instance changed them since the last look. */
   pollExternalChanges(): Promise<boolean> {
-    this.pollInFlight ??= this.exclusive(async () => {
-      if (!this.loaded || !(await this.options.changes.changedSinceMark())) return false;
-      await this.writeLastUsed();
-      await this.reload();
-      return true;
-    }).finally(() => {
-      this.pollInFlight = null;
-    });
-    return this.pollInFlight;
+    return this.poller.poll();
   }
 
   /** Polls for outside changes whenever the change feed says there may be some, until `close`. */
   startWatching(intervalMs = 1000): void {
-    this.stopWatching();
-    this.stopWatching = this.options.changes.watch({
-      clock: this.options.clock,
-      intervalMs,
-      onChange: () => {
-        if (!this.availability.writable) return;
-        this.pollExternalChanges().catch((error: unknown) => this.backgroundFailure(error));
-      },
-    });
+    this.poller.start(intervalMs);
   }
 
   async close(): Promise<void> {
-    this.stopWatching();
+    this.poller.stop();
     this.stopFlushing();
     if (!this.availability.writable) return;
     await this.flush().catch((error: unknown) => this.backgroundFailure(error));
