@@ -180,11 +180,14 @@ describe('runSimulation, per-window scenario', () => {
       previousRulesPolicy({ mode: 'Balance', protectionPercentage: null, name: 'previous' }),
     );
     expect(previous.repeat429PerThousand).toBeGreaterThan(0);
+    const naive = await run(BASELINE_POLICIES.find((policy) => policy.name === 'naive-rotation')!);
     for (const mode of ['Balance', 'CacheFirst', 'PerformanceFirst'] as const) {
       const metrics = await run(switchyardPolicy({ mode, protectionPercentage: null }));
       expect(metrics.requests).toBeGreaterThan(100);
       expect(metrics.repeat429PerThousand).toBe(0);
       expect(metrics.sendsInsideAnnouncedWindows).toBe(0);
+      // No more upstream 429s than a client rotating keys by itself on the same workload.
+      expect(metrics.upstream429PerThousand).toBeLessThanOrEqual(naive.upstream429PerThousand);
     }
   });
 
