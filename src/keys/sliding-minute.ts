@@ -37,20 +37,14 @@ export class SlidingMinute {
    * first. 0 when it is below already.
    */
   freesInMs(limit: number, now: number): number {
-    const current = Math.floor(now / SECOND_MS);
-    const live: { second: number; amount: number }[] = [];
-    let sum = 0;
-    for (let slot = 0; slot < SLOTS; slot++) {
-      const second = this.seconds[slot] ?? -1;
-      if (second > current - SLOTS) {
-        live.push({ second, amount: this.amounts[slot] ?? 0 });
-        sum += this.amounts[slot] ?? 0;
-      }
-    }
+    let sum = this.total(now);
     if (sum < limit) return 0;
-    live.sort((left, right) => left.second - right.second);
-    for (const { second, amount } of live) {
-      sum -= amount;
+    // Walk the window from its oldest second: slot `second % 60` holds it when it was written then.
+    const current = Math.floor(now / SECOND_MS);
+    for (let second = current - SLOTS + 1; second <= current; second++) {
+      const slot = second % SLOTS;
+      if (this.seconds[slot] !== second) continue;
+      sum -= this.amounts[slot] ?? 0;
       // The slot of `second` leaves the window when the clock reaches second + 60.
       if (sum < limit) return Math.max(1, (second + SLOTS) * SECOND_MS - now);
     }
