@@ -7,13 +7,12 @@
  * tests pin the proactive part: the foreign reasoning is left out before sending, so the new
  * account is called once and never answers 400.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeThoughtSignature } from '../../src/protocols/gemini/gemini-thought-signature.js';
 import { encodeReasoningEnvelope } from '../../src/protocols/openai-responses/reasoning-envelope.js';
 import { anthropicSignature } from '../../src/simulator/wire/reasoning-signatures.js';
-import type { GatewayHarness } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
-import { type MockUpstream, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
+import { rateLimited } from '../support/mock-upstream.js';
 import { checkAnthropicStream } from './anthropic-stream-check.js';
 import { checkResponsesStream } from './responses-stream-check.js';
 import {
@@ -27,20 +26,10 @@ import {
   KEY,
   sendClaudeCode,
   sendCodex,
-  startAccounts,
+  signatureRig,
 } from './signature-setup.js';
 
-let upstream: MockUpstream;
-let gateway: GatewayHarness | null = null;
-beforeAll(async () => {
-  upstream = await startMockUpstream();
-});
-afterEach(async () => {
-  await gateway?.close();
-  gateway = null;
-  upstream.reset();
-});
-afterAll(() => upstream.close());
+const rig = signatureRig();
 
 type Message = { role: string; content: Array<Record<string, unknown>> };
 const assistantBlocks = (body: unknown, index: number) =>
@@ -48,13 +37,13 @@ const assistantBlocks = (body: unknown, index: number) =>
 
 /** Claude Code turn 1 on `from`, turn 2 on `to` after `from` answers 429; both answers checked. */
 async function claudeCodeFailover(from: AccountKind, to: AccountKind) {
-  gateway = await startAccounts(upstream, [from, to]);
+  const gateway = await rig.start([from, to]);
   const turn1 = claudeCodeTurn();
   const first = await sendClaudeCode(gateway, turn1);
   expect(first.status).toBe(200);
   expect(first.headers['x-account-email']).toBe(emailOf(from));
   const answer = checkAnthropicStream(first.text);
-  upstream.script(KEY[from], rateLimited({ retryAfter: '30' }));
+  rig.upstream.script(KEY[from], rateLimited({ retryAfter: '30' }));
   const turn2 = claudeCodeNextTurn(turn1, answer);
   const second = await sendClaudeCode(gateway, turn2);
   return { answer, turn2, second };
@@ -71,8 +60,8 @@ describe('Claude Code (Anthropic pass-through) after a failover', () => {
       expect(second.status).toBe(200);
       expect(second.headers['x-account-email']).toBe(emailOf('anthropic'));
       expect(checkAnthropicStream(second.text).thinking[0]?.thinking).toBe('anthropic thinks it over.');
-      expect(generations(upstream, 'anthropic')).toHaveLength(1);
-      const sent = generations(upstream, 'anthropic')[0]?.body;
+      expect(generations(rig.upstream, 'anthropic')).toHaveLength(1);
+      const sent = generations(rig.upstream, 'anthropic')[0]?.body;
       const turn = assistantBlocks(sent, 2);
       expect(turn.map((block) => block['type'])).toEqual(['text', 'tool_use']);
       // Adaptive thinking stays on: the model may answer a tool turn that did not think.
@@ -84,14 +73,14 @@ describe('Claude Code (Anthropic pass-through) after a failover', () => {
     const { answer, second } = await claudeCodeFailover('openai', 'anthropic');
     expect(answer.thinking).toEqual([{ thinking: 'openai thinks it over.', signature: '' }]);
     expect(second.status).toBe(200);
-    expect(generations(upstream, 'anthropic')).toHaveLength(1);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(1);
     expect(
-      assistantBlocks(generations(upstream, 'anthropic')[0]?.body, 2).map((block) => block['type']),
+      assistantBlocks(generations(rig.upstream, 'anthropic')[0]?.body, 2).map((block) => block['type']),
     ).toEqual(['text', 'tool_use']);
   });
 
   it('history carrying the gateway’s own envelopes: left out, never forwarded', async () => {
-    gateway = await startAccounts(upstream, ['anthropic']);
+    const gateway = await rig.start(['anthropic']);
     const turn = claudeCodeTurn();
     const toolUse = { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: 'a.ts' } };
     const envelopes = [
@@ -116,17 +105,17 @@ describe('Claude Code (Anthropic pass-through) after a failover', () => {
     };
     const answer = await sendClaudeCode(gateway, body);
     expect(answer.status).toBe(200);
-    expect(generations(upstream, 'anthropic')).toHaveLength(1);
-    expect(assistantBlocks(generations(upstream, 'anthropic')[0]?.body, 2)).toEqual([toolUse]);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(1);
+    expect(assistantBlocks(generations(rig.upstream, 'anthropic')[0]?.body, 2)).toEqual([toolUse]);
   });
 
   it('a conversation that stays on Anthropic is forwarded byte for byte, its thinking included', async () => {
-    gateway = await startAccounts(upstream, ['anthropic', 'gemini']);
+    const gateway = await rig.start(['anthropic', 'gemini']);
     const turn1 = claudeCodeTurn();
     const first = await sendClaudeCode(gateway, turn1);
     const raw = JSON.stringify(claudeCodeNextTurn(turn1, checkAnthropicStream(first.text)));
     expect((await sendClaudeCode(gateway, raw)).status).toBe(200);
-    const sent = generations(upstream, 'anthropic');
+    const sent = generations(rig.upstream, 'anthropic');
     expect(sent).toHaveLength(2);
     expect(sent[1]?.rawBody).toBe(raw);
     expect(assistantBlocks(sent[1]?.body, 2)[0]).toEqual({
@@ -137,13 +126,13 @@ describe('Claude Code (Anthropic pass-through) after a failover', () => {
   });
 
   it('manual thinking: turned off for the tool turn that came from another kind of account', async () => {
-    gateway = await startAccounts(upstream, ['gemini', 'anthropic']);
+    const gateway = await rig.start(['gemini', 'anthropic']);
     const turn1 = { ...claudeCodeTurn(), thinking: { type: 'enabled', budget_tokens: 4096 } };
     const first = checkAnthropicStream((await sendClaudeCode(gateway, turn1)).text);
-    upstream.script(KEY.gemini, rateLimited({ retryAfter: '30' }));
+    rig.upstream.script(KEY.gemini, rateLimited({ retryAfter: '30' }));
     const turn2 = claudeCodeNextTurn(turn1, first);
     expect((await sendClaudeCode(gateway, turn2)).status).toBe(200);
-    const sent = generations(upstream, 'anthropic');
+    const sent = generations(rig.upstream, 'anthropic');
     expect(sent).toHaveLength(1);
     expect(pick(sent[0]?.body, 'thinking')).toEqual({ type: 'disabled' });
     // Claude Code's clear_thinking edit needs thinking on; it goes with it.
@@ -160,8 +149,8 @@ describe('Anthropic client translated for a Google account after a failover', ()
       expect(second.status).toBe(200);
       expect(second.headers['x-account-email']).toBe(emailOf(to));
       checkAnthropicStream(second.text);
-      expect(generations(upstream, to)).toHaveLength(1);
-      const body = generations(upstream, to)[0]?.body;
+      expect(generations(rig.upstream, to)).toHaveLength(1);
+      const body = generations(rig.upstream, to)[0]?.body;
       const contents = (pick(body, 'request', 'contents') ?? pick(body, 'contents')) as Message[];
       const model = contents.filter((content) => content.role === 'model').at(-1) as unknown as {
         parts: Array<Record<string, unknown>>;
@@ -178,7 +167,7 @@ describe('Gemini client (pass-through) after a failover from an Anthropic accoun
   it.each(['gemini', 'code-assist'] as const)(
     'to %s: the Anthropic thought signatures are left out, no "Corrupted thought signature"',
     async (to) => {
-      gateway = await startAccounts(upstream, ['anthropic', to]);
+      const gateway = await rig.start(['anthropic', to]);
       const path = '/v1beta/models/gemini-3-pro:generateContent';
       const user = { role: 'user', parts: [{ text: 'What is the weather in Paris today?' }] };
       const generationConfig = { thinkingConfig: { includeThoughts: true } };
@@ -191,7 +180,7 @@ describe('Gemini client (pass-through) after a failover from an Anthropic accoun
         thought: true,
         thoughtSignature: expect.stringMatching(/^mock-anthropic\./),
       });
-      upstream.script(KEY.anthropic, rateLimited({ retryAfter: '30' }));
+      rig.upstream.script(KEY.anthropic, rateLimited({ retryAfter: '30' }));
       const result = {
         role: 'user',
         parts: [{ functionResponse: { name: 'Read', response: { text: 'export {}' } } }],
@@ -201,8 +190,8 @@ describe('Gemini client (pass-through) after a failover from an Anthropic accoun
       });
       expect(second.status).toBe(200);
       expect(second.headers['x-account-email']).toBe(emailOf(to));
-      expect(generations(upstream, to)).toHaveLength(1);
-      const body = generations(upstream, to)[0]?.body;
+      expect(generations(rig.upstream, to)).toHaveLength(1);
+      const body = generations(rig.upstream, to)[0]?.body;
       const sentTurn = (pick(body, 'request', 'contents', 1) ??
         pick(body, 'contents', 1)) as typeof modelTurn;
       expect(sentTurn.parts.some((part) => part['thought'] === true)).toBe(false);
@@ -217,17 +206,17 @@ describe('Codex (Responses, encrypted reasoning) moving between families', () =>
     ['anthropic', 'code-assist'],
     ['code-assist', 'anthropic'],
   ] as const)('%s → %s: the other family’s reasoning is left out, the turn completes', async (from, to) => {
-    gateway = await startAccounts(upstream, [from, to]);
+    const gateway = await rig.start([from, to]);
     const turn1 = codexTurn();
     const first = checkResponsesStream((await sendCodex(gateway, turn1)).text);
     const reasoning = first.items.find((item) => item.type === 'reasoning');
     expect(reasoning).toMatchObject({ encrypted_content: expect.stringMatching(/^swy1\./) });
-    upstream.script(KEY[from], rateLimited({ retryAfter: '30' }));
+    rig.upstream.script(KEY[from], rateLimited({ retryAfter: '30' }));
     const second = await sendCodex(gateway, codexNextTurn(turn1, first));
     expect(second.status).toBe(200);
     expect(second.headers['x-account-email']).toBe(emailOf(to));
     expect(checkResponsesStream(second.text).response.status).toBe('completed');
-    expect(generations(upstream, to)).toHaveLength(1);
-    expect(JSON.stringify(generations(upstream, to)[0]?.body)).not.toContain(`${from} thinks it over.`);
+    expect(generations(rig.upstream, to)).toHaveLength(1);
+    expect(JSON.stringify(generations(rig.upstream, to)[0]?.body)).not.toContain(`${from} thinks it over.`);
   });
 });

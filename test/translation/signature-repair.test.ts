@@ -6,11 +6,11 @@
  * still fails, the client gets the upstream's error after exactly two calls, and the account is
  * neither locked nor counted as failing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { anthropicSignature, googleSignature } from '../../src/simulator/wire/reasoning-signatures.js';
 import type { GatewayHarness } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
-import { type MockUpstream, ok, rateLimited, startMockUpstream, status } from '../support/mock-upstream.js';
+import { ok, rateLimited, status } from '../support/mock-upstream.js';
 import { checkAnthropicStream } from './anthropic-stream-check.js';
 import { checkResponsesStream } from './responses-stream-check.js';
 import {
@@ -22,20 +22,10 @@ import {
   KEY,
   sendClaudeCode,
   sendCodex,
-  startAccounts,
+  signatureRig,
 } from './signature-setup.js';
 
-let upstream: MockUpstream;
-let gateway: GatewayHarness | null = null;
-beforeAll(async () => {
-  upstream = await startMockUpstream();
-});
-afterEach(async () => {
-  await gateway?.close();
-  gateway = null;
-  upstream.reset();
-});
-afterAll(() => upstream.close());
+const rig = signatureRig();
 
 const TOOL_USE = { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: 'a.ts' } };
 /** Gemini reasoning signed by a Google account this gateway never talked to. */
@@ -69,19 +59,19 @@ const SIGNATURE_400 = status(400, {
   },
 });
 
-const rateLimits = async () =>
-  pick((await gateway?.call('GET', '/api/proxy/rate-limits'))?.json, 'rate_limits');
+const rateLimits = async (gateway: GatewayHarness) =>
+  pick((await gateway.call('GET', '/api/proxy/rate-limits'))?.json, 'rate_limits');
 
 describe('retry once with the history repaired', () => {
   it('Claude Code → Anthropic: the 400 is repaired on the same account, the client gets the answer', async () => {
-    gateway = await startAccounts(upstream, ['anthropic', 'gemini']);
+    const gateway = await rig.start(['anthropic', 'gemini']);
     const answer = await sendClaudeCode(gateway, claudeCodeWith([UNSEEN_GEMINI_THINKING]));
     expect(answer.status).toBe(200);
     expect(answer.headers['x-account-email']).toBe(emailOf('anthropic'));
     expect(checkAnthropicStream(answer.text).thinking[0]?.thinking).toBe('anthropic thinks it over.');
-    const sent = generations(upstream, 'anthropic');
+    const sent = generations(rig.upstream, 'anthropic');
     expect(sent).toHaveLength(2);
-    expect(generations(upstream, 'gemini')).toHaveLength(0);
+    expect(generations(rig.upstream, 'gemini')).toHaveLength(0);
     expect(pick(sent[0]?.body, 'messages', 2, 'content', 0)).toEqual(UNSEEN_GEMINI_THINKING);
     // Historical thinking → text; the rest of the request is unchanged.
     expect(pick(sent[1]?.body, 'messages', 2, 'content')).toEqual([
@@ -92,13 +82,13 @@ describe('retry once with the history repaired', () => {
       ...(sent[0]?.body as object),
       messages: null,
     });
-    expect(await rateLimits()).toEqual([]);
+    expect(await rateLimits(gateway)).toEqual([]);
   });
 
   it.each(['gemini', 'code-assist'] as const)(
     'Gemini client → %s: "Corrupted thought signature" is repaired on the same account',
     async (kind) => {
-      gateway = await startAccounts(upstream, [kind]);
+      const gateway = await rig.start([kind]);
       const body = {
         contents: [
           { role: 'user', parts: [{ text: 'What is the weather in Paris today?' }] },
@@ -117,7 +107,7 @@ describe('retry once with the history repaired', () => {
       };
       const answer = await gateway.call('POST', '/v1beta/models/gemini-3-pro:generateContent', { body });
       expect(answer.status).toBe(200);
-      const sent = generations(upstream, kind);
+      const sent = generations(rig.upstream, kind);
       expect(sent).toHaveLength(2);
       const contents = (body: unknown) => pick(body, 'request', 'contents') ?? pick(body, 'contents');
       expect(pick(contents(sent[1]?.body), 1, 'parts')).toEqual([
@@ -131,40 +121,42 @@ describe('retry once with the history repaired', () => {
   );
 
   it('Codex → Anthropic: repaired the same way when the gateway never saw the reasoning', async () => {
-    gateway = await startAccounts(upstream, ['gemini', 'anthropic']);
+    const gateway = await rig.start(['gemini', 'anthropic']);
     const turn1 = codexTurn();
     const first = checkResponsesStream((await sendCodex(gateway, turn1)).text);
     // A new gateway forgets which family signed what (as after a restart); the account is the same.
-    await gateway.close();
-    gateway = await startAccounts(upstream, ['anthropic']);
-    upstream.reset();
-    upstream.setDefault(KEY.anthropic, ok({ thinking: 'anthropic thinks it over.', verifySignatures: true }));
-    const second = await sendCodex(gateway, codexNextTurn(turn1, first));
+    const restarted = await rig.start(['anthropic']);
+    rig.upstream.reset();
+    rig.upstream.setDefault(
+      KEY.anthropic,
+      ok({ thinking: 'anthropic thinks it over.', verifySignatures: true }),
+    );
+    const second = await sendCodex(restarted, codexNextTurn(turn1, first));
     expect(second.status).toBe(200);
     expect(checkResponsesStream(second.text).response.status).toBe('completed');
-    expect(generations(upstream, 'anthropic')).toHaveLength(2);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(2);
   });
 });
 
 describe('the retry is provably once', () => {
   it('Claude Code: a repaired request that still fails → exactly two calls, then the upstream’s 400', async () => {
-    gateway = await startAccounts(upstream, ['anthropic', 'gemini']);
-    upstream.setDefault(KEY.anthropic, SIGNATURE_400);
+    const gateway = await rig.start(['anthropic', 'gemini']);
+    rig.upstream.setDefault(KEY.anthropic, SIGNATURE_400);
     const answer = await sendClaudeCode(gateway, claudeCodeWith([UNSEEN_GEMINI_THINKING]));
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
-    expect(generations(upstream, 'anthropic')).toHaveLength(2);
-    expect(generations(upstream, 'gemini')).toHaveLength(0);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(2);
+    expect(generations(rig.upstream, 'gemini')).toHaveLength(0);
     // Not an account failure: no lock, and the account serves the next request of the session.
-    expect(await rateLimits()).toEqual([]);
-    upstream.setDefault(KEY.anthropic, ok());
+    expect(await rateLimits(gateway)).toEqual([]);
+    rig.upstream.setDefault(KEY.anthropic, ok());
     const next = await sendClaudeCode(gateway, claudeCodeTurn());
     expect(next.headers['x-account-email']).toBe(emailOf('anthropic'));
   });
 
   it('Codex (translated): two calls, then the 400 in the Responses error shape', async () => {
-    gateway = await startAccounts(upstream, ['anthropic']);
-    upstream.setDefault(KEY.anthropic, SIGNATURE_400);
+    const gateway = await rig.start(['anthropic']);
+    rig.upstream.setDefault(KEY.anthropic, SIGNATURE_400);
     const turn = codexTurn();
     const reasoning = {
       type: 'reasoning',
@@ -181,27 +173,27 @@ describe('the retry is provably once', () => {
         message: expect.stringContaining('Upstream rejected the request: messages.2.content.0: Invalid'),
       },
     });
-    expect(generations(upstream, 'anthropic')).toHaveLength(2);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(2);
   });
 
   it('no retry when there is nothing to repair', async () => {
-    gateway = await startAccounts(upstream, ['anthropic']);
-    upstream.setDefault(KEY.anthropic, SIGNATURE_400);
+    const gateway = await rig.start(['anthropic']);
+    rig.upstream.setDefault(KEY.anthropic, SIGNATURE_400);
     const answer = await sendClaudeCode(gateway, claudeCodeTurn());
     expect(answer.status).toBe(400);
-    expect(generations(upstream, 'anthropic')).toHaveLength(1);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(1);
   });
 
   it('each account gets its own single repair; a 429 after a repair still rotates', async () => {
-    gateway = await startAccounts(upstream, ['gemini', 'anthropic']);
+    const gateway = await rig.start(['gemini', 'anthropic']);
     const corrupted = {
       error: { code: 400, message: 'Corrupted thought signature.', status: 'INVALID_ARGUMENT' },
     };
-    upstream.script(KEY.gemini, status(400, { body: corrupted }), rateLimited({ retryAfter: '30' }));
+    rig.upstream.script(KEY.gemini, status(400, { body: corrupted }), rateLimited({ retryAfter: '30' }));
     const answer = await sendClaudeCode(gateway, claudeCodeWith([UNSEEN_GEMINI_THINKING]));
     expect(answer.status).toBe(200);
     expect(answer.headers['x-account-email']).toBe(emailOf('anthropic'));
-    expect(generations(upstream, 'gemini')).toHaveLength(2);
-    expect(generations(upstream, 'anthropic')).toHaveLength(2);
+    expect(generations(rig.upstream, 'gemini')).toHaveLength(2);
+    expect(generations(rig.upstream, 'anthropic')).toHaveLength(2);
   });
 });

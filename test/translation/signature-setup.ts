@@ -4,10 +4,11 @@
  * accounts it needs, and the Claude Code / Codex requests of a conversation whose next turn is
  * built from the answer the client really got.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { startOAuthGateway } from '../oauth/oauth-gateway.js';
 import type { GatewayHarness, HarnessAccount } from '../support/gateway-harness.js';
-import { type MockUpstream, ok } from '../support/mock-upstream.js';
+import { type MockUpstream, ok, startMockUpstream } from '../support/mock-upstream.js';
 import type { AnthropicStreamSummary } from './anthropic-stream-check.js';
 import {
   CLAUDE_CODE_BODY,
@@ -62,6 +63,39 @@ export async function startAccounts(upstream: MockUpstream, kinds: AccountKind[]
   return startOAuthGateway(upstream, {
     accounts: kinds.map((kind, index) => account(kind, tiers[Math.min(index, 2)] ?? 'FREE', upstream)),
   });
+}
+
+/** One mock upstream for a test file and the gateway of the test that is running. */
+export interface SignatureRig {
+  readonly upstream: MockUpstream;
+  /** Closes the running test's gateway, if it has one, and starts one with `kinds` (`startAccounts`). */
+  start(kinds: AccountKind[]): Promise<GatewayHarness>;
+}
+
+/** Registers the hooks: the upstream starts before the file, each test's gateway closes after it. */
+export function signatureRig(): SignatureRig {
+  let upstream: MockUpstream | undefined;
+  let gateway: GatewayHarness | null = null;
+  beforeAll(async () => {
+    upstream = await startMockUpstream();
+  });
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = null;
+    upstream?.reset();
+  });
+  afterAll(() => upstream?.close());
+  return {
+    get upstream() {
+      if (!upstream) throw new Error('the mock upstream starts in beforeAll');
+      return upstream;
+    },
+    async start(kinds) {
+      await gateway?.close();
+      gateway = await startAccounts(this.upstream, kinds);
+      return gateway;
+    },
+  };
 }
 
 /** What an account of `kind` answers: it thinks, calls Read, and checks the reasoning it is sent. */
