@@ -3,64 +3,35 @@
  * through any instance or the CLI is honoured or refused by every instance within a second, and
  * usage served by every instance adds up in the shared hourly totals.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { runCli, temporaryDirectory } from '../foundation/run-cli.js';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { expectRefusal, PROTOCOLS, send } from '../keys/key-rig.js';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
+import type { GatewayHarness } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
-import { ANY_KEY, type MockUpstream, ok, startMockUpstream } from '../support/mock-upstream.js';
+import { ANY_KEY, ok } from '../support/mock-upstream.js';
 import { createDatabase } from '../support/services.js';
+import { postgresClusterRig } from './postgres-cluster-rig.js';
 
 const KEY = 'e'.repeat(64);
 const SEEN = { timeout: 5000, interval: 50 };
 const openai = PROTOCOLS[0]!;
 
-let upstream: MockUpstream;
-const gateways: GatewayHarness[] = [];
-const directories: { remove(): Promise<void> }[] = [];
+const rig = postgresClusterRig();
 
-beforeAll(async () => {
-  upstream = await startMockUpstream();
-});
-afterAll(() => upstream.close());
-afterEach(async () => {
-  for (const gateway of gateways.splice(0)) await gateway.close();
-  for (const directory of directories.splice(0)) await directory.remove();
-  upstream.reset();
-});
-
-async function instance(url: string, accounts = false): Promise<GatewayHarness> {
-  const gateway = await startGateway({
+function instance(url: string, accounts = false): Promise<GatewayHarness> {
+  const shared = {
+    provider: 'openai' as const,
+    email: 'shared@example.com',
+    api_key: 'sk-shared',
+    base_url: `${rig.upstream.url}/v1`,
+  };
+  return rig.instance(url, {
     secretKey: KEY,
-    config: { store: { backend: 'postgres', postgres_url: url }, proxy: { auth_mode: 'all_except_health' } },
-    accounts: accounts
-      ? [
-          {
-            provider: 'openai',
-            email: 'shared@example.com',
-            api_key: 'sk-shared',
-            base_url: `${upstream.url}/v1`,
-          },
-        ]
-      : [],
+    config: { proxy: { auth_mode: 'all_except_health' } },
+    accounts: accounts ? [shared] : [],
   });
-  gateways.push(gateway);
-  return gateway;
 }
 
-async function keysCli(url: string, args: string[]) {
-  const directory = await temporaryDirectory();
-  directories.push(directory);
-  await writeFile(
-    join(directory.path, 'gui_config.json'),
-    JSON.stringify({ store: { backend: 'postgres' } }),
-  );
-  return runCli(['keys', ...args, '--data-dir', directory.path], {
-    env: { SWITCHYARD_DATABASE_URL: url, SWITCHYARD_SECRET_KEY: KEY },
-  });
-}
+const keysCli = (url: string, args: string[]) => rig.cli(url, KEY, ['keys', ...args]);
 
 describe('client keys on instances sharing a PostgreSQL store', () => {
   it('are honoured and refused by every instance, whichever instance or the CLI changed them', async () => {
@@ -87,7 +58,10 @@ describe('client keys on instances sharing a PostgreSQL store', () => {
   });
 
   it('add the usage every instance served into the shared totals', async () => {
-    upstream.setDefault(ANY_KEY, ok({ usage: { inputTokens: 100, outputTokens: 50, cacheReadTokens: 0 } }));
+    rig.upstream.setDefault(
+      ANY_KEY,
+      ok({ usage: { inputTokens: 100, outputTokens: 50, cacheReadTokens: 0 } }),
+    );
     const url = await createDatabase(inject('postgresUrl'));
     const first = await instance(url, true);
     const second = await instance(url);

@@ -3,59 +3,31 @@
  * the CLI reach every instance, a wrong secret key is refused at start, and losing PostgreSQL under
  * load fails no client request.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { runCli, temporaryDirectory } from '../foundation/run-cli.js';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
-import { type MockUpstream, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { GatewayHarness } from '../support/gateway-harness.js';
+import { rateLimited } from '../support/mock-upstream.js';
 import { sampleChat } from '../support/sample-requests.js';
 import { createDatabase, type PostgresService, startPostgres } from '../support/services.js';
+import { postgresClusterRig } from './postgres-cluster-rig.js';
 
 const KEY = 'c'.repeat(64);
 const OTHER_KEY = 'd'.repeat(64);
 
-let upstream: MockUpstream;
-const gateways: GatewayHarness[] = [];
-const directories: { remove(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  upstream = await startMockUpstream();
-});
-afterAll(() => upstream.close());
-afterEach(async () => {
-  for (const gateway of gateways.splice(0)) await gateway.close();
-  for (const directory of directories.splice(0)) await directory.remove();
-  upstream.reset();
-});
-
-function instance(url: string, secretKey = KEY): Promise<GatewayHarness> {
-  return startGateway({ secretKey, config: { store: { backend: 'postgres', postgres_url: url } } }).then(
-    (gateway) => {
-      gateways.push(gateway);
-      return gateway;
-    },
-  );
-}
+const rig = postgresClusterRig();
+const instance = (url: string, secretKey = KEY) => rig.instance(url, { secretKey });
 
 function account(key: string) {
-  return { provider: 'openai', email: `${key}@example.com`, api_key: key, base_url: `${upstream.url}/v1` };
+  return {
+    provider: 'openai',
+    email: `${key}@example.com`,
+    api_key: key,
+    base_url: `${rig.upstream.url}/v1`,
+  };
 }
 
-/** The `accounts` command of the CLI on the PostgreSQL store at `url` (SWITCHYARD_DATABASE_URL), from a data directory of its own. */
-async function accountsCli(url: string, args: string[]) {
-  const directory = await temporaryDirectory();
-  directories.push(directory);
-  await writeFile(
-    join(directory.path, 'gui_config.json'),
-    JSON.stringify({ store: { backend: 'postgres' } }),
-  );
-  const result = await runCli(['accounts', ...args, '--data-dir', directory.path], {
-    env: { SWITCHYARD_DATABASE_URL: url, SWITCHYARD_SECRET_KEY: KEY },
-  });
-  return result;
-}
+/** The `accounts` command of the CLI on the PostgreSQL store at `url`, from a data directory of its own. */
+const accountsCli = (url: string, args: string[]) => rig.cli(url, KEY, ['accounts', ...args]);
 
 /** The instance's accounts as `email` or `email (disabled)`, sorted. */
 async function emails(gateway: GatewayHarness): Promise<string[]> {
@@ -100,7 +72,7 @@ describe('instances sharing a PostgreSQL store', () => {
       '--api-key',
       'sk-two',
       '--base-url',
-      `${upstream.url}/v1`,
+      `${rig.upstream.url}/v1`,
     ]);
     const id = (added.json as { id: string }).id;
     expect((await second.call('DELETE', `/api/accounts/${id}`)).status).toBe(204);
@@ -169,12 +141,12 @@ describe('an instance whose PostgreSQL goes away under load', () => {
 
     postgres.freeze();
     // Locks, quota and the request log all want the database meanwhile.
-    upstream.script('sk-a', rateLimited({ retryAfter: '30' }));
+    rig.upstream.script('sk-a', rateLimited({ retryAfter: '30' }));
     const frozen = await load(gateway, 'frozen', 20);
     postgres.thaw();
 
     await postgres.stop();
-    upstream.script('sk-b', rateLimited({ retryAfter: '30' }));
+    rig.upstream.script('sk-b', rateLimited({ retryAfter: '30' }));
     const stopped = await load(gateway, 'stopped', 20);
 
     expect(frozen).toEqual(Array(20).fill(200));
@@ -190,7 +162,7 @@ describe('an instance whose PostgreSQL goes away under load', () => {
       '--api-key',
       'sk-after',
       '--base-url',
-      `${upstream.url}/v1`,
+      `${rig.upstream.url}/v1`,
     ]);
     expect(added.stderr).toBe('');
     await vi.waitFor(async () => expect(await emails(gateway)).toContain('after@example.com'), {
