@@ -34,6 +34,11 @@ function cli(args: string[], env: Record<string, string> = {}) {
   });
 }
 
+/** `switchyard accounts add` of an API-key account into the data directory's store. */
+function addAccount(provider: string, email: string, apiKey: string) {
+  return cli(['accounts', 'add', '--provider', provider, '--email', email, '--api-key', apiKey]);
+}
+
 async function query(text: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -78,16 +83,7 @@ describe('switchyard migrate', () => {
 describe('switchyard status', () => {
   it('shows the PostgreSQL store answering with its schema and accounts, and the in-process state', async () => {
     await usePostgres(directory.path);
-    await cli([
-      'accounts',
-      'add',
-      '--provider',
-      'openai',
-      '--email',
-      'a@example.com',
-      '--api-key',
-      'sk-a-000011112222',
-    ]);
+    await addAccount('openai', 'a@example.com', 'sk-a-000011112222');
 
     const result = await cli(['status', '--json']);
 
@@ -125,26 +121,8 @@ describe('switchyard status', () => {
 
 describe('switchyard store copy --from sqlite --to postgres', () => {
   it('moves accounts with their ciphertext unchanged; the PostgreSQL store then serves them', async () => {
-    await cli([
-      'accounts',
-      'add',
-      '--provider',
-      'openai',
-      '--email',
-      'a@example.com',
-      '--api-key',
-      'sk-a-000011112222',
-    ]);
-    await cli([
-      'accounts',
-      'add',
-      '--provider',
-      'anthropic',
-      '--email',
-      'b@example.com',
-      '--api-key',
-      'sk-b-333344445555',
-    ]);
+    await addAccount('openai', 'a@example.com', 'sk-a-000011112222');
+    await addAccount('anthropic', 'b@example.com', 'sk-b-333344445555');
     const connection = new Database(join(directory.path, 'switchyard.db'), { readonly: true });
     const sqliteRows = connection.prepare('select id, credential from accounts order by id').all();
     connection.close();
@@ -167,16 +145,7 @@ describe('switchyard store copy --from sqlite --to postgres', () => {
   });
 
   it('refuses, copying nothing, when the key in use is not the source’s', async () => {
-    await cli([
-      'accounts',
-      'add',
-      '--provider',
-      'openai',
-      '--email',
-      'a@example.com',
-      '--api-key',
-      'sk-a-000011112222',
-    ]);
+    await addAccount('openai', 'a@example.com', 'sk-a-000011112222');
 
     const copied = await cli(['store', 'copy', '--from', 'sqlite', '--to', 'postgres'], {
       SWITCHYARD_SECRET_KEY: KEY_B,
@@ -189,16 +158,7 @@ describe('switchyard store copy --from sqlite --to postgres', () => {
   });
 
   it('refuses a destination created with another key, and one that already holds accounts', async () => {
-    await cli([
-      'accounts',
-      'add',
-      '--provider',
-      'openai',
-      '--email',
-      'a@example.com',
-      '--api-key',
-      'sk-a-000011112222',
-    ]);
+    await addAccount('openai', 'a@example.com', 'sk-a-000011112222');
     const otherDirectory = await temporaryDirectory();
     await usePostgres(otherDirectory.path);
     await runCli(
