@@ -143,6 +143,10 @@ export async function runBenchmark(options: {
       await measureRound({ rows: rotate(active, round), round, parameters, clock: options.clock });
     }
     for (const row of active) finish(row, parameters.rate);
+    for (const row of active) {
+      const doubt = await row.target.check?.();
+      if (doubt) row.result.notes.push(doubt);
+    }
     await options.clock.sleep(IDLE_WAIT_MS);
     for (const row of active) row.result.idleRssMb.after = row.target.process.rssMb();
     if (options.afterRounds)
@@ -193,7 +197,7 @@ async function prepareRow(
   }
   const client = new LoadClient(
     {
-      origin: target.origin,
+      origins: target.origins,
       path: requestPath(scenario.client),
       headers: target.headers(scenario.client),
       bodies: requestBodies(scenario.client, false),
@@ -209,7 +213,8 @@ async function prepareRow(
   }
   if (problem.streamNote) result.notes.push(problem.streamNote);
   result.idleRssMb.start = target.process.rssMb();
-  options.log(`  ${scenario.label}: ready at ${target.origin}, pid ${target.process.pid}`);
+  const pids = target.origins.length > 1 ? target.process.name : `pid ${target.process.pid}`;
+  options.log(`  ${scenario.label}: ready at ${target.origins.join(', ')}, ${pids}`);
   const row: ActiveRow = {
     scenario,
     target,

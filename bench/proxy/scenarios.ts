@@ -27,6 +27,16 @@ export interface Scenario {
   translation?: boolean;
   /** Shown under the table, e.g. why streams are not measured. */
   note?: string;
+  /**
+   * The row this one's cost is compared with in the cluster table (Redis + PostgreSQL against
+   * memory + SQLite, three instances against one); `--only` selects it too.
+   */
+  comparedWith?: string;
+}
+
+/** Whether the row needs the benchmark's own Redis and PostgreSQL (the rows `--no-cluster` skips). */
+export function needsSharedServices(scenario: Scenario): boolean {
+  return scenario.target.kind === 'switchyard' && scenario.target.shared === true;
 }
 
 /** Saturation ratios are given against this row (the practical ceiling). */
@@ -100,5 +110,25 @@ export const SCENARIOS: readonly Scenario[] = [
     baseline: 'mock',
     streams: true,
     translation: true,
+  },
+  {
+    id: 'switchyard-redis-postgres',
+    label: '(g) Switchyard pass-through, Redis state + PostgreSQL store',
+    target: { kind: 'switchyard', accounts: 'openai', shared: true },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+    comparedWith: 'switchyard',
+    note: 'the same as (c) with `state.backend: redis` and `store.backend: postgres` on the benchmark’s own local servers (`state.command_timeout_ms: 1000`, so a slow reply on a busy machine does not switch it to its local fallback): what shared state costs one instance (the CPU of Redis and PostgreSQL is not counted)',
+  },
+  {
+    id: 'switchyard-three-instances',
+    label: '(h) three Switchyard instances, Redis + PostgreSQL, requests round robin over them',
+    target: { kind: 'switchyard', accounts: 'openai', shared: true, instances: 3 },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+    comparedWith: 'switchyard-redis-postgres',
+    note: 'the load generator sends request i to instance i mod 3 (no balancer in between); CPU µs/req and RSS are the sums over the three processes, which share the machine’s cores with each other, Redis and PostgreSQL',
   },
 ];

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
+import { added, ratio } from '../../bench/proxy/comparisons.js';
 import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
 import { isFlat } from '../../bench/proxy/long-run.js';
 import { isTranslationUnavailable, type RowResult } from '../../bench/proxy/measure.js';
-import { added, checkGoals, ratio } from '../../bench/proxy/report.js';
+import { checkGoals } from '../../bench/proxy/report.js';
 
 describe('latency percentiles', () => {
   const oneToHundred = Array.from({ length: 100 }, (_, index) => index + 1);
