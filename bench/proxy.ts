@@ -17,7 +17,7 @@ import type { BenchParameters } from './proxy/measure.js';
 import { runBenchmark } from './proxy/measure.js';
 import { ProcessGroup } from './proxy/process-group.js';
 import { renderReport } from './proxy/report.js';
-import { CEILING_ROW, needsSharedServices, SCENARIOS, type Scenario } from './proxy/scenarios.js';
+import { needsSharedServices, SCENARIOS, selectScenarios } from './proxy/scenarios.js';
 import { type StartedServices, startSharedServices } from './proxy/shared-services.js';
 import { startMock } from './proxy/targets.js';
 
@@ -60,53 +60,6 @@ const QUICK: BenchParameters = {
   streamRequests: 20,
 };
 
-/**
- * The chosen rows plus the baselines, compared rows and the ceiling row their numbers are relative
- * to; without the Redis + PostgreSQL rows when `cluster` is false.
- */
-function selectScenarios(options: {
-  only: string | undefined;
-  before: string | undefined;
-  cluster: boolean;
-}): Scenario[] {
-  const all = (options.before ? withBeforeRow(options.before) : SCENARIOS).filter(
-    (scenario) => options.cluster || !needsSharedServices(scenario),
-  );
-  if (!options.only) return all;
-  const wanted = new Set(options.only.split(',').map((id) => id.trim()));
-  const unknown = [...wanted].filter((id) => !all.some((scenario) => scenario.id === id));
-  if (unknown.length > 0) throw new Error(`--only names no row ${unknown.join(', ')} (see --help)`);
-  wanted.add(CEILING_ROW);
-  // Compared rows have baselines and compared rows of their own: add until nothing changes.
-  for (let size = 0; size !== wanted.size; ) {
-    size = wanted.size;
-    for (const scenario of all) {
-      if (!wanted.has(scenario.id)) continue;
-      if (scenario.baseline) wanted.add(scenario.baseline);
-      if (scenario.comparedWith) wanted.add(scenario.comparedWith);
-    }
-  }
-  return all.filter((scenario) => wanted.has(scenario.id));
-}
-
-/** The scenarios with the pass-through row run again on the build in `root`, right after it. */
-function withBeforeRow(root: string): Scenario[] {
-  return SCENARIOS.flatMap((scenario) =>
-    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
-      ? [
-          scenario,
-          {
-            ...scenario,
-            id: 'switchyard-before',
-            label: `(c) Switchyard pass-through, build in ${root}`,
-            target: { ...scenario.target, root: resolve(root) },
-            note: 'the same as (c) on another build (`--before`): before/after side by side',
-          },
-        ]
-      : [scenario],
-  );
-}
-
 /** The commit measured, with `+changes` when src/ differs from it; null outside a git checkout. */
 function gitCommit(): string | null {
   try {
@@ -137,7 +90,7 @@ async function main(): Promise<void> {
   }
   const scenarios = selectScenarios({
     only: values.only,
-    before: values.before,
+    before: values.before ? resolve(values.before) : undefined,
     cluster: !values['no-cluster'],
   });
   const parameters = { ...(values.quick ? QUICK : FULL) };

@@ -132,3 +132,50 @@ export const SCENARIOS: readonly Scenario[] = [
     note: 'the load generator sends request i to instance i mod 3 (no balancer in between); CPU µs/req and RSS are the sums over the three processes, which share the machine’s cores with each other, Redis and PostgreSQL',
   },
 ];
+
+/**
+ * The chosen rows plus the baselines, compared rows and the ceiling row their numbers are relative
+ * to; without the Redis + PostgreSQL rows when `cluster` is false.
+ */
+export function selectScenarios(options: {
+  only: string | undefined;
+  before: string | undefined;
+  cluster: boolean;
+}): Scenario[] {
+  const all = (options.before ? withBeforeRow(options.before) : SCENARIOS).filter(
+    (scenario) => options.cluster || !needsSharedServices(scenario),
+  );
+  if (!options.only) return all;
+  const wanted = new Set(options.only.split(',').map((id) => id.trim()));
+  const unknown = [...wanted].filter((id) => !all.some((scenario) => scenario.id === id));
+  if (unknown.length > 0) throw new Error(`--only names no row ${unknown.join(', ')} (see --help)`);
+  wanted.add(CEILING_ROW);
+  // Compared rows have baselines and compared rows of their own: add until nothing changes.
+  for (let size = 0; size !== wanted.size; ) {
+    size = wanted.size;
+    for (const scenario of all) {
+      if (!wanted.has(scenario.id)) continue;
+      if (scenario.baseline) wanted.add(scenario.baseline);
+      if (scenario.comparedWith) wanted.add(scenario.comparedWith);
+    }
+  }
+  return all.filter((scenario) => wanted.has(scenario.id));
+}
+
+/** The scenarios with the pass-through row run again on the build in `root` (absolute), right after it. */
+function withBeforeRow(root: string): Scenario[] {
+  return SCENARIOS.flatMap((scenario) =>
+    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
+      ? [
+          scenario,
+          {
+            ...scenario,
+            id: 'switchyard-before',
+            label: `(c) Switchyard pass-through, build in ${root}`,
+            target: { ...scenario.target, root },
+            note: 'the same as (c) on another build (`--before`): before/after side by side',
+          },
+        ]
+      : [scenario],
+  );
+}
