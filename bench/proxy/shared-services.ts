@@ -1,4 +1,12 @@
-import { createDatabase, redisKeyPrefix, startPostgres, startRedis } from '../../test/support/services.js';
+import { processTree } from '../../test/support/service-processes.js';
+import {
+  createDatabase,
+  redisKeyPrefix,
+  startPostgres,
+  startRedis,
+  type TestService,
+} from '../../test/support/services.js';
+import { readCpuSeconds } from './process-group.js';
 import type { SharedServices } from './targets.js';
 
 /** The running throwaway servers and how to remove them. */
@@ -36,7 +44,22 @@ export async function startSharedServices(): Promise<StartedServices> {
       redisUrl: redis.value.url,
       newDatabase: () => createDatabase(postgresUrl),
       newKeyPrefix: () => `bench:${redisKeyPrefix()}`,
+      cpuSeconds: () => treeCpuSeconds([redis.value, postgres.value]),
     },
     dispose,
   };
+}
+
+/**
+ * CPU time so far of the servers' processes and their children (PostgreSQL's connection backends
+ * and background workers). A process that exited meanwhile takes its time with it; the gateways
+ * keep their connections open, so under load that is rare. Null when a server is not running.
+ */
+function treeCpuSeconds(services: readonly TestService[]): number | null {
+  let total = 0;
+  for (const service of services) {
+    if (service.pid === null) return null;
+    for (const pid of processTree(service.pid)) total += readCpuSeconds(pid) ?? 0;
+  }
+  return total;
 }

@@ -71,7 +71,9 @@ export async function startSwitchyard(spec: SwitchyardSpec, context: TargetConte
             instances.map((i) => i.process),
           ),
     headers: (protocol) => credentialHeaders(protocol, first.apiKey),
-    ...(spec.shared ? { check: () => degradedBackends(instances) } : {}),
+    ...(spec.shared && context.services
+      ? { check: () => degradedBackends(instances), backendCpuSeconds: context.services.cpuSeconds }
+      : {}),
     stop,
   };
 }

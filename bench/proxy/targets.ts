@@ -44,6 +44,11 @@ export interface RunningTarget {
   process: ServerProcess;
   /** Credential and routing headers for requests in `protocol`. */
   headers(protocol: WireProtocol): Record<string, string>;
+  /**
+   * CPU time so far (s) of the servers the target depends on and shares with no client (Redis and
+   * PostgreSQL for the shared-backend rows), counted apart from `process`; absent for other targets.
+   */
+  backendCpuSeconds?(): number | null;
   /** After the rounds: what makes the numbers doubtful (e.g. a shared backend was degraded), or null. */
   check?(): Promise<string | null>;
   /** Stops the target's process (a no-op for the shared mock) and removes its files. */
@@ -57,6 +62,8 @@ export interface SharedServices {
   newDatabase(): Promise<string>;
   /** A Redis key prefix no other row uses. */
   newKeyPrefix(): string;
+  /** CPU time so far of every Redis and PostgreSQL process (server, connection backends), s. */
+  cpuSeconds(): number | null;
 }
 
 export interface TargetContext {

@@ -147,6 +147,7 @@ describe('goals', () => {
         rounds: saturationRounds,
         failed: 0,
         cpuUsPerRequest: fields.cpu ?? null,
+        backendCpuUsPerRequest: null,
       },
       latency: rounds[0] ? { ...rounds[0], achievedRate: 1000, failed: 0, rounds } : null,
       streamFirstByte: null,

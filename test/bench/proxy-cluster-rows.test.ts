@@ -109,7 +109,7 @@ describe('a target of several instances', () => {
 describe('cluster table', () => {
   function row(
     id: string,
-    fields: { rps: number[]; cpu: number; p50?: number[]; p99?: number[] },
+    fields: { rps: number[]; cpu: number; backend?: number; p50?: number[]; p99?: number[] },
   ): RowResult {
     const rounds = (fields.p50 ?? []).map((p50, round) => ({
       ...summarizeLatencies([]),
@@ -129,6 +129,7 @@ describe('cluster table', () => {
         rounds: fields.rps,
         failed: 0,
         cpuUsPerRequest: fields.cpu,
+        backendCpuUsPerRequest: fields.backend ?? null,
       },
       latency: rounds[0] ? { ...rounds[0], achievedRate: 1000, failed: 0, rounds } : null,
       streamFirstByte: null,
@@ -149,17 +150,19 @@ describe('cluster table', () => {
       row('switchyard-redis-postgres', {
         rps: [3600, 3500, 3800],
         cpu: 236,
+        backend: 40,
         p50: [800, 900, 1000],
         p99: [1500, 1700, 2000],
       }),
-      row('switchyard-three-instances', { rps: [5400, 7000, 5700], cpu: 300 }),
+      row('switchyard-three-instances', { rps: [5400, 7000, 5700], cpu: 300, backend: 45 }),
     ];
     expect(checkCluster(rows).map((line) => [line.measured, line.met])).toEqual([
       ['300 µs', true],
       ['600 µs', null],
       ['236 against 200 µs: +18 %', false],
+      ['40 µs; with the instance’s, 276 against 200 µs: +38 %', null],
       ['5,400 req/s: 1.50 × one instance on Redis + PostgreSQL (g), 1.43 × one on memory + SQLite (c)', null],
-      ['300 against 236 µs', null],
+      ['300 against 236 µs (Redis + PostgreSQL: 45 against 40 µs)', null],
     ]);
   });
 
@@ -174,7 +177,7 @@ describe('cluster table', () => {
   it('leaves the goals open when the latency was not measured, and is empty without the shared rows', () => {
     const memory = row('switchyard', { rps: [4000], cpu: 200 });
     const shared = row('switchyard-redis-postgres', { rps: [3000], cpu: 220 });
-    expect(checkCluster([memory, shared]).map((line) => line.met)).toEqual([null, null, true]);
+    expect(checkCluster([memory, shared]).map((line) => line.met)).toEqual([null, null, true, null]);
     expect(checkCluster([memory])).toEqual([]);
   });
 });
