@@ -119,7 +119,7 @@ export const SCENARIOS: readonly Scenario[] = [
     baseline: 'mock',
     streams: true,
     comparedWith: 'switchyard',
-    note: 'the same as (c) with `state.backend: redis` and `store.backend: postgres` on the benchmark’s own local servers (`state.command_timeout_ms: 1000`, so a slow reply on a busy machine does not switch it to its local fallback): what shared state costs one instance (the CPU of Redis and PostgreSQL is not counted)',
+    note: 'the same as (c) with `state.backend: redis` and `store.backend: postgres` on the benchmark’s own local servers (`state.command_timeout_ms: 1000`, so a slow reply on a busy machine does not switch it to its local fallback): what shared state costs one instance (the CPU of Redis and PostgreSQL is counted apart, in the cluster table)',
   },
   {
     id: 'switchyard-three-instances',
