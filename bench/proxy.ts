@@ -71,8 +71,9 @@ function gitCommit(): string | null {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+/** The command line's options (`USAGE`); an unknown option throws. */
+function readOptions() {
+  return parseArgs({
     options: {
       rounds: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -83,7 +84,19 @@ async function main(): Promise<void> {
       'no-cluster': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
-  });
+  }).values;
+}
+
+/** Writes the report and the raw results to bench/results/. */
+function writeResults(report: string, results: object, log: (line: string) => void): void {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/proxy.md', report);
+  writeFileSync('bench/results/proxy.json', `${JSON.stringify(results, null, 2)}\n`);
+  log('wrote bench/results/proxy.md and bench/results/proxy.json');
+}
+
+async function main(): Promise<void> {
+  const values = readOptions();
   if (values.help) {
     process.stdout.write(USAGE);
     return;
@@ -145,14 +158,7 @@ async function main(): Promise<void> {
     };
     const report = renderReport({ rows, parameters, info, long });
     process.stdout.write(`\n${report}`);
-    if (values.quick) return;
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/proxy.md', report);
-    writeFileSync(
-      'bench/results/proxy.json',
-      `${JSON.stringify({ ...info, parameters, rows, long }, null, 2)}\n`,
-    );
-    log('wrote bench/results/proxy.md and bench/results/proxy.json');
+    if (!values.quick) writeResults(report, { ...info, parameters, rows, long }, log);
   } finally {
     await group.stopAll();
     await shared?.dispose();
