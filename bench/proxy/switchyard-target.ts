@@ -68,7 +68,7 @@ export async function startSwitchyard(spec: SwitchyardSpec, context: TargetConte
         ? first.process
         : processSet(
             `${count} Switchyard instances`,
-            instances.map((i) => i.process),
+            instances.map((instance) => instance.process),
           ),
     headers: (protocol) => credentialHeaders(protocol, first.apiKey),
     ...(spec.shared && context.services
