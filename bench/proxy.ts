@@ -1,15 +1,10 @@
 /**
  * Proxy benchmark (`npm run bench:proxy`): the mock upstream directly, a bare Node proxy (the
- * practical ceiling), Switchyard pass-through, Portkey's gateway and the translation rows, each in
- * its own process on 127.0.0.1, measured in one run in interleaved rounds: req/s at saturation,
- * latency percentiles at a fixed rate in µs, peak RSS and stream time to first byte. Prints the
- * table and writes bench/results/proxy.md and proxy.json.
- *
- * Options: `--rounds N`, `--quick` (one short round, nothing written), `--cpu-prof DIR` (profile the
- * Switchyard processes; the profiles are written when they stop), `--only id,id` (rows by id; the
- * baseline rows they need are added), `--long` (after the rounds, the long row: 60 s at 1 000 req/s
- * on Switchyard pass-through with RSS sampled every 5 s), `--before DIR` (adds a row running the
- * Switchyard build in DIR, another checkout with its `dist/`, for before/after in one run).
+ * practical ceiling), Switchyard pass-through, Portkey's gateway, the translation rows, and
+ * Switchyard on Redis + PostgreSQL (one instance, and three sharing the load), each in its own
+ * process on 127.0.0.1, measured in one run in interleaved rounds: req/s at saturation, latency
+ * percentiles at a fixed rate in µs, peak RSS and stream time to first byte. Prints the table and
+ * writes bench/results/proxy.md and proxy.json. The options are in `USAGE` (`--help`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,8 +17,28 @@ import type { BenchParameters } from './proxy/measure.js';
 import { runBenchmark } from './proxy/measure.js';
 import { ProcessGroup } from './proxy/process-group.js';
 import { renderReport } from './proxy/report.js';
-import { CEILING_ROW, SCENARIOS, type Scenario } from './proxy/scenarios.js';
+import { needsSharedServices, SCENARIOS, selectScenarios } from './proxy/scenarios.js';
+import { type StartedServices, startSharedServices } from './proxy/shared-services.js';
 import { startMock } from './proxy/targets.js';
+
+const USAGE = `Usage: npm run bench:proxy -- [options]
+
+  --rounds N       measurement rounds (default 5; 1 with --quick)
+  --quick          one short round (1 s warm-up, 0.5 s per load); prints the table, writes nothing
+  --only ID,ID     only these rows (by id; the rows they are compared with are added):
+                   ${SCENARIOS.map((scenario) => scenario.id).join(', ')}
+  --no-cluster     skip the Redis + PostgreSQL rows (${SCENARIOS.filter(needsSharedServices)
+    .map((scenario) => scenario.id)
+    .join(', ')}): no redis-server or PostgreSQL needed
+  --long           after the rounds, 60 s at 1 000 req/s on Switchyard pass-through, RSS every 5 s
+  --before DIR     add a pass-through row running the Switchyard build in DIR (a checkout with dist/)
+  --cpu-prof DIR   profile the Switchyard processes; profiles are written to DIR when they stop
+  --help           this text
+
+The Redis + PostgreSQL rows start a throwaway redis-server and PostgreSQL cluster (initdb/pg_ctl
+in a temporary directory, as the postgres user when run as root); when they are missing the
+benchmark stops with the install command.
+`;
 
 const FULL: BenchParameters = {
   rounds: 5,
@@ -45,36 +60,6 @@ const QUICK: BenchParameters = {
   streamRequests: 20,
 };
 
-/** The chosen rows plus the baselines and the ceiling row their numbers are relative to. */
-function selectScenarios(only: string | undefined, before: string | undefined): Scenario[] {
-  const all = before ? withBeforeRow(before) : SCENARIOS;
-  if (!only) return [...all];
-  const wanted = new Set(only.split(',').map((id) => id.trim()));
-  wanted.add(CEILING_ROW);
-  for (const scenario of SCENARIOS) {
-    if (wanted.has(scenario.id) && scenario.baseline) wanted.add(scenario.baseline);
-  }
-  return all.filter((scenario) => wanted.has(scenario.id));
-}
-
-/** The scenarios with the pass-through row run again on the build in `root`, right after it. */
-function withBeforeRow(root: string): Scenario[] {
-  return SCENARIOS.flatMap((scenario) =>
-    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
-      ? [
-          scenario,
-          {
-            ...scenario,
-            id: 'switchyard-before',
-            label: `(c) Switchyard pass-through, build in ${root}`,
-            target: { ...scenario.target, root: resolve(root) },
-            note: 'the same as (c) on another build (`--before`): before/after side by side',
-          },
-        ]
-      : [scenario],
-  );
-}
-
 /** The commit measured, with `+changes` when src/ differs from it; null outside a git checkout. */
 function gitCommit(): string | null {
   try {
@@ -86,8 +71,9 @@ function gitCommit(): string | null {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+/** The command line's options (`USAGE`); an unknown option throws. */
+function readOptions() {
+  return parseArgs({
     options: {
       rounds: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -95,7 +81,30 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       long: { type: 'boolean', default: false },
       before: { type: 'string' },
+      'no-cluster': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
+  }).values;
+}
+
+/** Writes the report and the raw results to bench/results/. */
+function writeResults(report: string, results: object, log: (line: string) => void): void {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/proxy.md', report);
+  writeFileSync('bench/results/proxy.json', `${JSON.stringify(results, null, 2)}\n`);
+  log('wrote bench/results/proxy.md and bench/results/proxy.json');
+}
+
+async function main(): Promise<void> {
+  const values = readOptions();
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const scenarios = selectScenarios({
+    only: values.only,
+    before: values.before ? resolve(values.before) : undefined,
+    cluster: !values['no-cluster'],
   });
   const parameters = { ...(values.quick ? QUICK : FULL) };
   if (values.rounds) parameters.rounds = Number(values.rounds);
@@ -106,15 +115,27 @@ async function main(): Promise<void> {
   const group = new ProcessGroup(systemClock);
   // Ctrl-C must go through process.exit so the group's exit hook kills the children.
   process.on('SIGINT', () => process.exit(130));
+  let shared: StartedServices | null = null;
   try {
+    if (scenarios.some(needsSharedServices)) {
+      log('starting a throwaway redis-server and PostgreSQL');
+      shared = await startSharedServices();
+    }
     log('starting the mock upstream and the targets');
     const mock = await startMock(group);
     const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
     let long: LongRunResult | null = null;
     const { rows, loadAverages } = await runBenchmark({
-      scenarios: selectScenarios(values.only, values.before),
+      scenarios,
       parameters,
-      context: { group, mock, root, cpuProfileDir },
+      context: {
+        group,
+        clock: systemClock,
+        mock,
+        root,
+        cpuProfileDir,
+        ...(shared ? { services: shared.services } : {}),
+      },
       clock: systemClock,
       log,
       loadAverage: () => loadavg()[0] ?? 0,
@@ -137,16 +158,10 @@ async function main(): Promise<void> {
     };
     const report = renderReport({ rows, parameters, info, long });
     process.stdout.write(`\n${report}`);
-    if (values.quick) return;
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/proxy.md', report);
-    writeFileSync(
-      'bench/results/proxy.json',
-      `${JSON.stringify({ ...info, parameters, rows, long }, null, 2)}\n`,
-    );
-    log('wrote bench/results/proxy.md and bench/results/proxy.json');
+    if (!values.quick) writeResults(report, { ...info, parameters, rows, long }, log);
   } finally {
     await group.stopAll();
+    await shared?.dispose();
   }
 }
 

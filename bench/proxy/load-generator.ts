@@ -3,8 +3,11 @@ import type { Clock } from '../../src/core/clock.js';
 
 /** What a load generator sends to one target: one endpoint, rotating request bodies. */
 export interface LoadRequest {
-  /** `http://127.0.0.1:<port>` */
-  origin: string;
+  /**
+   * `http://127.0.0.1:<port>` of each instance of the target; request number i goes to origin
+   * i mod n (round robin in the load generator itself, so no balancer's cost is measured).
+   */
+  origins: readonly string[];
   path: string;
   /** Credential and protocol headers; `content-type: application/json` is always added. */
   headers: Record<string, string>;
@@ -24,9 +27,12 @@ export interface Exchange {
   totalNs: number;
 }
 
-/** A keep-alive connection pool to one target that sends the benchmark's requests and times them. */
+/**
+ * Keep-alive connection pools to one target (one per instance) that send the benchmark's requests
+ * and time them.
+ */
 export class LoadClient {
-  private readonly pool: Pool;
+  private readonly pools: Pool[];
   private readonly headers: Record<string, string>;
   private failureText: string | null = null;
 
@@ -34,8 +40,14 @@ export class LoadClient {
     private readonly target: LoadRequest,
     connections: number,
   ) {
-    this.pool = new Pool(target.origin, { connections, pipelining: 1 });
+    if (target.origins.length === 0) throw new Error('a load client needs at least one origin');
+    this.pools = target.origins.map((origin) => new Pool(origin, { connections, pipelining: 1 }));
     this.headers = { ...target.headers, 'content-type': 'application/json' };
+  }
+
+  /** The pool of the instance that serves request number `index`. */
+  private poolFor(index: number): Pool {
+    return this.pools[index % this.pools.length] as Pool;
   }
 
   /** Sends request number `index` (which picks the body) and reads the whole answer. Never throws. */
@@ -44,7 +56,7 @@ export class LoadClient {
     const body = bodies[index % bodies.length];
     const started = process.hrtime.bigint();
     try {
-      const response = await this.pool.request({
+      const response = await this.poolFor(index).request({
         method: 'POST',
         path: this.target.path,
         headers: this.headers,
@@ -68,15 +80,23 @@ export class LoadClient {
     }
   }
 
-  /** One request whose status and text are returned, to check a target works before measuring it. */
+  /**
+   * One request to each instance, to check a target works before measuring it: the first answer
+   * that is not HTTP 200, else the last answer.
+   */
   async probe(stream: boolean): Promise<{ status: number; text: string }> {
-    const response = await this.pool.request({
-      method: 'POST',
-      path: this.target.path,
-      headers: this.headers,
-      body: (stream ? this.target.streamBodies : this.target.bodies)[0],
-    });
-    return { status: response.statusCode, text: await response.body.text() };
+    let answer = { status: 0, text: '' };
+    for (const pool of this.pools) {
+      const response = await pool.request({
+        method: 'POST',
+        path: this.target.path,
+        headers: this.headers,
+        body: (stream ? this.target.streamBodies : this.target.bodies)[0],
+      });
+      answer = { status: response.statusCode, text: await response.body.text() };
+      if (answer.status !== 200) return answer;
+    }
+    return answer;
   }
 
   /** The first failure seen by `send`, if any. */
@@ -84,8 +104,8 @@ export class LoadClient {
     return this.failureText;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((pool) => pool.close()));
   }
 }
 

@@ -45,6 +45,11 @@ export interface RowResult {
     rounds: number[];
     failed: number;
     cpuUsPerRequest: number | null;
+    /**
+     * CPU time per completed request of the servers the target depends on (Redis and PostgreSQL
+     * for the shared-backend rows), counted apart from the target's own; null for other rows.
+     */
+    backendCpuUsPerRequest: number | null;
   } | null;
   /**
    * Send-to-last-byte latency at `rate` req/s in µs: all rounds pooled, and each round's own
@@ -91,6 +96,8 @@ interface ActiveRow {
   saturationCompleted: number;
   /** Null once the process's CPU time could not be read. */
   saturationCpuSeconds: number | null;
+  /** The same for the target's backend servers; null when it has none. */
+  backendCpuSeconds: number | null;
   latencies: number[];
   latencyRounds: RoundLatency[];
   latencyFailed: number;
@@ -143,6 +150,10 @@ export async function runBenchmark(options: {
       await measureRound({ rows: rotate(active, round), round, parameters, clock: options.clock });
     }
     for (const row of active) finish(row, parameters.rate);
+    for (const row of active) {
+      const doubt = await row.target.check?.();
+      if (doubt) row.result.notes.push(doubt);
+    }
     await options.clock.sleep(IDLE_WAIT_MS);
     for (const row of active) row.result.idleRssMb.after = row.target.process.rssMb();
     if (options.afterRounds)
@@ -193,7 +204,7 @@ async function prepareRow(
   }
   const client = new LoadClient(
     {
-      origin: target.origin,
+      origins: target.origins,
       path: requestPath(scenario.client),
       headers: target.headers(scenario.client),
       bodies: requestBodies(scenario.client, false),
@@ -209,7 +220,8 @@ async function prepareRow(
   }
   if (problem.streamNote) result.notes.push(problem.streamNote);
   result.idleRssMb.start = target.process.rssMb();
-  options.log(`  ${scenario.label}: ready at ${target.origin}, pid ${target.process.pid}`);
+  const pids = target.origins.length > 1 ? target.process.name : `pid ${target.process.pid}`;
+  options.log(`  ${scenario.label}: ready at ${target.origins.join(', ')}, ${pids}`);
   const row: ActiveRow = {
     scenario,
     target,
@@ -220,6 +232,7 @@ async function prepareRow(
     saturationFailed: 0,
     saturationCompleted: 0,
     saturationCpuSeconds: 0,
+    backendCpuSeconds: target.backendCpuSeconds ? 0 : null,
     latencies: [],
     latencyRounds: [],
     latencyFailed: 0,
@@ -286,18 +299,18 @@ async function measureRound(options: {
   const { rows, parameters } = options;
   for (const row of rows) {
     const cpuBefore = row.target.process.cpuSeconds();
+    const backendBefore = row.target.backendCpuSeconds?.() ?? null;
     const throughput = await closedLoop(row.client, {
       connections: parameters.connections,
       durationMs: parameters.saturationMs,
     });
     const cpuAfter = row.target.process.cpuSeconds();
+    const backendAfter = row.target.backendCpuSeconds?.() ?? null;
     row.saturation.push(throughput.requestsPerSecond);
     row.saturationFailed += throughput.failed;
     row.saturationCompleted += throughput.completed;
-    row.saturationCpuSeconds =
-      cpuBefore === null || cpuAfter === null || row.saturationCpuSeconds === null
-        ? null
-        : row.saturationCpuSeconds + cpuAfter - cpuBefore;
+    row.saturationCpuSeconds = addCpu(row.saturationCpuSeconds, cpuBefore, cpuAfter);
+    row.backendCpuSeconds = addCpu(row.backendCpuSeconds, backendBefore, backendAfter);
   }
   for (const row of rows) {
     // Below the rate the queue grows without bound: there is no latency to speak of.
@@ -319,6 +332,16 @@ async function measureRound(options: {
   }
 }
 
+/** `total` plus the CPU seconds between two readings; null once any of them is missing. */
+function addCpu(total: number | null, before: number | null, after: number | null): number | null {
+  return total === null || before === null || after === null ? null : total + after - before;
+}
+
+/** CPU seconds over `completed` requests in µs per request; null when either is missing. */
+function perRequestUs(seconds: number | null, completed: number): number | null {
+  return seconds === null || completed === 0 ? null : (seconds * 1e6) / completed;
+}
+
 /** Folds a row's rounds into its result; reads peak RSS while the target still runs. */
 function finish(row: ActiveRow, rate: number): void {
   const { result } = row;
@@ -326,10 +349,8 @@ function finish(row: ActiveRow, rate: number): void {
     requestsPerSecond: median(row.saturation),
     rounds: row.saturation,
     failed: row.saturationFailed,
-    cpuUsPerRequest:
-      row.saturationCpuSeconds === null || row.saturationCompleted === 0
-        ? null
-        : (row.saturationCpuSeconds * 1e6) / row.saturationCompleted,
+    cpuUsPerRequest: perRequestUs(row.saturationCpuSeconds, row.saturationCompleted),
+    backendCpuUsPerRequest: perRequestUs(row.backendCpuSeconds, row.saturationCompleted),
   };
   if (row.latencyRounds.length > 0) {
     result.latency = {

@@ -144,6 +144,35 @@ export class ProcessGroup {
   }
 }
 
+/**
+ * Several server processes seen as one (the instances of a cluster row): CPU time and memory are
+ * the sums over the members (peak RSS: the sum of each member's peak), null when any member's is;
+ * `pid` is the first member's; `stop` stops them all.
+ */
+export function processSet(name: string, members: readonly ServerProcess[]): ServerProcess {
+  const sum = (read: (member: ServerProcess) => number | null) => {
+    let total = 0;
+    for (const member of members) {
+      const value = read(member);
+      if (value === null) return null;
+      total += value;
+    }
+    return total;
+  };
+  return {
+    name: `${name} (pids ${members.map((member) => member.pid).join(', ')})`,
+    pid: members[0]?.pid ?? -1,
+    ready: null,
+    peakRssMb: () => sum((member) => member.peakRssMb()),
+    rssMb: () => sum((member) => member.rssMb()),
+    cpuSeconds: () => sum((member) => member.cpuSeconds()),
+    output: () => members.map((member) => `${member.name}:\n${member.output()}`).join('\n'),
+    stop: async () => {
+      await Promise.all(members.map((member) => member.stop()));
+    },
+  };
+}
+
 /** VmHWM of /proc/<pid>/status in MB, or null when it cannot be read. */
 export function readPeakRssMb(pid: number): number | null {
   return readRssMb(pid, 'VmHWM');

@@ -1,4 +1,5 @@
-import { median } from './latency-summary.js';
+import { renderClusterComparisons } from './cluster-report.js';
+import { added, byId, integer, ratio } from './comparisons.js';
 import type { LongRunResult } from './long-run.js';
 import type { BenchParameters, RowResult } from './measure.js';
 import { CEILING_ROW } from './scenarios.js';
@@ -29,45 +30,9 @@ export interface GoalCheck {
 const SWITCHYARD_ROW = 'switchyard';
 const PORTKEY_ROW = 'portkey';
 
-function byId(rows: readonly RowResult[], id: string | null): RowResult | undefined {
-  return rows.find((row) => row.id === id);
-}
-
-/**
- * Latency this row adds over its baseline (the mock) at one percentile, in µs: the median over
- * rounds of the difference within each round, so a round spoilt by other load on the machine does
- * not decide it. Null when the two share no round.
- */
-export function added(
-  rows: readonly RowResult[],
-  row: RowResult,
-  key: 'p50' | 'p99' | 'p999',
-): number | null {
-  const baseline = byId(rows, row.baseline)?.latency?.rounds ?? [];
-  const differences = (row.latency?.rounds ?? []).flatMap((round) => {
-    const same = baseline.find((candidate) => candidate.round === round.round);
-    return same ? [round[key] - same[key]] : [];
-  });
-  return differences.length === 0 ? null : median(differences);
-}
-
 function addedFirstByte(rows: readonly RowResult[], row: RowResult): number | null {
   const baseline = byId(rows, row.baseline)?.streamFirstByte;
   return row.streamFirstByte && baseline ? row.streamFirstByte.p50 - baseline.p50 : null;
-}
-
-/**
- * Saturation of `row` relative to `to`: the median over rounds of the ratio within each round (every
- * measured row runs once per round, so round i of both is index i), for the same reason as `added`.
- */
-export function ratio(row: RowResult, to: RowResult | undefined): number | null {
-  const own = row.saturation?.rounds ?? [];
-  const reference = to?.saturation?.rounds ?? [];
-  const ratios = own.flatMap((value, round) => {
-    const other = reference[round];
-    return other ? [value / other] : [];
-  });
-  return ratios.length === 0 ? null : median(ratios);
 }
 
 /** How many times the CPU time per request of `to` that of `row` is (CPU-bound throughput ratio). */
@@ -162,11 +127,6 @@ function renderLongRun(long: LongRunResult): string[] {
   ];
 }
 
-const integer = (value: number | null | undefined) =>
-  value === null || value === undefined || Number.isNaN(value)
-    ? '–'
-    : Math.round(value).toLocaleString('en-US');
-
 function tableRow(rows: readonly RowResult[], row: RowResult): string {
   const toCeiling = ratio(row, byId(rows, CEILING_ROW));
   const cells =
@@ -234,6 +194,7 @@ export function renderReport(options: {
   ]);
   if (notes.length > 0) lines.push(...notes, '');
   if (long) lines.push(...renderLongRun(long));
+  lines.push(...renderClusterComparisons(rows));
   const goals = checkGoals(rows, long);
   if (goals.length > 0) {
     lines.push(

@@ -27,6 +27,16 @@ export interface Scenario {
   translation?: boolean;
   /** Shown under the table, e.g. why streams are not measured. */
   note?: string;
+  /**
+   * The row this one's cost is compared with in the cluster table (Redis + PostgreSQL against
+   * memory + SQLite, three instances against one); `--only` selects it too.
+   */
+  comparedWith?: string;
+}
+
+/** Whether the row needs the benchmark's own Redis and PostgreSQL (the rows `--no-cluster` skips). */
+export function needsSharedServices(scenario: Scenario): boolean {
+  return scenario.target.kind === 'switchyard' && scenario.target.shared === true;
 }
 
 /** Saturation ratios are given against this row (the practical ceiling). */
@@ -101,4 +111,71 @@ export const SCENARIOS: readonly Scenario[] = [
     streams: true,
     translation: true,
   },
+  {
+    id: 'switchyard-redis-postgres',
+    label: '(g) Switchyard pass-through, Redis state + PostgreSQL store',
+    target: { kind: 'switchyard', accounts: 'openai', shared: true },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+    comparedWith: 'switchyard',
+    note: 'the same as (c) with `state.backend: redis` and `store.backend: postgres` on the benchmark’s own local servers (`state.command_timeout_ms: 1000`, so a slow reply on a busy machine does not switch it to its local fallback): what shared state costs one instance (the CPU of Redis and PostgreSQL is counted apart, in the cluster table)',
+  },
+  {
+    id: 'switchyard-three-instances',
+    label: '(h) three Switchyard instances, Redis + PostgreSQL, requests round robin over them',
+    target: { kind: 'switchyard', accounts: 'openai', shared: true, instances: 3 },
+    client: 'openai',
+    baseline: 'mock',
+    streams: true,
+    comparedWith: 'switchyard-redis-postgres',
+    note: 'the load generator sends request i to instance i mod 3 (no balancer in between); CPU µs/req and RSS are the sums over the three processes, which share the machine’s cores with each other, Redis and PostgreSQL',
+  },
 ];
+
+/**
+ * The chosen rows plus the baselines, compared rows and the ceiling row their numbers are relative
+ * to; without the Redis + PostgreSQL rows when `cluster` is false.
+ */
+export function selectScenarios(options: {
+  only: string | undefined;
+  before: string | undefined;
+  cluster: boolean;
+}): Scenario[] {
+  const all = (options.before ? withBeforeRow(options.before) : SCENARIOS).filter(
+    (scenario) => options.cluster || !needsSharedServices(scenario),
+  );
+  if (!options.only) return all;
+  const wanted = new Set(options.only.split(',').map((id) => id.trim()));
+  const unknown = [...wanted].filter((id) => !all.some((scenario) => scenario.id === id));
+  if (unknown.length > 0) throw new Error(`--only names no row ${unknown.join(', ')} (see --help)`);
+  wanted.add(CEILING_ROW);
+  // Compared rows have baselines and compared rows of their own: add until nothing changes.
+  for (let size = 0; size !== wanted.size; ) {
+    size = wanted.size;
+    for (const scenario of all) {
+      if (!wanted.has(scenario.id)) continue;
+      if (scenario.baseline) wanted.add(scenario.baseline);
+      if (scenario.comparedWith) wanted.add(scenario.comparedWith);
+    }
+  }
+  return all.filter((scenario) => wanted.has(scenario.id));
+}
+
+/** The scenarios with the pass-through row run again on the build in `root` (absolute), right after it. */
+function withBeforeRow(root: string): Scenario[] {
+  return SCENARIOS.flatMap((scenario) =>
+    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
+      ? [
+          scenario,
+          {
+            ...scenario,
+            id: 'switchyard-before',
+            label: `(c) Switchyard pass-through, build in ${root}`,
+            target: { ...scenario.target, root },
+            note: 'the same as (c) on another build (`--before`): before/after side by side',
+          },
+        ]
+      : [scenario],
+  );
+}

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import type { Clock } from '../../src/core/clock.js';
+import { freePort } from '../../test/support/service-processes.js';
 import type { ProcessGroup, ServerProcess } from './process-group.js';
-import type { WireProtocol } from './wire-samples.js';
+import { startSwitchyard } from './switchyard-target.js';
+import { credentialHeaders, type WireProtocol } from './wire-samples.js';
 
 /** What serves a benchmark row. */
 export type TargetSpec =
@@ -23,22 +23,54 @@ export type TargetSpec =
       config?: Record<string, unknown>;
       /** Another build of Switchyard to run (a checkout with its `dist/`); default `TargetContext.root`. */
       root?: string;
+      /**
+       * Scheduling state in Redis and the store in PostgreSQL (`TargetContext.services`, a fresh
+       * key prefix and database per row) instead of memory and SQLite.
+       */
+      shared?: boolean;
+      /** Instances sharing the accounts (default 1; more need `shared`); load is spread over them. */
+      instances?: number;
     }
   /** Portkey's open-source gateway, routed to the mock as a custom OpenAI-compatible host. */
   | { kind: 'portkey' };
 
 /** A started target: where to send requests and which process to watch. */
 export interface RunningTarget {
+  /** Where the target (its first instance) listens. */
   origin: string;
+  /** Where each instance listens (just `origin` for a one-process target). */
+  origins: readonly string[];
+  /** Its process; for several instances, all of them as one (CPU and RSS summed). */
   process: ServerProcess;
   /** Credential and routing headers for requests in `protocol`. */
   headers(protocol: WireProtocol): Record<string, string>;
+  /**
+   * CPU time so far (s) of the servers the target depends on and shares with no client (Redis and
+   * PostgreSQL for the shared-backend rows), counted apart from `process`; absent for other targets.
+   */
+  backendCpuSeconds?(): number | null;
+  /** After the rounds: what makes the numbers doubtful (e.g. a shared backend was degraded), or null. */
+  check?(): Promise<string | null>;
   /** Stops the target's process (a no-op for the shared mock) and removes its files. */
   stop(): Promise<void>;
 }
 
+/** The throwaway Redis and PostgreSQL servers the shared-backend rows use. */
+export interface SharedServices {
+  redisUrl: string;
+  /** Creates an empty database on the PostgreSQL server and returns its URL. */
+  newDatabase(): Promise<string>;
+  /** A Redis key prefix no other row uses. */
+  newKeyPrefix(): string;
+  /** CPU time so far of every Redis and PostgreSQL process (server, connection backends), s. */
+  cpuSeconds(): number | null;
+}
+
 export interface TargetContext {
   group: ProcessGroup;
+  clock: Clock;
+  /** Present when the selected rows need Redis and PostgreSQL (the benchmark started them). */
+  services?: SharedServices;
   /** The running mock upstream every target forwards to. */
   mock: RunningTarget;
   /** The repository root (bin/switchyard.js, node_modules). */
@@ -47,15 +79,7 @@ export interface TargetContext {
   cpuProfileDir?: string;
 }
 
-const SWITCHYARD_ACCOUNTS = 3;
 const LISTENING_URL = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
-
-/** Credential headers as each client protocol's SDK sends them. */
-export function credentialHeaders(protocol: WireProtocol, key: string): Record<string, string> {
-  return protocol === 'openai'
-    ? { authorization: `Bearer ${key}` }
-    : { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
-}
 
 /** Starts the benchmark's mock upstream in its own process. */
 export async function startMock(group: ProcessGroup): Promise<RunningTarget> {
@@ -65,8 +89,10 @@ export async function startMock(group: ProcessGroup): Promise<RunningTarget> {
     args: [fileURLToPath(new URL('./serve.js', import.meta.url)), 'mock'],
     readyPattern: LISTENING_URL,
   });
+  const origin = child.ready?.[1] ?? '';
   return {
-    origin: child.ready?.[1] ?? '',
+    origin,
+    origins: [origin],
     process: child,
     headers: (protocol) => credentialHeaders(protocol, 'sk-bench-mock'),
     stop: () => child.stop(),
@@ -94,72 +120,13 @@ async function startBareProxy(context: TargetContext): Promise<RunningTarget> {
     args: [fileURLToPath(new URL('./serve.js', import.meta.url)), 'bare-proxy', context.mock.origin],
     readyPattern: LISTENING_URL,
   });
+  const origin = child.ready?.[1] ?? '';
   return {
-    origin: child.ready?.[1] ?? '',
+    origin,
+    origins: [origin],
     process: child,
     headers: (protocol) => credentialHeaders(protocol, 'sk-bench-bare'),
     stop: () => child.stop(),
-  };
-}
-
-/**
- * A Switchyard gateway as a user runs it (`switchyard start`), with a fresh data directory, the
- * default gui_config.json (request log on) unless the spec gives one, and a few accounts pointing at
- * the mock, added through the admin API.
- */
-async function startSwitchyard(
-  spec: Extract<TargetSpec, { kind: 'switchyard' }>,
-  context: TargetContext,
-): Promise<RunningTarget> {
-  const { accounts } = spec;
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
-  if (spec.config) await writeFile(join(dataDir, 'gui_config.json'), JSON.stringify(spec.config));
-  // Node names each profile CPU.<date>.<time>.<pid>…; the log shows which pid serves which row.
-  const profile = context.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`] : [];
-  const child = await context.group.start({
-    name: `Switchyard (${accounts} accounts)`,
-    command: process.execPath,
-    args: [
-      ...profile,
-      join(spec.root ?? context.root, 'bin/switchyard.js'),
-      'start',
-      '--data-dir',
-      dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-    ],
-    readyPattern: /is listening on 127\.0\.0\.1:(\d+)/,
-  });
-  const origin = `http://127.0.0.1:${child.ready?.[1]}`;
-  const config = JSON.parse(await readFile(join(dataDir, 'gui_config.json'), 'utf8')) as {
-    proxy: { api_key: string };
-  };
-  const apiKey = config.proxy.api_key;
-  const baseUrl = accounts === 'openai' ? `${context.mock.origin}/v1` : context.mock.origin;
-  for (let index = 0; index < SWITCHYARD_ACCOUNTS; index++) {
-    const response = await request(`${origin}/api/accounts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        provider: accounts,
-        email: `bench-${accounts}-${index}@example.com`,
-        api_key: `sk-bench-${accounts}-${index}`,
-        base_url: baseUrl,
-      }),
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 201) throw new Error(`could not add a Switchyard account: ${text}`);
-  }
-  return {
-    origin,
-    process: child,
-    headers: (protocol) => credentialHeaders(protocol, apiKey),
-    stop: async () => {
-      await child.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
   };
 }
 
@@ -183,6 +150,7 @@ async function startPortkey(context: TargetContext): Promise<RunningTarget> {
   });
   return {
     origin,
+    origins: [origin],
     process: child,
     headers: (protocol) => ({
       ...credentialHeaders(protocol, 'sk-bench-portkey'),
@@ -191,17 +159,4 @@ async function startPortkey(context: TargetContext): Promise<RunningTarget> {
     }),
     stop: () => child.stop(),
   };
-}
-
-/** A port nobody listens on right now (bound and released; another process could take it first). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -6,6 +6,13 @@
 /** The client protocols the benchmark can speak to a target. */
 export type WireProtocol = 'openai' | 'anthropic';
 
+/** Credential headers as each client protocol's SDK sends them. */
+export function credentialHeaders(protocol: WireProtocol, key: string): Record<string, string> {
+  return protocol === 'openai'
+    ? { authorization: `Bearer ${key}` }
+    : { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+}
+
 /** How many distinct conversations the requests rotate through (each has its own session id). */
 export const CONVERSATIONS = 64;
 

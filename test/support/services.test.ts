@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { processTree } from './service-processes.js';
 import {
   createDatabase,
   type PostgresService,
@@ -62,8 +64,10 @@ describe('a private Redis for fault tests', () => {
 
   it('stops answering when killed and answers again, empty, after start', async () => {
     expect(await redisCommand(redis.url, 'SET k v')).toBe('+OK');
+    expect(readFileSync(`/proc/${redis.pid}/comm`, 'utf8').trim()).toBe('redis-server');
     await redis.kill();
     expect(redis.running).toBe(false);
+    expect(redis.pid).toBeNull();
     await expect(redisCommand(redis.url, 'PING')).rejects.toThrow(/ECONNREFUSED/);
 
     await redis.start();
@@ -108,6 +112,15 @@ describe('a private PostgreSQL for fault tests', () => {
 
     postgres.thaw();
     expect(await query).toEqual([{ seven: 7 }]);
+    await client.end();
+  });
+
+  it('names the postmaster, whose descendants include the backend of each connection', async () => {
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    expect(postgres.pid).not.toBeNull();
+    expect(processTree(postgres.pid as number)).toContain(rows[0]?.pid);
     await client.end();
   });
 

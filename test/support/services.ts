@@ -1,5 +1,6 @@
 /**
- * Throwaway Redis and PostgreSQL servers for tests: real servers from the Debian packages, on
+ * Throwaway Redis and PostgreSQL servers for tests (and for `npm run bench:proxy`, whose
+ * Redis + PostgreSQL rows start theirs with this code): real servers from the Debian packages, on
  * 127.0.0.1 and a free port, with their files in a temporary directory that `dispose()` removes.
  *
  * The whole run shares one of each, started by `global-services.ts` (vitest `globalSetup`); tests
@@ -33,6 +34,8 @@ export interface TestService {
   readonly port: number;
   /** Whether the server process is running (frozen counts as running). */
   readonly running: boolean;
+  /** The server's main process (PostgreSQL: the postmaster, parent of its backends); null when stopped. */
+  readonly pid: number | null;
   /** (Re)starts the server on the same port and files; resolves once it answers. */
   start(): Promise<void>;
   /** Stops it gracefully (PostgreSQL: `pg_ctl stop -m fast`), keeping its files for `start()`. */
@@ -76,6 +79,9 @@ export async function startRedis(): Promise<TestService> {
     port,
     get running() {
       return pid() !== null;
+    },
+    get pid() {
+      return pid();
     },
     async start() {
       if (pid() !== null) return;
@@ -156,6 +162,9 @@ export async function startPostgres(): Promise<PostgresService> {
     port,
     get running() {
       return pid() !== null;
+    },
+    get pid() {
+      return pid();
     },
     async start() {
       if (pid() !== null) return;
