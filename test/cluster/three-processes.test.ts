@@ -180,7 +180,11 @@ describe('three gateway processes sharing Redis and PostgreSQL', () => {
       accountIds['sk-c'],
     );
 
+    // A mode one instance received from another, changed away and back through that instance,
+    // still reaches the others (it is not mistaken for the echo of the change it received).
     await useMode(nodes[1]!, 'PerformanceFirst');
+    await useMode(nodes[0]!, 'Balance');
+    await useMode(nodes[0]!, 'PerformanceFirst');
   });
 
   it('binds 50 concurrent first requests of one session across the instances to one account', async () => {
