@@ -78,7 +78,10 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
   const group = new ProcessGroup(systemClock);
   const apiKey = `sk-cluster-${options.keyPrefix.replace(/\W/g, '')}`;
   const directories: string[] = [];
+  const servers: ServerProcess[] = [];
   const stop = async () => {
+    // All at once (each waits for its own shutdown); stopAll then catches one still starting.
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
     await group.stopAll();
     await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
   };
@@ -89,7 +92,9 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
         const dataDir = await mkdtemp(join(tmpdir(), `switchyard-cluster-${index}-`));
         directories.push(dataDir);
         await writeFile(join(dataDir, 'gui_config.json'), JSON.stringify(instanceConfig(options, apiKey)));
-        return startInstance({ group, index, dataDir, apiKey, options });
+        const instance = await startInstance({ group, index, dataDir, apiKey, options });
+        servers.push(instance.process);
+        return instance;
       }),
     );
     return { instances, apiKey, stop };
