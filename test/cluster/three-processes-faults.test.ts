@@ -30,6 +30,12 @@ const KEYS = ['sk-a', 'sk-b', 'sk-c'];
 const COMMAND_TIMEOUT_MS = 200;
 /** How long Redis stays frozen (the issue's SIGSTOP of 5 s). */
 const FREEZE_MS = 5000;
+/**
+ * The longest a request may take during a fault: the Redis command timeout plus the upstream's own
+ * time (the mock answers at once), widened tenfold for a machine shared by many test runs. A
+ * request that waited for the frozen or dead server would take the whole outage.
+ */
+const SLOWEST_MS = 10 * COMMAND_TIMEOUT_MS;
 /** Recovery is awaited, bounded generously (the instances retry Redis every second). */
 const RECOVERY = { timeout: 20_000, interval: 100 };
 
@@ -172,9 +178,10 @@ async function expectConverged(): Promise<void> {
 }
 
 /**
- * Requests kept completing on every instance between `from` and `to` (the fault): none waited for
- * the dead server, since a request stuck until it came back would leave its worker with nothing
- * finished meanwhile. Five per instance is a generous floor (hundreds finish when nothing waits).
+ * Requests kept completing on every instance between `from` and `to` (the fault), and none waited
+ * for the dead server: every request that started while it was gone, at least `SLOWEST_MS` before
+ * it came back, had finished by then. A request stuck on the server until it returned would fail
+ * this; five per instance is a generous floor (hundreds finish when nothing waits).
  */
 function expectServedThroughout(context: { outcomes: Outcome[]; from: number; to: number }) {
   const { outcomes, from, to } = context;
@@ -182,6 +189,10 @@ function expectServedThroughout(context: { outcomes: Outcome[]; from: number; to
   for (const node of nodes) {
     expect(during.filter((outcome) => outcome.instance === node.index).length).toBeGreaterThanOrEqual(5);
   }
+  const early = outcomes.filter(
+    (outcome) => outcome.startedAt >= from && outcome.startedAt <= to - SLOWEST_MS,
+  );
+  expect(early.filter((outcome) => outcome.endedAt >= to)).toEqual([]);
 }
 
 function failures(outcomes: Outcome[]): Outcome[] {
