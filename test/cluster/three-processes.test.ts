@@ -6,6 +6,7 @@
  * all shared. One cluster serves the whole file; every test leaves it as it found it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { runCli } from '../foundation/run-cli.js';
 import {
   type ClusterInstance,
   type GatewayCluster,
@@ -196,7 +197,7 @@ describe('three gateway processes sharing Redis and PostgreSQL', () => {
     expect(KEYS.map((key) => upstream.hits(key)).filter((hits) => hits > 0)).toEqual([50]);
   });
 
-  it('serves from an account added through one instance on another, and drops one disabled through a third', async () => {
+  it('serves from an account added through one instance on another, drops one disabled through a third, and takes it back when the CLI enables it', async () => {
     await useMode(nodes[0]!, 'PerformanceFirst');
     const added = await addAccount(nodes[0]!, 'sk-d');
     expect(
@@ -224,5 +225,20 @@ describe('three gateway processes sharing Redis and PostgreSQL', () => {
     const served = await roundRobin(12, 'without sk-a');
     expect(upstream.hits('sk-a')).toBe(0);
     expect(served).toEqual({ 'sk-b@example.com': 4, 'sk-c@example.com': 4, 'sk-d@example.com': 4 });
+
+    // The command line, run against the third instance's data directory, writes the shared store too.
+    const enabled = await runCli(
+      ['accounts', 'enable', 'sk-a@example.com', '--data-dir', nodes[2]!.dataDir],
+      {
+        env: cluster!.cliEnvironment,
+      },
+    );
+    expect(enabled.code, enabled.stderr).toBe(0);
+    for (const node of nodes) {
+      await vi.waitFor(async () => expect(await status(node, 'active_accounts')).toBe(4), SEEN);
+    }
+    expect(await roundRobin(12, 'with sk-a again')).toEqual(
+      Object.fromEntries(['sk-a', 'sk-b', 'sk-c', 'sk-d'].map((key) => [`${key}@example.com`, 3])),
+    );
   });
 });

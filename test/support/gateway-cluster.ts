@@ -57,6 +57,8 @@ export interface ClusterInstance {
   readonly index: number;
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
+  /** Its data directory (its `gui_config.json`): `--data-dir` for a CLI command run against it. */
+  readonly dataDir: string;
   readonly process: ServerProcess;
   /**
    * Calls `path` on this instance with the cluster's API key (the admin credential too); the
@@ -69,6 +71,8 @@ export interface GatewayCluster {
   readonly instances: ClusterInstance[];
   /** The proxy API key every instance shares. */
   readonly apiKey: string;
+  /** The variables a CLI command needs to open the shared store (`SWITCHYARD_SECRET_KEY`). */
+  readonly cliEnvironment: Record<string, string>;
   /** Stops every process still running and removes the data directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -97,7 +101,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
         return instance;
       }),
     );
-    return { instances, apiKey, stop };
+    return { instances, apiKey, cliEnvironment: { SWITCHYARD_SECRET_KEY: options.secretKey }, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -152,7 +156,7 @@ async function startInstance(context: {
       headers: { authorization: `Bearer ${apiKey}`, ...callOptions.headers },
     });
   await waitUntilHealthy({ url, server, timeoutMs });
-  return { index, url, process: server, call };
+  return { index, url, dataDir, process: server, call };
 }
 
 /** Polls `/healthz` until it answers 200; fails naming the instance and its output. */
