@@ -18,7 +18,11 @@ export function shareSchedulingSettings(options: {
   const stopConfig = config.subscribe((event) => {
     if (event.source !== 'api' || !event.changed.includes('proxy.scheduling')) return;
     const settings = sharedPart(event.current.proxy.scheduling);
-    if (JSON.stringify(settings) === received) return;
+    // Only the one update applying a received change is its echo: a later local change back to the
+    // same settings must still reach the others.
+    const echo = JSON.stringify(settings) === received;
+    received = null;
+    if (echo) return;
     state.publishSettings(settings).catch((error: unknown) => {
       logger.warn({ err: error }, 'could not tell the other instances about the scheduling settings');
     });
@@ -29,6 +33,7 @@ export function shareSchedulingSettings(options: {
     if (JSON.stringify(sharedPart(config.get().proxy.scheduling)) === JSON.stringify(settings)) return;
     received = JSON.stringify(settings);
     config.update({ proxy: { scheduling: settings } }).catch((error: unknown) => {
+      received = null;
       logger.warn({ err: error }, 'could not apply the scheduling settings another instance changed');
     });
   });

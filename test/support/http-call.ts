@@ -18,7 +18,7 @@ export interface HttpCallOptions {
   form?: string;
   headers?: Record<string, string>;
   /** Default GET without a body, POST with one. */
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   signal?: AbortSignal;
 }
 
