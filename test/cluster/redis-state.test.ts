@@ -4,17 +4,14 @@
  * account, a conversation stays on one account whichever instance serves it, and the fixed
  * account, clear bindings and scheduling mode set through one instance apply to all.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SEEN, startCluster } from '../support/gateway-cluster.js';
+import type { GatewayHarness } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
 import { type MockUpstream, rateLimited, startMockUpstream } from '../support/mock-upstream.js';
 import { sampleChat } from '../support/sample-requests.js';
-import { createDatabase, redisKeyPrefix } from '../support/services.js';
 
-const KEY = 'c'.repeat(64);
 const KEYS = ['sk-a', 'sk-b', 'sk-c'];
-/** Account changes travel through PostgreSQL's change feed; wait for them, bounded. */
-const SEEN = { timeout: 5000, interval: 50 };
 
 let upstream: MockUpstream;
 let cluster: GatewayHarness[] = [];
@@ -32,32 +29,15 @@ afterEach(async () => {
 });
 
 /** Three instances on a fresh database and key prefix; the first adds the accounts. */
-async function startCluster(mode: string): Promise<GatewayHarness[]> {
-  const config = {
-    store: { backend: 'postgres', postgres_url: await createDatabase(inject('postgresUrl')) },
-    // Three gateways and the test share one event loop here: a generous timeout keeps Redis in use
-    // (the fault tests cover the short one).
-    state: {
-      backend: 'redis',
-      redis_url: inject('redisUrl'),
-      key_prefix: redisKeyPrefix(),
-      command_timeout_ms: 2000,
-    },
-    proxy: { auth_mode: 'all_except_health', scheduling: { mode } },
-  };
+function startThree(mode: string): Promise<GatewayHarness[]> {
   const accounts = KEYS.map((key) => ({
     provider: 'openai' as const,
     email: `${key}@example.com`,
     api_key: key,
     base_url: `${upstream.url}/v1`,
   }));
-  const first = await startGateway({ secretKey: KEY, config, accounts });
-  cluster.push(first);
-  for (let index = 0; index < 2; index++) cluster.push(await startGateway({ secretKey: KEY, config }));
-  for (const gateway of cluster) {
-    await vi.waitFor(() => expect(gateway.runtime.stores.accounts.list()).toHaveLength(KEYS.length), SEEN);
-  }
-  return cluster;
+  const config = { proxy: { auth_mode: 'all_except_health', scheduling: { mode } } };
+  return startCluster({ size: 3, accounts, config }, cluster);
 }
 
 function chat(gateway: GatewayHarness, text: string, headers: Record<string, string> = {}) {
@@ -73,7 +53,7 @@ function hitsByKey(): Record<string, number> {
 
 describe('three instances sharing Redis and PostgreSQL', () => {
   it('a 429 seen by one instance keeps the other two off that account', async () => {
-    const [a, b, c] = await startCluster('PerformanceFirst');
+    const [a, b, c] = await startThree('PerformanceFirst');
     upstream.script('sk-a', rateLimited({ retryAfter: '600' }));
     // Round robin on A until its rotation reaches sk-a: the 429, then failover.
     for (let turn = 0; turn < KEYS.length && upstream.hits('sk-a') === 0; turn++) {
@@ -89,7 +69,7 @@ describe('three instances sharing Redis and PostgreSQL', () => {
   });
 
   it('keeps the 10 turns of one conversation on one account whichever instance serves them', async () => {
-    const [a, b, c] = await startCluster('Balance');
+    const [a, b, c] = await startThree('Balance');
     // Another conversation on B first: an instance on its own state would start elsewhere.
     expect((await chat(b!, 'another', { 'session-id': 'other' })).status).toBe(200);
     upstream.reset();
@@ -102,7 +82,7 @@ describe('three instances sharing Redis and PostgreSQL', () => {
   });
 
   it('binds 50 concurrent first requests of one session across the instances to one account', async () => {
-    const nodes = await startCluster('Balance');
+    const nodes = await startThree('Balance');
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
         chat(nodes[index % 3]!, `burst ${index}`, { 'session-id': 'burst-session' }),
@@ -113,7 +93,7 @@ describe('three instances sharing Redis and PostgreSQL', () => {
   });
 
   it('applies the fixed account, clear bindings and the scheduling mode set through any instance', async () => {
-    const [a, b, c] = await startCluster('Balance');
+    const [a, b, c] = await startThree('Balance');
     for (let turn = 0; turn < 6; turn++) {
       expect((await chat(a!, `bound ${turn}`, { 'session-id': `session-${turn}` })).status).toBe(200);
     }
