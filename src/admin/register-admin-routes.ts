@@ -18,7 +18,12 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AppDepende
   const { accountServices, keys } = deps;
   if (keys) {
     registerKeyRoutes(app, { keys, accounts: deps.accounts, clock: deps.clock, logger: deps.logger });
-    registerUsageRoutes(app, { keys, accounts: deps.accounts, clock: deps.clock });
+    registerUsageRoutes(app, {
+      keys,
+      accounts: deps.accounts,
+      clock: deps.clock,
+      storeReads: deps.storeReads,
+    });
   }
   if (accountServices) {
     registerOAuthRoutes(app, { accountServices, runtime: deps.runtime });

@@ -151,6 +151,8 @@ function composeAccountServices(options: {
     endpoints,
     clock,
     settings: () => ({ skewMs: config.get().oauth.refresh_skew_seconds * 1000, clients: clients() }),
+    // One refresh per token across every instance sharing the state store.
+    exclusion: options.state,
     onError,
     tokenWrites: options.tokenWrites,
   });

@@ -152,6 +152,7 @@ export class GatewayRuntime {
       accountServices,
       keys,
       storeHealth: storeReport,
+      storeReads: this.stores.database.health,
     };
   }
 

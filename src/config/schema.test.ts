@@ -36,7 +36,7 @@ describe('state', () => {
       backend: 'redis',
       redis_url: 'rediss://:p@cache:6380/2',
       key_prefix: 'team-a:',
-      command_timeout_ms: 50,
+      command_timeout_ms: 250,
     });
   });
 
@@ -69,7 +69,7 @@ describe('configSchema defaults', () => {
         user_agent: null,
       },
       store: { backend: 'sqlite', postgres_url: null },
-      state: { backend: 'memory', redis_url: null, key_prefix: 'switchyard:', command_timeout_ms: 50 },
+      state: { backend: 'memory', redis_url: null, key_prefix: 'switchyard:', command_timeout_ms: 250 },
       pricing: { models: {} },
     });
     expect(proxyWithoutKey).toEqual({

@@ -374,8 +374,12 @@ const stateSchema = z
     redis_url: z.string().min(1).nullable().default(null),
     /** Prefix of every Redis key and channel, so several clusters can share one Redis. */
     key_prefix: z.string().min(1).max(100).default('switchyard:'),
-    /** How long one Redis command may take before the instance serves from its local state, ms. */
-    command_timeout_ms: z.int().min(5).max(10_000).default(50),
+    /**
+     * How long one Redis command may take before the instance serves from its local state, ms. The
+     * default leaves room for the event loop being held by other work (translating a large body,
+     * a garbage collection): the timer then fires before the answer, already there, is read.
+     */
+    command_timeout_ms: z.int().min(5).max(10_000).default(250),
   })
   .superRefine((value, context) => {
     if (value.redis_url === null || isRedisUrl(value.redis_url)) return;

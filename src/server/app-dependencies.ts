@@ -9,6 +9,7 @@ import type { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { StateHealth } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { StoreAvailability } from '../store/store-health.js';
 import type { StoreOutageReport } from '../store/store-outage-report.js';
 
 /** Facts about the running process that routes report (status, settings page). */
@@ -42,4 +43,9 @@ export interface AppDependencies {
   keys?: KeyServices;
   /** The store database's reachability (`/healthz`, status). Absent: reported as answering. */
   storeHealth?: () => StoreOutageReport;
+  /**
+   * Runs an admin read of the store (request log, usage): while the database does not answer it
+   * fails at once with a 503 `store_unavailable` (`StoreAvailability.guard`). Absent: run as is.
+   */
+  storeReads?: Pick<StoreAvailability, 'guard'>;
 }

@@ -177,6 +177,7 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     store: observability.requestLogStore,
     writer: observability.writer,
     feed: observability.feed,
+    storeReads: deps.storeReads,
     clock: deps.clock,
     adminCredentials: () => {
       const { proxy } = deps.config.get();

@@ -33,7 +33,7 @@ export interface RedisStateStoreOptions {
   ids: IdSource;
   bindingTtlMs?: number;
   maxBindings?: number;
-  /** How long one Redis command may take before the store serves from local state, ms. Default 50. */
+  /** How long one Redis command may take before the store serves from local state, ms. Default 250 (`state.command_timeout_ms`). */
   commandTimeoutMs?: number;
   /** How often, while degraded, Redis is tried again; also how often the lock mirror is refreshed in full. Default 1000. */
   retryIntervalMs?: number;
@@ -84,7 +84,7 @@ export class RedisStateStore implements StateStore {
     this.link = new RedisLink({
       url: options.url,
       clock: options.clock,
-      commandTimeoutMs: options.commandTimeoutMs ?? 50,
+      commandTimeoutMs: options.commandTimeoutMs ?? 250,
       retryIntervalMs: options.retryIntervalMs ?? 1000,
       ...(options.onDegraded ? { onDegraded: options.onDegraded } : {}),
       ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}),

@@ -150,6 +150,25 @@ export class AccountStore {
     return this.pool.list();
   }
 
+  /**
+   * Reads one account from the database rather than the pool, which may lag behind another
+   * instance's write until the change feed says so, and puts what it read in the pool. Undefined
+   * when the account is gone. Refused with `store_unavailable` (503) while the database is known
+   * not to answer, like a write.
+   */
+  reloadAccount(id: string): Promise<Account | undefined> {
+    return this.write(async () => {
+      const account = await this.readAccount(this.db, id);
+      if (!account) {
+        this.pool.remove(id);
+        return undefined;
+      }
+      const current = this.pending.overlay(account);
+      this.pool.upsert(current);
+      return current;
+    });
+  }
+
   /** Adds an account. A second account with the same provider and email is a `conflict`. */
   async create(input: NewAccountInput): Promise<Account> {
     validateNewAccount(input);

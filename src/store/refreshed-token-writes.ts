@@ -36,16 +36,20 @@ export class RefreshedTokenWrites {
     return this.pending.size;
   }
 
-  /** Queues the credential for storage; never throws, never waits. */
-  write(accountId: string, refreshed: RefreshedCredential): void {
+  /**
+   * Queues the credential for storage and writes it at once while the store answers. Never throws.
+   * The promise resolves when this credential is stored or refused, when it is held for the store's
+   * return, or when a newer refresh of the account replaced it in the queue; a caller that must not
+   * wait ignores it.
+   */
+  async write(accountId: string, refreshed: RefreshedCredential): Promise<void> {
     const earlier = this.pending.get(accountId);
     // A chain of refreshes is stored as one refresh of the token the store still has.
     const chained = earlier !== undefined && refreshed.from === earlier.credential.refreshToken;
-    this.pending.set(
-      accountId,
-      chained ? { from: earlier.from, credential: refreshed.credential } : refreshed,
-    );
-    if (this.options.availability.writable) void this.flush();
+    const entry = chained ? { from: earlier.from, credential: refreshed.credential } : refreshed;
+    this.pending.set(accountId, entry);
+    // A pass already running may have gone past this account: the next one writes it.
+    while (this.options.availability.writable && this.pending.get(accountId) === entry) await this.flush();
   }
 
   /** Writes what is pending now; resolves when each is stored, refused, or held for the store's return. */

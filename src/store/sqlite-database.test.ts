@@ -104,3 +104,30 @@ describe('openSqliteDatabase(":memory:")', () => {
     await second.close();
   });
 });
+
+describe('a SQLite store that cannot write right now', () => {
+  it('counts a write lock held past the busy timeout as the store not answering, and a refused write as answering', async () => {
+    const file = path.join(directory, 'busy.db');
+    const opened = await openSqliteDatabase({ file });
+    // The 5 s busy timeout would hold this test's event loop: fail at once instead.
+    await sql`PRAGMA busy_timeout = 0`.execute(opened.db);
+    await opened.db.insertInto('meta').values({ key: 'taken', value: 'v' }).execute();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const write = (key: string) => opened.db.insertInto('meta').values({ key, value: 'v' }).execute();
+
+    const busy = await opened.health.guard(() => write('while locked')).catch((error: unknown) => error);
+    other.exec('ROLLBACK');
+    other.close();
+    const duplicate = await write('taken').catch((error: unknown) => error);
+
+    expect(busy).toMatchObject({
+      code: 'store_unavailable',
+      message: expect.stringContaining('SQLITE_BUSY'),
+    });
+    expect(opened.health.status()).toMatchObject({ backend: 'sqlite', degraded: true });
+    expect(duplicate).toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(opened.health.reportFailure(duplicate)).toBe(false);
+    await opened.close();
+  });
+});

@@ -23,6 +23,26 @@ function isUnavailableSqlState(code: string): boolean {
 }
 
 /**
+ * SQLite result codes (better-sqlite3's `code`, primary or extended: `SQLITE_IOERR_WRITE`) of a
+ * database file that cannot serve right now rather than one refusing this statement: another
+ * process holds the write lock past the busy timeout (BUSY, LOCKED), the disk fails or is full
+ * (IOERR, FULL), the file cannot be opened or written (CANTOPEN, READONLY). Corruption and
+ * constraint failures are not among them: retrying would not help.
+ */
+const SQLITE_UNAVAILABLE = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+];
+
+function isUnavailableSqliteCode(code: string): boolean {
+  return SQLITE_UNAVAILABLE.some((primary) => code === primary || code.startsWith(`${primary}_`));
+}
+
+/**
  * What `pg`, `pg-pool` and Kysely say, without a code, when a connection is lost or a query gets
  * no answer in time (see node_modules/pg/lib/client.js and pg-pool/index.js).
  */
@@ -45,7 +65,11 @@ export function isStoreUnreachableError(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) return false;
   if (isSwitchyardError(error)) return error.code === 'store_unavailable';
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) return true;
+  if (
+    typeof code === 'string' &&
+    (NETWORK_CODES.has(code) || isUnavailableSqlState(code) || isUnavailableSqliteCode(code))
+  )
+    return true;
   if (UNREACHABLE_MESSAGES.some((message) => error.message.includes(message))) return true;
   if (
     error instanceof AggregateError &&

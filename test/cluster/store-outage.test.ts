@@ -162,6 +162,38 @@ describe('a gateway whose PostgreSQL store is stopped', () => {
   });
 });
 
+describe('admin reads of a gateway whose PostgreSQL store is stopped', () => {
+  it('answer the request log and usage with a 503 store_unavailable, and the stored rows again after', async () => {
+    const url = await postgres.createDatabase();
+    const gateway = await instance(url);
+    await gateway.call('POST', '/api/accounts', { body: account('sk-read') });
+    expect((await chat(gateway, 'logged before the outage')).status).toBe(200);
+    const logged = (await gateway.call('GET', '/api/logs')).json as { logs: Array<{ id: string }> };
+    const id = logged.logs[0]?.id ?? '';
+
+    await postgres.stop();
+    const reads = [
+      await gateway.call('GET', '/api/logs'),
+      await gateway.call('GET', `/api/logs/${id}`),
+      await gateway.call('GET', '/api/usage?by=account&since=1d'),
+      await gateway.call('DELETE', '/api/logs'),
+    ];
+
+    for (const answer of reads) {
+      expect(answer.status).toBe(503);
+      expect(answer.json).toMatchObject({ error: { code: 'store_unavailable' } });
+      expect(answer.headers['retry-after']).toBeDefined();
+    }
+    await postgres.start();
+    await vi.waitFor(async () => expect((await status(gateway)).store_degraded).toBe(false), {
+      timeout: 15_000,
+    });
+    const after = await gateway.call('GET', `/api/logs/${id}`);
+    expect(after.status).toBe(200);
+    expect((await gateway.call('GET', '/api/usage?by=account&since=1d')).status).toBe(200);
+  });
+});
+
 describe('a gateway whose PostgreSQL store is frozen', () => {
   it('notices without a failed write, refuses admin writes with a 503, serves requests, and recovers on thaw', async () => {
     const url = await postgres.createDatabase();

@@ -8,6 +8,7 @@ import { toRequestLogRow } from '../../observability/to-request-log-row.js';
 import { checkAdminAuth } from '../../server/auth.js';
 import type { RoutePolicy } from '../../server/create-app.js';
 import type { RequestLogStore } from '../../store/request-log-store.js';
+import { ASSUMED_AVAILABLE, type StoreAvailability } from '../../store/store-health.js';
 import { listLogsQuery, logStreamQuery } from '../log-contracts.js';
 import { toRequestLogRecord } from '../to-request-log-record.js';
 import { adminRoute } from './admin-route.js';
@@ -29,6 +30,8 @@ export interface LogRoutesDependencies {
   adminCredentials: () => { adminPassword: string | null; apiKey: string };
   /** Milliseconds between heartbeat comments on the stream. Default 15 000. */
   heartbeatMs?: number;
+  /** Guards the reads and the clear: a 503 `store_unavailable` while the database does not answer. */
+  storeReads?: Pick<StoreAvailability, 'guard'>;
 }
 
 interface IdParams {
@@ -47,26 +50,31 @@ const streamRoute = { config: { policy: { dialect: 'admin', auth: 'public' } sat
  */
 export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDependencies): void {
   const { store, writer } = deps;
+  const reads = deps.storeReads ?? ASSUMED_AVAILABLE;
 
   app.get('/api/logs', adminRoute, async (request) => {
     const query = parseOrThrow(listLogsQuery, request.query, 'log query');
     await writer?.flush();
-    const page = await store.query({
-      status: query.status,
-      accountId: query.account,
-      clientKeyId: query.key,
-      model: query.model,
-      protocol: query.protocol,
-      text: query.q,
-      limit: query.limit,
-      before: query.before,
-    });
+    const page = await reads.guard(() =>
+      store.query({
+        status: query.status,
+        accountId: query.account,
+        clientKeyId: query.key,
+        model: query.model,
+        protocol: query.protocol,
+        text: query.q,
+        limit: query.limit,
+        before: query.before,
+      }),
+    );
     return { logs: page.rows.map((row) => toRequestLogRecord(row)), next_before: page.nextCursor };
   });
 
   app.delete('/api/logs', adminRoute, async (_request, reply) => {
-    writer?.discardQueued();
-    await store.clear();
+    await reads.guard(async () => {
+      await store.clear();
+      writer?.discardQueued();
+    });
     return reply.status(204).send();
   });
 
@@ -74,7 +82,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDependenc
 
   app.get<{ Params: IdParams }>('/api/logs/:id', adminRoute, async (request) => {
     await writer?.flush();
-    const row = await store.get(request.params.id);
+    const row = await reads.guard(() => store.get(request.params.id));
     if (!row) throw new SwitchyardError('not_found', `No request log entry with id ${request.params.id}`);
     return toRequestLogRecord(row, true);
   });

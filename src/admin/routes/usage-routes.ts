@@ -3,6 +3,7 @@ import type { KeyServices } from '../../cli/compose-keys.js';
 import type { Account } from '../../core/account.js';
 import type { Clock } from '../../core/clock.js';
 import { parseOrThrow } from '../../core/validation.js';
+import { ASSUMED_AVAILABLE, type StoreAvailability } from '../../store/store-health.js';
 import { usageQuery } from '../usage-contracts.js';
 import { buildUsageReport, toPriceList, usageLabeler, usageStoreQuery } from '../usage-report.js';
 import { adminRoute } from './admin-route.js';
@@ -11,6 +12,8 @@ export interface UsageRoutesDependencies {
   keys: KeyServices;
   accounts: { get(id: string): Account | undefined };
   clock: Clock;
+  /** Guards the read: a 503 `store_unavailable` while the database does not answer. */
+  storeReads?: Pick<StoreAvailability, 'guard'> | undefined;
 }
 
 /**
@@ -31,7 +34,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRoutesDepen
     const query = usageStoreQuery(parameters, now);
     // Requests that just finished are still being summed in memory: write them first.
     await recorder.flush();
-    const rows = await usage.query(query);
+    const rows = await (deps.storeReads ?? ASSUMED_AVAILABLE).guard(() => usage.query(query));
     return buildUsageReport({ rows, query, now, prices: prices(), label });
   });
 

@@ -1,104 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import type { Account, OAuthCredential } from '../../core/account.js';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeAccounts, FakeEndpoints, oauth, START } from '../../../test/support/oauth-fakes.js';
+import type { Account } from '../../core/account.js';
 import { FakeClock } from '../../core/clock.js';
-import { type AccountPatch, applyAccountPatch, newAccount } from '../../store/account-patch.js';
+import { LocalExclusion } from '../../state/local-exclusion.js';
 import { CredentialError } from './credential-provider.js';
 import type { OAuthClientSettings, OAuthClients } from './oauth-clients.js';
 import { OAuthCredentialProvider } from './oauth-credential-provider.js';
-import type { OAuthEndpoints, TokenAnswer, TokenGrant } from './oauth-endpoints.js';
-import { TokenEndpointError } from './oauth-endpoints.js';
-
-const START = Date.UTC(2026, 0, 1);
-
-function oauth(overrides: Partial<OAuthCredential> = {}): OAuthCredential {
-  return {
-    type: 'oauth',
-    refreshToken: 'rt-1',
-    accessToken: 'at-old',
-    expiresAt: START + 3600_000,
-    tokenUrl: 'http://127.0.0.1:9/token',
-    clientId: 'client-1',
-    clientSecret: null,
-    ...overrides,
-  };
-}
-
-/** An in-memory account store with the real patch semantics. */
-class FakeAccounts {
-  readonly accounts = new Map<string, Account>();
-  readonly updates: AccountPatch[] = [];
-  failWrites = false;
-
-  constructor(private readonly clock: FakeClock) {}
-
-  add(credential: OAuthCredential): Account {
-    const account = newAccount(
-      { provider: 'code-assist', email: 'a@example.com', credential },
-      { id: 'acct-1', now: this.clock.now() },
-    );
-    this.accounts.set(account.id, account);
-    return account;
-  }
-
-  get(id: string): Account | undefined {
-    return this.accounts.get(id);
-  }
-
-  async update(id: string, patch: AccountPatch): Promise<Account> {
-    this.updates.push(patch);
-    if (this.failWrites) throw new Error('database is locked');
-    const next = applyAccountPatch(this.accounts.get(id) as Account, patch, this.clock.now());
-    this.accounts.set(id, next);
-    return next;
-  }
-}
-
-/** A token endpoint whose answers the test releases by hand. */
-class FakeEndpoints implements OAuthEndpoints {
-  readonly grants: TokenGrant[] = [];
-  private readonly waiting: Array<{
-    resolve: (answer: TokenAnswer) => void;
-    reject: (error: unknown) => void;
-  }> = [];
-  answer: (grant: TokenGrant, call: number) => TokenAnswer | Error = (_grant, call) => ({
-    accessToken: `at-new-${call}`,
-    expiresInSeconds: 3600,
-    refreshToken: null,
-    idToken: null,
-  });
-  manual = false;
-
-  requestToken(grant: TokenGrant): Promise<TokenAnswer> {
-    this.grants.push(grant);
-    const outcome = this.answer(grant, this.grants.length);
-    if (!this.manual) return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({
-        resolve: () => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
-        reject,
-      });
-    });
-  }
-
-  releaseAll(): void {
-    for (const waiter of this.waiting.splice(0)) waiter.resolve({} as TokenAnswer);
-  }
-
-  async fetchUserEmail(): Promise<string | null> {
-    return null;
-  }
-}
+import { type TokenAnswer, TokenEndpointError, type TokenGrant } from './oauth-endpoints.js';
 
 function setup(credential = oauth(), clients: OAuthClients = {}) {
   const clock = new FakeClock(START);
   const accounts = new FakeAccounts(clock);
   const endpoints = new FakeEndpoints();
   const errors: unknown[] = [];
+  const exclusion = new LocalExclusion(clock);
   const provider = new OAuthCredentialProvider({
     accounts,
     endpoints,
     clock,
     settings: () => ({ skewMs: 90_000, clients }),
+    exclusion: { runExclusive: (name, task, options) => exclusion.run(name, task, options) },
     onError: (error) => errors.push(error),
   });
   const account = accounts.add(credential);
@@ -161,7 +82,7 @@ describe('OAuthCredentialProvider: single flight', () => {
     endpoints.manual = true;
 
     const pending = Array.from({ length: 50 }, () => provider.authorize(account));
-    await Promise.resolve();
+    await vi.waitFor(() => expect(endpoints.grants).toHaveLength(1));
     endpoints.releaseAll();
     const results = await Promise.all(pending);
 

@@ -13,10 +13,44 @@ import {
 import { type OAuthEndpoints, type TokenAnswer, TokenEndpointError } from './oauth-endpoints.js';
 import { SingleFlight } from './single-flight.js';
 
+/**
+ * How long one instance's refresh holds the cluster-wide `oauth-refresh:<account id>` lock at most:
+ * enough for a token endpoint that answers within its 30 s timeout and the store write after it. A
+ * holder that dies or hangs longer releases it by expiry; a waiter then takes the lock and, finding
+ * the stored token still stale, refreshes itself.
+ */
+export const REFRESH_LOCK_TTL_MS = 30_000;
+/** Longest a refresh waits for its token to be stored before releasing the lock (a frozen store). */
+const STORE_WAIT_MS = 5000;
+/** Lock rounds one refresh goes through before giving up on another instance's refresh. */
+const MAX_LOCK_ROUNDS = 2;
+
+/** What a refresh must produce: a fresh token, and after a 401 one other than the token refused. */
+interface RefreshNeed {
+  force: boolean;
+  /** The access token the upstream refused (forced refresh), else null. */
+  refused: string | null;
+}
+
 /** The part of the account store the provider reads and writes. */
 export interface OAuthAccountStore {
   get(id: string): Account | undefined;
   update(id: string, patch: AccountPatch): Promise<Account>;
+  /**
+   * The account as the store has it now, not as this process last saw it (`AccountStore.reloadAccount`):
+   * what another instance's refresh stored. Rejects when the store does not answer. Without it,
+   * `get` is read again.
+   */
+  reloadAccount?(id: string): Promise<Account | undefined>;
+}
+
+/** The lock refreshes run under (`StateStore.runExclusive`: cluster-wide on Redis, in-process in memory). */
+export interface RefreshExclusion {
+  runExclusive<T>(
+    name: string,
+    task: () => Promise<T>,
+    options: { ttlMs: number },
+  ): Promise<{ ran: true; value: T } | { ran: false }>;
 }
 
 /** Settings read on every call, so config changes apply at once. */
@@ -31,13 +65,21 @@ export interface OAuthCredentialProviderOptions {
   endpoints: OAuthEndpoints;
   clock: Clock;
   settings: () => OAuthRefreshSettings;
+  /**
+   * Where refreshes take the `oauth-refresh:<account id>` lock, so that instances sharing a store
+   * send one refresh grant per token (see `REFRESH_LOCK_TTL_MS`).
+   */
+  exclusion: RefreshExclusion;
   /** Background failures with no caller to report to (a refreshed token that could not be stored). */
   onError?: (error: unknown, account: Account) => void;
   /**
-   * Where refreshed credentials go without the request waiting (`RefreshedTokenWrites`: held
-   * through a store outage). Without it, the refresh waits for `accounts.update`.
+   * Where refreshed credentials go (`RefreshedTokenWrites`: held through a store outage). The refresh
+   * waits for the write, at most `STORE_WAIT_MS`, before it releases its lock. Without it, the
+   * refresh waits for `accounts.update`.
    */
-  tokenWrites?: { write(accountId: string, refreshed: { from: string; credential: OAuthCredential }): void };
+  tokenWrites?: {
+    write(accountId: string, refreshed: { from: string; credential: OAuthCredential }): Promise<void>;
+  };
 }
 
 /** Lifetime assumed when a token answer has no `expires_in` (Google's is one hour). */
@@ -81,12 +123,37 @@ export class OAuthCredentialProvider implements CredentialProvider {
       if (last && now - last.at < FORCED_REFRESH_DEBOUNCE_MS) return bearer(current);
     }
     const force = options.forceRefresh === true;
-    return bearer(await this.flights.run(account.id, () => this.refresh(account.id, force)));
+    const need: RefreshNeed = { force, refused: force ? (current?.accessToken ?? null) : null };
+    return bearer(await this.flights.run(account.id, () => this.refreshShared(account.id, need)));
   }
 
   /** Resolves when every refresh in flight has finished. */
   settled(): Promise<void> {
     return this.flights.settled();
+  }
+
+  /**
+   * Refreshes under the account's lock. A caller that found the lock held (another instance
+   * refreshing) waits for it, then reads the stored credential: the holder stored its new token
+   * before releasing the lock. Only when that is still not what `need` asks for (the holder failed)
+   * does it take the lock itself, once more.
+   */
+  private async refreshShared(accountId: string, need: RefreshNeed): Promise<OAuthCredential> {
+    for (let round = 0; round < MAX_LOCK_ROUNDS; round++) {
+      const outcome = await this.options.exclusion.runExclusive(
+        `oauth-refresh:${accountId}`,
+        () => this.refreshHeld(accountId, need),
+        { ttlMs: REFRESH_LOCK_TTL_MS },
+      );
+      if (outcome.ran) return outcome.value;
+      const stored = await this.storedCredential(accountId);
+      if (stored && this.satisfies(stored, need)) return stored;
+    }
+    const email = this.options.accounts.get(accountId)?.email ?? accountId;
+    throw new CredentialError(
+      `OAuth refresh for ${email} is held by another instance that stored no new token`,
+      false,
+    );
   }
 
   /** The freshest OAuth credential known for the account: the store's, or one obtained since. */
@@ -101,21 +168,45 @@ export class OAuthCredentialProvider implements CredentialProvider {
     return stored;
   }
 
+  /**
+   * The account's credential as the store has it now (another instance may have stored a new token),
+   * or, when the store cannot say, as known here. Throws when the account is removed or disabled.
+   */
+  private async storedCredential(accountId: string): Promise<OAuthCredential | null> {
+    const { accounts } = this.options;
+    let account = accounts.get(accountId);
+    try {
+      if (accounts.reloadAccount) account = await accounts.reloadAccount(accountId);
+    } catch {
+      // The store does not answer: what this process knows is all there is.
+    }
+    if (!account || account.disabled) {
+      throw new CredentialError(`account ${account?.email ?? accountId} is removed or disabled`, false);
+    }
+    return this.currentCredential(account);
+  }
+
   private isFresh(credential: OAuthCredential, now: number): boolean {
     // An access token of unknown age is refreshed once; from then on its expiry is known.
     if (!credential.accessToken || credential.expiresAt === null) return false;
     return credential.expiresAt - this.options.settings().skewMs > now;
   }
 
-  private async refresh(accountId: string, force: boolean): Promise<OAuthCredential> {
+  /** Whether `credential` serves instead of a refresh: fresh, and not the token a 401 refused. */
+  private satisfies(credential: OAuthCredential, need: RefreshNeed): boolean {
+    if (!this.isFresh(credential, this.options.clock.now())) return false;
+    return !need.force || (need.refused !== null && credential.accessToken !== need.refused);
+  }
+
+  /** The refresh itself, run while holding the account's lock. */
+  private async refreshHeld(accountId: string, need: RefreshNeed): Promise<OAuthCredential> {
+    const credential = await this.storedCredential(accountId);
     const account = this.options.accounts.get(accountId);
-    if (!account || account.disabled) {
-      throw new CredentialError(`account ${account?.email ?? accountId} is removed or disabled`, false);
+    if (!credential || !account) {
+      throw new CredentialError(`account ${account?.email ?? accountId} has no OAuth credential`, false);
     }
-    const credential = this.currentCredential(account);
-    if (!credential) throw new CredentialError(`account ${account.email} has no OAuth credential`, false);
-    // Another process (the CLI, a second instance) may have stored a fresh token meanwhile.
-    if (!force && this.isFresh(credential, this.options.clock.now())) return credential;
+    // Another process (the CLI, a second instance) may have stored a new token meanwhile.
+    if (this.satisfies(credential, need)) return credential;
     const clients = refreshClientsFor(account, credential, this.options.settings().clients);
     if (clients.length === 0) {
       throw new CredentialError(
@@ -134,17 +225,36 @@ export class OAuthCredentialProvider implements CredentialProvider {
       refreshToken: answer.refreshToken ?? credential.refreshToken,
     };
     this.issued.set(account.id, { from: credential.refreshToken, credential: next, at: now });
-    if (this.options.tokenWrites) {
-      this.options.tokenWrites.write(account.id, { from: credential.refreshToken, credential: next });
-      return next;
-    }
-    try {
-      await this.options.accounts.update(account.id, { credential: next });
-    } catch (error) {
-      // The token still works; it stays in memory (`issued`) until a later refresh stores one.
-      this.options.onError?.(error, account);
-    }
+    await this.store(account, { from: credential.refreshToken, credential: next });
     return next;
+  }
+
+  /**
+   * Stores a refreshed credential before the lock is released, so that waiting instances read it;
+   * a store that does not answer within `STORE_WAIT_MS` is not waited for (the token stays in
+   * `issued` and in `tokenWrites` meanwhile).
+   */
+  private async store(
+    account: Account,
+    refreshed: { from: string; credential: OAuthCredential },
+  ): Promise<void> {
+    const { tokenWrites, accounts, clock } = this.options;
+    const write = tokenWrites
+      ? tokenWrites.write(account.id, refreshed)
+      : accounts.update(account.id, { credential: refreshed.credential }).then(
+          () => undefined,
+          // The token still works; it stays in memory (`issued`) until a later refresh stores one.
+          (error: unknown) => this.options.onError?.(error, account),
+        );
+    let cancel: () => void = () => undefined;
+    const timeout = new Promise<void>((resolve) => {
+      cancel = clock.after(STORE_WAIT_MS, resolve);
+    });
+    try {
+      await Promise.race([write, timeout]);
+    } finally {
+      cancel();
+    }
   }
 
   /**
