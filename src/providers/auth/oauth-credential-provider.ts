@@ -102,8 +102,10 @@ interface IssuedToken {
 
 /**
  * OAuth accounts: refreshes the access token ahead of expiry, one refresh per account at a time
- * (concurrent requests wait for it: reusing a refresh token in parallel gets it revoked at some
- * providers), stores the new token (and a rotated refresh token) through the account store, and
+ * — in this process (concurrent requests share it) and across the instances sharing the state
+ * store (`exclusion`: the others wait, then read the stored token) — since reusing a refresh token
+ * in parallel gets it revoked at some providers; stores the new token (and a rotated refresh token)
+ * through the account store before the lock is released, and
  * disables the account when the refresh token is refused for good (`invalid_grant`). API-key
  * accounts pass through unchanged.
  */
