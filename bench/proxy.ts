@@ -9,7 +9,8 @@
  * Switchyard processes; the profiles are written when they stop), `--only id,id` (rows by id; the
  * baseline rows they need are added), `--long` (after the rounds, the long row: 60 s at 1 000 req/s
  * on Switchyard pass-through with RSS sampled every 5 s), `--before DIR` (adds a row running the
- * Switchyard build in DIR, another checkout with its `dist/`, for before/after in one run).
+ * Switchyard build in DIR, another checkout with its `dist/`, after each pass-through row — with
+ * the request log on and off — for before/after in one run).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -45,28 +46,32 @@ const QUICK: BenchParameters = {
   streamRequests: 20,
 };
 
+/** The pass-through rows `--before` runs again on the other build. */
+const BEFORE_ROWS: ReadonlySet<string> = new Set(['switchyard', 'switchyard-no-log']);
+
 /** The chosen rows plus the baselines and the ceiling row their numbers are relative to. */
 function selectScenarios(only: string | undefined, before: string | undefined): Scenario[] {
   const all = before ? withBeforeRow(before) : SCENARIOS;
   if (!only) return [...all];
   const wanted = new Set(only.split(',').map((id) => id.trim()));
   wanted.add(CEILING_ROW);
+  if (before) for (const id of BEFORE_ROWS) if (wanted.has(id)) wanted.add(`${id}-before`);
   for (const scenario of SCENARIOS) {
     if (wanted.has(scenario.id) && scenario.baseline) wanted.add(scenario.baseline);
   }
   return all.filter((scenario) => wanted.has(scenario.id));
 }
 
-/** The scenarios with the pass-through row run again on the build in `root`, right after it. */
+/** The scenarios with the pass-through rows run again on the build in `root`, each right after its own. */
 function withBeforeRow(root: string): Scenario[] {
   return SCENARIOS.flatMap((scenario) =>
-    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
+    BEFORE_ROWS.has(scenario.id) && scenario.target.kind === 'switchyard'
       ? [
           scenario,
           {
             ...scenario,
-            id: 'switchyard-before',
-            label: `(c) Switchyard pass-through, build in ${root}`,
+            id: `${scenario.id}-before`,
+            label: `${scenario.label}, build in ${root}`,
             target: { ...scenario.target, root: resolve(root) },
             note: 'the same as (c) on another build (`--before`): before/after side by side',
           },
