@@ -10,7 +10,8 @@
  * baseline rows they need are added), `--long` (after the rounds, the long row: 60 s at 1 000 req/s
  * on Switchyard pass-through with RSS sampled every 5 s), `--before DIR` (adds a row running the
  * Switchyard build in DIR, another checkout with its `dist/`, after each pass-through row — with
- * the request log on and off — for before/after in one run).
+ * the request log on and off — for before/after in one run), `--node-arg ARG` (repeatable: an
+ * option for the Switchyard processes' `node`, e.g. `--node-arg=--max-semi-space-size=8`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       long: { type: 'boolean', default: false },
       before: { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
     },
   });
   const parameters = { ...(values.quick ? QUICK : FULL) };
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
     const { rows, loadAverages } = await runBenchmark({
       scenarios: selectScenarios(values.only, values.before),
       parameters,
-      context: { group, mock, root, cpuProfileDir },
+      context: { group, mock, root, cpuProfileDir, nodeArgs: values['node-arg'] ?? [] },
       clock: systemClock,
       log,
       loadAverage: () => loadavg()[0] ?? 0,

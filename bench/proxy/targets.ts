@@ -45,6 +45,8 @@ export interface TargetContext {
   root: string;
   /** When set, Switchyard runs with `--cpu-prof` and writes its profile here on exit. */
   cpuProfileDir?: string;
+  /** More options for the Switchyard processes' `node` (V8 flags for experiments, a `--import` probe). */
+  nodeArgs?: readonly string[];
 }
 
 const SWITCHYARD_ACCOUNTS = 3;
@@ -121,6 +123,7 @@ async function startSwitchyard(
     command: process.execPath,
     args: [
       ...profile,
+      ...(context.nodeArgs ?? []),
       join(spec.root ?? context.root, 'bin/switchyard.js'),
       'start',
       '--data-dir',
