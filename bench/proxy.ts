@@ -31,8 +31,10 @@ const USAGE = `Usage: npm run bench:proxy -- [options]
     .map((scenario) => scenario.id)
     .join(', ')}): no redis-server or PostgreSQL needed
   --long           after the rounds, 60 s at 1 000 req/s on Switchyard pass-through, RSS every 5 s
-  --before DIR     add a pass-through row running the Switchyard build in DIR (a checkout with dist/)
+  --before DIR     run the pass-through rows (request log on and off) again on the Switchyard build in
+                   DIR (a checkout with dist/), each right after its own
   --cpu-prof DIR   profile the Switchyard processes; profiles are written to DIR when they stop
+  --node-arg ARG   an option for the Switchyard processes' node, repeatable (e.g. --node-arg=--max-semi-space-size=8)
   --help           this text
 
 The Redis + PostgreSQL rows start a throwaway redis-server and PostgreSQL cluster (initdb/pg_ctl
@@ -83,6 +85,7 @@ function readOptions() {
       before: { type: 'string' },
       'no-cluster': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      'node-arg': { type: 'string', multiple: true },
     },
   }).values;
 }
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
         mock,
         root,
         cpuProfileDir,
+        nodeArgs: values['node-arg'] ?? [],
         ...(shared ? { services: shared.services } : {}),
       },
       clock: systemClock,

@@ -150,6 +150,7 @@ export function selectScenarios(options: {
   const unknown = [...wanted].filter((id) => !all.some((scenario) => scenario.id === id));
   if (unknown.length > 0) throw new Error(`--only names no row ${unknown.join(', ')} (see --help)`);
   wanted.add(CEILING_ROW);
+  if (options.before) for (const id of BEFORE_ROWS) if (wanted.has(id)) wanted.add(`${id}-before`);
   // Compared rows have baselines and compared rows of their own: add until nothing changes.
   for (let size = 0; size !== wanted.size; ) {
     size = wanted.size;
@@ -162,18 +163,21 @@ export function selectScenarios(options: {
   return all.filter((scenario) => wanted.has(scenario.id));
 }
 
-/** The scenarios with the pass-through row run again on the build in `root` (absolute), right after it. */
+/** The pass-through rows `--before` runs again on the other build. */
+const BEFORE_ROWS: ReadonlySet<string> = new Set(['switchyard', 'switchyard-no-log']);
+
+/** The scenarios with the pass-through rows run again on the build in `root` (absolute), each right after its own. */
 function withBeforeRow(root: string): Scenario[] {
   return SCENARIOS.flatMap((scenario) =>
-    scenario.id === 'switchyard' && scenario.target.kind === 'switchyard'
+    BEFORE_ROWS.has(scenario.id) && scenario.target.kind === 'switchyard'
       ? [
           scenario,
           {
             ...scenario,
-            id: 'switchyard-before',
-            label: `(c) Switchyard pass-through, build in ${root}`,
+            id: `${scenario.id}-before`,
+            label: `${scenario.label}, build in ${root}`,
             target: { ...scenario.target, root },
-            note: 'the same as (c) on another build (`--before`): before/after side by side',
+            note: `the same as ${scenario.id} on another build (\`--before\`): before/after side by side`,
           },
         ]
       : [scenario],

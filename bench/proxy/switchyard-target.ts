@@ -120,6 +120,7 @@ async function startInstance(options: {
       command: process.execPath,
       args: [
         ...profile,
+        ...(context.nodeArgs ?? []),
         join(spec.root ?? context.root, 'bin/switchyard.js'),
         'start',
         '--data-dir',

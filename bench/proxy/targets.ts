@@ -77,6 +77,8 @@ export interface TargetContext {
   root: string;
   /** When set, Switchyard runs with `--cpu-prof` and writes its profile here on exit. */
   cpuProfileDir?: string;
+  /** More options for the Switchyard processes' `node` (V8 flags for experiments, a `--import` probe). */
+  nodeArgs?: readonly string[];
 }
 
 const LISTENING_URL = /listening on (http:\/\/127\.0\.0\.1:\d+)/;

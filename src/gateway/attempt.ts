@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { JsonObject } from '../core/json.js';
 import type { Usage } from '../core/model/index.js';
 import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
+import { AttemptAbort } from './attempt-abort.js';
 import type { UpstreamAnswer, UpstreamPort } from './gateway-ports.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { parseBody, readBounded } from './read-body.js';
@@ -134,10 +135,10 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
           query: request.query,
         }),
   });
-  // One controller per attempt, aborted by its own timer or by the client going away. Linked by
+  // One cancel signal per attempt, aborted by its own timer or by the client going away. Linked by
   // hand: AbortSignal.any keeps combined signals alive far longer (nodejs/node#54614).
-  const attemptAbort = new AbortController();
-  const signal = attemptAbort.signal;
+  const attemptAbort = new AttemptAbort();
+  const signal = attemptAbort;
   // Never unlinked: a committed stream is still read through this signal after the attempt returns.
   watchClient(request, attemptAbort);
   // Non-streamed answers come all at once after generation: only streams get the short first-byte limit.
@@ -213,7 +214,7 @@ export async function attemptUpstream(options: AttemptOptions): Promise<AttemptO
  * `clientGone` when it has one, so that the request's own AbortSignal is never created on the
  * common path.
  */
-function watchClient(request: ProxyRequest, controller: AbortController): void {
+function watchClient(request: ProxyRequest, controller: AttemptAbort): void {
   const gone = request.clientGone;
   if (gone) {
     if (gone.reason !== undefined) controller.abort(gone.reason);

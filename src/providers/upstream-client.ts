@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import type { UpstreamRequest } from './provider-adapter.js';
 
 /** Statuses after which an equivalent endpoint is tried (never 429: that is the account's limit). */
@@ -13,6 +13,36 @@ export function undiciProxyUri(proxyUrl: string): string {
   return proxyUrl.replace(/^socks5h:/i, 'socks5:');
 }
 
+/** Where a URL is sent: its origin and its path with the query, as undici's dispatchers take them. */
+interface UrlTarget {
+  origin: string;
+  path: string;
+}
+
+/** Parsed upstream URLs kept; the gateway sends to a handful (each account's endpoints). */
+const URL_TARGETS_KEPT = 256;
+
+/**
+ * The upstream URLs parsed once each instead of on every request (undici's top-level `request`
+ * builds a `URL` and copies the options for every call: CPU and garbage per request). Emptied when
+ * it outgrows `URL_TARGETS_KEPT`, so URLs carrying per-request parts cannot grow it without bound.
+ */
+const urlTargets = new Map<string, UrlTarget>();
+
+function urlTarget(url: string): UrlTarget {
+  let target = urlTargets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new TypeError(`Upstream URL must start with http: or https: (${parsed.protocol})`);
+    }
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (urlTargets.size >= URL_TARGETS_KEPT) urlTargets.clear();
+    urlTargets.set(url, target);
+  }
+  return target;
+}
+
 /** An upstream answer whose body has not been read yet. */
 export interface UpstreamResponse {
   status: number;
@@ -20,8 +50,19 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
+/**
+ * What cancels an upstream call: an `AbortSignal`, or any object with its abort surface (undici
+ * accepts any object with `addEventListener`; the gateway uses a lighter one per attempt).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface SendOptions {
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Time allowed until the response headers arrive. */
   headersTimeoutMs: number;
   /** Time allowed between two body chunks. */
@@ -94,12 +135,15 @@ export class UpstreamClient {
     upstream: UpstreamRequest,
     options: SendOptions,
   ): Promise<UpstreamResponse> {
-    const response = await request(url, {
-      dispatcher: this.dispatcher,
+    const { origin, path } = urlTarget(url);
+    const response = await this.dispatcher.request({
+      origin,
+      path,
       method: upstream.method,
       headers: upstream.headers,
       body: upstream.body ?? null,
-      signal: options.signal,
+      // undici checks the signal only for `aborted`, `reason` and `addEventListener` (see CancelSignal).
+      signal: options.signal as AbortSignal,
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
     });

@@ -152,7 +152,13 @@ export class RateLimitTracker {
    */
   countCall(call: { accountId: string; model: string; now: number }): Promise<number> {
     const provider = this.pool.get(call.accountId)?.provider ?? null;
-    return this.predicted.countCall({ ...call, provider });
+    // Spelled out rather than spread: this runs for every attempt.
+    return this.predicted.countCall({
+      accountId: call.accountId,
+      model: call.model,
+      provider,
+      now: call.now,
+    });
   }
 
   /** The active locks. */

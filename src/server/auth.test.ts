@@ -105,4 +105,12 @@ describe('secretsEqual', () => {
     expect(secretsEqual('abc', 'abd')).toBe(false);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
   });
+
+  it('compares against the expected secret in force, also after it changed many times', () => {
+    for (let version = 0; version < 20; version++) {
+      expect(secretsEqual(`sk-${version}`, `sk-${version}`)).toBe(true);
+      expect(secretsEqual(`sk-${version - 1}`, `sk-${version}`)).toBe(false);
+    }
+    expect(secretsEqual('sk-3', 'sk-3')).toBe(true);
+  });
 });

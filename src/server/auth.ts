@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { type ClientKey, clientKeyState } from '../core/client-key.js';
 import { type HeaderBag, headerValue } from '../core/headers.js';
@@ -44,9 +44,29 @@ export function presentedKey(headers: HeaderBag, query?: Record<string, unknown>
  * time taken. Every key and password check of the gateway goes through here.
  */
 export function secretsEqual(presented: string, expected: string): boolean {
-  const left = createHash('sha256').update(presented, 'utf8').digest();
-  const right = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(left, right);
+  return timingSafeEqual(sha256(presented), expectedDigest(expected));
+}
+
+function sha256(text: string): Buffer {
+  return hash('sha256', text, 'buffer');
+}
+
+/**
+ * Digests of the expected secrets (the owner's key, the admin password), computed once rather than
+ * on every request. Keyed by the configured secrets only — never by what a client presented — and
+ * emptied when it grows past a handful (the secrets were changed in the configuration).
+ */
+const expectedDigests = new Map<string, Buffer>();
+const EXPECTED_DIGESTS_KEPT = 8;
+
+function expectedDigest(expected: string): Buffer {
+  let digest = expectedDigests.get(expected);
+  if (digest === undefined) {
+    if (expectedDigests.size >= EXPECTED_DIGESTS_KEPT) expectedDigests.clear();
+    digest = sha256(expected);
+    expectedDigests.set(expected, digest);
+  }
+  return digest;
 }
 
 export type AuthOutcome = { ok: true } | { ok: false; message: string };

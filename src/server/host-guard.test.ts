@@ -1,5 +1,6 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { hostnameOf, isAllowedHost } from './host-guard.js';
+import { hostnameOf, isAllowedHost, registerHostGuard } from './host-guard.js';
 
 const machine = () => ['192.168.1.20', 'fe80::1', 'my-box'];
 const check = (host: string | undefined, boundHost: string | null, allowedHosts: string[] = []) =>
@@ -70,5 +71,20 @@ describe('isAllowedHost bound to the LAN', () => {
   it('before listening, serves loopback names only', () => {
     expect(check('localhost', null)).toBe(true);
     expect(check('my-box', null)).toBe(false);
+  });
+});
+
+describe('registerHostGuard', () => {
+  it('refuses a name it served before once proxy.allowed_hosts no longer lists it', async () => {
+    const app = Fastify();
+    let allowedHosts: readonly string[] = ['gateway.example'];
+    registerHostGuard(app, { boundHost: () => '127.0.0.1', allowedHosts: () => allowedHosts });
+    app.get('/ping', async () => 'pong');
+    const ask = () => app.inject({ method: 'GET', url: '/ping', headers: { host: 'gateway.example' } });
+    expect((await ask()).statusCode).toBe(200);
+    expect((await ask()).statusCode).toBe(200);
+    allowedHosts = ['other.example'];
+    expect((await ask()).statusCode).toBe(403);
+    await app.close();
   });
 });

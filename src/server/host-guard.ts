@@ -76,12 +76,34 @@ export interface HostGuardDependencies {
   allowedHosts: () => readonly string[];
 }
 
+/**
+ * The last `Host` allowed, with the settings it was allowed under: clients send the same header on
+ * every request, so the common request costs three comparisons instead of parsing the header.
+ */
+interface AllowedHostMemo {
+  host: string | undefined;
+  boundHost: string | null;
+  allowedHosts: readonly string[];
+}
+
 /** Refuses, on every route, a request whose `Host` does not name this gateway: 403 in the route's shape. */
 export function registerHostGuard(app: FastifyInstance, deps: HostGuardDependencies): void {
+  let memo: AllowedHostMemo | null = null;
   app.addHook('onRequest', (request, _reply, done) => {
     const host = request.headers.host;
     const check = { host, boundHost: deps.boundHost(), allowedHosts: deps.allowedHosts() };
-    if (isAllowedHost(check)) return done();
+    if (
+      memo !== null &&
+      memo.host === check.host &&
+      memo.boundHost === check.boundHost &&
+      memo.allowedHosts === check.allowedHosts
+    ) {
+      return done();
+    }
+    if (isAllowedHost(check)) {
+      memo = check;
+      return done();
+    }
     const shown = String(host).slice(0, 100);
     done(
       new SwitchyardError(

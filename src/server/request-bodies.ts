@@ -139,7 +139,7 @@ async function readBody(options: ReadOptions): Promise<Buffer> {
   }
   state.lease = lease;
   if (state.closed) lease.release();
-  return receive({ ...options, state, lease, declared });
+  return receive(options, { state, lease, declared });
 }
 
 function declaredLength(request: FastifyRequest): number | null {
@@ -149,11 +149,16 @@ function declaredLength(request: FastifyRequest): number | null {
   return Number.isSafeInteger(length) && length >= 0 ? length : null;
 }
 
-/** Reads the body: into one buffer of the declared size, or chunk by chunk (growing the lease). */
+/**
+ * Reads the body: into one buffer of the declared size, or chunk by chunk (growing the lease).
+ * `reading` is separate from `options` rather than spread into a copy of it: one object less per request.
+ */
 function receive(
-  options: ReadOptions & { state: BodyState; lease: BodyLease; declared: number | null },
+  options: ReadOptions,
+  reading: { state: BodyState; lease: BodyLease; declared: number | null },
 ): Promise<Buffer> {
-  const { payload, config, declared, lease, state } = options;
+  const { payload, config } = options;
+  const { declared, lease, state } = reading;
   const limit = config.max_body_bytes;
   const target = declared === null ? null : Buffer.allocUnsafe(declared);
   const chunks: Buffer[] = [];

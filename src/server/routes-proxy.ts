@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientProtocol, Operation } from '../core/client-protocol.js';
+import type { ClientKey } from '../core/client-key.js';
+import type { ClientProtocol, ErrorDialect, Operation } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import { toHeaderValue } from '../core/header-value.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
@@ -38,6 +39,66 @@ function requireBody(request: FastifyRequest): JsonObject {
   return request.body;
 }
 
+/**
+ * The gateway's view of a server request: model, stream flag, session id, disconnect signal. A
+ * class, so the lazy `signal` and `streamErrorEvent` are methods of its prototype rather than an
+ * accessor and a closure defined on every request's object.
+ */
+class ServedRequest implements ProxyRequest {
+  readonly id: string;
+  readonly protocol: ClientProtocol;
+  readonly operation: Operation;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly clientModel: string;
+  readonly stream: boolean;
+  readonly body: JsonObject;
+  readonly rawBody: Buffer | null;
+  readonly headers: FastifyRequest['headers'];
+  readonly sessionId: string | null;
+  readonly clientKey: ClientKey | null;
+  /** The response closing before it finished means the client went away: cancel upstream work. */
+  readonly clientGone: ClientConnection;
+  private readonly dialect: ErrorDialect;
+
+  constructor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    call: ProxyCall,
+    readonly receivedAt: number,
+  ) {
+    const body = requireBody(request);
+    this.clientModel = checkModelName(call.model ?? body['model']);
+    checkClientIds({ headers: request.headers, body });
+    this.clientGone = new ClientConnection(reply.raw, clientClosed);
+    const { url } = request;
+    const mark = url.indexOf('?');
+    this.path = mark < 0 ? url : url.slice(0, mark);
+    this.query = mark < 0 ? '' : url.slice(mark + 1);
+    const descriptor = clientProtocol(call.protocol);
+    this.dialect = descriptor.errorDialect;
+    this.id = request.id;
+    this.protocol = call.protocol;
+    this.operation = call.operation;
+    this.method = request.method;
+    this.stream = call.stream ?? body['stream'] === true;
+    this.body = body;
+    this.rawBody = request.rawBody;
+    this.headers = request.headers;
+    this.sessionId = extractSessionId({ rule: descriptor.session, headers: request.headers, body });
+    this.clientKey = request.clientKey;
+  }
+
+  get signal(): AbortSignal {
+    return this.clientGone.signal;
+  }
+
+  streamErrorEvent(error: SwitchyardError): string {
+    return streamErrorEvent(error, this.dialect);
+  }
+}
+
 /** Builds the gateway's view of a request: model, stream flag, session id, disconnect signal. */
 export function toProxyRequest(
   request: FastifyRequest,
@@ -45,34 +106,7 @@ export function toProxyRequest(
   call: ProxyCall,
   receivedAt: number,
 ): ProxyRequest {
-  const body = requireBody(request);
-  const model = checkModelName(call.model ?? body['model']);
-  checkClientIds({ headers: request.headers, body });
-  // The response closing before it finished means the client went away: cancel upstream work.
-  const connection = new ClientConnection(reply.raw, clientClosed);
-  const [path, query = ''] = request.url.split('?', 2);
-  const descriptor = clientProtocol(call.protocol);
-  return {
-    id: request.id,
-    receivedAt,
-    protocol: call.protocol,
-    operation: call.operation,
-    method: request.method,
-    path: path ?? request.url,
-    query,
-    clientModel: model,
-    stream: call.stream ?? body['stream'] === true,
-    body,
-    rawBody: request.rawBody,
-    headers: request.headers,
-    sessionId: extractSessionId({ rule: descriptor.session, headers: request.headers, body }),
-    clientKey: request.clientKey,
-    get signal() {
-      return connection.signal;
-    },
-    clientGone: connection,
-    streamErrorEvent: (error) => streamErrorEvent(error, descriptor.errorDialect),
-  };
+  return new ServedRequest(request, reply, call, receivedAt);
 }
 
 /** Writes the gateway's answer; streams are sent as they arrive, with backpressure. */
