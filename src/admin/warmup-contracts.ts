@@ -1,6 +1,12 @@
 /** The admin contract of the scheduled warmup (`GET /api/proxy/warmup`). */
 import { z } from 'zod';
 
+/**
+ * The path a scheduled warmup has in the request log (it is never served over HTTP): the mark that
+ * tells those rows from client requests. They carry no client key, so no key is billed for them.
+ */
+export const SCHEDULED_WARMUP_PATH = '/internal/scheduled-warmup';
+
 /** One account and model of the scheduled warmup, for the Monitor. Times are ISO 8601. */
 export const warmupTargetView = z.object({
   account_id: z.string(),

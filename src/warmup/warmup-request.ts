@@ -1,12 +1,9 @@
+import { SCHEDULED_WARMUP_PATH } from '../admin/warmup-contracts.js';
 import type { ClientProtocol } from '../core/client-protocol.js';
 import type { JsonObject } from '../core/json.js';
 import type { ProxyRequest } from '../gateway/proxy-request.js';
 
-/**
- * The path a scheduled warmup has in the request log (it is never served over HTTP): the mark that
- * tells those rows from client requests. They carry no client key, so no key is billed for them.
- */
-export const SCHEDULED_WARMUP_PATH = '/internal/scheduled-warmup';
+export { SCHEDULED_WARMUP_PATH };
 
 /** What a warmup asks: a greeting, answered in as few tokens as the protocol lets us ask for. */
 const PROMPT = 'Hi';
