@@ -36,12 +36,7 @@ async function simulate(options: { clock: FakeClock; stepMs: number; untilMs: nu
     for (const target of planWarmups(input({ now, last }))) {
       if (target.state !== 'due') continue;
       sent.push({ accountId: target.accountId, at: now });
-      last.set(warmupKey(target.accountId, target.model), {
-        at: now,
-        window: target.window,
-        result: 'ok',
-        error: null,
-      });
+      last.set(warmupKey(target.accountId, target.model), { at: now, result: 'ok', error: null });
     }
     await options.clock.advance(options.stepMs);
   }
@@ -100,6 +95,15 @@ describe('planWarmups', () => {
     const [a, b] = planWarmups(input({ now, last }));
     expect(a).toMatchObject({ state: 'done', nextDueAt: start + HOUR });
     expect(b).toMatchObject({ state: 'due', nextDueAt: now });
+  });
+
+  it('judges "done" by time, so a longer interval set later never holds a warmup back past its window', () => {
+    const now = 1000 * HOUR;
+    const last = new Map([[warmupKey('a', 'gpt-5-mini'), { at: now, result: 'ok' as const, error: null }]]);
+    const schedule = { enabled: true, intervalMs: 5 * HOUR, models: ['gpt-5-mini'] };
+    const accounts = [testAccount('a')];
+    expect(planWarmups(input({ now, last, schedule, accounts }))[0]?.state).toBe('done');
+    expect(planWarmups(input({ now: now + 5 * HOUR, last, schedule, accounts }))[0]?.state).toBe('due');
   });
 
   it('skips disabled, proxy-disabled, rate-limited and quota-protected accounts', () => {

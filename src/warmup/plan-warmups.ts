@@ -16,10 +16,11 @@ export type WarmupResult = 'ok' | 'error' | 'elsewhere';
 
 /** The last scheduled warmup of one account and model. */
 export interface WarmupRecord {
-  /** Epoch ms when it was sent (or claimed by another instance). */
+  /**
+   * Epoch ms when it was sent (or claimed by another instance): it covers the window it falls in
+   * (compared by time, so a changed interval never leaves an account unwarmed for long).
+   */
   at: number;
-  /** The window it belongs to (see `warmupWindow`). */
-  window: number;
   /** `elsewhere`: another gateway instance warmed the account in that window. */
   result: WarmupResult;
   /** Why it failed; null unless `result` is `error`. */
@@ -164,7 +165,7 @@ function planOne(options: {
   const { window, start } = warmupWindow({ accountId: account.id, model, intervalMs, now });
   const last = input.last.get(warmupKey(account.id, model)) ?? null;
   const base = { accountId: account.id, email: account.email, model, window, last };
-  if (last !== null && last.window >= window)
+  if (last !== null && last.at >= start)
     return { ...base, state: 'done', reason: null, nextDueAt: start + intervalMs };
   const blocked = blockedReason({ ...options, now });
   if (blocked !== null) return { ...base, state: 'skipped', ...blocked };

@@ -138,7 +138,7 @@ export class ScheduledWarmup {
     this.inFlight.add(target.accountId);
     const key = warmupKey(target.accountId, target.model);
     const record = (result: WarmupRecord['result'], error: string | null) =>
-      this.last.set(key, { at: this.options.clock.now(), window: target.window, result, error });
+      this.last.set(key, { at: this.options.clock.now(), result, error });
     try {
       if (!(await this.claim(target))) {
         record('elsewhere', null);
