@@ -368,7 +368,12 @@ export async function composeGateway(options: {
     logger,
   });
   oauth.services.quotaRefresher.start();
-  const scheduledWarmup = composeScheduledWarmup({ ...options, gateway, state });
+  const scheduledWarmup = composeScheduledWarmup({
+    ...options,
+    gateway,
+    state,
+    requestLog: observability.requestLogStore,
+  });
   const accountServices: AccountServices = { ...oauth.services, scheduledWarmup };
   const stopSettingsSync = shareSchedulingSettings({ config, state, logger });
   return {

@@ -7,7 +7,8 @@ import type { ProxyRequest, ProxyResponse } from '../gateway/proxy-request.js';
 import { silentLogger } from '../observability/logger.js';
 import { testAccount } from '../scheduler/test-account.js';
 import type { StateHealth } from '../state/state-store.js';
-import { ScheduledWarmup, WARMUP_TICK_MS } from './scheduled-warmup.js';
+import { warmupWindow } from './plan-warmups.js';
+import { type LoggedWarmup, ScheduledWarmup, WARMUP_TICK_MS } from './scheduled-warmup.js';
 import { SCHEDULED_WARMUP_PATH } from './warmup-request.js';
 
 const MINUTE = 60_000;
@@ -17,7 +18,11 @@ function health(backend: StateHealth['backend']): StateHealth {
 }
 
 function harness(
-  options: { enabled?: boolean; answer?: (request: ProxyRequest) => Promise<ProxyResponse> } = {},
+  options: {
+    enabled?: boolean;
+    answer?: (request: ProxyRequest) => Promise<ProxyResponse>;
+    history?: (now: number) => LoggedWarmup[];
+  } = {},
 ) {
   const clock = new FakeClock();
   const sent: ProxyRequest[] = [];
@@ -53,6 +58,7 @@ function harness(
     clock,
     ids: sequentialIds(),
     logger: silentLogger(),
+    history: async () => options.history?.(clock.now()) ?? [],
   });
   return { clock, sent, bindings, state, warmup };
 }
@@ -138,5 +144,30 @@ describe('ScheduledWarmup', () => {
     release();
     await Promise.all([first, second]);
     expect(sent).toHaveLength(2);
+  });
+
+  it('at start, takes the warmups the request log holds: an account warmed in its window is not warmed again', async () => {
+    const start = (accountId: string, model: string, now: number) =>
+      warmupWindow({ accountId, model, intervalMs: 10 * MINUTE, now }).start;
+    const { sent, warmup } = harness({
+      history: (now) => [
+        // Newest first: the failure in a's current window is the one that counts.
+        { accountId: 'a', model: 'gpt-5-mini', at: start('a', 'gpt-5-mini', now), error: 'HTTP 500: boom' },
+        { accountId: 'a', model: 'gpt-5-mini', at: start('a', 'gpt-5-mini', now) - 1, error: null },
+        // b's last warmup was in its previous window.
+        {
+          accountId: 'b',
+          model: 'claude-haiku-4-5',
+          at: start('b', 'claude-haiku-4-5', now) - 1,
+          error: null,
+        },
+      ],
+    });
+    warmup.start();
+    await warmup.tick();
+    expect(sent.map((request) => request.pinnedAccountId)).toEqual(['b']);
+    const a = (await warmup.status()).find((target) => target.accountId === 'a');
+    expect(a).toMatchObject({ state: 'done', last: { result: 'error', error: 'HTTP 500: boom' } });
+    await warmup.stop();
   });
 });

@@ -47,6 +47,20 @@ export interface ScheduledWarmupOptions {
   logger: Logger;
   /** Warmups sent at the same time, over all accounts. Default 2. */
   concurrency?: number;
+  /**
+   * The scheduled warmups already in the request log, newest first (read once at start): an
+   * account warmed in its current window before a restart is not warmed again. Absent: none.
+   */
+  history?: () => Promise<readonly LoggedWarmup[]>;
+}
+
+/** A scheduled warmup as the request log holds it. */
+export interface LoggedWarmup {
+  accountId: string;
+  model: string;
+  at: number;
+  /** Why it failed; null when it worked. */
+  error: string | null;
 }
 
 function describe(error: unknown): string {
@@ -57,8 +71,7 @@ function describe(error: unknown): string {
  * The opt-in scheduled warmup (`proxy.warmup.schedule`): every `WARMUP_TICK_MS` it plans which
  * accounts and models are due (`planWarmups`) and sends each a tiny request through the gateway,
  * pinned to that account, at most `concurrency` at a time. The last outcome per account and model
- * is kept in memory for the Monitor (`status`); after a restart each account's current window is
- * warmed again.
+ * is kept in memory for the Monitor (`status`), read back from the request log at start.
  */
 export class ScheduledWarmup {
   private readonly last = new Map<string, WarmupRecord>();
@@ -68,13 +81,15 @@ export class ScheduledWarmup {
   private readonly abort = new AbortController();
   private cancelTimer: () => void = () => undefined;
   private running: Promise<WarmupTarget[]> | null = null;
+  private history: Promise<void> | null = null;
 
   constructor(private readonly options: ScheduledWarmupOptions) {
     this.holder = `warmup:${options.ids.uuid()}`;
   }
 
-  /** Arms the timer; each tick does nothing while the schedule is off. */
+  /** Reads the logged warmups, then arms the timer; each tick does nothing while the schedule is off. */
   start(): void {
+    this.history ??= this.readHistory();
     this.cancelTimer();
     this.cancelTimer = this.options.clock.every(WARMUP_TICK_MS, () => {
       this.tick().catch((error: unknown) =>
@@ -108,7 +123,25 @@ export class ScheduledWarmup {
     return run;
   }
 
+  private async readHistory(): Promise<void> {
+    try {
+      const logged = (await this.options.history?.()) ?? [];
+      for (const warmup of logged) {
+        const key = warmupKey(warmup.accountId, warmup.model);
+        if (this.last.has(key)) continue;
+        const result = warmup.error === null ? 'ok' : 'error';
+        this.last.set(key, { at: warmup.at, result, error: warmup.error });
+      }
+    } catch (error) {
+      this.options.logger.warn(
+        { err: describe(error) },
+        'could not read the last scheduled warmups from the request log: each account is warmed anew',
+      );
+    }
+  }
+
   private async runTick(): Promise<WarmupTarget[]> {
+    await this.history;
     const plan = planWarmups(await this.planInput());
     const due = plan.filter((target) => target.state === 'due');
     await runLimited({

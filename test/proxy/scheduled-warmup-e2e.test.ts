@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEDULED_WARMUP_PATH } from '../../src/warmup/warmup-request.js';
 import { type GatewayHarness, type HarnessAccount, startGateway } from '../support/gateway-harness.js';
@@ -10,9 +11,14 @@ const HOUR = 60 * 60 * 1000;
 let upstream: MockUpstream;
 let gateway: GatewayHarness;
 
+/** A data directory a restarted gateway reuses (the harness removes only the ones it created). */
+let reusedDir: string | null = null;
+
 afterEach(async () => {
   await gateway.close();
   await upstream.close();
+  if (reusedDir) await rm(reusedDir, { recursive: true, force: true });
+  reusedDir = null;
 });
 
 const account = (name: string): HarnessAccount => ({
@@ -109,6 +115,28 @@ describe('scheduled warmup', () => {
     expect(byEmail.get('off@example.com')).toMatchObject({ state: 'skipped', last_at: null });
     expect(byEmail.get('locked@example.com')).toMatchObject({ state: 'skipped' });
     expect(String(byEmail.get('locked@example.com')?.['reason'])).toContain('rate-limited');
+  });
+
+  it('after a restart, does not warm again an account warmed in its current window (read from the request log)', async () => {
+    const config = { proxy: { warmup: { schedule: { enabled: true, interval_minutes: 60 } } } };
+    await start({ config });
+    await warmup().tick();
+    expect(hits()).toEqual([1, 1, 0, 0, 0]);
+    const { dataDir } = gateway;
+    reusedDir = dataDir;
+    await gateway.runtime.services.observability.writer.flush();
+    await gateway.runtime.stop();
+
+    gateway = await startGateway({ dataDir, config });
+    await warmup().tick();
+    expect(hits()).toEqual([1, 1, 0, 0, 0]);
+    const targets = pick((await gateway.call('GET', '/api/proxy/warmup')).json, 'targets') as Array<
+      Record<string, unknown>
+    >;
+    expect(targets.find((target) => target['email'] === 'ok1@example.com')).toMatchObject({
+      state: 'done',
+      last_result: 'ok',
+    });
   });
 
   it('sends nothing by default (the schedule is off)', async () => {
