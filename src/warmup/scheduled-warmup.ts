@@ -48,8 +48,9 @@ export interface ScheduledWarmupOptions {
   /** Warmups sent at the same time, over all accounts. Default 2. */
   concurrency?: number;
   /**
-   * The scheduled warmups already in the request log, newest first (read once at start): an
-   * account warmed in its current window before a restart is not warmed again. Absent: none.
+   * The scheduled warmups already in the request log, newest first (read once, when the schedule
+   * is first found on): an account warmed in its current window before a restart is not warmed
+   * again. Absent: none.
    */
   history?: () => Promise<readonly LoggedWarmup[]>;
 }
@@ -71,7 +72,7 @@ function describe(error: unknown): string {
  * The opt-in scheduled warmup (`proxy.warmup.schedule`): every `WARMUP_TICK_MS` it plans which
  * accounts and models are due (`planWarmups`) and sends each a tiny request through the gateway,
  * pinned to that account, at most `concurrency` at a time. The last outcome per account and model
- * is kept in memory for the Monitor (`status`), read back from the request log at start.
+ * is kept in memory for the Monitor (`status`), read back from the request log first.
  */
 export class ScheduledWarmup {
   private readonly last = new Map<string, WarmupRecord>();
@@ -87,9 +88,8 @@ export class ScheduledWarmup {
     this.holder = `warmup:${options.ids.uuid()}`;
   }
 
-  /** Reads the logged warmups, then arms the timer; each tick does nothing while the schedule is off. */
+  /** Arms the timer; each tick does nothing while the schedule is off. */
   start(): void {
-    this.history ??= this.readHistory();
     this.cancelTimer();
     this.cancelTimer = this.options.clock.every(WARMUP_TICK_MS, () => {
       this.tick().catch((error: unknown) =>
@@ -107,6 +107,7 @@ export class ScheduledWarmup {
 
   /** The plan at this moment (nothing is sent): each account and model, its last warmup and the next. */
   async status(): Promise<WarmupTarget[]> {
+    await this.readHistoryOnce();
     return planWarmups(await this.planInput());
   }
 
@@ -121,6 +122,13 @@ export class ScheduledWarmup {
     });
     this.running = run;
     return run;
+  }
+
+  /** The logged warmups are read once, when the schedule is first found on (a search of the log). */
+  private async readHistoryOnce(): Promise<void> {
+    if (!this.options.settings().schedule.enabled) return;
+    this.history ??= this.readHistory();
+    await this.history;
   }
 
   private async readHistory(): Promise<void> {
@@ -141,7 +149,7 @@ export class ScheduledWarmup {
   }
 
   private async runTick(): Promise<WarmupTarget[]> {
-    await this.history;
+    await this.readHistoryOnce();
     const plan = planWarmups(await this.planInput());
     const due = plan.filter((target) => target.state === 'due');
     await runLimited({
