@@ -27,6 +27,7 @@ import {
 import { issuedKey, keyList, publicClientKey } from './key-contracts.js';
 import { logPage, requestLogRecord } from './log-contracts.js';
 import { priceList, usageReport } from './usage-contracts.js';
+import { warmupStatus } from './warmup-contracts.js';
 
 /** The answer's schema; null for a route that answers without a JSON body (204, a stream). */
 export const ADMIN_ANSWERS: Readonly<Record<string, z.ZodType | null>> = {
@@ -57,6 +58,7 @@ export const ADMIN_ANSWERS: Readonly<Record<string, z.ZodType | null>> = {
   'POST /api/proxy/api-key/regenerate': regeneratedApiKey,
   'POST /api/proxy/mapping/test': mappingTestResult,
   'GET /api/proxy/model-aliases': modelAliasesView,
+  'GET /api/proxy/warmup': warmupStatus,
   'GET /api/keys': keyList,
   'POST /api/keys': issuedKey,
   'GET /api/keys/:id': publicClientKey,

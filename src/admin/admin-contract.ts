@@ -13,3 +13,4 @@ export * from './contracts.js';
 export * from './key-contracts.js';
 export * from './log-contracts.js';
 export * from './usage-contracts.js';
+export * from './warmup-contracts.js';

@@ -8,6 +8,7 @@ import { registerQuotaRoutes } from './routes/quota-routes.js';
 import { registerSchedulingRoutes } from './routes/scheduling-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
 import { registerUsageRoutes } from './routes/usage-routes.js';
+import { registerWarmupRoutes } from './routes/warmup-routes.js';
 
 /** Every `/api/*` route. All of them require admin auth except `/api/health` (registered by the app). */
 export async function registerAdminRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
@@ -16,6 +17,7 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AppDepende
   registerStatusRoutes(app, deps);
   registerSchedulingRoutes(app, deps);
   const { accountServices, keys } = deps;
+  registerWarmupRoutes(app, { config: deps.config, scheduledWarmup: accountServices?.scheduledWarmup });
   if (keys) {
     registerKeyRoutes(app, { keys, accounts: deps.accounts, clock: deps.clock, logger: deps.logger });
     registerUsageRoutes(app, {

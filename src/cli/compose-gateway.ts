@@ -49,7 +49,9 @@ import { RefreshedTokenWrites } from '../store/refreshed-token-writes.js';
 import { RequestLogStore } from '../store/request-log-store.js';
 import type { StoreHealth } from '../store/store-health.js';
 import { type StoreOutageReport, storeOutageReport } from '../store/store-outage-report.js';
+import type { ScheduledWarmup } from '../warmup/scheduled-warmup.js';
 import { composeKeyServices, type KeyServices } from './compose-keys.js';
+import { composeScheduledWarmup } from './compose-warmup.js';
 import { memoizeByConfig } from './memoize-by-config.js';
 import { openStateStore } from './open-state-store.js';
 import { shareSchedulingSettings } from './share-scheduling-settings.js';
@@ -118,6 +120,8 @@ export interface GatewayServices {
 export interface AccountServices {
   oauthLogin: OAuthLogin;
   quotaRefresher: QuotaRefresher;
+  /** The opt-in scheduled warmup of every account (`proxy.warmup.schedule`). */
+  scheduledWarmup?: ScheduledWarmup;
 }
 
 /**
@@ -366,6 +370,13 @@ export async function composeGateway(options: {
     logger,
   });
   oauth.services.quotaRefresher.start();
+  const scheduledWarmup = composeScheduledWarmup({
+    ...options,
+    gateway,
+    state,
+    requestLog: observability.requestLogStore,
+  });
+  const accountServices: AccountServices = { ...oauth.services, scheduledWarmup };
   const stopSettingsSync = shareSchedulingSettings({ config, state, logger });
   return {
     state,
@@ -374,12 +385,13 @@ export async function composeGateway(options: {
     upstream,
     gateway,
     observability,
-    accountServices: oauth.services,
+    accountServices,
     keys,
     storeReport,
     async close() {
       unsubscribe();
       stopSettingsSync();
+      await scheduledWarmup.stop();
       await oauth.services.quotaRefresher.stop();
       observability.feed.closeAll();
       await scheduler.close();

@@ -97,7 +97,7 @@ describe('configSchema defaults', () => {
         model: 'claude-haiku-4-5',
         detectors: ['title-generation', 'conversation-summary', 'prompt-suggestion'],
       },
-      warmup: { intercept: true },
+      warmup: { intercept: true, schedule: { enabled: false, interval_minutes: 300, models: [] } },
       quota_protection: { enabled: false, threshold_percentage: 10, monitored_models: [] },
       circuit_breaker: { enabled: true, backoff_steps: [60, 300, 1800, 7200], max_lock_seconds: 86_400 },
       upstream_proxy: { enabled: false, url: '' },

@@ -130,9 +130,33 @@ const backgroundTasksSchema = z.looseObject({
   detectors: z.array(z.enum(BACKGROUND_TASK_DETECTORS)).default(() => [...BACKGROUND_TASK_DETECTORS]),
 });
 
+const warmupScheduleSchema = z.looseObject({
+  /**
+   * Send one tiny request per account and model every `interval_minutes`, so each account's quota
+   * window starts without waiting for real traffic. Off by default: it spends a little quota.
+   */
+  enabled: z.boolean().default(false),
+  /**
+   * Length of one warmup window in minutes: each account and model gets at most one warmup per
+   * window. Windows are staggered per account and model, so a pool does not fire at once.
+   */
+  interval_minutes: z.int().min(1).max(10_080).default(300),
+  /**
+   * The models to warm on every account that serves them (routed like a requested model). Empty:
+   * one model per account, its provider's small model when it serves it, else the first model its
+   * `models` list names.
+   */
+  models: z
+    .array(z.string().min(1))
+    .max(32)
+    .default(() => []),
+});
+
 const warmupSchema = z.looseObject({
   /** Answer clients' warmup probes (a last message `Warmup`) here, without calling an upstream. */
   intercept: z.boolean().default(true),
+  /** Opt-in scheduled warmup of every account (one tiny request per account and model per interval). */
+  schedule: warmupScheduleSchema.prefault({}),
 });
 
 const proxySchema = z.looseObject({
@@ -210,7 +234,7 @@ const proxySchema = z.looseObject({
   model_aliases: modelAliasesSchema.prefault({}),
   /** Opt-in rule: Claude Code's background prompts (titles, summaries…) to a cheap model. */
   background_tasks: backgroundTasksSchema.prefault({}),
-  /** Warmup probes answered locally. */
+  /** Warmup probes answered locally, and the opt-in scheduled warmup of every account. */
   warmup: warmupSchema.prefault({}),
   /** Skip accounts whose remaining quota is low. */
   quota_protection: quotaProtectionSchema.prefault({}),

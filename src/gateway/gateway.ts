@@ -1,5 +1,6 @@
 import type { SwitchyardConfig } from '../config/schema.js';
-import type { Account } from '../core/account.js';
+import type { Account, ProviderKind } from '../core/account.js';
+import type { ClientProtocol } from '../core/client-protocol.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { toHeaderValue } from '../core/header-value.js';
@@ -108,6 +109,11 @@ export class Gateway {
     return this.deps.routing().router.resolve(clientModel).mapped;
   }
 
+  /** The client protocol an account of `kind` speaks natively (its requests pass through untranslated). */
+  nativeProtocol(kind: ProviderKind): ClientProtocol | undefined {
+    return this.deps.providers.get(kind)?.nativeProtocol;
+  }
+
   /** The model mapping and aliases in force. */
   routing(): RoutingTable {
     return this.deps.routing();
@@ -134,12 +140,14 @@ export class Gateway {
       // A key's models and limits are checked before anything else: a refused request uses nothing.
       const { clientKey } = request;
       const allowedAccounts =
-        clientKey === null || !this.deps.keys
-          ? null
-          : await this.deps.keys.admit(
-              { clientKey, clientModel: request.clientModel },
-              this.deps.clock.now(),
-            );
+        request.pinnedAccountId !== undefined
+          ? new Set([request.pinnedAccountId])
+          : clientKey === null || !this.deps.keys
+            ? null
+            : await this.deps.keys.admit(
+                { clientKey, clientModel: request.clientModel },
+                this.deps.clock.now(),
+              );
       // A protocol no upstream speaks is always translated: reject a bad body before using an account.
       const { providers } = this.deps;
       if (providers.passThroughKinds(request.protocol).size === 0) translator.decode();
@@ -215,7 +223,8 @@ export class Gateway {
 
   /** A client's warmup probe, answered here when `proxy.warmup.intercept` is on. */
   private isWarmupProbe(request: ProxyRequest): boolean {
-    if (request.operation !== 'generate' || !this.deps.config().proxy.warmup.intercept) return false;
+    if (request.operation !== 'generate' || request.pinnedAccountId !== undefined) return false;
+    if (!this.deps.config().proxy.warmup.intercept) return false;
     return isWarmupProbe(outlineRequest(request.protocol, request.body));
   }
 

@@ -26,6 +26,11 @@ export interface ProxyRequest {
    * expired); null for the owner's key or no key. The gateway enforces its models and limits.
    */
   clientKey: ClientKey | null;
+  /**
+   * A request of the gateway's own (a scheduled warmup): served by this account only, never
+   * another, and never answered locally as a client's warmup probe. Absent for client requests.
+   */
+  pinnedAccountId?: string;
   /** Aborted when the client disconnects; cancels the upstream call. */
   signal: AbortSignal;
   /**

@@ -8,7 +8,8 @@ export const WARMUP_REPLY_TEXT = 'OK';
 
 /**
  * The gateway's own minimal answer to a client's warmup probe, in the client's protocol (JSON or a
- * stream, as asked), with no upstream call: one text part `OK`, finish reason `stop`, zero usage.
+ * stream, as asked — SSE, or the JSON array of a Gemini stream asked without `alt=sse`), with no
+ * upstream call: one text part `OK`, finish reason `stop`, zero usage.
  * `x-switchyard-local: warmup` marks it.
  */
 export function warmupReply(options: { request: ProxyRequest; model: string; now: number }): ProxyResponse {
@@ -19,7 +20,8 @@ export function warmupReply(options: { request: ProxyRequest; model: string; now
     'x-mapped-model': toHeaderValue(model),
     'x-switchyard-local': 'warmup',
   };
-  if (!request.stream) {
+  const jsonArray = clientProtocol(request.protocol).streamsAsJsonArray?.(request.query) === true;
+  if (!request.stream || jsonArray) {
     const response: CanonicalResponse = {
       id: context.id,
       model,
@@ -28,7 +30,9 @@ export function warmupReply(options: { request: ProxyRequest; model: string; now
       finishReason: 'stop',
       usage: emptyUsage(),
     };
-    const body = Buffer.from(JSON.stringify(decoded.encodeResponse(response, context)));
+    const answer = decoded.encodeResponse(response, context);
+    // A JSON-array stream of one whole answer is what such a stream of a short reply looks like.
+    const body = Buffer.from(JSON.stringify(request.stream ? [answer] : answer));
     return { status: 200, headers: { ...headers, 'content-type': 'application/json' }, body };
   }
   const encoder = decoded.createStreamEncoder(context);

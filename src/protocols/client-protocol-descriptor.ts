@@ -75,6 +75,12 @@ export interface ClientProtocolDescriptor {
    */
   keepsConversations: boolean;
   /**
+   * Whether a stream asked for with this query string (without `?`) is written as one JSON array
+   * of whole answers instead of SSE: Gemini's `streamGenerateContent` without `alt=sse`. Absent:
+   * streams are always SSE.
+   */
+  streamsAsJsonArray?(query: string): boolean;
+  /**
    * For a body passed through to an upstream of `family`: the body with its replayed reasoning put
    * through `judge` (`repaired`: the resend after the upstream could not verify it); null when
    * nothing changes or the protocol carries no reasoning that family verifies. Absent: bodies of

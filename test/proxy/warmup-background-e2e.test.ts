@@ -57,6 +57,42 @@ describe("Claude Code's warmup probes", () => {
   });
 });
 
+describe("Gemini clients' warmup probes", () => {
+  const warmup = { contents: [{ role: 'user', parts: [{ text: 'Warmup' }] }] };
+  const gemini = (method: string) =>
+    gateway.call('POST', `/v1beta/models/gemini-2.5-flash:${method}`, { admin: false, body: warmup });
+
+  it('streamed without alt=sse are answered as the JSON array Gemini streams then, not SSE', async () => {
+    const answer = await gemini('streamGenerateContent');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.headers['x-switchyard-local']).toBe('warmup');
+    expect(Array.isArray(answer.json)).toBe(true);
+    expect(pick(answer.json, 0, 'candidates', 0, 'content', 'parts', 0, 'text')).toBe('OK');
+    expect(pick(answer.json, 0, 'candidates', 0, 'finishReason')).toBe('STOP');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('streamed with alt=sse are answered as SSE chunks', async () => {
+    const answer = await gemini('streamGenerateContent?alt=sse');
+    expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
+    const chunks = answer.text
+      .split(/\r?\n\r?\n/)
+      .filter((frame) => frame.startsWith('data: '))
+      .map((frame) => JSON.parse(frame.slice('data: '.length)) as unknown);
+    expect(chunks.map((chunk) => pick(chunk, 'candidates', 0, 'content', 'parts', 0, 'text'))).toContain(
+      'OK',
+    );
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('not streamed are answered as one GenerateContentResponse', async () => {
+    const answer = await gemini('generateContent');
+    expect(pick(answer.json, 'candidates', 0, 'content', 'parts', 0, 'text')).toBe('OK');
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
+
 describe('background tasks', () => {
   const title = () =>
     claudeCodeSideRequest({ instruction: TITLE_INSTRUCTION, userText: 'fix the login test', stream: false });

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { GatewayRuntime } from '../../src/cli/gateway-runtime.js';
-import { systemClock } from '../../src/core/clock.js';
+import { type Clock, systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { checkAdminAnswer } from './admin-answer-check.js';
@@ -56,6 +56,8 @@ export interface StartGatewayOptions {
   allowUnauthenticated?: boolean;
   /** `--allow-degraded-start`: start even when the PostgreSQL store does not answer. */
   allowDegradedStart?: boolean;
+  /** The gateway's clock (default the system's), e.g. a `ShiftedClock` to move time forward. */
+  clock?: Clock;
 }
 
 export interface CallOptions {
@@ -98,7 +100,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     allowDegradedStart: options.allowDegradedStart ?? false,
     secretKey: options.secretKey,
     logger: options.logger ?? silentLogger(),
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     ids: systemIds,
     shutdownTimeoutMs: 2000,
   });

@@ -25,6 +25,9 @@ export const geminiProtocol: ClientProtocolDescriptor = {
   idPrefix: '',
   countTokensBody: (tokens) => ({ totalTokens: tokens }),
   keepsConversations: false,
+  // Gemini's API streams `streamGenerateContent` as SSE only with `alt=sse`; otherwise it writes a
+  // JSON array of GenerateContentResponse objects (application/json).
+  streamsAsJsonArray: (query) => new URLSearchParams(query).get('alt') !== 'sse',
   filterReasoning: (body, { judge, family, repaired }) =>
     family === 'google' ? filterGeminiReasoning(body, { judge, signUnsignedCalls: repaired }) : null,
 };

@@ -27,6 +27,7 @@ import {
   requestLogRecord,
   schedulingSettings,
   usageReport,
+  warmupStatus,
 } from '@contracts';
 import { ApiError, apiErrorFrom } from './api-error.js';
 import { credentialStore } from './credential-store.js';
@@ -58,6 +59,7 @@ import type {
   SchedulingSettings,
   SwitchyardConfig,
   UsageReportView,
+  WarmupStatus,
 } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -165,6 +167,8 @@ export const api = {
     checked(fixedAccountState, 'PUT', '/api/proxy/fixed-account', { account_id: accountId }),
   clearBindings: async (): Promise<number> =>
     (await checked(clearedCount, 'POST', '/api/proxy/session-bindings/clear')).cleared,
+  /** The scheduled warmup: per account and model, the last warmup and when the next is due. */
+  warmupStatus: (): Promise<WarmupStatus> => checked(warmupStatus, 'GET', '/api/proxy/warmup'),
   rateLimits: async (): Promise<RateLimitView[]> =>
     (await checked(rateLimitList, 'GET', '/api/proxy/rate-limits')).rate_limits,
   clearRateLimits: async (): Promise<number> =>

@@ -37,6 +37,8 @@ export type {
   UsageGroupView,
   UsageReportView,
   UsageTotalsView,
+  WarmupStatus,
+  WarmupTargetView,
 } from '@contracts';
 
 /** A deep-partial config document for `PUT /api/config`. */

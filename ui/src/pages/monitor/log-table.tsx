@@ -1,4 +1,5 @@
 /** The request log table: one row per request, newest first; a row's button opens its details. */
+import { SCHEDULED_WARMUP_PATH } from '@contracts';
 import type { RequestLogRecord } from '../../api/types.js';
 import { formatClockTime, formatLatency, formatTokens, shortSessionId } from '../../lib/format.js';
 import { isErrorRecord } from '../../lib/log-filter.js';
@@ -60,7 +61,12 @@ function LogRow({ record, onOpen }: { record: RequestLogRecord; onOpen(id: strin
       <td data-label="Status">
         <span className={`badge ${failed ? 'badge-error' : 'badge-ok'}`}>{record.status}</span>
       </td>
-      <td data-label="Protocol">{record.protocol}</td>
+      <td data-label="Protocol">
+        {record.protocol}{' '}
+        {record.path === SCHEDULED_WARMUP_PATH && (
+          <span className="badge badge-accent">scheduled warmup</span>
+        )}
+      </td>
       <td data-label="Model" className="cell-model">
         <code>{record.client_model ?? '–'}</code>
         {mapped && (

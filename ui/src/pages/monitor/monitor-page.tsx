@@ -1,4 +1,7 @@
-/** Monitor: a small traffic dashboard and the live request log with filters, pause, clear and details. */
+/**
+ * Monitor: a small traffic dashboard, the scheduled warmup of each account (when on) and the live
+ * request log with filters, pause, clear and details.
+ */
 import { useMemo, useState } from 'react';
 import { api } from '../../api/api-client.js';
 import { useConfirm } from '../../hooks/confirm-dialog.js';
@@ -8,6 +11,7 @@ import { filterLogs, NO_LOG_FILTER } from '../../lib/log-filter.js';
 import { LogDrawer } from './log-drawer.js';
 import { LogFilters } from './log-filters.js';
 import { LogTable } from './log-table.js';
+import { ScheduledWarmupPanel } from './scheduled-warmup-panel.js';
 import { TrafficDashboard } from './traffic-dashboard.js';
 import { type StreamState, useLogStream } from './use-log-stream.js';
 
@@ -75,6 +79,7 @@ export function MonitorPage() {
         </p>
       )}
       <TrafficDashboard records={stream.records} locks={rateLimits} />
+      <ScheduledWarmupPanel />
       <LogFilters records={stream.records} filter={filter} onChange={setFilter} />
       <p className="muted small">
         Showing {shown.length} of {stream.records.length} recent requests.
