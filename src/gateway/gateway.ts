@@ -431,7 +431,13 @@ export class Gateway {
       idleTimeoutMs: config.request_timeout * 1000,
       observer: options.adapter.createStreamObserver(),
       onResponseHead: (head) =>
-        observeRateLimitHeaders(this.deps, { account, model: options.model, head, call: options.call }),
+        observeRateLimitHeaders(this.deps, {
+          account,
+          model: options.model,
+          head,
+          rateLimitHeaders: options.adapter.rateLimitHeaders,
+          call: options.call,
+        }),
     });
     return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }

@@ -151,8 +151,7 @@ export class RateLimitTracker {
    * `PredictedLimits.countCall`); returns the call's number.
    */
   countCall(call: { accountId: string; model: string; now: number }): Promise<number> {
-    const provider = this.pool.get(call.accountId)?.provider ?? null;
-    return this.predicted.countCall({ ...call, provider });
+    return this.predicted.countCall(call);
   }
 
   /** The active locks. */
