@@ -268,7 +268,8 @@ class Simulation {
     const account = pool.get(answer.accountId);
     if (account === undefined) return;
     const now = clock.now();
-    const reading = parseRateLimitHeaders({ provider: account.provider, headers: answer.headers, now });
+    // The simulated upstream answers with OpenAI's `x-ratelimit-*` headers.
+    const reading = parseRateLimitHeaders({ family: 'openai', headers: answer.headers, now });
     if (reading === null) return;
     const { quota, requests } = reading;
     if (quota !== null && answer.status < 400) {

@@ -1,10 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { AppDependencies } from '../server/app-dependencies.js';
 import { ADMIN_ANSWERS, adminRouteOf } from './admin-answers.js';
-import { registerAdminRoutes } from './register-admin-routes.js';
-import type { LogRoutesDependencies } from './routes/log-routes.js';
-import { registerLogRoutes } from './routes/log-routes.js';
+import { type AdminDependencies, adminRoutes } from './register-admin-routes.js';
 
 /** Every `/api` route the admin registrars add (every optional part present), as `METHOD /path`. */
 async function registeredAdminRoutes(): Promise<string[]> {
@@ -17,9 +14,8 @@ async function registeredAdminRoutes(): Promise<string[]> {
     }
   });
   // Registering only stores the handlers: the dependencies are read when a request comes.
-  const deps = { keys: {}, accountServices: {} } as unknown as AppDependencies;
-  await registerAdminRoutes(app, deps);
-  registerLogRoutes(app, {} as LogRoutesDependencies);
+  const deps = { keys: {}, accountServices: {}, logs: {} } as unknown as AdminDependencies;
+  await app.register(adminRoutes, deps);
   await app.ready();
   await app.close();
   return routes;

@@ -11,7 +11,7 @@ import { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
 import { countAccountStates, countLocks, Metrics } from '../observability/metrics.js';
 import { RequestLogPipeline } from '../observability/request-log-pipeline.js';
-import { type RequestLogRecorder, RequestLogThread } from '../observability/request-log-thread.js';
+import { RequestLogThread } from '../observability/request-log-thread.js';
 import { requestLogSettings } from '../observability/request-log-writer.js';
 import {
   inProcessRequestLogWorker,
@@ -38,6 +38,7 @@ import { routingTable } from '../routing/index.js';
 import { DEFAULT_WINDOW_MS } from '../scheduler/pick.js';
 import { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import { Scheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
+import type { AccountServices, KeyServices, Observability } from '../server/app-dependencies.js';
 import { BackgroundLockPersistence } from '../state/background-lock-persistence.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
@@ -49,8 +50,7 @@ import { RefreshedTokenWrites } from '../store/refreshed-token-writes.js';
 import { RequestLogStore } from '../store/request-log-store.js';
 import type { StoreHealth } from '../store/store-health.js';
 import { type StoreOutageReport, storeOutageReport } from '../store/store-outage-report.js';
-import type { ScheduledWarmup } from '../warmup/scheduled-warmup.js';
-import { composeKeyServices, type KeyServices } from './compose-keys.js';
+import { composeKeyServices } from './compose-keys.js';
 import { composeScheduledWarmup } from './compose-warmup.js';
 import { memoizeByConfig } from './memoize-by-config.js';
 import { openStateStore } from './open-state-store.js';
@@ -114,14 +114,6 @@ export interface GatewayServices {
   /** The store's reachability and the bookkeeping writes held in memory meanwhile. */
   storeReport: () => StoreOutageReport;
   close(): Promise<void>;
-}
-
-/** OAuth sign-in and server-side quota refresh, for the admin routes. */
-export interface AccountServices {
-  oauthLogin: OAuthLogin;
-  quotaRefresher: QuotaRefresher;
-  /** The opt-in scheduled warmup of every account (`proxy.warmup.schedule`). */
-  scheduledWarmup?: ScheduledWarmup;
 }
 
 /**
@@ -190,16 +182,6 @@ function composeAccountServices(options: {
   });
   const oauthLogin = new OAuthLogin({ clients, endpoints, accounts, clock });
   return { credentials, services: { oauthLogin, quotaRefresher }, configureCodeAssist };
-}
-
-/** The request log (store database, written by a worker thread), the live feed for the Monitor page, and Prometheus metrics. */
-export interface Observability {
-  requestLogStore: RequestLogStore;
-  /** What an in-thread writer writes through: holds the rows while the store does not answer. */
-  heldRequestLog: HeldRequestLogStore;
-  writer: RequestLogRecorder;
-  feed: LiveFeed;
-  metrics: Metrics;
 }
 
 function composeObservability(options: {

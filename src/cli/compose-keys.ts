@@ -7,6 +7,7 @@ import type { KeyLimiter, KeyUsageSeed } from '../keys/key-limiter.js';
 import { MemoryKeyLimiter } from '../keys/memory-key-limiter.js';
 import type { Logger } from '../observability/logger.js';
 import { UsageRecorder } from '../observability/usage-recorder.js';
+import type { KeyServices } from '../server/app-dependencies.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
 import { isStoreUnreachableError } from '../store/store-unreachable.js';
@@ -14,18 +15,6 @@ import { UsageStore } from '../store/usage-store.js';
 import { configuredPrices, PriceTable } from '../usage/price-table.js';
 import { dayStart, monthStart } from '../usage/usage-windows.js';
 import { memoizeByConfig } from './memoize-by-config.js';
-
-/** Client keys and usage: the proxy's key checks, the admin routes of `/api/keys` and `/api/usage`. */
-export interface KeyServices {
-  store: ClientKeyStore;
-  gate: ClientKeyGate;
-  usage: UsageStore;
-  /** Sums finished requests into `usage`; flushed before usage is read so answers are current. */
-  recorder: UsageRecorder;
-  /** The price table in force (`pricing.models` over the defaults). */
-  prices: () => PriceTable;
-  close(): Promise<void>;
-}
 
 /**
  * Wires client keys: the in-memory limiter, started from this month's stored usage so day and

@@ -3,7 +3,7 @@ import { systemClock } from '../core/clock.js';
 import { systemIds } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
 import { createLogger } from '../observability/logger.js';
-import { effectiveAuthMode } from '../server/auth.js';
+import { effectiveAuthMode } from '../server/route-policy.js';
 import type { StateHealth } from '../state/state-store.js';
 import { registerAccountCommands } from './accounts-command.js';
 import { registerTransferCommands } from './accounts-transfer-command.js';

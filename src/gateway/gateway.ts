@@ -456,7 +456,13 @@ export class Gateway {
       idleTimeoutMs: config.request_timeout * 1000,
       observer: adapter.createStreamObserver(),
       onResponseHead: (head) =>
-        observeRateLimitHeaders(this.deps, { account, model, head, call: settings.call }),
+        observeRateLimitHeaders(this.deps, {
+          account,
+          model,
+          head,
+          rateLimitHeaders: adapter.rateLimitHeaders,
+          call: settings.call,
+        }),
     });
     return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
   }

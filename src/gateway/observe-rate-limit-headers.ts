@@ -1,7 +1,7 @@
 import type { Account } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
-import { parseRateLimitHeaders } from '../ratelimit/index.js';
+import { type HeaderFamily, parseRateLimitHeaders } from '../ratelimit/index.js';
 import type { AccountUsagePort, SchedulerPort } from './gateway-ports.js';
 
 /**
@@ -16,13 +16,15 @@ export function observeRateLimitHeaders(
     account: Account;
     model: string;
     head: { status: number; headers: Record<string, string | string[] | undefined> };
+    /** The family of rate-limit headers the account's provider sends (its adapter's), or null. */
+    rateLimitHeaders: HeaderFamily | null;
     /** The number the scheduler gave the answered call. */
     call: number | undefined;
   },
 ): void {
   const { account, model, head } = options;
   const now = deps.clock.now();
-  const reading = parseRateLimitHeaders({ provider: account.provider, headers: head.headers, now });
+  const reading = parseRateLimitHeaders({ family: options.rateLimitHeaders, headers: head.headers, now });
   if (reading === null) return;
   const { quota, requests } = reading;
   if (quota !== null && head.status < 400)

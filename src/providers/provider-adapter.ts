@@ -16,6 +16,7 @@ import type {
 } from '../core/model/index.js';
 import type { SignatureFamily } from '../core/model/replayed-reasoning.js';
 import { replaceModelInBody } from '../core/replace-model-in-body.js';
+import type { HeaderFamily } from '../ratelimit/index.js';
 
 /** The secret to present upstream, after any OAuth refresh. */
 export interface AuthorizedCredential {
@@ -124,6 +125,11 @@ export interface ProviderAdapter {
   codec?: UpstreamCodec;
   /** Who can verify the reasoning signatures this upstream issues (and which ones it verifies). */
   signatureFamily: SignatureFamily;
+  /**
+   * The rate-limit headers its answers carry (`x-ratelimit-*`, `anthropic-ratelimit-*`), read for
+   * quota and predicted limits; null when it sends none (its quota comes from an API, if at all).
+   */
+  rateLimitHeaders: HeaderFamily | null;
   /** The public API base URL, following the official SDK's convention for this provider. */
   defaultBaseUrl: string;
   /** Builds the upstream request for a native-protocol client request. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { PROVIDER_KINDS } from '../core/account.js';
+import { parseRateLimitHeaders } from '../ratelimit/index.js';
 import { CodeAssistContext } from './code-assist/code-assist-context.js';
 import { openAIAdapter } from './openai/openai-adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
@@ -15,6 +17,25 @@ describe('ProviderRegistry', () => {
       'code-assist',
     ]);
     expect(providers.get('anthropic')?.nativeProtocol).toBe('anthropic-messages');
+  });
+
+  it('has an adapter for every kind of PROVIDER_KINDS (the literal list of the schemas) and no other', () => {
+    expect([...providers.all().map((adapter) => adapter.kind)].sort()).toEqual([...PROVIDER_KINDS].sort());
+  });
+
+  it("carries each provider's rate-limit header family, which is what the headers are read with", () => {
+    const families = providers.all().map((adapter) => [adapter.kind, adapter.rateLimitHeaders]);
+    expect(Object.fromEntries(families)).toEqual({
+      openai: 'openai',
+      anthropic: 'anthropic',
+      gemini: null,
+      'code-assist': null,
+    });
+    const headers = { 'x-ratelimit-limit-requests': '10', 'x-ratelimit-remaining-requests': '0' };
+    const read = (kind: 'openai' | 'gemini') =>
+      parseRateLimitHeaders({ family: providers.get(kind)?.rateLimitHeaders ?? null, headers, now: 0 });
+    expect(read('openai')?.quota?.remainingFraction).toBe(0);
+    expect(read('gemini')).toBeNull();
   });
 
   it('groups Gemini and Code Assist accounts as Google for reasoning signatures', () => {

@@ -19,7 +19,6 @@ export {
   parseQuotaHeaders,
   parseRateLimitHeaders,
   type RateLimitHeaderReading,
-  sendsRateLimitHeaders,
 } from './parse-quota-headers.js';
 export { parseRetryAfterHeader, retryDelayFromHeaders } from './parse-retry-after-header.js';
 export {
@@ -29,6 +28,7 @@ export {
   predictLimit,
   type QuotaReading,
 } from './predict-limit.js';
+export type { HeaderFamily } from './rate-limit-headers.js';
 export {
   budgetAfterCall,
   budgetAfterReading,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../core/account.js';
 import type { HeaderBag } from '../core/headers.js';
 import { type HeaderQuota, parseQuotaHeaders, parseRateLimitHeaders } from './parse-quota-headers.js';
+import type { HeaderFamily } from './rate-limit-headers.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString().replace('.000Z', 'Z');
@@ -31,7 +31,7 @@ const anthropicHeaders: HeaderBag = {
 };
 
 describe('parseQuotaHeaders', () => {
-  it.each<[string, ProviderKind, HeaderBag, HeaderQuota | null]>([
+  it.each<[string, HeaderFamily | null, HeaderBag, HeaderQuota | null]>([
     [
       'OpenAI: the lower of requests and tokens, with its reset',
       'openai',
@@ -131,21 +131,21 @@ describe('parseQuotaHeaders', () => {
       { 'x-ratelimit-limit-requests': 'many', 'x-ratelimit-remaining-requests': '3' },
       null,
     ],
-    ['Gemini sends no such headers', 'gemini', openaiHeaders, null],
-    ['Code Assist sends no such headers', 'code-assist', anthropicHeaders, null],
-  ])('%s', (_name, provider, headers, expected) => {
-    expect(parseQuotaHeaders({ provider, headers, now: NOW })).toEqual(expected);
+    ['no family (Gemini): OpenAI headers are not read', null, openaiHeaders, null],
+    ['no family (Code Assist): Anthropic headers are not read', null, anthropicHeaders, null],
+  ])('%s', (_name, family, headers, expected) => {
+    expect(parseQuotaHeaders({ family, headers, now: NOW })).toEqual(expected);
   });
 });
 
 describe('parseRateLimitHeaders', () => {
   it('reads the requests dimension for the request budget beside the lowest quota', () => {
-    expect(parseRateLimitHeaders({ provider: 'openai', headers: openaiHeaders, now: NOW })).toEqual({
+    expect(parseRateLimitHeaders({ family: 'openai', headers: openaiHeaders, now: NOW })).toEqual({
       quota: { remainingFraction: 0.25, resetAt: NOW + 360_000 },
       requests: { remaining: 4999, limit: 5000, resetAt: NOW + 12 },
     });
     expect(
-      parseRateLimitHeaders({ provider: 'anthropic', headers: anthropicHeaders, now: NOW })?.requests,
+      parseRateLimitHeaders({ family: 'anthropic', headers: anthropicHeaders, now: NOW })?.requests,
     ).toEqual({
       remaining: 49,
       limit: 50,
@@ -159,15 +159,15 @@ describe('parseRateLimitHeaders', () => {
       'x-ratelimit-remaining-requests': '3',
       'x-ratelimit-reset-requests': '0s',
     };
-    expect(parseRateLimitHeaders({ provider: 'openai', headers, now: NOW })?.requests?.resetAt).toBe(NOW);
+    expect(parseRateLimitHeaders({ family: 'openai', headers, now: NOW })?.requests?.resetAt).toBe(NOW);
   });
 
   it('reads a requests count without a limit, and nothing for providers without headers', () => {
     const headers = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' };
-    expect(parseRateLimitHeaders({ provider: 'openai', headers, now: NOW })).toEqual({
+    expect(parseRateLimitHeaders({ family: 'openai', headers, now: NOW })).toEqual({
       quota: null,
       requests: { remaining: 0, limit: null, resetAt: NOW + 2_000 },
     });
-    expect(parseRateLimitHeaders({ provider: 'gemini', headers: openaiHeaders, now: NOW })).toBeNull();
+    expect(parseRateLimitHeaders({ family: null, headers: openaiHeaders, now: NOW })).toBeNull();
   });
 });

@@ -1,4 +1,3 @@
-import type { ProviderKind } from '../core/account.js';
 import type { HeaderBag } from '../core/headers.js';
 import { type HeaderFamily, readRateLimitDimensions } from './rate-limit-headers.js';
 import type { RequestsReading } from './request-budget.js';
@@ -9,19 +8,6 @@ export interface HeaderQuota {
   remainingFraction: number;
   /** When that dimension resets (epoch ms), when stated. */
   resetAt: number | null;
-}
-
-const FAMILIES: Record<ProviderKind, HeaderFamily | null> = {
-  openai: 'openai',
-  anthropic: 'anthropic',
-  // Neither the Gemini API nor Code Assist sends rate-limit headers; their quota comes from APIs.
-  gemini: null,
-  'code-assist': null,
-};
-
-/** Whether the provider's answers carry rate-limit headers (OpenAI, Anthropic; not Google's). */
-export function sendsRateLimitHeaders(provider: ProviderKind): boolean {
-  return FAMILIES[provider] !== null;
 }
 
 /** Every rate-limit header of a family starts with this (lower case). */
@@ -54,14 +40,15 @@ export interface RateLimitHeaderReading {
  * every dimension with both a limit and a remaining count — OpenAI requests and tokens; Anthropic
  * requests, tokens, input and output tokens — remaining / limit; the lowest fraction wins, with its
  * reset time, the later one when several are equally low) and the requests dimension's counts.
- * Null when the provider sends no such headers or they are absent.
+ * Null when the provider sends no such headers (`family` null: its adapter's `rateLimitHeaders`)
+ * or they are absent.
  */
 export function parseRateLimitHeaders(options: {
-  provider: ProviderKind;
+  family: HeaderFamily | null;
   headers: HeaderBag;
   now: number;
 }): RateLimitHeaderReading | null {
-  const family = FAMILIES[options.provider];
+  const { family } = options;
   if (family === null || !hasHeaderStartingWith(options.headers, PREFIXES[family])) return null;
   let lowest: HeaderQuota | null = null;
   let requests: RequestsReading | null = null;
@@ -89,7 +76,7 @@ export function parseRateLimitHeaders(options: {
  * `parseRateLimitHeaders`). Null when the provider sends no such headers or they are absent.
  */
 export function parseQuotaHeaders(options: {
-  provider: ProviderKind;
+  family: HeaderFamily | null;
   headers: HeaderBag;
   now: number;
 }): HeaderQuota | null {

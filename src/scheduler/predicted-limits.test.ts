@@ -15,25 +15,13 @@ async function predicted() {
 }
 
 describe('PredictedLimits', () => {
-  it('keeps no budget for an upstream without rate-limit headers: its calls are numbered only', async () => {
+  it('keeps no budget for an account no answer gave a requests count: its calls are numbered only', async () => {
     const { clock, store, limits } = await predicted();
-    const first = await limits.countCall({
-      accountId: 'g',
-      model: 'm',
-      provider: 'gemini',
-      now: clock.now(),
-    });
-    const resetAt = clock.now() + 5_000;
-    // Even if a count arrived, no call of this account was counted against it.
-    await limits.record({
-      accountId: 'g',
-      model: 'm',
-      quota: null,
-      requests: { remaining: 1, limit: 5, resetAt },
-      call: first,
-      source: 'rate-limit-headers',
-    });
-    await limits.countCall({ accountId: 'g', model: 'm', provider: 'gemini', now: clock.now() });
+    const calls = [];
+    for (let index = 0; index < 3; index++) {
+      calls.push(await limits.countCall({ accountId: 'g', model: 'm', now: clock.now() }));
+    }
+    expect(calls).toEqual([calls[0], (calls[0] ?? 0) + 1, (calls[0] ?? 0) + 2]);
     expect(await store.listLocks()).toEqual([]);
   });
 
@@ -42,7 +30,6 @@ describe('PredictedLimits', () => {
     const first = await limits.countCall({
       accountId: 'o',
       model: 'm',
-      provider: 'openai',
       now: clock.now(),
     });
     const resetAt = clock.now() + 5_000;
@@ -54,13 +41,13 @@ describe('PredictedLimits', () => {
       call: first,
       source: 'rate-limit-headers',
     });
-    await limits.countCall({ accountId: 'o', model: 'm', provider: 'openai', now: clock.now() });
+    await limits.countCall({ accountId: 'o', model: 'm', now: clock.now() });
     expect(await store.listLocks()).toEqual([expect.objectContaining({ accountId: 'o', until: resetAt })]);
   });
 
   it('lifting the calls-in-flight lock keeps a window an answer announced with nothing left', async () => {
     const { clock, store, limits } = await predicted();
-    const call = () => limits.countCall({ accountId: 'o', model: 'm', provider: 'openai', now: clock.now() });
+    const call = () => limits.countCall({ accountId: 'o', model: 'm', now: clock.now() });
     const later = clock.now() + 5_000;
     const soon = clock.now() + 1_000;
     const reading = (forCall: number, remaining: number, resetAt: number) =>

@@ -1,12 +1,6 @@
-import type { ProviderKind } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { lockKey, type RateLimitLock } from '../core/limits.js';
-import {
-  exhaustedUntil,
-  type PredictionSource,
-  predictLimit,
-  sendsRateLimitHeaders,
-} from '../ratelimit/index.js';
+import { exhaustedUntil, type PredictionSource, predictLimit } from '../ratelimit/index.js';
 import type { StateStore } from '../state/state-store.js';
 import type { QuotaObservation } from './limit-records.js';
 import { RequestBudgets } from './request-budgets.js';
@@ -42,15 +36,10 @@ export class PredictedLimits {
    * account's request budget; when it spends the last request the budget knew of, the account is
    * locked for the model until the reset. Returns the call's number.
    */
-  async countCall(options: {
-    accountId: string;
-    model: string;
-    provider: ProviderKind | null;
-    now: number;
-  }): Promise<number> {
-    const { accountId, model, provider, now } = options;
-    // Upstreams without rate-limit headers never answer with a requests count: numbering is enough.
-    if (provider === null || !sendsRateLimitHeaders(provider)) return this.budgets.number();
+  async countCall(options: { accountId: string; model: string; now: number }): Promise<number> {
+    const { accountId, model, now } = options;
+    // An account gets a budget only from an answer's requests count: for upstreams without
+    // rate-limit headers this only numbers the call.
     const { call, spentUntil } = this.budgets.call(accountId, model, now);
     if (spentUntil !== null) {
       await this.predict({

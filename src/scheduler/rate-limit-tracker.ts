@@ -151,14 +151,7 @@ export class RateLimitTracker {
    * `PredictedLimits.countCall`); returns the call's number.
    */
   countCall(call: { accountId: string; model: string; now: number }): Promise<number> {
-    const provider = this.pool.get(call.accountId)?.provider ?? null;
-    // Spelled out rather than spread: this runs for every attempt.
-    return this.predicted.countCall({
-      accountId: call.accountId,
-      model: call.model,
-      provider,
-      now: call.now,
-    });
+    return this.predicted.countCall(call);
   }
 
   /** The active locks. */

@@ -1,26 +1,31 @@
-import type { AccountServices, Observability } from '../cli/compose-gateway.js';
-import type { KeyServices } from '../cli/compose-keys.js';
+import type { RuntimeInfo } from '../admin/routes/status-routes.js';
+
+export type { RuntimeInfo };
+
 import type { ConfigStore } from '../config/config-store.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { ClientKeyGate } from '../keys/client-key-gate.js';
+import type { LiveFeed } from '../observability/live-feed.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { RequestLogRecorder } from '../observability/request-log-thread.js';
+import type { UsageRecorder } from '../observability/usage-recorder.js';
+import type { OAuthLogin } from '../providers/auth/oauth-login.js';
+import type { QuotaRefresher } from '../quota/quota-refresher.js';
 import type { RateLimitTracker } from '../scheduler/rate-limit-tracker.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { StateHealth } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { ClientKeyStore } from '../store/client-key-store.js';
+import type { HeldRequestLogStore } from '../store/held-request-log-store.js';
+import type { RequestLogStore } from '../store/request-log-store.js';
 import type { StoreAvailability } from '../store/store-health.js';
 import type { StoreOutageReport } from '../store/store-outage-report.js';
-
-/** Facts about the running process that routes report (status, settings page). */
-export interface RuntimeInfo {
-  dataDir: string;
-  configPath: string;
-  /** The address the gateway listens on now, or null before listen. */
-  boundAddress(): { host: string; port: number } | null;
-  /** Why the last re-listen after a host/port change failed, if it did. */
-  listenError(): string | null;
-}
+import type { UsageStore } from '../store/usage-store.js';
+import type { PriceTable } from '../usage/price-table.js';
+import type { ScheduledWarmup } from '../warmup/scheduled-warmup.js';
 
 /** Everything `createApp` needs; the CLI wires real ones, tests wire fakes. */
 export interface AppDependencies {
@@ -48,4 +53,34 @@ export interface AppDependencies {
    * fails at once with a 503 `store_unavailable` (`StoreAvailability.guard`). Absent: run as is.
    */
   storeReads?: Pick<StoreAvailability, 'guard'>;
+}
+
+/** OAuth sign-in and server-side quota refresh, for the admin routes. */
+export interface AccountServices {
+  oauthLogin: OAuthLogin;
+  quotaRefresher: QuotaRefresher;
+  /** The opt-in scheduled warmup of every account (`proxy.warmup.schedule`). */
+  scheduledWarmup?: ScheduledWarmup;
+}
+
+/** The request log (store database, written by a worker thread), the live feed for the Monitor page, and Prometheus metrics. */
+export interface Observability {
+  requestLogStore: RequestLogStore;
+  /** What an in-thread writer writes through: holds the rows while the store does not answer. */
+  heldRequestLog: HeldRequestLogStore;
+  writer: RequestLogRecorder;
+  feed: LiveFeed;
+  metrics: Metrics;
+}
+
+/** Client keys and usage: the proxy's key checks, the admin routes of `/api/keys` and `/api/usage`. */
+export interface KeyServices {
+  store: ClientKeyStore;
+  gate: ClientKeyGate;
+  usage: UsageStore;
+  /** Sums finished requests into `usage`; flushed before usage is read so answers are current. */
+  recorder: UsageRecorder;
+  /** The price table in force (`pricing.models` over the defaults). */
+  prices: () => PriceTable;
+  close(): Promise<void>;
 }

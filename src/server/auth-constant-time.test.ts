@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { checkAdminAuth, checkProxyAuth, secretsEqual } from './auth.js';
+import { checkProxyAuth } from './auth.js';
+import { checkAdminAuth, secretsEqual } from './route-policy.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();

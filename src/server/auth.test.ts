@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkAdminAuth,
-  checkProxyAuth,
-  effectiveAuthMode,
-  isLoopbackHost,
-  presentedKey,
-  secretsEqual,
-} from './auth.js';
+import { checkProxyAuth, presentedKey } from './auth.js';
+import { checkAdminAuth, effectiveAuthMode, isLoopbackHost, secretsEqual } from './route-policy.js';
 
 const KEY = 'sk-0123456789abcdef0123456789abcdef';
 

@@ -1,25 +1,9 @@
-import { hash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import { type ClientKey, clientKeyState } from '../core/client-key.js';
 import { type HeaderBag, headerValue } from '../core/headers.js';
-
-export type AuthMode = 'off' | 'strict' | 'all_except_health' | 'auto';
-export type EffectiveAuthMode = Exclude<AuthMode, 'auto'>;
+import { type AuthOutcome, type EffectiveAuthMode, secretsEqual } from './route-policy.js';
 
 /** Paths open without a key in `all_except_health` mode. */
 const HEALTH_PATHS = new Set(['/healthz', '/health', '/api/health']);
-
-/** True for 127.0.0.0/8, ::1, and `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
-}
-
-/** `auto` means off while bound to loopback only, `all_except_health` as soon as the LAN can reach us. */
-export function effectiveAuthMode(mode: AuthMode, boundHost: string): EffectiveAuthMode {
-  if (mode !== 'auto') return mode;
-  return isLoopbackHost(boundHost) ? 'off' : 'all_except_health';
-}
 
 /**
  * The key a client presented, from the first of: `Authorization` (a `Bearer ` prefix is removed,
@@ -37,39 +21,6 @@ export function presentedKey(headers: HeaderBag, query?: Record<string, unknown>
   const fromQuery = query?.['key'];
   return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
 }
-
-/**
- * Compares two secrets in constant time: both are hashed (SHA-256) and the digests compared with
- * `timingSafeEqual`, so neither the content nor the length of the expected secret shows in the
- * time taken. Every key and password check of the gateway goes through here.
- */
-export function secretsEqual(presented: string, expected: string): boolean {
-  return timingSafeEqual(sha256(presented), expectedDigest(expected));
-}
-
-function sha256(text: string): Buffer {
-  return hash('sha256', text, 'buffer');
-}
-
-/**
- * Digests of the expected secrets (the owner's key, the admin password), computed once rather than
- * on every request. Keyed by the configured secrets only — never by what a client presented — and
- * emptied when it grows past a handful (the secrets were changed in the configuration).
- */
-const expectedDigests = new Map<string, Buffer>();
-const EXPECTED_DIGESTS_KEPT = 8;
-
-function expectedDigest(expected: string): Buffer {
-  let digest = expectedDigests.get(expected);
-  if (digest === undefined) {
-    if (expectedDigests.size >= EXPECTED_DIGESTS_KEPT) expectedDigests.clear();
-    digest = sha256(expected);
-    expectedDigests.set(expected, digest);
-  }
-  return digest;
-}
-
-export type AuthOutcome = { ok: true } | { ok: false; message: string };
 
 /** The client keys the gateway knows, held in memory (`ClientKeyStore`). */
 export interface ClientKeyLookup {
@@ -140,19 +91,4 @@ export function checkProxyAuth(options: {
 }): AuthOutcome {
   const caller = identifyProxyCaller({ ...options, now: 0 });
   return caller.ok ? { ok: true } : caller;
-}
-
-/** Admin routes: the admin password when one is set, otherwise the proxy API key. Always enforced. */
-export function checkAdminAuth(options: {
-  adminPassword: string | null;
-  apiKey: string;
-  headers: HeaderBag;
-}): AuthOutcome {
-  const expected = options.adminPassword ? options.adminPassword : options.apiKey;
-  const authorization = headerValue(options.headers, 'authorization');
-  const bearer = authorization ? /^bearer\s+(.+)$/i.exec(authorization.trim())?.[1]?.trim() : undefined;
-  const key = bearer ?? headerValue(options.headers, 'x-api-key')?.trim();
-  if (!key)
-    return { ok: false, message: 'Admin API requires Authorization: Bearer <admin password or API key>' };
-  return secretsEqual(key, expected) ? { ok: true } : { ok: false, message: 'Invalid admin credentials' };
 }

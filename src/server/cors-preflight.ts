@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../core/errors.js';
-import type { RoutePolicy } from './create-app.js';
 import { dialectForPath, renderError } from './error-response.js';
+import type { RoutePolicy } from './route-policy.js';
 
 const policy: RoutePolicy = { dialect: 'openai', auth: 'public' };
 

@@ -1,13 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { registerAdminRoutes } from '../admin/register-admin-routes.js';
-import { registerLogRoutes } from '../admin/routes/log-routes.js';
+import { type AdminDependencies, adminRoutes } from '../admin/register-admin-routes.js';
 import type { ClientKey } from '../core/client-key.js';
-import type { ErrorDialect } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { registerAdminOriginGuard } from './admin-origin-guard.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { checkAdminAuth, effectiveAuthMode, identifyProxyCaller } from './auth.js';
+import { identifyProxyCaller } from './auth.js';
 import { registerCorsPreflight } from './cors-preflight.js';
 import { dialectForPath, renderError, toSwitchyardError } from './error-response.js';
 import { answerClientError, answerFrameworkError } from './framework-errors.js';
@@ -16,18 +14,10 @@ import { jsonDepthError } from './json-depth.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
 import { CONNECTION_CHECK_INTERVAL_MS, installRequestBodies, tooLarge } from './request-bodies.js';
+import { checkAdminAuth, effectiveAuthMode, type RoutePolicy } from './route-policy.js';
 import { defaultUiRoot, registerStaticUi } from './static-ui.js';
 
-/** How a route is guarded and which error shape it speaks. Set as Fastify route `config`. */
-export interface RoutePolicy {
-  dialect: ErrorDialect;
-  auth: 'public' | 'proxy' | 'admin';
-}
-
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    policy?: RoutePolicy;
-  }
   interface FastifyRequest {
     /** The request body exactly as received (JSON routes), for byte-for-byte pass-through. */
     rawBody: Buffer | null;
@@ -133,6 +123,25 @@ function installErrorHandling(app: FastifyInstance, deps: AppDependencies): void
   });
 }
 
+/** What the admin plugin reads, from the app's dependencies. */
+function adminDependencies(deps: AppDependencies): AdminDependencies {
+  const { observability } = deps;
+  return {
+    ...deps,
+    logs: {
+      store: observability.requestLogStore,
+      writer: observability.writer,
+      feed: observability.feed,
+      storeReads: deps.storeReads,
+      clock: deps.clock,
+      adminCredentials: () => {
+        const { proxy } = deps.config.get();
+        return { adminPassword: proxy.admin_password, apiKey: proxy.api_key };
+      },
+    },
+  };
+}
+
 /**
  * Builds the gateway's HTTP application without listening, so tests can `inject()` requests.
  * Nothing happens at import time; every dependency comes in through `deps`.
@@ -171,19 +180,8 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
   app.get('/healthz', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());
   app.get('/health', { config: { policy: { dialect: 'openai', auth: 'proxy' } } }, async () => health());
   app.get('/api/health', { config: { policy: { dialect: 'admin', auth: 'public' } } }, async () => health());
-  await registerAdminRoutes(app, deps);
+  await app.register(adminRoutes, adminDependencies(deps));
   const { observability } = deps;
-  registerLogRoutes(app, {
-    store: observability.requestLogStore,
-    writer: observability.writer,
-    feed: observability.feed,
-    storeReads: deps.storeReads,
-    clock: deps.clock,
-    adminCredentials: () => {
-      const { proxy } = deps.config.get();
-      return { adminPassword: proxy.admin_password, apiKey: proxy.api_key };
-    },
-  });
   registerMetricsRoute(app, { metrics: observability.metrics });
   registerCorsPreflight(app);
   registerProxyRoutes(app, {

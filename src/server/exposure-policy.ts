@@ -1,5 +1,5 @@
 import type { ConfigIssue, SwitchyardConfig } from '../config/schema.js';
-import { effectiveAuthMode, isLoopbackHost } from './auth.js';
+import { effectiveAuthMode, isLoopbackHost } from './route-policy.js';
 
 /**
  * The rule "no unauthenticated LAN access without the explicit flag": a gateway may listen on an

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../core/errors.js';
-import { isLoopbackHost } from './auth.js';
+import { isLoopbackHost } from './route-policy.js';
 
 /**
  * Protection against DNS rebinding. A web page on another origin can make a browser send requests

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ClientKey, clientKeyHint, hashClientKeySecret } from '../core/client-key.js';
-import { type ClientKeyLookup, type EffectiveAuthMode, identifyProxyCaller } from './auth.js';
+import { type ClientKeyLookup, identifyProxyCaller } from './auth.js';
+import type { EffectiveAuthMode } from './route-policy.js';
 
 const OWNER = 'sk-0123456789abcdef0123456789abcdef';
 const NOW = Date.UTC(2026, 0, 1);

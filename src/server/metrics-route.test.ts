@@ -2,8 +2,8 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../observability/metrics.js';
 import { sampleRequestLogEntry } from '../observability/sample-request-log-entry.js';
-import type { RoutePolicy } from './create-app.js';
 import { PROMETHEUS_CONTENT_TYPE, registerMetricsRoute } from './metrics-route.js';
+import type { RoutePolicy } from './route-policy.js';
 
 describe('GET /metrics', () => {
   it('serves the exposition text as text/plain version 0.0.4 under the proxy auth policy', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RoutePolicy } from './create-app.js';
+import type { RoutePolicy } from './route-policy.js';
 
 /** Content type of the Prometheus text exposition format. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -11,8 +11,8 @@ import { clientProtocol } from '../protocols/registry.js';
 import { extractSessionId } from '../session/index.js';
 import { ClientConnection } from './client-connection.js';
 import { checkClientIds, checkModelName } from './client-input-limits.js';
-import type { RoutePolicy } from './create-app.js';
 import { renderError } from './error-response.js';
+import type { RoutePolicy } from './route-policy.js';
 import { streamErrorEvent } from './stream-error-event.js';
 
 export function proxyRoute(protocol: ClientProtocol): { config: { policy: RoutePolicy } } {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RoutePolicy } from './create-app.js';
+import type { RoutePolicy } from './route-policy.js';
 
 /** Where the web UI is served from. */
 export interface StaticUiOptions {

@@ -104,7 +104,7 @@ describe('SimulatedUpstream', () => {
     const provider = upstream({ requestsPerWindow: 100, quotaPerModel: 4, windowKind: 'sliding' });
     const send = (model: string) => provider.respond({ accountId: 'ultra-01', model, now: START + 1000 });
     const answers = [send('m'), send('m'), send('m')];
-    const quota = parseQuotaHeaders({ provider: 'openai', headers: answers[2]!.headers, now: START + 1000 });
+    const quota = parseQuotaHeaders({ family: 'openai', headers: answers[2]!.headers, now: START + 1000 });
     expect(quota?.remainingFraction).toBe(0.25);
     // The reset is stated from the answer, a second after the call.
     expect(quota?.resetAt).toBe(START + 6 * HOUR_MS - 1_000);

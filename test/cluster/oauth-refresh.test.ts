@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { generate } from '../oauth/oauth-gateway.js';
-import { startCluster } from '../support/in-process-cluster.js';
 import type { GatewayHarness, HarnessAccount } from '../support/gateway-harness.js';
+import { startCluster } from '../support/in-process-cluster.js';
 import {
   type MockUpstream,
   slowFirstByte,

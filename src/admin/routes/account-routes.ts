@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { ConfigStore } from '../../config/config-store.js';
+import type { Clock } from '../../core/clock.js';
 import { SwitchyardError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
+import type { Logger } from '../../observability/logger.js';
 import { oauthClientsFromConfig } from '../../providers/auth/oauth-clients.js';
-import type { AppDependencies } from '../../server/app-dependencies.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
 import { exportAccounts } from '../../store/account-export.js';
+import type { AccountStore } from '../../store/account-store.js';
 import { toPublicAccount } from '../../store/public-account.js';
 import type { ImportResult } from '../account-contracts.js';
 import { importInputs, toAccountPatch, toNewAccountInput } from '../account-input.js';
@@ -12,12 +16,22 @@ import { createAccountBody, exportBody, patchAccountBody } from '../contracts.js
 import { importWarnings } from '../import-warnings.js';
 import { adminRoute } from './admin-route.js';
 
+/** What the `/api/accounts` routes need. */
+export interface AccountRoutesDependencies {
+  accounts: AccountStore;
+  /** Each account's availability per model, for the list and detail views. */
+  scheduler: Pick<Scheduler, 'availability'>;
+  config: Pick<ConfigStore, 'get'>;
+  clock: Clock;
+  logger: Logger;
+}
+
 interface IdParams {
   id: string;
 }
 
 /** `/api/accounts` CRUD, import and export. Every write goes through the account store, which keeps the pool in sync. */
-export function registerAccountRoutes(app: FastifyInstance, deps: AppDependencies): void {
+export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDependencies): void {
   const { accounts } = deps;
   const find = (id: string) => {
     const account = accounts.get(id);

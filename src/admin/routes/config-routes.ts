@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { ConfigStore } from '../../config/config-store.js';
 import { SwitchyardError } from '../../core/errors.js';
 import { isJsonObject } from '../../core/json.js';
-import type { AppDependencies } from '../../server/app-dependencies.js';
 import { maskConfigSecrets, restoreMaskedSecrets } from '../config-secrets.js';
 import { adminRoute } from './admin-route.js';
 
@@ -10,7 +10,10 @@ import { adminRoute } from './admin-route.js';
  * hot. Secrets are write-only: both answers mask them, and a mask sent back keeps the stored value
  * (`config-secrets.ts`).
  */
-export function registerConfigRoutes(app: FastifyInstance, deps: AppDependencies): void {
+export function registerConfigRoutes(
+  app: FastifyInstance,
+  deps: { config: Pick<ConfigStore, 'get' | 'update'> },
+): void {
   app.get('/api/config', adminRoute, async () => maskConfigSecrets(deps.config.get()));
 
   app.put('/api/config', adminRoute, async (request) => {

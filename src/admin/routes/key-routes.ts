@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { KeyServices } from '../../cli/compose-keys.js';
 import type { Account } from '../../core/account.js';
 import type { ClientKey } from '../../core/client-key.js';
 import type { Clock } from '../../core/clock.js';
 import { SwitchyardError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
+import type { ClientKeyGate } from '../../keys/client-key-gate.js';
 import type { Logger } from '../../observability/logger.js';
+import type { ClientKeyStore } from '../../store/client-key-store.js';
 import { createKeyBody, type IssuedKeyView, type PublicClientKey, patchKeyBody } from '../key-contracts.js';
 import {
   checkPinnedAccount,
@@ -20,7 +21,7 @@ interface IdParams {
 }
 
 export interface KeyRoutesDependencies {
-  keys: KeyServices;
+  keys: { store: ClientKeyStore; gate: ClientKeyGate };
   accounts: { get(id: string): Account | undefined };
   clock: Clock;
   logger: Logger;

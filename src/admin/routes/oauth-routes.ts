@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AccountServices } from '../../cli/compose-gateway.js';
 import { SwitchyardError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
-import type { LoginStatus } from '../../providers/auth/oauth-login.js';
-import type { RuntimeInfo } from '../../server/app-dependencies.js';
-import type { RoutePolicy } from '../../server/create-app.js';
+import type { LoginStatus, OAuthLogin } from '../../providers/auth/oauth-login.js';
+import type { RoutePolicy } from '../../server/route-policy.js';
 import { toPublicAccount } from '../../store/public-account.js';
 import {
   type OAuthCompleteResult,
@@ -14,9 +12,10 @@ import {
   oauthStartBody,
 } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
+import type { RuntimeInfo } from './status-routes.js';
 
 export interface OAuthRouteDependencies {
-  accountServices: AccountServices;
+  accountServices: { oauthLogin: OAuthLogin };
   runtime: Pick<RuntimeInfo, 'boundAddress'>;
 }
 

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { AccountServices } from '../../cli/compose-gateway.js';
 import { SwitchyardError } from '../../core/errors.js';
-import type { QuotaRefreshOutcome } from '../../quota/quota-refresher.js';
+import type { QuotaRefresher, QuotaRefreshOutcome } from '../../quota/quota-refresher.js';
 import type { AccountStore } from '../../store/account-store.js';
 import { toPublicAccount } from '../../store/public-account.js';
 import type { QuotaRefreshOutcomeView, QuotaRefreshSummaryView } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
 
 export interface QuotaRouteDependencies {
-  accountServices: AccountServices;
+  accountServices: { quotaRefresher: QuotaRefresher };
   accounts: Pick<AccountStore, 'get'>;
 }
 

@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { ConfigStore } from '../../config/config-store.js';
 import type { Account } from '../../core/account.js';
+import type { Clock } from '../../core/clock.js';
 import { SwitchyardError } from '../../core/errors.js';
 import { newApiKey } from '../../core/ids.js';
 import { isPredictedLock, type RateLimitLock } from '../../core/limits.js';
 import { parseOrThrow } from '../../core/validation.js';
+import type { Gateway } from '../../gateway/gateway.js';
 import { BUILTIN_MODEL_ALIASES } from '../../routing/index.js';
-import type { AppDependencies } from '../../server/app-dependencies.js';
+import type { RateLimitTracker } from '../../scheduler/rate-limit-tracker.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { AccountStore } from '../../store/account-store.js';
 import {
   type FixedAccountState,
   fixedAccountBody,
@@ -17,7 +22,17 @@ import {
 } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
 
-function schedulingView(deps: AppDependencies): SchedulingSettings {
+/** What the scheduling, rate-limit, API key and model alias routes need. */
+export interface SchedulingRoutesDependencies {
+  config: Pick<ConfigStore, 'get' | 'update'>;
+  accounts: Pick<AccountStore, 'get'>;
+  scheduler: Pick<Scheduler, 'clearBindings' | 'getFixedAccount' | 'setFixedAccount'>;
+  limits: Pick<RateLimitTracker, 'listLocks' | 'clearLocks'>;
+  gateway: Pick<Gateway, 'routing'>;
+  clock: Clock;
+}
+
+function schedulingView(deps: SchedulingRoutesDependencies): SchedulingSettings {
   const { mode, max_wait_seconds } = deps.config.get().proxy.scheduling;
   return { mode, max_wait_seconds };
 }
@@ -56,7 +71,7 @@ export function fixedBypassReason(
   return models.length > 0 ? `rate-limited for ${models.join(', ')}` : null;
 }
 
-async function fixedAccountState(deps: AppDependencies): Promise<FixedAccountState> {
+async function fixedAccountState(deps: SchedulingRoutesDependencies): Promise<FixedAccountState> {
   const accountId = await deps.scheduler.getFixedAccount();
   if (accountId === null) return { account_id: null, bypassed_reason: null };
   const locks = await deps.limits.listLocks();
@@ -70,7 +85,7 @@ async function fixedAccountState(deps: AppDependencies): Promise<FixedAccountSta
  * Hot scheduling control: mode (persisted to gui_config.json), fixed account (runtime only),
  * session bindings, rate-limit records, the API key, and a model-mapping tester.
  */
-export function registerSchedulingRoutes(app: FastifyInstance, deps: AppDependencies): void {
+export function registerSchedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDependencies): void {
   app.get('/api/proxy/scheduling', adminRoute, async () => schedulingView(deps));
 
   app.put('/api/proxy/scheduling', adminRoute, async (request) => {

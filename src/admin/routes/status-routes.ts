@@ -1,14 +1,41 @@
 import type { FastifyInstance } from 'fastify';
+import type { ConfigStore } from '../../config/config-store.js';
 import { OAUTH_PROVIDER_KINDS } from '../../core/account.js';
 import { VERSION } from '../../core/version.js';
-import type { AppDependencies } from '../../server/app-dependencies.js';
-import { effectiveAuthMode } from '../../server/auth.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import { effectiveAuthMode } from '../../server/route-policy.js';
 import type { StateHealth } from '../../state/state-store.js';
+import type { AccountStore } from '../../store/account-store.js';
+import type { StoreOutageReport } from '../../store/store-outage-report.js';
 import type { ProxyStatus } from '../contracts.js';
 import { adminRoute } from './admin-route.js';
 
+/** Facts about the running process that routes report (status, settings page). */
+export interface RuntimeInfo {
+  dataDir: string;
+  configPath: string;
+  /** The address the gateway listens on now, or null before listen. */
+  boundAddress(): { host: string; port: number } | null;
+  /** Why the last re-listen after a host/port change failed, if it did. */
+  listenError(): string | null;
+}
+
+/** What `GET /api/proxy/status` reads. */
+export interface StatusRoutesDependencies {
+  config: Pick<ConfigStore, 'get' | 'problem' | 'pinned'>;
+  accounts: Pick<AccountStore, 'list'>;
+  scheduler: Pick<Scheduler, 'counts' | 'getFixedAccount'>;
+  runtime: RuntimeInfo;
+  /** Present when OAuth sign-in and quota refresh are wired (their routes are registered then). */
+  accountServices?: object | undefined;
+  /** Whether the scheduling state is shared and reachable; absent: in process. */
+  stateHealth?: (() => StateHealth) | undefined;
+  /** The store database's reachability; absent: reported as answering. */
+  storeHealth?: (() => StoreOutageReport) | undefined;
+}
+
 /** What the UI may offer: sign-in for the OAuth providers with a configured client, quota refresh. */
-function features(deps: AppDependencies): ProxyStatus['features'] {
+function features(deps: StatusRoutesDependencies): ProxyStatus['features'] {
   // Without account services the sign-in and refresh routes are not registered at all.
   if (!deps.accountServices) return { oauth_login: [], quota_refresh: false };
   const clients = deps.config.get().oauth.clients;
@@ -27,7 +54,7 @@ const IN_PROCESS: StateHealth = {
 };
 
 /** Builds the status document shared by `GET /api/proxy/status` and the CLI. */
-export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
+export async function proxyStatus(deps: StatusRoutesDependencies): Promise<ProxyStatus> {
   const config = deps.config.get();
   const bound = deps.runtime.boundAddress();
   const all = deps.accounts.list();
@@ -62,7 +89,9 @@ export async function proxyStatus(deps: AppDependencies): Promise<ProxyStatus> {
 }
 
 /** `store_degraded` and `store` of the status document. */
-export function storeStatus(deps: AppDependencies): Pick<ProxyStatus, 'store_degraded' | 'store'> {
+export function storeStatus(
+  deps: Pick<StatusRoutesDependencies, 'storeHealth' | 'runtime'>,
+): Pick<ProxyStatus, 'store_degraded' | 'store'> {
   const report = deps.storeHealth?.();
   const store = report ?? {
     backend: 'sqlite' as const,
@@ -76,6 +105,6 @@ export function storeStatus(deps: AppDependencies): Pick<ProxyStatus, 'store_deg
   return { store_degraded: store.degraded, store };
 }
 
-export function registerStatusRoutes(app: FastifyInstance, deps: AppDependencies): void {
+export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDependencies): void {
   app.get('/api/proxy/status', adminRoute, async () => proxyStatus(deps));
 }

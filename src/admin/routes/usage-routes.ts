@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { KeyServices } from '../../cli/compose-keys.js';
 import type { Account } from '../../core/account.js';
 import type { Clock } from '../../core/clock.js';
 import { parseOrThrow } from '../../core/validation.js';
+import type { UsageRecorder } from '../../observability/usage-recorder.js';
+import type { ClientKeyStore } from '../../store/client-key-store.js';
 import { ASSUMED_AVAILABLE, type StoreAvailability } from '../../store/store-health.js';
+import type { UsageStore } from '../../store/usage-store.js';
+import type { PriceTable } from '../../usage/price-table.js';
 import { usageQuery } from '../usage-contracts.js';
 import { buildUsageReport, toPriceList, usageLabeler, usageStoreQuery } from '../usage-report.js';
 import { adminRoute } from './admin-route.js';
 
 export interface UsageRoutesDependencies {
-  keys: KeyServices;
+  keys: { usage: UsageStore; recorder: UsageRecorder; prices: () => PriceTable; store: ClientKeyStore };
   accounts: { get(id: string): Account | undefined };
   clock: Clock;
   /** Guards the read: a 503 `store_unavailable` while the database does not answer. */

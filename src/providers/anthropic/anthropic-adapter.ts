@@ -114,6 +114,7 @@ export const anthropicAdapter: ProviderAdapter = {
   kind: 'anthropic',
   nativeProtocol: 'anthropic-messages',
   signatureFamily: 'anthropic',
+  rateLimitHeaders: 'anthropic',
   codec: {
     convertRequest: (request) => asJsonBody(convertToAnthropicMessages(request)),
     parseResponse: parseAnthropicResponse,

@@ -77,6 +77,8 @@ export function createCodeAssistAdapter(context: CodeAssistContext): ProviderAda
     kind: 'code-assist',
     nativeProtocol: 'gemini',
     signatureFamily: 'google',
+    // Rate limits are not stated per answer: quota comes from the quota API.
+    rateLimitHeaders: null,
     // `passThrough` wraps the Gemini body (it knows the account's project) and `rewriteJsonResponse`
     // unwraps JSON answers; stream events reach the decoder still wrapped.
     codec: {

@@ -99,6 +99,8 @@ export const geminiAdapter: ProviderAdapter = {
   kind: 'gemini',
   nativeProtocol: 'gemini',
   signatureFamily: 'google',
+  // Rate limits are not stated per answer: quota comes from the quota API.
+  rateLimitHeaders: null,
   codec: {
     convertRequest: (request) => asJsonBody(convertToGeminiRequest(request)),
     parseResponse: parseGeminiResponse,

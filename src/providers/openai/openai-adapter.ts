@@ -113,6 +113,7 @@ export const openAIAdapter: ProviderAdapter = {
   kind: 'openai',
   nativeProtocol: 'openai-chat',
   signatureFamily: 'openai',
+  rateLimitHeaders: 'openai',
   codec: {
     convertRequest: (request) => asJsonBody(convertToOpenAIChatRequest(request)),
     parseResponse: parseOpenAIChatResponse,
