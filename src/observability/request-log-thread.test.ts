@@ -1,11 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../core/clock.js';
 import { FakeRequestLogStore } from './fake-request-log-store.js';
 import { createLogger } from './logger.js';
 import type { RequestLogCommand } from './request-log-service.js';
-import { RequestLogThread, type RequestLogWorkerHandle } from './request-log-thread.js';
+import {
+  RequestLogThread,
+  type RequestLogThreadOptions,
+  type RequestLogWorkerHandle,
+} from './request-log-thread.js';
 import type { RequestLogSettings } from './request-log-writer.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 import { inProcessRequestLogWorker } from './spawn-request-log-worker.js';
@@ -15,7 +19,7 @@ interface LogLine {
   msg: string;
 }
 
-function setup(options: { capacity?: number } = {}) {
+function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability'> = {}) {
   const clock = new FakeClock();
   const store = new FakeRequestLogStore();
   const lines: LogLine[] = [];
@@ -106,6 +110,45 @@ describe('RequestLogThread', () => {
     store.failInserts = false;
     await thread.flush();
     expect(store.storedIds()).toEqual(['r2', 'r3']);
+  });
+
+  it('reports the rows the worker holds through a failing store without being asked, and writes them when told the store answers', async () => {
+    let available = () => undefined as unknown;
+    const { clock, store, thread } = setup({
+      availability: {
+        onAvailable: (listener) => {
+          available = listener;
+          return () => undefined;
+        },
+      },
+    });
+    thread.start();
+    store.failInserts = true;
+    record(thread, 'r1', 'r2');
+    await thread.flush();
+    await clock.advance(100);
+    await vi.waitFor(() => expect(thread.heldRows()).toEqual({ held: 2, dropped: 0 }));
+    store.failInserts = false;
+    available();
+    // Well before the writer's own retry (1 s after the failure).
+    await vi.waitFor(() => expect(store.storedIds()).toEqual(['r1', 'r2']));
+    await clock.advance(100);
+    await vi.waitFor(() => expect(thread.heldRows()).toEqual({ held: 0, dropped: 0 }));
+    await thread.close();
+  });
+
+  it('clears the log in the worker, after what was sent before, and drops what this thread still held', async () => {
+    const { store, thread } = setup();
+    thread.start();
+    record(thread, 'stored');
+    await thread.flush();
+    record(thread, 'queued');
+    await expect(thread.clear()).resolves.toBe(true);
+    await thread.flush();
+    expect(store.clears).toBe(1);
+    expect(store.storedIds()).toEqual([]);
+    await thread.close();
+    await expect(thread.clear()).resolves.toBe(false);
   });
 
   it('on close stores every row recorded before it, then closes the service', async () => {
