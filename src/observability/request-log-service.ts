@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
 import type { Clock } from '../core/clock.js';
+import type { PostedRequestLogValues } from '../store/request-log-columns.js';
 import { createLogger } from './logger.js';
 import {
   RequestLogWriter,
@@ -21,7 +22,7 @@ export interface RequestLogRetention {
  * every stored row.
  */
 export type RequestLogCommand =
-  | { type: 'rows'; values: (string | number | null)[] }
+  | { type: 'rows'; values: PostedRequestLogValues }
   | { type: 'retention'; retention: RequestLogRetention }
   | { type: 'retry' }
   | { type: 'flush' | 'prune' | 'clear' | 'stats' | 'close'; id: number };

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { RequestLogValues } from '../store/request-log-columns.js';
+import type { PostedRequestLogValues } from '../store/request-log-columns.js';
 import type { StoreAvailability } from '../store/store-health.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Logger } from './logger.js';
@@ -73,7 +73,7 @@ const RESPAWN_DELAY_MS = 5000;
  * dies is logged and started again; the rows it held are lost.
  */
 export class RequestLogThread implements RequestLogRecorder {
-  private readonly queue: BoundedQueue<RequestLogValues>;
+  private readonly queue: BoundedQueue<PostedRequestLogValues>;
   private worker: RequestLogWorkerHandle | null = null;
   private respawnAt = Number.NEGATIVE_INFINITY;
   private readonly pending = new Map<number, (reply: DoneReply) => void>();
@@ -176,7 +176,7 @@ export class RequestLogThread implements RequestLogRecorder {
       this.sentRetention = retention;
     }
     if (this.queue.size > 0)
-      worker.postMessage({ type: 'rows', values: this.queue.take(this.queue.size).flat() });
+      worker.postMessage({ type: 'rows', values: flatten(this.queue.take(this.queue.size)) });
   }
 
   /** Sends a command and resolves with the worker's reply (null at once when there is no worker, or when it failed). */
@@ -260,4 +260,11 @@ export class RequestLogThread implements RequestLogRecorder {
     if (!this.closed)
       this.options.logger.error({ err: error }, 'request log worker failed; rows it held are lost');
   }
+}
+
+/** The rows' values one after the other (a loop: `Array.prototype.flat` costs several times more). */
+function flatten(rows: readonly PostedRequestLogValues[]): PostedRequestLogValues {
+  const values: PostedRequestLogValues = [];
+  for (const row of rows) for (const value of row) values.push(value);
+  return values;
 }

@@ -1,6 +1,11 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
-import { REQUEST_LOG_WIDTH, type RequestLogValues } from '../store/request-log-columns.js';
+import {
+  type PostedRequestLogValues,
+  REQUEST_LOG_WIDTH,
+  type RequestLogValues,
+  storedListColumns,
+} from '../store/request-log-columns.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Logger } from './logger.js';
 import type { RequestLogEntry, RequestLogSink } from './request-log-entry.js';
@@ -125,9 +130,11 @@ export class RequestLogWriter implements RequestLogSink {
     try {
       const settings = this.options.settings();
       if (!settings.enabled) return;
-      this.queue.push(
-        toRequestLogValues(entry, { keepBodies: settings.debugBodies, maxBodyChars: settings.maxBodyChars }),
-      );
+      const values = toRequestLogValues(entry, {
+        keepBodies: settings.debugBodies,
+        maxBodyChars: settings.maxBodyChars,
+      });
+      this.queue.push(storedListColumns(values));
     } catch (error) {
       this.reportFailure(error, 'request log entry could not be queued');
     }
@@ -137,10 +144,10 @@ export class RequestLogWriter implements RequestLogSink {
    * Queues rows already built (by the gateway thread), posted as one flat array of their column
    * values, row after row; the oldest are dropped beyond `capacity`.
    */
-  enqueueValues(values: readonly (string | number | null)[]): void {
+  enqueueValues(values: PostedRequestLogValues): void {
     if (this.closed) return;
     for (let start = 0; start < values.length; start += REQUEST_LOG_WIDTH)
-      this.queue.push(values.slice(start, start + REQUEST_LOG_WIDTH));
+      this.queue.push(storedListColumns(values.slice(start, start + REQUEST_LOG_WIDTH)));
   }
 
   /** Tries the rows held after failed writes now (the store answers again), not at the next retry time. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestLogValues } from '../store/request-log-columns.js';
+import { requestLogValues, storedListColumns } from '../store/request-log-columns.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 import { toRequestLogRow, toRequestLogValues, truncate } from './to-request-log-row.js';
 
@@ -87,6 +87,8 @@ describe('toRequestLogValues', () => {
   ])('gives the column values of the stored row, %s', (_name, entry, keepBodies) => {
     const bodies = { keepBodies, maxBodyChars: 4 };
 
-    expect(toRequestLogValues(entry, bodies)).toEqual(requestLogValues(toRequestLogRow(entry, bodies)));
+    expect(storedListColumns(toRequestLogValues(entry, bodies))).toEqual(
+      requestLogValues(toRequestLogRow(entry, bodies)),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { scrubSecrets } from '../core/scrub-secrets.js';
-import type { RequestLogValues } from '../store/request-log-columns.js';
+import type { PostedRequestLogValues } from '../store/request-log-columns.js';
 import type { RequestLogRow } from '../store/request-log-store.js';
 import type { RequestLogEntry } from './request-log-entry.js';
 
@@ -44,10 +44,11 @@ export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): Req
 }
 
 /**
- * `toRequestLogRow` as the stored column values (`REQUEST_LOG_COLUMNS` order), built straight from
- * the entry: what the request log writer queues and posts to its worker.
+ * `toRequestLogRow` as column values (`REQUEST_LOG_COLUMNS` order), built straight from the entry,
+ * the two lists as the entry's own arrays (a finished entry is not changed any more): what the
+ * request log writer queues and posts to its worker.
  */
-export function toRequestLogValues(entry: RequestLogEntry, bodies: BodyPolicy): RequestLogValues {
+export function toRequestLogValues(entry: RequestLogEntry, bodies: BodyPolicy): PostedRequestLogValues {
   const { usage } = entry;
   return [
     entry.id,
@@ -62,8 +63,8 @@ export function toRequestLogValues(entry: RequestLogEntry, bodies: BodyPolicy): 
     entry.sessionId,
     entry.status,
     entry.attempts,
-    JSON.stringify(entry.accountsTried),
-    JSON.stringify(entry.modelsTried),
+    entry.accountsTried,
+    entry.modelsTried,
     entry.localReply,
     entry.latencyMs,
     entry.ttfbMs,

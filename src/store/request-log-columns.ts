@@ -54,6 +54,28 @@ export const REQUEST_LOG_ID = 0;
  */
 export type RequestLogValues = (string | number | null)[];
 
+/** Where the two list columns are in `RequestLogValues`. */
+const LIST_COLUMNS = [
+  REQUEST_LOG_COLUMNS.indexOf('accounts_tried'),
+  REQUEST_LOG_COLUMNS.indexOf('models_tried'),
+] as const;
+
+/**
+ * A row as the gateway thread builds and posts it: `RequestLogValues` with the two list columns
+ * still string arrays (turning them into JSON text costs more than the rest of the row, so the
+ * request log worker does it: `storedListColumns`).
+ */
+export type PostedRequestLogValues = (string | number | null | readonly string[])[];
+
+/** Turns the list columns of a posted row into their stored JSON text, in place. */
+export function storedListColumns(row: PostedRequestLogValues): RequestLogValues {
+  for (const index of LIST_COLUMNS) {
+    const value = row[index];
+    if (Array.isArray(value)) row[index] = JSON.stringify(value);
+  }
+  return row as RequestLogValues;
+}
+
 /** `row` as column values. */
 export function requestLogValues(row: RequestLogRow): RequestLogValues {
   return [
