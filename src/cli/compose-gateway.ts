@@ -44,7 +44,6 @@ import type { StateStore } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
 import type { DatabaseSchema } from '../store/database-schema.js';
-import { HeldRequestLogStore } from '../store/held-request-log-store.js';
 import { DatabaseLockPersistence } from '../store/lock-store.js';
 import { RefreshedTokenWrites } from '../store/refreshed-token-writes.js';
 import { RequestLogStore } from '../store/request-log-store.js';
@@ -197,11 +196,6 @@ function composeObservability(options: {
 }): Observability {
   const { config, accounts, state, clock, logger, storeLocation } = options;
   const requestLogStore = new RequestLogStore(options.db);
-  const heldRequestLog = new HeldRequestLogStore({
-    inner: requestLogStore,
-    availability: options.health,
-    onError: (error) => logger.error({ err: error }, 'held request log rows could not be stored'),
-  });
   const feed = new LiveFeed();
   // Rows are stored by a worker thread on its own connection. Where there is none (an in-memory
   // database, or running from the TypeScript sources), the same service runs in this thread in
@@ -212,13 +206,14 @@ function composeObservability(options: {
       threaded
         ? spawnRequestLogWorker(storeLocation, settings)
         : inProcessRequestLogWorker({
-            store: heldRequestLog,
+            store: requestLogStore,
             clock,
             settings: { ...settings, batchSize: 50 },
           }),
     clock,
     logger,
     settings: () => requestLogSettings(config.get()),
+    availability: options.health,
   });
   const metrics = new Metrics({
     logger,
@@ -233,7 +228,7 @@ function composeObservability(options: {
     },
   });
   writer.start();
-  return { requestLogStore, heldRequestLog, writer, feed, metrics };
+  return { requestLogStore, writer, feed, metrics };
 }
 
 function isInMemory(location: StoreLocation): boolean {
@@ -308,10 +303,7 @@ export async function composeGateway(options: {
   });
   const storeReport = (): StoreOutageReport =>
     storeOutageReport(health, {
-      request_log: () => ({
-        held: observability.heldRequestLog.heldCount,
-        dropped: observability.heldRequestLog.droppedCount,
-      }),
+      request_log: () => observability.writer.heldRows(),
       locks: () => ({ held: lockWrites.stats().queued, dropped: lockWrites.stats().dropped }),
       account_usage: () => ({ held: accounts.pendingUsageCount, dropped: 0 }),
       oauth_tokens: () => ({ held: tokenWrites.heldCount, dropped: 0 }),
@@ -386,7 +378,6 @@ export async function composeGateway(options: {
       lockWrites.close();
       tokenWrites.close();
       await tokenWrites.flush();
-      observability.heldRequestLog.close();
     },
   };
 }

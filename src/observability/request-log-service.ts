@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
 import type { Clock } from '../core/clock.js';
-import type { RequestLogRow } from '../store/request-log-store.js';
+import type { PostedRequestLogValues } from '../store/request-log-columns.js';
 import { createLogger } from './logger.js';
 import {
   RequestLogWriter,
@@ -15,15 +15,25 @@ export interface RequestLogRetention {
   maxRows: number;
 }
 
-/** What the gateway thread sends to the request log service. */
+/**
+ * What the gateway thread sends to the request log service. `rows`: the column values of rows
+ * (`REQUEST_LOG_COLUMNS` order), all in one flat array, row after row. `retry`: the store answers
+ * again, write what failed now. `clear`: after what is queued before it, drop the queue and delete
+ * every stored row.
+ */
 export type RequestLogCommand =
-  | { type: 'rows'; rows: RequestLogRow[] }
+  | { type: 'rows'; values: PostedRequestLogValues }
   | { type: 'retention'; retention: RequestLogRetention }
-  | { type: 'flush' | 'prune' | 'discard' | 'stats' | 'close'; id: number };
+  | { type: 'retry' }
+  | { type: 'flush' | 'prune' | 'clear' | 'stats' | 'close'; id: number };
 
-/** What the service sends back: a reply to a command with an id, or a log line to re-emit. */
+/**
+ * What the service sends back: a reply to a command with an id, its counters when they changed
+ * (at most once per flush interval), or a log line to re-emit.
+ */
 export type RequestLogReply =
-  | { type: 'done'; id: number; stats: RequestLogWriterStats; discarded?: number }
+  | { type: 'done'; id: number; stats: RequestLogWriterStats; error?: string }
+  | { type: 'stats'; stats: RequestLogWriterStats }
   | { type: 'log'; line: string };
 
 /** The settings the service is started with (the worker's `workerData` minus the database). */
@@ -72,12 +82,22 @@ export function serveRequestLog(options: {
     flushIntervalMs: options.settings.flushIntervalMs,
   });
   writer.start();
-  const reply = (id: number, discarded?: number) =>
-    port.postMessage({ type: 'done', id, stats: writer.stats(), discarded } satisfies RequestLogReply);
+  let reported = writer.stats();
+  // The gateway reads the rows held here (the store outage report) without asking: tell it on change.
+  const stopReports = options.clock.every(options.settings.flushIntervalMs, () => {
+    const stats = writer.stats();
+    if (sameStats(stats, reported)) return;
+    reported = stats;
+    port.postMessage({ type: 'stats', stats } satisfies RequestLogReply);
+  });
+  const reply = (id: number) =>
+    port.postMessage({ type: 'done', id, stats: writer.stats() } satisfies RequestLogReply);
   const handle = async (command: RequestLogCommand): Promise<void> => {
     switch (command.type) {
       case 'rows':
-        return writer.enqueueRows(command.rows);
+        return writer.enqueueValues(command.values);
+      case 'retry':
+        return writer.retryNow();
       case 'retention':
         retention = command.retention;
         return;
@@ -87,11 +107,19 @@ export function serveRequestLog(options: {
       case 'prune':
         await writer.prune();
         return reply(command.id);
-      case 'discard':
-        return reply(command.id, writer.discardQueued());
+      case 'clear':
+        try {
+          await writer.clear();
+          return reply(command.id);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const failed = { type: 'done', id: command.id, stats: writer.stats(), error: message } as const;
+          return port.postMessage(failed satisfies RequestLogReply);
+        }
       case 'stats':
         return reply(command.id);
       case 'close':
+        stopReports();
         await writer.close();
         // The rows are stored (or their failure logged); a database that fails to close changes nothing.
         await options.close().catch(() => undefined);
@@ -99,4 +127,13 @@ export function serveRequestLog(options: {
     }
   };
   port.on('message', (command: RequestLogCommand) => void handle(command));
+}
+
+function sameStats(one: RequestLogWriterStats, other: RequestLogWriterStats): boolean {
+  return (
+    one.queued === other.queued &&
+    one.written === other.written &&
+    one.dropped === other.dropped &&
+    one.failed === other.failed
+  );
 }

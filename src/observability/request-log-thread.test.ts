@@ -1,42 +1,27 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../core/clock.js';
-import type { RequestLogRow } from '../store/request-log-store.js';
+import { FakeRequestLogStore } from './fake-request-log-store.js';
 import { createLogger } from './logger.js';
 import type { RequestLogCommand } from './request-log-service.js';
-import { RequestLogThread, type RequestLogWorkerHandle } from './request-log-thread.js';
-import type { RequestLogSettings, RequestLogWriteStore } from './request-log-writer.js';
+import {
+  RequestLogThread,
+  type RequestLogThreadOptions,
+  type RequestLogWorkerHandle,
+} from './request-log-thread.js';
+import type { RequestLogSettings } from './request-log-writer.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 import { inProcessRequestLogWorker } from './spawn-request-log-worker.js';
-
-class FakeStore implements RequestLogWriteStore {
-  rows: RequestLogRow[] = [];
-  failInserts = false;
-  closed = false;
-
-  async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
-    if (this.failInserts) throw new Error('disk I/O error');
-    this.rows.push(...rows);
-  }
-
-  async prune(): Promise<number> {
-    return 0;
-  }
-
-  ids(): string[] {
-    return this.rows.map((row) => row.id);
-  }
-}
 
 interface LogLine {
   level: number;
   msg: string;
 }
 
-function setup(options: { capacity?: number } = {}) {
+function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability'> = {}) {
   const clock = new FakeClock();
-  const store = new FakeStore();
+  const store = new FakeRequestLogStore();
   const lines: LogLine[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -79,10 +64,10 @@ describe('RequestLogThread', () => {
     const { store, thread } = setup();
     thread.start();
     record(thread, 'r1', 'r2', 'r3');
-    expect(store.rows).toEqual([]);
+    expect(store.rows()).toEqual([]);
     await thread.flush();
-    expect(store.ids()).toEqual(['r1', 'r2', 'r3']);
-    expect(store.rows[0]).toMatchObject({ accountsTried: ['one@example.com'], requestBody: null });
+    expect(store.storedIds()).toEqual(['r1', 'r2', 'r3']);
+    expect(store.rows()[0]).toMatchObject({ accounts_tried: '["one@example.com"]', request_body: null });
     expect(await thread.readStats()).toEqual({ queued: 0, written: 3, dropped: 0, failed: 0 });
     await thread.close();
   });
@@ -96,7 +81,7 @@ describe('RequestLogThread', () => {
     await thread.readStats();
     await clock.advance(100);
     expect((await thread.readStats()).written).toBe(1);
-    expect(store.ids()).toEqual(['timed']);
+    expect(store.storedIds()).toEqual(['timed']);
     await thread.close();
   });
 
@@ -106,7 +91,7 @@ describe('RequestLogThread', () => {
     record(thread, 'r1', 'r2', 'r3', 'r4');
     expect((await thread.readStats()).dropped).toBe(2);
     await thread.flush();
-    expect(store.ids()).toEqual(['r3', 'r4']);
+    expect(store.storedIds()).toEqual(['r3', 'r4']);
   });
 
   it('keeps the rows of a failing write, bounded, logs the failure and stores them once the store works', async () => {
@@ -124,7 +109,46 @@ describe('RequestLogThread', () => {
     expect((await thread.readStats()).dropped).toBe(1);
     store.failInserts = false;
     await thread.flush();
-    expect(store.ids()).toEqual(['r2', 'r3']);
+    expect(store.storedIds()).toEqual(['r2', 'r3']);
+  });
+
+  it('reports the rows the worker holds through a failing store without being asked, and writes them when told the store answers', async () => {
+    let available = () => undefined as unknown;
+    const { clock, store, thread } = setup({
+      availability: {
+        onAvailable: (listener) => {
+          available = listener;
+          return () => undefined;
+        },
+      },
+    });
+    thread.start();
+    store.failInserts = true;
+    record(thread, 'r1', 'r2');
+    await thread.flush();
+    await clock.advance(100);
+    await vi.waitFor(() => expect(thread.heldRows()).toEqual({ held: 2, dropped: 0 }));
+    store.failInserts = false;
+    available();
+    // Well before the writer's own retry (1 s after the failure).
+    await vi.waitFor(() => expect(store.storedIds()).toEqual(['r1', 'r2']));
+    await clock.advance(100);
+    await vi.waitFor(() => expect(thread.heldRows()).toEqual({ held: 0, dropped: 0 }));
+    await thread.close();
+  });
+
+  it('clears the log in the worker, after what was sent before, and drops what this thread still held', async () => {
+    const { store, thread } = setup();
+    thread.start();
+    record(thread, 'stored');
+    await thread.flush();
+    record(thread, 'queued');
+    await expect(thread.clear()).resolves.toBe(true);
+    await thread.flush();
+    expect(store.clears).toBe(1);
+    expect(store.storedIds()).toEqual([]);
+    await thread.close();
+    await expect(thread.clear()).resolves.toBe(false);
   });
 
   it('on close stores every row recorded before it, then closes the service', async () => {
@@ -132,11 +156,11 @@ describe('RequestLogThread', () => {
     thread.start();
     record(thread, 'before-close-1', 'before-close-2');
     await thread.close();
-    expect(store.ids()).toEqual(['before-close-1', 'before-close-2']);
+    expect(store.storedIds()).toEqual(['before-close-1', 'before-close-2']);
     expect(store.closed).toBe(true);
     record(thread, 'after-close');
     await thread.flush();
-    expect(store.ids()).toEqual(['before-close-1', 'before-close-2']);
+    expect(store.storedIds()).toEqual(['before-close-1', 'before-close-2']);
   });
 
   it('stores nothing while enable_logging is off', async () => {
@@ -148,7 +172,7 @@ describe('RequestLogThread', () => {
     settings.enabled = true;
     record(thread, 'on');
     await thread.flush();
-    expect(store.ids()).toEqual(['on']);
+    expect(store.storedIds()).toEqual(['on']);
   });
 
   it('survives a worker that dies: waiters are released, the failure logged, a new worker started later', async () => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import type { RequestLogRow } from '../store/request-log-store.js';
+import type { PostedRequestLogValues } from '../store/request-log-columns.js';
+import type { StoreAvailability } from '../store/store-health.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Logger } from './logger.js';
 import type { RequestLogEntry } from './request-log-entry.js';
@@ -10,7 +11,7 @@ import type {
   RequestLogServiceSettings,
 } from './request-log-service.js';
 import type { RequestLogSettings, RequestLogWriterStats } from './request-log-writer.js';
-import { toRequestLogRow } from './to-request-log-row.js';
+import { toRequestLogValues } from './to-request-log-row.js';
 
 /** What the gateway needs of a request log writer, in process (`RequestLogWriter`) or threaded. */
 export interface RequestLogRecorder {
@@ -19,8 +20,13 @@ export interface RequestLogRecorder {
   /** Resolves when every row recorded so far is stored (or its failure logged). */
   flush(): Promise<void>;
   prune(): Promise<void>;
-  /** Drops rows not stored yet (the log is being cleared). Returns how many this thread held. */
-  discardQueued(): number;
+  /**
+   * Clears the log: drops the rows not stored yet and, after the writes already under way, deletes
+   * every stored row. Resolves false when no writer was running to do it (the caller deletes them).
+   */
+  clear(): Promise<boolean>;
+  /** Rows waiting to be stored (held through a store outage included) and rows dropped for room. */
+  heldRows(): { held: number; dropped: number };
   /** Counters; with a worker, its rows are included (read from it). */
   readStats(): Promise<RequestLogWriterStats>;
   close(): Promise<void>;
@@ -48,27 +54,34 @@ export interface RequestLogThreadOptions {
   batchSize?: number;
   /** Milliseconds between two sends to the worker, and between two writes there. Default 100. */
   flushIntervalMs?: number;
+  /** The store's reachability: when it answers again, rows held after failed writes are written at once. */
+  availability?: Pick<StoreAvailability, 'onAvailable'>;
 }
+
+type DoneReply = Extract<RequestLogReply, { type: 'done' }>;
 
 /** A worker that failed is started again on the next send, but not sooner than this after it failed. */
 const RESPAWN_DELAY_MS = 5000;
 
 /**
  * Records request log entries on the gateway thread and has a worker store them: `record` turns
- * the entry into a row of plain values and queues it (bounded: the oldest are dropped and counted,
+ * the entry into a row of column values and queues it (bounded: the oldest are dropped and counted,
  * a request never waits); every `flushIntervalMs` the queued rows are posted to the worker in one
- * message. The worker owns its database connection, its own bounded queue and the retries
- * (`serveRequestLog`). A worker that dies is logged and started again; the rows it held are lost.
+ * message, as one flat array. The worker owns its database connection and the one outage buffer of
+ * the request log: its bounded queue, where rows of failed writes wait for the retries
+ * (`serveRequestLog`); it reports the queue's size when it changes (`heldRows`). A worker that
+ * dies is logged and started again; the rows it held are lost.
  */
 export class RequestLogThread implements RequestLogRecorder {
-  private readonly queue: BoundedQueue<RequestLogRow>;
+  private readonly queue: BoundedQueue<PostedRequestLogValues>;
   private worker: RequestLogWorkerHandle | null = null;
   private respawnAt = Number.NEGATIVE_INFINITY;
-  private readonly pending = new Map<number, (reply: Extract<RequestLogReply, { type: 'done' }>) => void>();
+  private readonly pending = new Map<number, (reply: DoneReply) => void>();
   private nextId = 1;
   private sentRetention: RequestLogRetention | null = null;
   private stopTimer: (() => void) | null = null;
   private closed = false;
+  private stopListening: (() => void) | null = null;
   private lastWorkerStats: RequestLogWriterStats = { queued: 0, written: 0, dropped: 0, failed: 0 };
 
   constructor(private readonly options: RequestLogThreadOptions) {
@@ -80,6 +93,8 @@ export class RequestLogThread implements RequestLogRecorder {
     if (this.closed || this.stopTimer) return;
     this.ensureWorker();
     this.stopTimer = this.options.clock.every(this.options.flushIntervalMs ?? 100, () => this.send());
+    this.stopListening =
+      this.options.availability?.onAvailable(() => this.worker?.postMessage({ type: 'retry' })) ?? null;
   }
 
   /** Queues the entry as a row when logging is enabled. Never throws, never waits. */
@@ -89,7 +104,7 @@ export class RequestLogThread implements RequestLogRecorder {
       const settings = this.options.settings();
       if (!settings.enabled) return;
       this.queue.push(
-        toRequestLogRow(entry, { keepBodies: settings.debugBodies, maxBodyChars: settings.maxBodyChars }),
+        toRequestLogValues(entry, { keepBodies: settings.debugBodies, maxBodyChars: settings.maxBodyChars }),
       );
     } catch (error) {
       this.options.logger.error({ err: error }, 'request log entry could not be queued');
@@ -106,10 +121,17 @@ export class RequestLogThread implements RequestLogRecorder {
     await this.request('prune');
   }
 
-  discardQueued(): number {
-    const discarded = this.queue.clear();
-    void this.request('discard');
-    return discarded;
+  async clear(): Promise<boolean> {
+    this.queue.clear();
+    if (!this.worker) return false;
+    const reply = await this.request('clear');
+    if (reply?.error !== undefined) throw new Error(`request log could not be cleared: ${reply.error}`);
+    return reply !== null;
+  }
+
+  heldRows(): { held: number; dropped: number } {
+    const worker = this.lastWorkerStats;
+    return { held: this.queue.size + worker.queued, dropped: this.queue.dropped + worker.dropped };
   }
 
   async readStats(): Promise<RequestLogWriterStats> {
@@ -128,6 +150,8 @@ export class RequestLogThread implements RequestLogRecorder {
     if (this.closed) return;
     this.stopTimer?.();
     this.stopTimer = null;
+    this.stopListening?.();
+    this.stopListening = null;
     this.send();
     this.closed = true;
     const worker = this.worker;
@@ -151,18 +175,19 @@ export class RequestLogThread implements RequestLogRecorder {
       worker.postMessage({ type: 'retention', retention });
       this.sentRetention = retention;
     }
-    if (this.queue.size > 0) worker.postMessage({ type: 'rows', rows: this.queue.take(this.queue.size) });
+    if (this.queue.size > 0)
+      worker.postMessage({ type: 'rows', values: flatten(this.queue.take(this.queue.size)) });
   }
 
-  /** Sends a command and resolves with the worker's reply (at once when there is no worker). */
-  private request(type: 'flush' | 'prune' | 'discard' | 'stats' | 'close'): Promise<void> {
+  /** Sends a command and resolves with the worker's reply (null at once when there is no worker, or when it failed). */
+  private request(type: 'flush' | 'prune' | 'clear' | 'stats' | 'close'): Promise<DoneReply | null> {
     const worker = this.worker;
-    if (!worker) return Promise.resolve();
+    if (!worker) return Promise.resolve(null);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, (reply) => {
         this.lastWorkerStats = reply.stats;
-        resolve();
+        resolve(reply.id === id ? reply : null);
       });
       worker.postMessage({ type, id });
     });
@@ -193,6 +218,10 @@ export class RequestLogThread implements RequestLogRecorder {
   private onReply(reply: RequestLogReply): void {
     if (reply.type === 'log') {
       this.relayLog(reply.line);
+      return;
+    }
+    if (reply.type === 'stats') {
+      this.lastWorkerStats = reply.stats;
       return;
     }
     const resolve = this.pending.get(reply.id);
@@ -231,4 +260,11 @@ export class RequestLogThread implements RequestLogRecorder {
     if (!this.closed)
       this.options.logger.error({ err: error }, 'request log worker failed; rows it held are lost');
   }
+}
+
+/** The rows' values one after the other (a loop: `Array.prototype.flat` costs several times more). */
+function flatten(rows: readonly PostedRequestLogValues[]): PostedRequestLogValues {
+  const values: PostedRequestLogValues = [];
+  for (const row of rows) for (const value of row) values.push(value);
+  return values;
 }

@@ -40,7 +40,7 @@ async function main(port: NonNullable<typeof parentPort>, data: RequestLogWorker
   const database = await openDatabase(data.location);
   serveRequestLog({
     port,
-    store: new RequestLogStore(database.db),
+    store: new RequestLogStore(database.db, { sqlite: database.sqlite }),
     clock: systemClock,
     settings: data.settings,
     close: () => database.close(),

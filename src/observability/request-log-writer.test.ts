@@ -2,40 +2,17 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config/schema.js';
 import { FakeClock } from '../core/clock.js';
-import type { RequestLogRow } from '../store/request-log-store.js';
+import { FakeRequestLogStore } from './fake-request-log-store.js';
 import { createLogger } from './logger.js';
 import {
   type RequestLogSettings,
   RequestLogWriter,
   type RequestLogWriterOptions,
-  type RequestLogWriteStore,
   requestLogSettings,
 } from './request-log-writer.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 
 const DAY_MS = 86_400_000;
-
-class FakeStore implements RequestLogWriteStore {
-  batches: RequestLogRow[][] = [];
-  prunes: { olderThan: number; maxRows: number }[] = [];
-  failInserts = false;
-  failPrunes = false;
-
-  async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
-    if (this.failInserts) throw new Error('disk I/O error');
-    this.batches.push([...rows]);
-  }
-
-  async prune(options: { olderThan: number; maxRows: number }): Promise<number> {
-    if (this.failPrunes) throw new Error('database is locked');
-    this.prunes.push(options);
-    return 0;
-  }
-
-  storedIds(): string[] {
-    return this.batches.flat().map((row) => row.id);
-  }
-}
 
 interface LogLine {
   level: number;
@@ -45,7 +22,7 @@ interface LogLine {
 
 function setup(overrides: Partial<RequestLogWriterOptions> = {}, settings: Partial<RequestLogSettings> = {}) {
   const clock = new FakeClock();
-  const store = new FakeStore();
+  const store = new FakeRequestLogStore();
   const lines: LogLine[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -140,8 +117,8 @@ describe('RequestLogWriter', () => {
     writer.record(sampleRequestLogEntry({ id: 'debug', ...entry }));
     await writer.flush();
     const [plain, debug] = store.batches.flat();
-    expect([plain?.requestBody, plain?.responseBody]).toEqual([null, null]);
-    expect([debug?.requestBody, debug?.responseBody]).toEqual(['{"mod', 'ok']);
+    expect([plain?.request_body, plain?.response_body]).toEqual([null, null]);
+    expect([debug?.request_body, debug?.response_body]).toEqual(['{"mod', 'ok']);
   });
 
   it('prunes at start and every 5 minutes with the retention settings in force', async () => {
@@ -177,8 +154,8 @@ describe('RequestLogWriter', () => {
   it('retries a failed write on the timer after 1 s, doubling the wait while the store keeps failing', async () => {
     const { clock, store, writer } = setup({ flushIntervalMs: 100 });
     const attempts: number[] = [];
-    const insert = store.insertBatch.bind(store);
-    store.insertBatch = async (rows) => {
+    const insert = store.insertValues.bind(store);
+    store.insertValues = async (rows) => {
       attempts.push(clock.now());
       return insert(rows);
     };
@@ -252,11 +229,11 @@ describe('RequestLogWriter', () => {
     let release = () => {};
     let running = 0;
     let mostAtOnce = 0;
-    const insert = store.insertBatch.bind(store);
-    store.insertBatch = async (rows) => {
+    const insert = store.insertValues.bind(store);
+    store.insertValues = async (rows) => {
       running += 1;
       mostAtOnce = Math.max(mostAtOnce, running);
-      if (rows[0]?.id === 'first') await new Promise<void>((resolve) => (release = resolve));
+      if (rows[0]?.[0] === 'first') await new Promise<void>((resolve) => (release = resolve));
       await insert(rows);
       running -= 1;
     };
@@ -275,12 +252,27 @@ describe('RequestLogWriter', () => {
     expect(store.batches.map((batch) => batch.map((row) => row.id))).toEqual([['first'], ['second']]);
   });
 
-  it('discardQueued forgets rows not stored yet', async () => {
+  it('clear waits for the write under way, then drops the queue and deletes every stored row', async () => {
     const { store, writer } = setup();
-    writer.record(sampleRequestLogEntry({ id: 'gone' }));
-    expect(writer.discardQueued()).toBe(1);
+    let release: () => void = () => undefined;
+    const insert = store.insertValues.bind(store);
+    store.insertValues = async (rows) => {
+      if (rows[0]?.[0] === 'in-flight') await new Promise<void>((resolve) => (release = resolve));
+      await insert(rows);
+    };
+    writer.record(sampleRequestLogEntry({ id: 'in-flight' }));
+    const flushing = writer.flush();
+    writer.record(sampleRequestLogEntry({ id: 'queued' }));
+    const cleared = writer.clear();
+    await Promise.resolve();
+    expect(store.clears).toBe(0);
+    release();
+    await expect(cleared).resolves.toBe(true);
+    await flushing;
     await writer.flush();
-    expect(store.batches).toEqual([]);
+    expect(store.clears).toBe(1);
+    expect(store.storedIds()).toEqual([]);
+    expect(writer.stats().queued).toBe(0);
   });
 
   it('close stores what is queued, stops its timers and ignores later records', async () => {

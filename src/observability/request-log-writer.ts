@@ -1,10 +1,15 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
-import type { RequestLogRow } from '../store/request-log-store.js';
+import {
+  type PostedRequestLogValues,
+  REQUEST_LOG_WIDTH,
+  type RequestLogValues,
+  storedListColumns,
+} from '../store/request-log-columns.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Logger } from './logger.js';
 import type { RequestLogEntry, RequestLogSink } from './request-log-entry.js';
-import { toRequestLogRow } from './to-request-log-row.js';
+import { toRequestLogValues } from './to-request-log-row.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FAILURE_LOG_INTERVAL_MS = 60_000;
@@ -40,8 +45,10 @@ export function requestLogSettings(config: SwitchyardConfig): RequestLogSettings
 
 /** The part of `RequestLogStore` the writer uses. */
 export interface RequestLogWriteStore {
-  insertBatch(rows: readonly RequestLogRow[]): Promise<void>;
+  /** Inserts rows given as column values (`REQUEST_LOG_COLUMNS` order). */
+  insertValues(rows: readonly RequestLogValues[]): Promise<void>;
   prune(options: { olderThan: number; maxRows: number }): Promise<number>;
+  clear(): Promise<void>;
 }
 
 export interface RequestLogWriterOptions {
@@ -85,7 +92,7 @@ export interface RequestLogWriterStats {
  * Lifecycle: `start()` begins the timers and prunes once; `close()` stops them and flushes the rest.
  */
 export class RequestLogWriter implements RequestLogSink {
-  private readonly queue: BoundedQueue<RequestLogRow>;
+  private readonly queue: BoundedQueue<RequestLogValues>;
   private readonly batchSize: number;
   private stopTimers: (() => void)[] = [];
   private flushing: Promise<void> | null = null;
@@ -123,20 +130,42 @@ export class RequestLogWriter implements RequestLogSink {
     try {
       const settings = this.options.settings();
       if (!settings.enabled) return;
-      const row = toRequestLogRow(entry, {
+      const values = toRequestLogValues(entry, {
         keepBodies: settings.debugBodies,
         maxBodyChars: settings.maxBodyChars,
       });
-      this.queue.push(row);
+      this.queue.push(storedListColumns(values));
     } catch (error) {
       this.reportFailure(error, 'request log entry could not be queued');
     }
   }
 
-  /** Queues rows already built (by the gateway thread); the oldest are dropped beyond `capacity`. */
-  enqueueRows(rows: readonly RequestLogRow[]): void {
+  /**
+   * Queues rows already built (by the gateway thread), posted as one flat array of their column
+   * values, row after row; the oldest are dropped beyond `capacity`.
+   */
+  enqueueValues(values: PostedRequestLogValues): void {
     if (this.closed) return;
-    for (const row of rows) this.queue.push(row);
+    for (let start = 0; start < values.length; start += REQUEST_LOG_WIDTH)
+      this.queue.push(storedListColumns(values.slice(start, start + REQUEST_LOG_WIDTH)));
+  }
+
+  /** Tries the rows held after failed writes now (the store answers again), not at the next retry time. */
+  retryNow(): Promise<void> {
+    this.retryAt = Number.NEGATIVE_INFINITY;
+    this.retryDelayMs = RETRY_MIN_MS;
+    return this.flush();
+  }
+
+  /**
+   * Clears the log: once a write in progress has ended, drops what is queued and deletes every
+   * stored row, so no row recorded before the call is left behind. Resolves true when done.
+   */
+  async clear(): Promise<boolean> {
+    while (this.flushing) await this.flushing;
+    this.queue.clear();
+    await this.options.store.clear();
+    return true;
   }
 
   /** Writes every queued row now (stopping at the first failed batch, which stays queued). Resolves when they are stored (or their failure logged). */
@@ -163,11 +192,6 @@ export class RequestLogWriter implements RequestLogSink {
     }
   }
 
-  /** Drops queued rows that are not stored yet (used when the log is cleared). Returns how many. */
-  discardQueued(): number {
-    return this.queue.clear();
-  }
-
   stats(): RequestLogWriterStats {
     return {
       queued: this.queue.size,
@@ -190,7 +214,7 @@ export class RequestLogWriter implements RequestLogSink {
     while (this.queue.size > 0) {
       const batch = this.queue.take(this.batchSize);
       try {
-        await this.options.store.insertBatch(batch);
+        await this.options.store.insertValues(batch);
         this.written += batch.length;
         this.retryAt = Number.NEGATIVE_INFINITY;
         this.retryDelayMs = RETRY_MIN_MS;

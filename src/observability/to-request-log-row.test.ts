@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { requestLogValues, storedListColumns } from '../store/request-log-columns.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
-import { toRequestLogRow, truncate } from './to-request-log-row.js';
+import { toRequestLogRow, toRequestLogValues, truncate } from './to-request-log-row.js';
 
 describe('toRequestLogRow', () => {
   it('splits usage into token columns and copies the rest', () => {
@@ -76,5 +77,18 @@ describe('truncate', () => {
     { text: 'ab😀cd', max: 4, expected: 'ab😀' },
   ])('cuts $text to $max characters → $expected', ({ text, max, expected }) => {
     expect(truncate(text, max)).toBe(expected);
+  });
+});
+
+describe('toRequestLogValues', () => {
+  it.each([
+    ['with usage and kept bodies', sampleRequestLogEntry({ requestBody: 'abcdefgh' }), true],
+    ['without usage, bodies dropped', sampleRequestLogEntry({ usage: null, responseBody: 'xyz' }), false],
+  ])('gives the column values of the stored row, %s', (_name, entry, keepBodies) => {
+    const bodies = { keepBodies, maxBodyChars: 4 };
+
+    expect(storedListColumns(toRequestLogValues(entry, bodies))).toEqual(
+      requestLogValues(toRequestLogRow(entry, bodies)),
+    );
   });
 });

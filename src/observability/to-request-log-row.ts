@@ -1,4 +1,5 @@
 import { scrubSecrets } from '../core/scrub-secrets.js';
+import type { PostedRequestLogValues } from '../store/request-log-columns.js';
 import type { RequestLogRow } from '../store/request-log-store.js';
 import type { RequestLogEntry } from './request-log-entry.js';
 
@@ -40,6 +41,43 @@ export function toRequestLogRow(entry: RequestLogEntry, bodies: BodyPolicy): Req
     requestBody: bodies.keepBodies ? keptBody(entry.requestBody, bodies.maxBodyChars) : null,
     responseBody: bodies.keepBodies ? keptBody(entry.responseBody, bodies.maxBodyChars) : null,
   };
+}
+
+/**
+ * `toRequestLogRow` as column values (`REQUEST_LOG_COLUMNS` order), built straight from the entry,
+ * the two lists as the entry's own arrays (a finished entry is not changed any more): what the
+ * request log writer queues and posts to its worker.
+ */
+export function toRequestLogValues(entry: RequestLogEntry, bodies: BodyPolicy): PostedRequestLogValues {
+  const { usage } = entry;
+  return [
+    entry.id,
+    entry.time,
+    entry.protocol,
+    entry.method,
+    entry.path,
+    entry.clientModel,
+    entry.mappedModel,
+    entry.accountId,
+    entry.accountEmail,
+    entry.sessionId,
+    entry.status,
+    entry.attempts,
+    entry.accountsTried,
+    entry.modelsTried,
+    entry.localReply,
+    entry.latencyMs,
+    entry.ttfbMs,
+    usage?.inputTokens ?? null,
+    usage?.outputTokens ?? null,
+    usage?.cacheReadTokens ?? null,
+    usage?.cacheWriteTokens ?? null,
+    usage?.reasoningTokens ?? null,
+    entry.clientKeyId,
+    entry.error,
+    bodies.keepBodies ? keptBody(entry.requestBody, bodies.maxBodyChars) : null,
+    bodies.keepBodies ? keptBody(entry.responseBody, bodies.maxBodyChars) : null,
+  ];
 }
 
 /** Room past the cut in which a key is still recognised whole, so no half of one is kept. */

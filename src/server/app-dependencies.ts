@@ -19,7 +19,6 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import type { StateHealth } from '../state/state-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { ClientKeyStore } from '../store/client-key-store.js';
-import type { HeldRequestLogStore } from '../store/held-request-log-store.js';
 import type { RequestLogStore } from '../store/request-log-store.js';
 import type { StoreAvailability } from '../store/store-health.js';
 import type { StoreOutageReport } from '../store/store-outage-report.js';
@@ -66,8 +65,6 @@ export interface AccountServices {
 /** The request log (store database, written by a worker thread), the live feed for the Monitor page, and Prometheus metrics. */
 export interface Observability {
   requestLogStore: RequestLogStore;
-  /** What an in-thread writer writes through: holds the rows while the store does not answer. */
-  heldRequestLog: HeldRequestLogStore;
   writer: RequestLogRecorder;
   feed: LiveFeed;
   metrics: Metrics;

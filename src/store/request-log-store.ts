@@ -1,7 +1,9 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Database as SqliteConnection } from 'better-sqlite3';
+import { CompiledQuery, type Kysely, PostgresAdapter, type SelectQueryBuilder, sql } from 'kysely';
 import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
+import { type RequestLogValues, requestLogInsertSql, requestLogValues } from './request-log-columns.js';
 
 /**
  * One proxied request as the request log stores it and the Monitor shows it. Times are epoch ms,
@@ -80,8 +82,12 @@ export interface RequestLogPage {
 }
 
 const MAX_PAGE = 1000;
-// 25 columns per row stays far below SQLite's (32766) and PostgreSQL's (65535) parameter limits.
-const INSERT_CHUNK = 200;
+/**
+ * Rows per multi-row insert: a batch is cut into chunks of powers of two up to this, so a handful of
+ * statement texts serve every batch size. 26 columns × 512 stays below SQLite's (32 766) and
+ * PostgreSQL's (65 535) parameter limits.
+ */
+const LARGEST_CHUNK = 512;
 const TEXT_COLUMNS = [
   'id',
   'path',
@@ -92,22 +98,70 @@ const TEXT_COLUMNS = [
   'error',
 ] as const satisfies readonly (keyof RequestLogsTable)[];
 
+export interface RequestLogStoreOptions {
+  /**
+   * SQLite: the connection under `db`. Rows are then inserted through one prepared statement, run
+   * per row in one transaction (the request log worker's connection).
+   */
+  sqlite?: SqliteConnection | undefined;
+}
+
 /** The request log: written in batches by the observability writer, read by the Monitor. */
 export class RequestLogStore {
-  constructor(private readonly db: Kysely<DatabaseSchema>) {}
+  private readonly insertTexts = new Map<number, string>();
+  private insertRows: ((rows: readonly RequestLogValues[]) => void) | null = null;
+
+  constructor(
+    private readonly db: Kysely<DatabaseSchema>,
+    private readonly options: RequestLogStoreOptions = {},
+  ) {}
 
   /** Inserts rows in one transaction; a row whose id is already stored is skipped. */
   async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
+    await this.insertValues(rows.map(requestLogValues));
+  }
+
+  /**
+   * `insertBatch` for rows as column values (`REQUEST_LOG_COLUMNS` order). No query is built per
+   * call: a prepared statement on SQLite with its connection, else multi-row inserts whose text is
+   * made once per chunk size.
+   */
+  async insertValues(rows: readonly RequestLogValues[]): Promise<void> {
     if (rows.length === 0) return;
+    const { sqlite } = this.options;
+    if (sqlite) {
+      // Holding Kysely's connection keeps the insert out of a transaction it has open (a prune).
+      await this.db.connection().execute(async () => this.preparedInsert(sqlite)(rows));
+      return;
+    }
+    const chunks = powerOfTwoChunks(rows.length);
+    if (chunks.length === 1) return this.insertChunk(this.db, rows);
     await this.db.transaction().execute(async (transaction) => {
-      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-        await transaction
-          .insertInto('request_logs')
-          .values(rows.slice(start, start + INSERT_CHUNK).map(logToRow))
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .execute();
+      let start = 0;
+      for (const size of chunks) {
+        await this.insertChunk(transaction, rows.slice(start, start + size));
+        start += size;
       }
     });
+  }
+
+  private async insertChunk(db: Kysely<DatabaseSchema>, rows: readonly RequestLogValues[]): Promise<void> {
+    let text = this.insertTexts.get(rows.length);
+    if (text === undefined) {
+      const numbered = db.getExecutor().adapter instanceof PostgresAdapter;
+      text = requestLogInsertSql(rows.length, numbered ? 'numbered' : 'question');
+      this.insertTexts.set(rows.length, text);
+    }
+    await db.executeQuery(CompiledQuery.raw(text, rows.flat()));
+  }
+
+  private preparedInsert(sqlite: SqliteConnection): (rows: readonly RequestLogValues[]) => void {
+    if (this.insertRows) return this.insertRows;
+    const statement = sqlite.prepare(requestLogInsertSql(1, 'question'));
+    this.insertRows = sqlite.transaction((rows: readonly RequestLogValues[]) => {
+      for (const row of rows) statement.run(row);
+    });
+    return this.insertRows;
   }
 
   /** Newest rows first, filtered; see `RequestLogQuery`. */
@@ -258,37 +312,6 @@ function decodeCursor(cursor: string): { time: number; id: string } {
   throw new SwitchyardError('invalid_request', 'Invalid request log cursor', { details: { cursor } });
 }
 
-function logToRow(log: RequestLogRow): RequestLogsTable {
-  return {
-    id: log.id,
-    time: log.time,
-    protocol: log.protocol,
-    method: log.method,
-    path: log.path,
-    client_model: log.clientModel,
-    mapped_model: log.mappedModel,
-    account_id: log.accountId,
-    account_email: log.accountEmail,
-    session_id: log.sessionId,
-    status: log.status,
-    attempts: log.attempts,
-    accounts_tried: JSON.stringify(log.accountsTried),
-    models_tried: JSON.stringify(log.modelsTried),
-    local_reply: log.localReply,
-    latency_ms: log.latencyMs,
-    ttfb_ms: log.ttfbMs,
-    input_tokens: log.inputTokens,
-    output_tokens: log.outputTokens,
-    cache_read_tokens: log.cacheReadTokens,
-    cache_write_tokens: log.cacheWriteTokens,
-    reasoning_tokens: log.reasoningTokens,
-    client_key_id: log.clientKeyId,
-    error: log.error,
-    request_body: log.requestBody,
-    response_body: log.responseBody,
-  };
-}
-
 function logFromRow(
   row: Omit<RequestLogsTable, 'request_body' | 'response_body'> & Partial<RequestLogsTable>,
 ): RequestLogRow {
@@ -322,6 +345,19 @@ function logFromRow(
     requestBody: row.request_body ?? null,
     responseBody: row.response_body ?? null,
   };
+}
+
+/** `count` as descending powers of two, none above `LARGEST_CHUNK` (700: 512, 128, 32, 16, 8, 4). */
+function powerOfTwoChunks(count: number): number[] {
+  const chunks: number[] = [];
+  let rest = count;
+  for (let size = LARGEST_CHUNK; rest > 0; size /= 2) {
+    while (rest >= size) {
+      chunks.push(size);
+      rest -= size;
+    }
+  }
+  return chunks;
 }
 
 function parseStringArray(text: string): string[] {

@@ -19,9 +19,10 @@ export interface LogRoutesDependencies {
   store: Pick<RequestLogStore, 'query' | 'get' | 'clear'>;
   /**
    * The request log writer, when there is one: reads flush it first so a request that just finished
-   * is listed, and clearing the log also discards what is still queued.
+   * is listed, and clearing the log goes through it (after the writes under way, with what is
+   * still queued); `clear` resolves false when it could not, and the store is cleared here.
    */
-  writer?: { flush(): Promise<void>; discardQueued(): number };
+  writer?: { flush(): Promise<void>; clear(): Promise<boolean> };
   /** Source of `GET /api/logs/stream`. */
   feed: LiveFeed;
   /** Drives the stream heartbeat. */
@@ -72,8 +73,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDependenc
 
   app.delete('/api/logs', adminRoute, async (_request, reply) => {
     await reads.guard(async () => {
-      await store.clear();
-      writer?.discardQueued();
+      if (!(await writer?.clear())) await store.clear();
     });
     return reply.status(204).send();
   });
