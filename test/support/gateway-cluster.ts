@@ -47,6 +47,8 @@ export interface GatewayClusterOptions {
   commandTimeoutMs?: number;
   /** `proxy` settings merged over the cluster's (shared API key, `all_except_health`). */
   proxy?: Record<string, unknown>;
+  /** Other top-level `gui_config.json` entries of every instance (e.g. `auto_refresh: false`). */
+  config?: Record<string, unknown>;
   /** How long one instance may take to start and answer `/healthz` (default 60 s: a loaded machine). */
   startTimeoutMs?: number;
 }
@@ -110,6 +112,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
 
 function instanceConfig(options: GatewayClusterOptions, apiKey: string): Record<string, unknown> {
   return {
+    ...options.config,
     proxy: { api_key: apiKey, auth_mode: 'all_except_health', ...options.proxy },
     state: {
       backend: 'redis',
