@@ -22,6 +22,7 @@ import {
 } from './attempt.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort, UpstreamPort } from './gateway-ports.js';
+import { toJsonArrayStream } from './json-array-stream.js';
 import { walkModelChain } from './model-chain.js';
 import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
@@ -481,7 +482,11 @@ export class Gateway {
     });
     this.deps.accounts.touchLastUsed(account.id, now);
     const streamed = !Buffer.isBuffer(outcome.body);
-    const headers = this.responseHeaders({ account, model, contentType: outcome.contentType, streamed });
+    // A Gemini stream asked without `alt=sse` is a JSON array: re-framed from the SSE built here.
+    const jsonArray =
+      streamed && clientProtocol(request.protocol).streamsAsJsonArray?.(request.query) === true;
+    const contentType = jsonArray ? 'application/json' : outcome.contentType;
+    const headers = this.responseHeaders({ account, model, contentType, streamed });
     if (Buffer.isBuffer(outcome.body)) {
       reasoning.record(family, outcome.signatures);
       trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
@@ -509,7 +514,7 @@ export class Gateway {
     return {
       status: outcome.status,
       headers,
-      body: stream(),
+      body: jsonArray ? toJsonArrayStream(stream()) : stream(),
     };
   }
 
