@@ -3,7 +3,12 @@ import { CompiledQuery, type Kysely, PostgresAdapter, type SelectQueryBuilder, s
 import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
-import { type RequestLogValues, requestLogInsertSql, requestLogValues } from './request-log-columns.js';
+import {
+  REQUEST_LOG_COLUMNS,
+  type RequestLogValues,
+  requestLogInsertSql,
+  requestLogValues,
+} from './request-log-columns.js';
 
 /**
  * One proxied request as the request log stores it and the Monitor shows it. Times are epoch ms,
@@ -223,32 +228,11 @@ export class RequestLogStore {
   }
 }
 
-const SUMMARY_COLUMNS = [
-  'id',
-  'time',
-  'protocol',
-  'method',
-  'path',
-  'client_model',
-  'mapped_model',
-  'account_id',
-  'account_email',
-  'session_id',
-  'status',
-  'attempts',
-  'accounts_tried',
-  'models_tried',
-  'local_reply',
-  'latency_ms',
-  'ttfb_ms',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'client_key_id',
-  'error',
-] as const satisfies readonly (keyof RequestLogsTable)[];
+/** What a list of the request log shows: every column but the two bodies. */
+type SummaryColumn = Exclude<(typeof REQUEST_LOG_COLUMNS)[number], 'request_body' | 'response_body'>;
+const SUMMARY_COLUMNS = REQUEST_LOG_COLUMNS.filter(
+  (column): column is SummaryColumn => column !== 'request_body' && column !== 'response_body',
+);
 
 function applyFilter<Output>(
   query: SelectQueryBuilder<DatabaseSchema, 'request_logs', Output>,
