@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../core/account.js';
 import type { RateLimitLock } from '../core/limits.js';
-import { accountAvailability } from './model-availability.js';
+import { accountAvailability, modelAvailability } from './model-availability.js';
 import { isQuotaProtected, type QuotaProtectionConfig } from './quota-protection.js';
 import { testAccount } from './test-account.js';
 
@@ -116,5 +116,34 @@ describe('accountAvailability', () => {
     const locks = [lock({ until: NOW }), lock({ accountId: 'b' })];
     expect(judge(subject, locks).map((entry) => entry.state)).toEqual(['available']);
     expect(judge(subject, [lock({})], false).map((entry) => entry.state)).toEqual(['available']);
+  });
+});
+
+describe('modelAvailability', () => {
+  it('says of one model what accountAvailability says of it, and judges a model never observed', () => {
+    const subject = account({ 'gpt-4o': { fraction: 0.05 }, 'gpt-5': { fraction: 0.9 } });
+    const locks = [lock({ model: 'gpt-5' }), lock({ accountId: 'b', scope: 'account', model: null })];
+    for (const entry of judge(subject, locks)) {
+      if (entry.model === null) continue;
+      const one = modelAvailability({
+        account: subject,
+        model: entry.model,
+        locks,
+        protection: PROTECTION,
+        lockingEnabled: true,
+        now: NOW,
+      });
+      expect(one).toEqual(entry);
+    }
+    const wholeAccount = [lock({ scope: 'account', model: null, until: NOW + 90_000 })];
+    const unseen = modelAvailability({
+      account: subject,
+      model: 'gpt-unseen',
+      locks: wholeAccount,
+      protection: PROTECTION,
+      lockingEnabled: true,
+      now: NOW,
+    });
+    expect(unseen).toMatchObject({ model: 'gpt-unseen', state: 'locked', until: NOW + 90_000 });
   });
 });

@@ -54,6 +54,23 @@ export function accountAvailability(options: AccountAvailabilityOptions): ModelA
   return accountLock ? [lockedEntry(null, accountLock), ...entries] : entries;
 }
 
+/**
+ * What `accountAvailability` says of one model, by the same rules, whether or not the account has
+ * an observation of it yet (for a reader deciding about one model, such as the warmup planner).
+ */
+export function modelAvailability(
+  options: AccountAvailabilityOptions & { model: string },
+): ModelAvailability {
+  const { account, model, now } = options;
+  const own = options.lockingEnabled
+    ? options.locks.filter((lock) => lock.accountId === account.id && lock.until > now)
+    : [];
+  const lock =
+    latest(own.filter((candidate) => candidate.scope === 'account')) ??
+    latest(own.filter((candidate) => candidate.scope === 'model' && candidate.model === model));
+  return lock ? lockedEntry(model, lock) : protectionEntry(options);
+}
+
 function latest(locks: readonly RateLimitLock[]): RateLimitLock | null {
   return locks.reduce<RateLimitLock | null>(
     (best, lock) => (best && best.until >= lock.until ? best : lock),

@@ -1,6 +1,7 @@
 import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
 import type { RateLimitLock } from '../core/limits.js';
-import { isQuotaProtected, type QuotaProtectionConfig } from '../scheduler/quota-protection.js';
+import { modelAvailability } from '../scheduler/model-availability.js';
+import type { QuotaProtectionConfig } from '../scheduler/quota-protection.js';
 
 /** `proxy.warmup.schedule`, in milliseconds. */
 export interface WarmupSchedule {
@@ -182,15 +183,17 @@ function blockedReason(options: {
   const { input, account, upstreamModel, now } = options;
   if (account.disabled) return { reason: 'account is disabled', nextDueAt: null };
   if (account.proxyDisabled) return { reason: 'account is disabled for the proxy', nextDueAt: null };
-  const lock = input.locks
-    .filter((candidate) => candidate.accountId === account.id && candidate.until > now)
-    .filter((candidate) => candidate.scope === 'account' || candidate.model === upstreamModel)
-    .sort((a, b) => b.until - a.until)[0];
-  if (lock !== undefined) {
-    const what = lock.scope === 'account' ? 'account' : `model ${upstreamModel}`;
-    return { reason: `${what} is rate-limited (${lock.reason})`, nextDueAt: lock.until };
-  }
-  if (isQuotaProtected(account, upstreamModel, { config: input.protection, now }))
+  const availability = modelAvailability({
+    account,
+    model: upstreamModel,
+    locks: input.locks,
+    protection: input.protection,
+    lockingEnabled: true,
+    now,
+  });
+  if (availability.state === 'locked' || availability.state === 'predicted_out')
+    return { reason: `rate-limited: ${availability.reason}`, nextDueAt: availability.until };
+  if (availability.state === 'protected')
     return { reason: `quota protection keeps ${upstreamModel} for real requests`, nextDueAt: null };
   return null;
 }
