@@ -82,6 +82,8 @@ export class FakeAccounts {
 /** A token endpoint whose answers the test releases by hand. */
 export class FakeEndpoints implements OAuthEndpoints {
   readonly grants: TokenGrant[] = [];
+  /** The signal each grant was sent with. */
+  readonly signals: Array<{ readonly aborted: boolean } | undefined> = [];
   private readonly waiting: Array<{
     resolve: (answer: TokenAnswer) => void;
     reject: (error: unknown) => void;
@@ -94,8 +96,12 @@ export class FakeEndpoints implements OAuthEndpoints {
   });
   manual = false;
 
-  requestToken(grant: TokenGrant): Promise<TokenAnswer> {
+  requestToken(
+    grant: TokenGrant,
+    options?: { signal?: { readonly aborted: boolean } },
+  ): Promise<TokenAnswer> {
     this.grants.push(grant);
+    this.signals.push(options?.signal);
     const outcome = this.answer(grant, this.grants.length);
     if (!this.manual) return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome);
     return new Promise((resolve, reject) => {

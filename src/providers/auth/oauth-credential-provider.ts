@@ -13,15 +13,19 @@ import {
 import { type OAuthEndpoints, type TokenAnswer, TokenEndpointError } from './oauth-endpoints.js';
 import { SingleFlight } from './single-flight.js';
 
-/**
- * How long one instance's refresh holds the cluster-wide `oauth-refresh:<account id>` lock at most:
- * enough for a token endpoint that answers within its 30 s timeout and the store write after it. A
- * holder that dies or hangs longer releases it by expiry; a waiter then takes the lock and, finding
- * the stored token still stale, refreshes itself.
- */
-export const REFRESH_LOCK_TTL_MS = 30_000;
+/** Longest one refresh waits for the token endpoint, every client tried included; then it gives up. */
+export const REFRESH_DEADLINE_MS = 30_000;
 /** Longest a refresh waits for its token to be stored before releasing the lock (a frozen store). */
 const STORE_WAIT_MS = 5000;
+/**
+ * How long one instance's refresh holds the cluster-wide `oauth-refresh:<account id>` lock at most.
+ * A live holder never needs longer: its token requests end by `REFRESH_DEADLINE_MS` and its store
+ * write is waited for `STORE_WAIT_MS` at most, so the lock cannot lapse while a slow token endpoint
+ * is still answering (a waiter would then refresh the same refresh token a second time). A holder
+ * that dies releases it by expiry; a waiter then takes the lock and, finding the stored token still
+ * stale, refreshes itself.
+ */
+export const REFRESH_LOCK_TTL_MS = REFRESH_DEADLINE_MS + STORE_WAIT_MS + 5000;
 /** Lock rounds one refresh goes through before giving up on another instance's refresh. */
 const MAX_LOCK_ROUNDS = 2;
 
@@ -270,25 +274,57 @@ export class OAuthCredentialProvider implements CredentialProvider {
     clients: readonly RefreshClient[],
   ): Promise<{ answer: TokenAnswer; client: RefreshClient }> {
     const refusals: string[] = [];
-    for (const client of clients) {
-      try {
-        const answer = await this.options.endpoints.requestToken({
-          tokenUrl: client.tokenUrl,
-          clientId: client.clientId,
-          clientSecret: client.clientSecret,
-          params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken },
-        });
-        return { answer, client };
-      } catch (error) {
-        if (!refusesClient(error)) throw await this.refreshFailed(account, error);
-        refusals.push(`${client.label}: ${describe(error)}`);
+    const deadline = this.deadline();
+    try {
+      for (const client of clients) {
+        try {
+          const grant = {
+            tokenUrl: client.tokenUrl,
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken },
+          };
+          const answer = await deadline.race(
+            this.options.endpoints.requestToken(grant, { signal: deadline.signal }),
+          );
+          return { answer, client };
+        } catch (error) {
+          if (deadline.signal.aborted) {
+            throw new CredentialError(
+              `OAuth refresh for ${account.email} gave up: the token endpoint did not answer within ${REFRESH_DEADLINE_MS / 1000} s`,
+              false,
+            );
+          }
+          if (!refusesClient(error)) throw await this.refreshFailed(account, error);
+          refusals.push(`${client.label}: ${describe(error)}`);
+        }
       }
+    } finally {
+      deadline.cancel();
     }
     const tried = clients.length === 1 ? 'its OAuth client' : `all ${clients.length} OAuth clients`;
     throw new CredentialError(
       `OAuth refresh for ${account.email} was refused by ${tried} (${refusals.join(' | ')}): add the client the token was issued to with \`switchyard oauth client add\``,
       false,
     );
+  }
+
+  /**
+   * The time one refresh may spend on the token endpoint: `signal` aborts the request in flight at
+   * `REFRESH_DEADLINE_MS`, and `race` settles then even if an endpoint ignores the signal.
+   */
+  private deadline(): { signal: AbortSignal; race<T>(work: Promise<T>): Promise<T>; cancel(): void } {
+    const controller = new AbortController();
+    let expire: () => void = () => undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      expire = () => reject(new Error('refresh deadline'));
+    });
+    expired.catch(() => undefined);
+    const cancel = this.options.clock.after(REFRESH_DEADLINE_MS, () => {
+      controller.abort(new Error('refresh deadline'));
+      expire();
+    });
+    return { signal: controller.signal, race: (work) => Promise.race([work, expired]), cancel };
   }
 
   /** The error to throw for a failed refresh; `invalid_grant` disables the account first. */

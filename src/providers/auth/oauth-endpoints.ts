@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isJsonObject } from '../../core/json.js';
-import type { UpstreamClient } from '../upstream-client.js';
+import type { CancelSignal, UpstreamClient } from '../upstream-client.js';
 
 /** One request to a token endpoint. */
 export interface TokenGrant {
@@ -44,8 +44,11 @@ export class TokenEndpointError extends Error {
 }
 
 export interface OAuthEndpoints {
-  /** Posts a grant to the token endpoint; throws `TokenEndpointError` on any failure. */
-  requestToken(grant: TokenGrant): Promise<TokenAnswer>;
+  /**
+   * Posts a grant to the token endpoint; throws `TokenEndpointError` on any failure. An aborted
+   * `signal` abandons the request (it then fails as unreachable).
+   */
+  requestToken(grant: TokenGrant, options?: { signal?: CancelSignal }): Promise<TokenAnswer>;
   /** The `email` the userinfo endpoint reports for `accessToken`, or null when it reports none. */
   fetchUserEmail(userinfoUrl: string, accessToken: string): Promise<string | null>;
 }
@@ -95,26 +98,29 @@ function parseJson(text: string): unknown {
 
 /** OAuth endpoints over HTTP through the upstream client (and so through the upstream proxy, if any). */
 export function httpOAuthEndpoints(upstream: UpstreamClient): OAuthEndpoints {
-  const send = async (request: Parameters<UpstreamClient['send']>[0]) => {
+  const send = async (request: Parameters<UpstreamClient['send']>[0], signal?: CancelSignal) => {
     const response = await upstream.send(request, {
-      signal: new AbortController().signal,
+      signal: signal ?? new AbortController().signal,
       headersTimeoutMs: TIMEOUT_MS,
       bodyTimeoutMs: TIMEOUT_MS,
     });
     return { status: response.status, json: parseJson(await response.body.text()) };
   };
   return {
-    async requestToken(grant) {
+    async requestToken(grant, options) {
       const form = new URLSearchParams({ ...grant.params, client_id: grant.clientId });
       if (grant.clientSecret !== null) form.set('client_secret', grant.clientSecret);
       let answer: { status: number; json: unknown };
       try {
-        answer = await send({
-          url: grant.tokenUrl,
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: form.toString(),
-        });
+        answer = await send(
+          {
+            url: grant.tokenUrl,
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body: form.toString(),
+          },
+          options?.signal,
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new TokenEndpointError(`token endpoint unreachable: ${reason}`, 0, null, null);

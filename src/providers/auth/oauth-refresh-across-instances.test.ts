@@ -7,7 +7,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeAccounts, FakeEndpoints, oauth, START } from '../../../test/support/oauth-fakes.js';
 import { FakeClock } from '../../core/clock.js';
 import { LocalExclusion } from '../../state/local-exclusion.js';
-import { OAuthCredentialProvider } from './oauth-credential-provider.js';
+import {
+  OAuthCredentialProvider,
+  REFRESH_DEADLINE_MS,
+  REFRESH_LOCK_TTL_MS,
+} from './oauth-credential-provider.js';
 import { TokenEndpointError } from './oauth-endpoints.js';
 
 function twoInstances(credential = oauth({ expiresAt: START - 1 })) {
@@ -25,7 +29,7 @@ function twoInstances(credential = oauth({ expiresAt: START - 1 })) {
       exclusion: { runExclusive: (name, task, options) => lock.run(name, task, options) },
     });
   const second = first.view();
-  return { endpoints, account, a: instance(first), b: instance(second), second };
+  return { clock, endpoints, account, a: instance(first), b: instance(second), second };
 }
 
 describe('OAuth refresh across instances sharing a store and a lock', () => {
@@ -96,5 +100,25 @@ describe('OAuth refresh across instances sharing a store and a lock', () => {
     await expect(holder).rejects.toMatchObject({ permanent: true });
     await expect(waiter).rejects.toThrow(/removed or disabled/);
     expect(endpoints.grants).toHaveLength(1);
+  });
+
+  it('a token endpoint that does not answer is abandoned at the deadline, before the lock could lapse', async () => {
+    const { clock, endpoints, account, a, b } = twoInstances();
+    endpoints.manual = true;
+
+    const holder = a.authorize(account);
+    const failed = expect(holder).rejects.toThrow(/did not answer within 30 s/);
+    await vi.waitFor(() => expect(endpoints.grants).toHaveLength(1));
+    const waiter = b.authorize(account);
+    await clock.advance(REFRESH_DEADLINE_MS);
+
+    await failed;
+    expect(endpoints.signals[0]?.aborted).toBe(true);
+    // The holder let go at its deadline, well inside the lock's time to live: the waiter now
+    // refreshes itself, because nothing was stored, and was never left to take a lapsed lock.
+    expect(REFRESH_DEADLINE_MS).toBeLessThan(REFRESH_LOCK_TTL_MS);
+    await vi.waitFor(() => expect(endpoints.grants).toHaveLength(2));
+    endpoints.releaseAll();
+    expect((await waiter).value).toBe('at-new-2');
   });
 });
