@@ -23,6 +23,7 @@
  * await cluster.stop();
  * ```
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,7 +31,12 @@ import { ProcessGroup, type ServerProcess } from '../../bench/proxy/process-grou
 import { systemClock } from '../../src/core/clock.js';
 import { type HttpCallOptions, type HttpExchange, httpCall } from './http-call.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/switchyard.js');
+/** The CLI, from the sources (`test/support/`) or from their build (`dist/test/support/`, for the benchmarks). */
+const BIN =
+  [
+    resolve(import.meta.dirname, '../../bin/switchyard.js'),
+    resolve(import.meta.dirname, '../../../bin/switchyard.js'),
+  ].find((path) => existsSync(path)) ?? resolve(import.meta.dirname, '../../bin/switchyard.js');
 
 export interface GatewayClusterOptions {
   /** How many processes (default 3). */
