@@ -116,8 +116,8 @@ export class RateLimitTracker {
   async recordSuccess(success: { accountId: string; model: string | null }): Promise<void> {
     const { accountId } = success;
     await Promise.all([
-      this.store.resetFailureCount(accountId),
-      this.store.deleteLocks({ accountId, model: null, source: 'backoff' }),
+      this.store.resetFailureCount(accountId, { knownOnly: true }),
+      this.store.deleteLocks({ accountId, model: null, source: 'backoff' }, { knownOnly: true }),
     ]);
   }
 

@@ -1,6 +1,7 @@
-import type { RateLimitLock } from '../core/limits.js';
+import type { FailureCount, RateLimitLock } from '../core/limits.js';
 import type { RedisLink } from './redis-link.js';
 import { RELEASE_EXCLUSIVE } from './redis-scripts.js';
+import { runScript } from './run-script.js';
 import type { ExclusiveOutcome, SharedSchedulingSettings } from './state-store.js';
 
 /** A change one instance tells the others about, on the store's pub/sub channel. */
@@ -13,6 +14,8 @@ export type StateEvent =
       cleared: { accountId: string | null } | null;
     }
   | { type: 'settings'; scheduling: SharedSchedulingSettings }
+  /** A failure count changed (`failure` null: forgotten after a success). */
+  | { type: 'failure-count'; accountId: string; failure: FailureCount | null }
   | { type: 'resync' }
   | { type: 'released'; name: string };
 
@@ -102,7 +105,7 @@ export class RedisEvents {
     } finally {
       await link.run(
         async () => {
-          await link.client.eval(RELEASE_EXCLUSIVE, 1, key, token);
+          await runScript(link.client, RELEASE_EXCLUSIVE, 1, key, token);
           await this.publish({ type: 'released', name });
         },
         () => undefined,

@@ -7,9 +7,11 @@ import { LocalState } from './local-state.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
 import { maskRedisUrl, RedisLink } from './redis-link.js';
 import * as lua from './redis-scripts.js';
+import { runScript } from './run-script.js';
 import type {
   AccountLocks,
   ExclusiveOutcome,
+  KnownOnly,
   LastUsedRecord,
   LockFilter,
   PickEffects,
@@ -73,6 +75,8 @@ export class RedisStateStore implements StateStore {
   private readonly exclusion: LocalExclusion;
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private stopResync: () => void = () => {};
+  /** Counts changes to the failure-count mirror, so a resync that raced one is discarded. */
+  private failureVersion = 0;
 
   private constructor(options: RedisStateStoreOptions) {
     this.clock = options.clock;
@@ -131,7 +135,8 @@ export class RedisStateStore implements StateStore {
     const { bindings, order, seq, counter, fixed } = this.bindingKeys();
     return this.link.run(
       async () => {
-        const [bound, fixedId, last, position] = (await this.link.client.eval(
+        const [bound, fixedId, last, position] = (await runScript(
+          this.link.client,
           lua.READ_FOR_PICK,
           6,
           bindings,
@@ -158,13 +163,21 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  async applyPick(effects: PickEffects): Promise<PickOutcome> {
+  applyPick(effects: PickEffects): PickOutcome | Promise<PickOutcome> {
+    // A sticky hit (its binding touched by the read) or a pick that moved nothing writes nothing:
+    // the request then costs one round trip, the read's.
+    if (isEmpty(effects)) return NOTHING_APPLIED;
+    return this.applyPickEffects(effects);
+  }
+
+  private async applyPickEffects(effects: PickEffects): Promise<PickOutcome> {
     const now = this.clock.now();
     const { bind } = effects;
     const { bindings, order, seq, counter } = this.bindingKeys();
     return this.link.run(
       async () => {
-        const bound = (await this.link.client.eval(
+        const bound = (await runScript(
+          this.link.client,
           lua.APPLY_PICK,
           5,
           bindings,
@@ -268,7 +281,8 @@ export class RedisStateStore implements StateStore {
     return this.link.run(
       async () => {
         const json = JSON.stringify(lock);
-        const inForce = (await this.link.client.eval(
+        const inForce = (await runScript(
+          this.link.client,
           lua.EXTEND_LOCK,
           1,
           this.lockHash(),
@@ -300,8 +314,16 @@ export class RedisStateStore implements StateStore {
         const { source, until } = expected;
         const next_ = next === null ? '' : JSON.stringify(next);
         const done =
-          (await this.link.client.eval(lua.REPLACE_LOCK, 1, this.lockHash(), key, source, until, next_)) ===
-          1;
+          (await runScript(
+            this.link.client,
+            lua.REPLACE_LOCK,
+            1,
+            this.lockHash(),
+            key,
+            source,
+            until,
+            next_,
+          )) === 1;
         if (!done) return false;
         if (next === null) this.local.locks.take({ accountId: expected.accountId, model: expected.model });
         else this.local.locks.set(next);
@@ -326,12 +348,17 @@ export class RedisStateStore implements StateStore {
     return this.local.locks.get(accountId, model, this.clock.now());
   }
 
-  async deleteLocks(filter: LockFilter = {}, options: { cleared?: boolean } = {}): Promise<number> {
+  async deleteLocks(
+    filter: LockFilter = {},
+    options: { cleared?: boolean } & KnownOnly = {},
+  ): Promise<number> {
     const now = this.clock.now();
     const localMatched = this.local.locks.take(filter);
+    if (options.knownOnly && localMatched.length === 0) return 0;
     const matched = await this.link.run(
       async () => {
-        const removed = (await this.link.client.eval(
+        const removed = (await runScript(
+          this.link.client,
           lua.DELETE_LOCKS,
           1,
           this.lockHash(),
@@ -364,18 +391,28 @@ export class RedisStateStore implements StateStore {
         const failure = JSON.parse(
           (await this.failureScript(accountId, now, 'incr')) as string,
         ) as FailureCount;
-        this.local.putFailureCount(accountId, failure);
+        this.putFailureCount(accountId, failure);
+        await this.events.publish({ type: 'failure-count', accountId, failure });
         return failure;
       },
       () => this.local.incrementFailureCount(accountId, now),
     );
   }
 
-  async resetFailureCount(accountId: string): Promise<void> {
-    this.local.resetFailureCount(accountId);
+  async resetFailureCount(accountId: string, options: KnownOnly = {}): Promise<void> {
+    const known = this.local.resetFailureCount(accountId);
+    this.failureVersion++;
+    if (options.knownOnly && !known) return;
     await this.link.run(async () => {
       await this.link.client.hdel(this.keys['failures'] as string, accountId);
+      await this.events.publish({ type: 'failure-count', accountId, failure: null });
     }, noop);
+  }
+
+  /** Mirrors a failure count (this instance's or another's); a resync in flight then discards its copy. */
+  private putFailureCount(accountId: string, failure: FailureCount | null): void {
+    this.local.putFailureCount(accountId, failure);
+    this.failureVersion++;
   }
 
   // --- round robin, last used, fixed account ----------------------------------------------------
@@ -467,6 +504,7 @@ export class RedisStateStore implements StateStore {
       if (event.cleared) this.emit({ type: 'locks-cleared', accountId: event.cleared.accountId });
     }
     if (event.type === 'settings') this.emit({ type: 'settings', scheduling: event.scheduling });
+    if (event.type === 'failure-count') this.putFailureCount(event.accountId, event.failure);
     if (event.type === 'resync') void this.resyncLocks();
   }
 
@@ -480,9 +518,19 @@ export class RedisStateStore implements StateStore {
     const now = this.clock.now();
     const version = this.local.locks.version;
     try {
-      const active = (await this.link.client.eval(lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
-      // A lock changed here meanwhile (or Redis went away) makes this copy stale: the next one will do.
-      if (this.link.degraded || this.local.locks.version !== version) return;
+      const failureVersion = this.failureVersion;
+      const [active, failures] = await Promise.all([
+        runScript(this.link.client, lua.ACTIVE_LOCKS, 1, this.lockHash(), now) as Promise<string[]>,
+        this.link.client.hgetall(this.keys['failures'] as string),
+      ]);
+      if (this.link.degraded) return;
+      // A change here meanwhile makes this copy stale: the next one will do.
+      if (this.failureVersion === failureVersion) {
+        this.local.replaceFailureCounts(
+          Object.entries(failures).map(([accountId, json]) => [accountId, JSON.parse(json) as FailureCount]),
+        );
+      }
+      if (this.local.locks.version !== version) return;
       this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
     } catch (error) {
       this.link.degrade(error);
@@ -498,7 +546,8 @@ export class RedisStateStore implements StateStore {
     const client = this.link.client;
     const { bindings, order, seq } = this.bindingKeys();
     for (const [sessionId, accountId] of [...this.local.bindings.entries(now)]) {
-      await client.eval(
+      await runScript(
+        client,
         lua.BIND_IF_ABSENT,
         3,
         bindings,
@@ -516,7 +565,8 @@ export class RedisStateStore implements StateStore {
     this.local.bindings.clear(now);
     for (const lock of this.local.locks.list(now)) {
       const json = JSON.stringify(lock);
-      await client.eval(
+      await runScript(
+        client,
         lua.EXTEND_LOCK,
         1,
         this.lockHash(),
@@ -527,7 +577,7 @@ export class RedisStateStore implements StateStore {
       );
     }
     const version = this.local.locks.version;
-    const active = (await client.eval(lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
+    const active = (await runScript(client, lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
     // A lock learned during the write-back is not in Redis yet: the next attempt writes it too.
     if (this.local.locks.version !== version) throw new Error('locks changed during the write-back');
     this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
@@ -548,11 +598,12 @@ export class RedisStateStore implements StateStore {
 
   private bindingScript(script: string, ...args: Array<string | number>): Promise<unknown> {
     const { bindings, order, seq } = this.bindingKeys();
-    return this.link.client.eval(script, 3, bindings, order, seq, ...args);
+    return runScript(this.link.client, script, 3, bindings, order, seq, ...args);
   }
 
   private failureScript(accountId: string, now: number, op: 'get' | 'incr'): Promise<unknown> {
-    return this.link.client.eval(
+    return runScript(
+      this.link.client,
       lua.FAILURE_COUNT,
       1,
       this.keys['failures'] as string,
@@ -580,6 +631,15 @@ export class RedisStateStore implements StateStore {
 }
 
 function noop(): void {}
+
+const NOTHING_APPLIED: PickOutcome = Object.freeze({ boundAccountId: null });
+
+/** Whether a pick's effects change nothing (no binding, unbinding, last used or counter skip). */
+function isEmpty(effects: PickEffects): boolean {
+  return (
+    effects.bind === null && effects.unbindFrom === null && effects.lastUsed === null && effects.skip === 0
+  );
+}
 
 function parseOrNull<T>(value: unknown): T | null {
   return typeof value === 'string' ? (JSON.parse(value) as T) : null;

@@ -122,6 +122,16 @@ export interface StateHealth {
   since: number | null;
 }
 
+/**
+ * `knownOnly` on a removal: every success would otherwise cost a round trip to a shared backend to
+ * remove what is almost never there. A shared store keeps a mirror of the locks and failure counts,
+ * updated by every instance's changes within milliseconds; with `knownOnly` it asks the backend
+ * only when its mirror holds something to remove. What another instance stored a few milliseconds
+ * earlier and has not reached the mirror yet survives: the same outcome as if this success had
+ * come just before that failure (a back-off lock then runs its short course; a failure count fades).
+ */
+export type KnownOnly = { knownOnly?: boolean };
+
 /** What `runExclusive` reports. */
 export type ExclusiveOutcome<T> = { ran: true; value: T } | { ran: false };
 
@@ -203,8 +213,10 @@ export interface StateStore {
   /**
    * Removes the locks the filter selects (see `LockFilter`); returns how many active ones went.
    * `cleared` marks an operator's action (clear rate-limit records): other instances are told.
+   * `knownOnly` (the request path's bookkeeping) lets a shared store skip its backend when this
+   * instance knows of no lock the filter selects (see `KnownOnly`).
    */
-  deleteLocks(filter?: LockFilter, options?: { cleared?: boolean }): Promise<number>;
+  deleteLocks(filter?: LockFilter, options?: { cleared?: boolean } & KnownOnly): Promise<number>;
 
   // --- consecutive failures ---------------------------------------------------------------------
 
@@ -215,8 +227,11 @@ export interface StateStore {
    * count starts again from 1.
    */
   incrementFailureCount(accountId: string): Promise<FailureCount>;
-  /** Forgets the account's failure count. */
-  resetFailureCount(accountId: string): Promise<void>;
+  /**
+   * Forgets the account's failure count. `knownOnly` (the request path's bookkeeping) lets a
+   * shared store skip its backend when this instance knows of no count (see `KnownOnly`).
+   */
+  resetFailureCount(accountId: string, options?: KnownOnly): Promise<void>;
 
   // --- round robin, last used, fixed account ---------------------------------------------------
 
