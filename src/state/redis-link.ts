@@ -43,6 +43,9 @@ export class RedisLink {
     this.client = new Redis(options.url, {
       ...common,
       enableOfflineQueue: false,
+      // Commands issued in one turn of the event loop (concurrent requests' picks) leave in one
+      // socket write: under load that saves a system call per request.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs,
     });
