@@ -36,8 +36,10 @@ function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability
     debugBodies: false,
     maxBodyChars: 100,
   };
+  const workers = { started: 0 };
   const thread = new RequestLogThread({
     spawn: (serviceSettings) => {
+      workers.started++;
       return inProcessRequestLogWorker({
         store,
         clock,
@@ -52,7 +54,7 @@ function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability
     settings: () => settings,
     ...options,
   });
-  return { clock, store, lines, thread, settings };
+  return { clock, store, lines, thread, settings, workers };
 }
 
 const record = (thread: RequestLogThread, ...ids: string[]) => {
@@ -173,6 +175,36 @@ describe('RequestLogThread', () => {
     record(thread, 'on');
     await thread.flush();
     expect(store.storedIds()).toEqual(['on']);
+  });
+
+  it('starts no worker while enable_logging is off, and one for the first row once it is on', async () => {
+    const { store, thread, settings, clock, workers } = setup();
+    settings.enabled = false;
+    thread.start();
+    record(thread, 'off');
+    await clock.advance(1000);
+    expect(workers.started).toBe(0);
+    settings.enabled = true;
+    record(thread, 'on');
+    await clock.advance(100);
+    expect(workers.started).toBe(1);
+    await thread.flush();
+    expect(store.storedIds()).toEqual(['on']);
+  });
+
+  it('with enable_logging off, starts a worker every idle prune interval to prune, then stops it', async () => {
+    const { store, thread, settings, clock, workers } = setup();
+    settings.enabled = false;
+    thread.start();
+    await clock.advance(5 * 60_000);
+    await vi.waitFor(() => expect(store.closed).toBe(true));
+    expect(store.prunes).toHaveLength(1);
+    expect(workers.started).toBe(1);
+    store.closed = false;
+    await clock.advance(5 * 60_000);
+    await vi.waitFor(() => expect(store.closed).toBe(true));
+    expect(store.prunes).toHaveLength(2);
+    expect(workers.started).toBe(2);
   });
 
   it('survives a worker that dies: waiters are released, the failure logged, a new worker started later', async () => {
