@@ -102,6 +102,16 @@ async function instanceConfig(
   };
 }
 
+/**
+ * The node options on the launcher's first line (`#!/usr/bin/env -S node --option …`): the gateway
+ * is measured with the options `switchyard start` runs it with.
+ */
+async function launcherNodeOptions(launcher: string): Promise<string[]> {
+  const firstLine = (await readFile(launcher, 'utf8')).split('\n', 1)[0] ?? '';
+  const words = firstLine.replace(/^#!/, '').trim().split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
+
 async function startInstance(options: {
   spec: SwitchyardSpec;
   context: TargetContext;
@@ -113,6 +123,7 @@ async function startInstance(options: {
   if (config) await writeFile(join(dataDir, 'gui_config.json'), JSON.stringify(config));
   // Node names each profile CPU.<date>.<time>.<pid>…; the log shows which pid serves which row.
   const profile = context.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`] : [];
+  const launcher = join(spec.root ?? context.root, 'bin/switchyard.js');
   const env = spec.shared ? { ...process.env, SWITCHYARD_SECRET_KEY: BENCH_SECRET_KEY } : process.env;
   try {
     const child = await context.group.start({
@@ -120,8 +131,9 @@ async function startInstance(options: {
       command: process.execPath,
       args: [
         ...profile,
+        ...(await launcherNodeOptions(launcher)),
         ...(context.nodeArgs ?? []),
-        join(spec.root ?? context.root, 'bin/switchyard.js'),
+        launcher,
         'start',
         '--data-dir',
         dataDir,
