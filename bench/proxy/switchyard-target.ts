@@ -103,13 +103,15 @@ async function instanceConfig(
 }
 
 /**
- * The node options on the launcher's first line (`#!/usr/bin/env -S node --option …`): the gateway
- * is measured with the options `switchyard start` runs it with.
+ * The node options on a launcher's first line (`#!/usr/bin/env -S node --option …`): the gateway
+ * is measured with the options `switchyard start` runs it with. None for a plain `#!/usr/bin/env node`.
  */
-async function launcherNodeOptions(launcher: string): Promise<string[]> {
-  const firstLine = (await readFile(launcher, 'utf8')).split('\n', 1)[0] ?? '';
-  const words = firstLine.replace(/^#!/, '').trim().split(/\s+/);
-  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+export function launcherNodeOptions(launcherText: string): string[] {
+  const firstLine = launcherText.split('\n', 1)[0] ?? '';
+  if (!firstLine.startsWith('#!')) return [];
+  const words = firstLine.slice(2).trim().split(/\s+/);
+  const node = words.indexOf('node');
+  return node === -1 ? [] : words.slice(node + 1).filter((word) => word.startsWith('--'));
 }
 
 async function startInstance(options: {
@@ -131,7 +133,7 @@ async function startInstance(options: {
       command: process.execPath,
       args: [
         ...profile,
-        ...(await launcherNodeOptions(launcher)),
+        ...launcherNodeOptions(await readFile(launcher, 'utf8')),
         ...(context.nodeArgs ?? []),
         launcher,
         'start',
