@@ -89,6 +89,9 @@ export class RequestLogThread implements RequestLogRecorder {
   private stopTimer: (() => void) | null = null;
   private closed = false;
   private stopListening: (() => void) | null = null;
+  /** The worker of an idle prune while it is being closed: nothing more is posted to it. */
+  private retiring: RequestLogWorkerHandle | null = null;
+  private retirement: Promise<void> | null = null;
   private lastWorkerStats: RequestLogWriterStats = { queued: 0, written: 0, dropped: 0, failed: 0 };
 
   constructor(private readonly options: RequestLogThreadOptions) {
@@ -172,6 +175,7 @@ export class RequestLogThread implements RequestLogRecorder {
     this.stopTimer = null;
     this.stopListening?.();
     this.stopListening = null;
+    if (this.retirement) await this.retirement;
     this.send();
     this.closed = true;
     const worker = this.worker;
@@ -189,11 +193,23 @@ export class RequestLogThread implements RequestLogRecorder {
     if (this.closed || this.worker !== null || this.options.settings().enabled) return;
     const worker = this.ensureWorker();
     if (!worker) return;
-    await this.request('close');
-    // Closed meanwhile, or failed and dropped: the worker is no longer this one to stop.
-    if (!this.isCurrentWorker(worker)) return;
-    this.worker = null;
-    await worker.terminate();
+    this.retiring = worker;
+    this.retirement = this.retire(worker);
+    await this.retirement;
+  }
+
+  /** Closes the worker of an idle prune; rows recorded meanwhile wait for the next one. */
+  private async retire(worker: RequestLogWorkerHandle): Promise<void> {
+    try {
+      await this.request('close');
+      // Failed and dropped meanwhile: the worker is no longer this one to stop.
+      if (!this.isCurrentWorker(worker)) return;
+      this.worker = null;
+      await worker.terminate();
+    } finally {
+      this.retiring = null;
+      this.retirement = null;
+    }
   }
 
   private isCurrentWorker(worker: RequestLogWorkerHandle): boolean {
@@ -205,7 +221,7 @@ export class RequestLogThread implements RequestLogRecorder {
     if (this.closed) return;
     const settings = this.options.settings();
     const worker = settings.enabled || this.queue.size > 0 ? this.ensureWorker() : this.worker;
-    if (!worker) return;
+    if (!worker || worker === this.retiring) return;
     const retention = { retentionDays: settings.retentionDays, maxRows: settings.maxRows };
     if (
       this.sentRetention?.retentionDays !== retention.retentionDays ||
