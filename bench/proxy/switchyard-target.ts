@@ -102,6 +102,18 @@ async function instanceConfig(
   };
 }
 
+/**
+ * The node options on a launcher's first line (`#!/usr/bin/env -S node --option …`): the gateway
+ * is measured with the options `switchyard start` runs it with. None for a plain `#!/usr/bin/env node`.
+ */
+export function launcherNodeOptions(launcherText: string): string[] {
+  const firstLine = launcherText.split('\n', 1)[0] ?? '';
+  if (!firstLine.startsWith('#!')) return [];
+  const words = firstLine.slice(2).trim().split(/\s+/);
+  const node = words.indexOf('node');
+  return node === -1 ? [] : words.slice(node + 1).filter((word) => word.startsWith('--'));
+}
+
 async function startInstance(options: {
   spec: SwitchyardSpec;
   context: TargetContext;
@@ -113,6 +125,7 @@ async function startInstance(options: {
   if (config) await writeFile(join(dataDir, 'gui_config.json'), JSON.stringify(config));
   // Node names each profile CPU.<date>.<time>.<pid>…; the log shows which pid serves which row.
   const profile = context.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`] : [];
+  const launcher = join(spec.root ?? context.root, 'bin/switchyard.js');
   const env = spec.shared ? { ...process.env, SWITCHYARD_SECRET_KEY: BENCH_SECRET_KEY } : process.env;
   try {
     const child = await context.group.start({
@@ -120,8 +133,9 @@ async function startInstance(options: {
       command: process.execPath,
       args: [
         ...profile,
+        ...launcherNodeOptions(await readFile(launcher, 'utf8')),
         ...(context.nodeArgs ?? []),
-        join(spec.root ?? context.root, 'bin/switchyard.js'),
+        launcher,
         'start',
         '--data-dir',
         dataDir,

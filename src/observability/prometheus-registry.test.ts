@@ -4,8 +4,8 @@ import {
   formatSampleValue,
   type Labels,
   PrometheusRegistry,
-  seriesKey,
 } from './prometheus-registry.js';
+import { SeriesTable } from './series-table.js';
 
 describe('PrometheusRegistry', () => {
   it('renders a labelled counter with HELP and TYPE lines, one line per label set', () => {
@@ -113,8 +113,8 @@ describe('escapeLabelValue and formatSampleValue', () => {
   });
 });
 
-describe('seriesKey', () => {
-  it('gives different label sets different keys, even when values contain separators', () => {
+describe('SeriesTable', () => {
+  it('gives different label sets different series, even when values contain separators', () => {
     const names = ['a', 'b'];
     const sets: Labels[] = [
       { a: '1:x', b: '' },
@@ -124,12 +124,26 @@ describe('seriesKey', () => {
       { a: '', b: '' },
       { a: 'x' },
     ];
-    const keys = new Set(sets.map((labels) => seriesKey(names, labels)));
-    expect(keys.size).toBe(sets.length);
+    const table = new SeriesTable<{ labels: Labels }>(names);
+    for (const labels of sets) table.obtain(labels, () => ({ labels }));
+    expect(table.all).toHaveLength(sets.length);
+    for (const labels of sets) expect(table.find(labels)?.labels).toBe(labels);
   });
 
   it('treats a missing label like the empty string, as rendering does', () => {
-    expect(seriesKey(['a', 'b'], { a: 'x' })).toBe(seriesKey(['a', 'b'], { a: 'x', b: '' }));
-    expect(seriesKey(['a'], undefined)).toBe(seriesKey(['a'], { a: '' }));
+    const table = new SeriesTable<{ id: number }>(['a', 'b']);
+    const series = table.obtain({ a: 'x' }, () => ({ id: 1 }));
+    expect(table.find({ a: 'x', b: '' })).toBe(series);
+    const unlabelled = new SeriesTable<{ id: number }>(['a']);
+    expect(unlabelled.obtain(undefined, () => ({ id: 2 }))).toBe(
+      unlabelled.obtain({ a: '' }, () => ({ id: 3 })),
+    );
+  });
+
+  it('keeps one series for a metric without labels', () => {
+    const table = new SeriesTable<{ id: number }>([]);
+    const series = table.obtain(undefined, () => ({ id: 1 }));
+    expect(table.obtain({ other: 'x' }, () => ({ id: 2 }))).toBe(series);
+    expect(table.all).toEqual([series]);
   });
 });

@@ -4,6 +4,8 @@
  * Written here rather than taken from a dependency because the gateway needs only these three kinds.
  */
 
+import { SeriesTable } from './series-table.js';
+
 /** Label name → value. Every metric is always given the same label names it was declared with. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -63,47 +65,34 @@ function labelPairs(labelNames: readonly string[], labels: Labels | undefined): 
   return labelNames.map((name) => [name, labels?.[name] ?? '']);
 }
 
-/**
- * The series key of `labels`: each value in declaration order, prefixed with its length so no two
- * label sets share a key whatever the values hold. Built on every increment, hence no arrays.
- */
-export function seriesKey(labelNames: readonly string[], labels: Labels | undefined): string {
-  let key = '';
-  for (const name of labelNames) {
-    const value = labels?.[name] ?? '';
-    key += `${value.length}:${value}`;
-  }
-  return key;
-}
-
 interface Renderable {
   render(): string[];
 }
 
 /** A monotonically increasing count per label set. */
 export class Counter implements Renderable {
-  private readonly series = new Map<string, { pairs: [string, string][]; value: number }>();
+  private readonly series: SeriesTable<{ pairs: [string, string][]; value: number }>;
 
-  constructor(private readonly definition: MetricDefinition) {}
+  constructor(private readonly definition: MetricDefinition) {
+    this.series = new SeriesTable(definition.labelNames ?? []);
+  }
 
   /** Adds `amount` (default 1, must not be negative) to the series of `labels`. */
   inc(labels?: Labels, amount = 1): void {
     if (!(amount >= 0)) throw new RangeError(`Counter ${this.definition.name} cannot grow by ${amount}`);
     const labelNames = this.definition.labelNames ?? [];
-    const key = seriesKey(labelNames, labels);
-    const found = this.series.get(key);
-    if (found) found.value += amount;
-    else this.series.set(key, { pairs: labelPairs(labelNames, labels), value: amount });
+    const series = this.series.obtain(labels, () => ({ pairs: labelPairs(labelNames, labels), value: 0 }));
+    series.value += amount;
   }
 
   /** The value of one series, 0 when never incremented. */
   get(labels?: Labels): number {
-    return this.series.get(seriesKey(this.definition.labelNames ?? [], labels))?.value ?? 0;
+    return this.series.find(labels)?.value ?? 0;
   }
 
   render(): string[] {
     const lines = header(this.definition, 'counter');
-    for (const { pairs, value } of this.series.values()) {
+    for (const { pairs, value } of this.series.all) {
       lines.push(`${this.definition.name}${renderLabels(pairs)} ${formatSampleValue(value)}`);
     }
     return lines;
@@ -120,9 +109,10 @@ interface HistogramSeries {
 
 /** Observations counted into cumulative buckets per label set, with their sum and count. */
 export class Histogram implements Renderable {
-  private readonly series = new Map<string, HistogramSeries>();
+  private readonly series: SeriesTable<HistogramSeries>;
 
   constructor(private readonly definition: HistogramDefinition) {
+    this.series = new SeriesTable(definition.labelNames ?? []);
     const sorted = definition.buckets.every(
       (bound, index, all) => index === 0 || bound > (all[index - 1] ?? 0),
     );
@@ -131,17 +121,12 @@ export class Histogram implements Renderable {
 
   observe(labels: Labels | undefined, value: number): void {
     const labelNames = this.definition.labelNames ?? [];
-    const key = seriesKey(labelNames, labels);
-    let found = this.series.get(key);
-    if (!found) {
-      found = {
-        pairs: labelPairs(labelNames, labels),
-        counts: new Array<number>(this.definition.buckets.length + 1).fill(0),
-        sum: 0,
-        count: 0,
-      };
-      this.series.set(key, found);
-    }
+    const found = this.series.obtain(labels, () => ({
+      pairs: labelPairs(labelNames, labels),
+      counts: new Array<number>(this.definition.buckets.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+    }));
     const { buckets } = this.definition;
     let slot = 0;
     while (slot < buckets.length && !(value <= (buckets[slot] ?? 0))) slot++;
@@ -153,7 +138,7 @@ export class Histogram implements Renderable {
   render(): string[] {
     const { name, buckets } = this.definition;
     const lines = header(this.definition, 'histogram');
-    for (const series of this.series.values()) {
+    for (const series of this.series.all) {
       let cumulative = 0;
       const bounds = [...buckets, Number.POSITIVE_INFINITY];
       bounds.forEach((bound, index) => {

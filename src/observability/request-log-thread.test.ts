@@ -36,8 +36,10 @@ function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability
     debugBodies: false,
     maxBodyChars: 100,
   };
+  const workers = { started: 0 };
   const thread = new RequestLogThread({
     spawn: (serviceSettings) => {
+      workers.started++;
       return inProcessRequestLogWorker({
         store,
         clock,
@@ -52,7 +54,7 @@ function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability
     settings: () => settings,
     ...options,
   });
-  return { clock, store, lines, thread, settings };
+  return { clock, store, lines, thread, settings, workers };
 }
 
 const record = (thread: RequestLogThread, ...ids: string[]) => {
@@ -175,6 +177,66 @@ describe('RequestLogThread', () => {
     expect(store.storedIds()).toEqual(['on']);
   });
 
+  it('starts no worker while enable_logging is off, and one for the first row once it is on', async () => {
+    const { store, thread, settings, clock, workers } = setup();
+    settings.enabled = false;
+    thread.start();
+    record(thread, 'off');
+    await clock.advance(1000);
+    expect(workers.started).toBe(0);
+    settings.enabled = true;
+    record(thread, 'on');
+    await clock.advance(100);
+    expect(workers.started).toBe(1);
+    await thread.flush();
+    expect(store.storedIds()).toEqual(['on']);
+  });
+
+  it('with enable_logging off, starts a worker every idle prune interval to prune, then stops it', async () => {
+    const { store, thread, settings, clock, workers } = setup();
+    settings.enabled = false;
+    thread.start();
+    await clock.advance(5 * 60_000);
+    await vi.waitFor(() => expect(store.closed).toBe(true));
+    expect(store.prunes).toHaveLength(1);
+    expect(workers.started).toBe(1);
+    store.closed = false;
+    await clock.advance(5 * 60_000);
+    await vi.waitFor(() => expect(store.closed).toBe(true));
+    expect(store.prunes).toHaveLength(2);
+    expect(workers.started).toBe(2);
+  });
+
+  it('posts nothing to the worker of an idle prune while it closes; rows recorded then go to the next worker', async () => {
+    const clock = new FakeClock();
+    const settings = { enabled: false, retentionDays: 1, maxRows: 10, debugBodies: false, maxBodyChars: 1 };
+    const workers: SilentWorker[] = [];
+    const thread = new RequestLogThread({
+      spawn: () => {
+        const worker = new SilentWorker();
+        workers.push(worker);
+        return worker;
+      },
+      clock,
+      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
+      settings: () => settings,
+    });
+    thread.start();
+    await clock.advance(5 * 60_000);
+    const pruning = workers[0];
+    const close = pruning?.commands.find((command) => command.type === 'close');
+    expect(close).toBeDefined();
+    settings.enabled = true;
+    record(thread, 'during-prune');
+    await clock.advance(200);
+    expect(pruning?.commands.some((command) => command.type === 'rows')).toBe(false);
+    pruning?.emit('message', { type: 'done', id: close && 'id' in close ? close.id : 0, stats: noStats });
+    await new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(100);
+    expect(workers).toHaveLength(2);
+    expect(workers[1]?.commands.some((command) => command.type === 'rows')).toBe(true);
+  });
+
   it('survives a worker that dies: waiters are released, the failure logged, a new worker started later', async () => {
     const clock = new FakeClock();
     const lines: LogLine[] = [];
@@ -208,6 +270,8 @@ describe('RequestLogThread', () => {
     expect(workers).toHaveLength(2);
   });
 });
+
+const noStats = { queued: 0, written: 0, dropped: 0, failed: 0 };
 
 /** A worker that never answers (its thread is stuck or gone). */
 class SilentWorker extends EventEmitter implements RequestLogWorkerHandle {

@@ -54,6 +54,11 @@ export interface RequestLogThreadOptions {
   batchSize?: number;
   /** Milliseconds between two sends to the worker, and between two writes there. Default 100. */
   flushIntervalMs?: number;
+  /**
+   * Milliseconds between two prunes while logging is off and no worker runs (each starts one for
+   * the prune and stops it). Default 5 minutes, the worker's own prune interval.
+   */
+  idlePruneIntervalMs?: number;
   /** The store's reachability: when it answers again, rows held after failed writes are written at once. */
   availability?: Pick<StoreAvailability, 'onAvailable'>;
 }
@@ -62,6 +67,8 @@ type DoneReply = Extract<RequestLogReply, { type: 'done' }>;
 
 /** A worker that failed is started again on the next send, but not sooner than this after it failed. */
 const RESPAWN_DELAY_MS = 5000;
+
+const IDLE_PRUNE_MS = 5 * 60_000;
 
 /**
  * Records request log entries on the gateway thread and has a worker store them: `record` turns
@@ -82,17 +89,32 @@ export class RequestLogThread implements RequestLogRecorder {
   private stopTimer: (() => void) | null = null;
   private closed = false;
   private stopListening: (() => void) | null = null;
+  /** The worker of an idle prune while it is being closed: nothing more is posted to it. */
+  private retiring: RequestLogWorkerHandle | null = null;
+  private retirement: Promise<void> | null = null;
   private lastWorkerStats: RequestLogWriterStats = { queued: 0, written: 0, dropped: 0, failed: 0 };
 
   constructor(private readonly options: RequestLogThreadOptions) {
     this.queue = new BoundedQueue(options.capacity ?? 10_000);
   }
 
-  /** Starts the worker and the send timer. Calling it twice does nothing more. */
+  /**
+   * Starts the send timer, and the worker when logging is enabled. With logging off no worker runs
+   * (its isolate is several MB of memory for nothing): it starts on the first send with rows, on
+   * `prune`, and every `idlePruneIntervalMs` for one prune of the rows kept from before.
+   * Calling it twice does nothing more.
+   */
   start(): void {
     if (this.closed || this.stopTimer) return;
-    this.ensureWorker();
-    this.stopTimer = this.options.clock.every(this.options.flushIntervalMs ?? 100, () => this.send());
+    if (this.options.settings().enabled) this.ensureWorker();
+    const stopSends = this.options.clock.every(this.options.flushIntervalMs ?? 100, () => this.send());
+    const stopIdlePrunes = this.options.clock.every(this.options.idlePruneIntervalMs ?? IDLE_PRUNE_MS, () => {
+      void this.pruneWithoutLogging();
+    });
+    this.stopTimer = () => {
+      stopSends();
+      stopIdlePrunes();
+    };
     this.stopListening =
       this.options.availability?.onAvailable(() => this.worker?.postMessage({ type: 'retry' })) ?? null;
   }
@@ -118,6 +140,7 @@ export class RequestLogThread implements RequestLogRecorder {
 
   async prune(): Promise<void> {
     this.send();
+    this.ensureWorker();
     await this.request('prune');
   }
 
@@ -152,6 +175,7 @@ export class RequestLogThread implements RequestLogRecorder {
     this.stopTimer = null;
     this.stopListening?.();
     this.stopListening = null;
+    if (this.retirement) await this.retirement;
     this.send();
     this.closed = true;
     const worker = this.worker;
@@ -161,12 +185,43 @@ export class RequestLogThread implements RequestLogRecorder {
     await worker.terminate();
   }
 
-  /** Posts the queued rows (and changed retention settings) to the worker. */
-  private send(): void {
-    if (this.closed) return;
+  /**
+   * With logging off and no worker running: starts one (it prunes as it starts), waits for that
+   * prune and stops it again, so retention still applies to the rows stored before.
+   */
+  private async pruneWithoutLogging(): Promise<void> {
+    if (this.closed || this.worker !== null || this.options.settings().enabled) return;
     const worker = this.ensureWorker();
     if (!worker) return;
+    this.retiring = worker;
+    this.retirement = this.retire(worker);
+    await this.retirement;
+  }
+
+  /** Closes the worker of an idle prune; rows recorded meanwhile wait for the next one. */
+  private async retire(worker: RequestLogWorkerHandle): Promise<void> {
+    try {
+      await this.request('close');
+      // Failed and dropped meanwhile: the worker is no longer this one to stop.
+      if (!this.isCurrentWorker(worker)) return;
+      this.worker = null;
+      await worker.terminate();
+    } finally {
+      this.retiring = null;
+      this.retirement = null;
+    }
+  }
+
+  private isCurrentWorker(worker: RequestLogWorkerHandle): boolean {
+    return this.worker === worker;
+  }
+
+  /** Posts the queued rows (and changed retention settings) to the worker; starts none while logging is off and nothing is queued. */
+  private send(): void {
+    if (this.closed) return;
     const settings = this.options.settings();
+    const worker = settings.enabled || this.queue.size > 0 ? this.ensureWorker() : this.worker;
+    if (!worker || worker === this.retiring) return;
     const retention = { retentionDays: settings.retentionDays, maxRows: settings.maxRows };
     if (
       this.sentRetention?.retentionDays !== retention.retentionDays ||
