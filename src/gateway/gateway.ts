@@ -20,9 +20,9 @@ import {
   type CommittedAttempt,
   type FailedAttempt,
 } from './attempt.js';
+import { clientErrorAnswer, committedAnswer } from './committed-answer.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
 import type { AccountUsagePort, RecordedFailure, SchedulerPort, UpstreamPort } from './gateway-ports.js';
-import { toJsonArrayStream } from './json-array-stream.js';
 import { walkModelChain } from './model-chain.js';
 import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
@@ -337,7 +337,7 @@ export class Gateway {
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
-        return this.clientError({ account, model, outcome, trace });
+        return clientErrorAnswer({ account, model, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
       if (recorded.classification.reason !== 'ModelNotFound') modelNotFound = false;
@@ -481,77 +481,6 @@ export class Gateway {
       );
     });
     this.deps.accounts.touchLastUsed(account.id, now);
-    const streamed = !Buffer.isBuffer(outcome.body);
-    // A Gemini stream asked without `alt=sse` is a JSON array: re-framed from the SSE built here.
-    const jsonArray =
-      streamed && clientProtocol(request.protocol).streamsAsJsonArray?.(request.query) === true;
-    const contentType = jsonArray ? 'application/json' : outcome.contentType;
-    const headers = this.responseHeaders({ account, model, contentType, streamed });
-    if (Buffer.isBuffer(outcome.body)) {
-      reasoning.record(family, outcome.signatures);
-      trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
-      return { status: outcome.status, headers, body: outcome.body };
-    }
-    const relay = outcome.body;
-    async function* stream(): AsyncGenerator<Buffer> {
-      let failure: unknown = null;
-      try {
-        yield* outcome.buffered;
-        yield* relay.rest((error) => {
-          failure = error;
-          const broken = new SwitchyardError(
-            'upstream_error',
-            'The upstream stream broke off before it finished',
-          );
-          return outcome.failureEvent?.(broken.message) ?? request.streamErrorEvent(broken);
-        });
-      } finally {
-        reasoning.record(family, relay.signatures());
-        trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });
-      }
-    }
-    trace.firstByte();
-    return {
-      status: outcome.status,
-      headers,
-      body: jsonArray ? toJsonArrayStream(stream()) : stream(),
-    };
-  }
-
-  private clientError(options: {
-    account: Account;
-    model: string;
-    outcome: FailedAttempt;
-    trace: RequestTrace;
-  }): ProxyResponse {
-    const { account, model, outcome, trace } = options;
-    const contentType = String(outcome.upstreamHeaders['content-type'] ?? 'application/json');
-    const body = Buffer.from(typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body));
-    trace.succeed({ account, status: outcome.status, usage: null, responseBody: body });
-    return {
-      status: outcome.status,
-      headers: this.responseHeaders({ account, model, contentType, streamed: false }),
-      body,
-    };
-  }
-
-  /** The answer's headers, built once per answer; a stream's also tell caches and proxies not to hold it. */
-  private responseHeaders(options: {
-    account: Account;
-    model: string;
-    contentType: string;
-    streamed: boolean;
-  }): Record<string, string> {
-    const { account, model, contentType } = options;
-    const headers: Record<string, string> = {
-      'content-type': contentType,
-      'x-account-email': toHeaderValue(account.email),
-      'x-mapped-model': toHeaderValue(model),
-    };
-    if (options.streamed) {
-      headers['cache-control'] = 'no-cache';
-      headers['x-accel-buffering'] = 'no';
-    }
-    return headers;
+    return committedAnswer({ account, model, request, trace, reasoning, family, outcome });
   }
 }
