@@ -7,6 +7,7 @@ import { newApiKey } from '../core/ids.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import { readSecretArgument } from './accounts-command.js';
 import { dataPaths, ensureDataDir, resolveDataDir } from './data-dir.js';
+import { formatTable } from './format-table.js';
 
 interface CommonFlags {
   dataDir?: string;
@@ -80,7 +81,7 @@ function formatViews(list: readonly ClientView[]): string {
   if (list.length === 0) {
     return 'No OAuth clients. Add one with: switchyard oauth client add --provider code-assist --client-id <id> --client-secret -\n';
   }
-  const rows = [
+  return formatTable([
     ['PROVIDER', '#', 'NAME', 'CLIENT ID', 'SECRET', 'TOKEN URL'],
     ...list.map((view) => [
       view.provider,
@@ -90,16 +91,7 @@ function formatViews(list: readonly ClientView[]): string {
       view.has_secret ? 'set' : '-',
       view.token_url,
     ]),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return `${rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+  ]);
 }
 
 async function clientEntry(flags: AddFlags): Promise<JsonObject> {

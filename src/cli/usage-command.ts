@@ -5,7 +5,7 @@ import { type UsageReportView, type UsageTotalsView, usageQuery } from '../admin
 import { buildUsageReport, usageLabeler, usageStoreQuery } from '../admin/usage-report.js';
 import { systemClock } from '../core/clock.js';
 import { parseOrThrow } from '../core/validation.js';
-import { UsageStore } from '../store/usage-store.js';
+import { USAGE_COUNTERS, UsageStore } from '../store/usage-store.js';
 import { findAccount } from './accounts-command.js';
 import { withCliStore } from './cli-store.js';
 import { formatTable } from './format-table.js';
@@ -22,18 +22,8 @@ interface UsageFlags {
   csv?: boolean;
 }
 
-const COLUMNS = [
-  'requests',
-  'errors',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-] as const satisfies readonly (keyof UsageTotalsView)[];
-
 function cells(totals: UsageTotalsView): string[] {
-  return [...COLUMNS.map((column) => String(totals[column])), `$${totals.estimated_cost.toFixed(4)}`];
+  return [...USAGE_COUNTERS.map((column) => String(totals[column])), `$${totals.estimated_cost.toFixed(4)}`];
 }
 
 /** One row per group and its total, then the caveats: costs are estimates, some models unpriced. */
@@ -64,7 +54,7 @@ export function formatUsageTable(report: UsageReportView): string {
 
 /** One line per group and bucket, for spreadsheets: `bucket_start,by,id,label,requests,…,estimated_cost_usd`. */
 export function formatUsageCsv(report: UsageReportView): string {
-  const lines = [['bucket_start', 'by', 'id', 'label', ...COLUMNS, 'estimated_cost_usd'].join(',')];
+  const lines = [['bucket_start', 'by', 'id', 'label', ...USAGE_COUNTERS, 'estimated_cost_usd'].join(',')];
   for (const group of report.groups) {
     for (const bucket of group.series) {
       const values = [
@@ -72,7 +62,7 @@ export function formatUsageCsv(report: UsageReportView): string {
         report.by,
         group.id ?? '',
         group.label,
-        ...COLUMNS.map((column) => String(bucket[column])),
+        ...USAGE_COUNTERS.map((column) => String(bucket[column])),
       ];
       lines.push([...values.map(csvCell), String(bucket.estimated_cost)].join(','));
     }

@@ -9,68 +9,27 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestLogSink } from '../observability/request-log-entry.js';
 import { clientProtocol } from '../protocols/registry.js';
 import type { CredentialProvider } from '../providers/auth/credential-provider.js';
-import { CredentialError } from '../providers/auth/credential-provider.js';
-import type { AuthorizedCredential, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { detectBackgroundTask, isWarmupProbe, outlineRequest, type RoutingTable } from '../routing/index.js';
 import type { AccountDecision } from '../scheduler/pick.js';
-import {
-  type AttemptOutcome,
-  attemptUpstream,
-  type CommittedAttempt,
-  type FailedAttempt,
-} from './attempt.js';
+import type { CommittedAttempt, FailedAttempt } from './attempt.js';
+import { clientErrorAnswer, committedAnswer } from './committed-answer.js';
 import { finalFailure, noAccountError, translatedClientError } from './final-failure.js';
-import type { AccountUsagePort, RecordedFailure, SchedulerPort, UpstreamPort } from './gateway-ports.js';
-import { toJsonArrayStream } from './json-array-stream.js';
+import type { AccountUsagePort, SchedulerPort, UpstreamPort } from './gateway-ports.js';
 import { walkModelChain } from './model-chain.js';
-import { observeRateLimitHeaders } from './observe-rate-limit-headers.js';
 import type { ProxyRequest, ProxyResponse } from './proxy-request.js';
-import { type HistoryMode, ReasoningReplay } from './reasoning/reasoning-replay.js';
+import { ReasoningReplay } from './reasoning/reasoning-replay.js';
 import type { SignatureLedger } from './reasoning/signature-ledger.js';
 import { RequestTrace } from './request-trace.js';
-import { scrubFailure } from './scrub-failure.js';
 import { hasPassThroughAccount } from './serving-accounts.js';
 import { estimateInputTokens } from './translation/estimate-tokens.js';
 import { RequestTranslator } from './translation/request-translator.js';
 import type { ResponseStore } from './translation/response-store.js';
+import { type AccountAttempt, type RunContext, tryAccount } from './try-account.js';
 import { warmupReply } from './warmup-reply.js';
 
 /** Waits honoured in a row for one attempt before giving up on it (each wait is bounded by the scheduler). */
 const MAX_WAITS = 3;
-
-/**
- * One request on its way through the attempt loop. Built once per model with every field spelled
- * out (no spreads or rest copies: those put the hot objects in dictionary mode and were the largest
- * self time of this file in the CPU profile).
- */
-interface RunContext {
-  request: ProxyRequest;
-  model: string;
-  trace: RequestTrace;
-  translator: RequestTranslator;
-  /** The reasoning the request replays, adapted to each attempt's account. */
-  reasoning: ReasoningReplay;
-  /** The accounts the request's client key may use; null for any. */
-  allowedAccounts: ReadonlySet<string> | null;
-}
-
-/** One account tried for a request: the request's context and what the scheduler chose. */
-interface AccountAttempt {
-  context: RunContext;
-  account: Account;
-  adapter: ProviderAdapter;
-  via: AccountDecision['via'];
-  /** The call number the scheduler gave this attempt. */
-  call: number | undefined;
-}
-
-/** How one send of an attempt goes out (the account's call number, a forced refresh, the history). */
-interface SendSettings {
-  call: number | undefined;
-  forceRefresh: boolean;
-  history: HistoryMode;
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -332,12 +291,12 @@ export class Gateway {
       if (!account || !adapter) continue;
       attempted.add(account.id);
       const target: AccountAttempt = { context, account, adapter, via, call };
-      const outcome = await this.tryAccount(target);
+      const outcome = await tryAccount(this.deps, target);
       if (outcome.kind === 'committed') return this.succeed(target, outcome);
       const { recorded } = outcome;
       if (!recorded.classification.retryable && outcome.status >= 400) {
         if (context.translator.needed(adapter)) throw translatedClientError(outcome);
-        return this.clientError({ account, model, outcome, trace });
+        return clientErrorAnswer({ account, model, outcome, trace });
       }
       lastFailure = { account, failure: outcome, lockUntil: recorded.decision.lock?.until ?? null };
       if (recorded.classification.reason !== 'ModelNotFound') modelNotFound = false;
@@ -353,121 +312,6 @@ export class Gateway {
     });
   }
 
-  /**
-   * One account: authorize, send, record a failure with the rate-limit tracker (which locks the
-   * account for any stated delay), and — only when the tracker allows it (CacheFirst, the session's
-   * or the pinned account, a short pause) — wait until that lock ends and retry once here.
-   */
-  private async tryAccount(
-    target: AccountAttempt,
-  ): Promise<CommittedAttempt | (FailedAttempt & { recorded: RecordedFailure })> {
-    const { account, via, context } = target;
-    const { request, trace } = context;
-    let call = target.call;
-    let graceUsed = false;
-    let refreshed = false;
-    let history: HistoryMode = 'checked';
-    for (;;) {
-      trace.tried(account);
-      const outcome = await this.sendOnce(target, { call, forceRefresh: refreshed, history });
-      if (outcome.kind === 'committed') return outcome;
-      // Reasoning the upstream could not verify: resend with the history repaired, once per account.
-      // Not an account failure: nothing is recorded or locked.
-      if (history === 'checked' && context.reasoning.repairs(target.adapter, outcome)) {
-        history = 'repaired';
-        continue;
-      }
-      // An OAuth access token can be revoked before it expires: refresh once and retry here.
-      if (
-        outcome.status === 401 &&
-        account.credential.type === 'oauth' &&
-        !refreshed &&
-        !outcome.credentialFailure
-      ) {
-        refreshed = true;
-        continue;
-      }
-      const recorded = await this.deps.scheduler.recordFailure({
-        accountId: account.id,
-        model: context.model,
-        status: outcome.status,
-        headers: outcome.upstreamHeaders,
-        body: outcome.body,
-        via,
-      });
-      this.deps.logger.warn(
-        {
-          requestId: request.id,
-          account: account.email,
-          status: outcome.status,
-          reason: recorded.classification.reason,
-        },
-        `attempt failed: ${outcome.message}`,
-      );
-      if (recorded.classification.validationUrl) {
-        this.deps.accounts.markVerificationRequired?.(account.id, recorded.classification.validationUrl);
-      }
-      const graceMs = recorded.decision.graceRetryMs;
-      if (graceUsed || graceMs === null) return { ...outcome, recorded };
-      graceUsed = true;
-      await this.deps.clock.sleep(graceMs, request.signal);
-      // The pause ends with this failure's own lock; another request may have locked the account
-      // for longer in the meantime: then rotate instead.
-      const resend = await this.deps.scheduler.claimResend(account.id, context.model);
-      if (resend === null) return { ...outcome, recorded };
-      call = resend;
-    }
-  }
-
-  private async sendOnce(target: AccountAttempt, settings: SendSettings): Promise<AttemptOutcome> {
-    const config = this.deps.config().proxy;
-    const { context, adapter } = target;
-    let credential: AuthorizedCredential;
-    try {
-      credential = await this.deps.credentials.authorize(target.account, {
-        forceRefresh: settings.forceRefresh,
-      });
-    } catch (error) {
-      if (!(error instanceof CredentialError)) throw error;
-      const failure: FailedAttempt = {
-        kind: 'failed',
-        status: 401,
-        upstreamHeaders: {},
-        body: null,
-        message: error.message,
-        credentialFailure: true,
-      };
-      return scrubFailure(failure, { account: target.account });
-    }
-    // Authorizing may have updated the account (a refreshed token, a discovered project): send with the latest.
-    const account = this.deps.accounts.get(target.account.id) ?? target.account;
-    const { model, request } = context;
-    const outgoing = context.reasoning.outgoing(adapter, settings.history);
-    const outcome = await attemptUpstream({
-      account,
-      adapter,
-      credential,
-      model,
-      request,
-      translation: outgoing.translation,
-      body: outgoing.body,
-      upstream: this.deps.upstream,
-      clock: this.deps.clock,
-      firstByteTimeoutMs: config.first_byte_timeout * 1000,
-      idleTimeoutMs: config.request_timeout * 1000,
-      observer: adapter.createStreamObserver(),
-      onResponseHead: (head) =>
-        observeRateLimitHeaders(this.deps, {
-          account,
-          model,
-          head,
-          rateLimitHeaders: adapter.rateLimitHeaders,
-          call: settings.call,
-        }),
-    });
-    return outcome.kind === 'failed' ? scrubFailure(outcome, { account, credential }) : outcome;
-  }
-
   private succeed(target: AccountAttempt, outcome: CommittedAttempt): ProxyResponse {
     const { account, context } = target;
     const { model, request, trace, reasoning } = context;
@@ -481,77 +325,6 @@ export class Gateway {
       );
     });
     this.deps.accounts.touchLastUsed(account.id, now);
-    const streamed = !Buffer.isBuffer(outcome.body);
-    // A Gemini stream asked without `alt=sse` is a JSON array: re-framed from the SSE built here.
-    const jsonArray =
-      streamed && clientProtocol(request.protocol).streamsAsJsonArray?.(request.query) === true;
-    const contentType = jsonArray ? 'application/json' : outcome.contentType;
-    const headers = this.responseHeaders({ account, model, contentType, streamed });
-    if (Buffer.isBuffer(outcome.body)) {
-      reasoning.record(family, outcome.signatures);
-      trace.succeed({ account, status: outcome.status, usage: outcome.usage, responseBody: outcome.body });
-      return { status: outcome.status, headers, body: outcome.body };
-    }
-    const relay = outcome.body;
-    async function* stream(): AsyncGenerator<Buffer> {
-      let failure: unknown = null;
-      try {
-        yield* outcome.buffered;
-        yield* relay.rest((error) => {
-          failure = error;
-          const broken = new SwitchyardError(
-            'upstream_error',
-            'The upstream stream broke off before it finished',
-          );
-          return outcome.failureEvent?.(broken.message) ?? request.streamErrorEvent(broken);
-        });
-      } finally {
-        reasoning.record(family, relay.signatures());
-        trace.succeed({ account, status: outcome.status, usage: relay.usage(), streamError: failure });
-      }
-    }
-    trace.firstByte();
-    return {
-      status: outcome.status,
-      headers,
-      body: jsonArray ? toJsonArrayStream(stream()) : stream(),
-    };
-  }
-
-  private clientError(options: {
-    account: Account;
-    model: string;
-    outcome: FailedAttempt;
-    trace: RequestTrace;
-  }): ProxyResponse {
-    const { account, model, outcome, trace } = options;
-    const contentType = String(outcome.upstreamHeaders['content-type'] ?? 'application/json');
-    const body = Buffer.from(typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body));
-    trace.succeed({ account, status: outcome.status, usage: null, responseBody: body });
-    return {
-      status: outcome.status,
-      headers: this.responseHeaders({ account, model, contentType, streamed: false }),
-      body,
-    };
-  }
-
-  /** The answer's headers, built once per answer; a stream's also tell caches and proxies not to hold it. */
-  private responseHeaders(options: {
-    account: Account;
-    model: string;
-    contentType: string;
-    streamed: boolean;
-  }): Record<string, string> {
-    const { account, model, contentType } = options;
-    const headers: Record<string, string> = {
-      'content-type': contentType,
-      'x-account-email': toHeaderValue(account.email),
-      'x-mapped-model': toHeaderValue(model),
-    };
-    if (options.streamed) {
-      headers['cache-control'] = 'no-cache';
-      headers['x-accel-buffering'] = 'no';
-    }
-    return headers;
+    return committedAnswer({ account, model, request, trace, reasoning, family, outcome });
   }
 }

@@ -1,41 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../core/clock.js';
-import { FakeRequestLogStore } from './fake-request-log-store.js';
-import { createLogger } from './logger.js';
 import type { RequestLogCommand } from './request-log-service.js';
+import { keptLinesLogger, type LogLine, requestLogTestBed } from './request-log-test-bed.js';
 import {
   RequestLogThread,
   type RequestLogThreadOptions,
   type RequestLogWorkerHandle,
 } from './request-log-thread.js';
-import type { RequestLogSettings } from './request-log-writer.js';
 import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 import { inProcessRequestLogWorker } from './spawn-request-log-worker.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-}
-
 function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability'> = {}) {
-  const clock = new FakeClock();
-  const store = new FakeRequestLogStore();
-  const lines: LogLine[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
-      callback();
-    },
-  });
-  const settings: RequestLogSettings = {
-    enabled: true,
-    retentionDays: 7,
-    maxRows: 100_000,
-    debugBodies: false,
-    maxBodyChars: 100,
-  };
+  const { clock, store, lines, logger, settings } = requestLogTestBed({ maxBodyChars: 100 });
   const workers = { started: 0 };
   const thread = new RequestLogThread({
     spawn: (serviceSettings) => {
@@ -50,7 +27,7 @@ function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability
       });
     },
     clock,
-    logger: createLogger({ destination }),
+    logger,
     settings: () => settings,
     ...options,
   });
@@ -218,7 +195,7 @@ describe('RequestLogThread', () => {
         return worker;
       },
       clock,
-      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
+      logger: keptLinesLogger([]),
       settings: () => settings,
     });
     thread.start();
@@ -240,12 +217,6 @@ describe('RequestLogThread', () => {
   it('survives a worker that dies: waiters are released, the failure logged, a new worker started later', async () => {
     const clock = new FakeClock();
     const lines: LogLine[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
-        callback();
-      },
-    });
     const workers: SilentWorker[] = [];
     const thread = new RequestLogThread({
       spawn: () => {
@@ -254,7 +225,7 @@ describe('RequestLogThread', () => {
         return worker;
       },
       clock,
-      logger: createLogger({ destination }),
+      logger: keptLinesLogger(lines),
       settings: () => ({ enabled: true, retentionDays: 1, maxRows: 10, debugBodies: false, maxBodyChars: 1 }),
     });
     thread.start();

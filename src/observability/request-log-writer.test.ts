@@ -1,9 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config/schema.js';
-import { FakeClock } from '../core/clock.js';
-import { FakeRequestLogStore } from './fake-request-log-store.js';
-import { createLogger } from './logger.js';
+import { requestLogTestBed } from './request-log-test-bed.js';
 import {
   type RequestLogSettings,
   RequestLogWriter,
@@ -14,34 +11,12 @@ import { sampleRequestLogEntry } from './sample-request-log-entry.js';
 
 const DAY_MS = 86_400_000;
 
-interface LogLine {
-  level: number;
-  msg: string;
-  failures?: number;
-}
-
 function setup(overrides: Partial<RequestLogWriterOptions> = {}, settings: Partial<RequestLogSettings> = {}) {
-  const clock = new FakeClock();
-  const store = new FakeRequestLogStore();
-  const lines: LogLine[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
-      callback();
-    },
-  });
-  const current: RequestLogSettings = {
-    enabled: true,
-    retentionDays: 7,
-    maxRows: 100_000,
-    debugBodies: false,
-    maxBodyChars: 16_384,
-    ...settings,
-  };
+  const { clock, store, lines, logger, settings: current } = requestLogTestBed(settings);
   const writer = new RequestLogWriter({
     store,
     clock,
-    logger: createLogger({ destination }),
+    logger,
     settings: () => current,
     ...overrides,
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Account, type Credential, type ModelQuota, PROVIDER_KINDS, TIERS } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { AccountsTable } from './database-schema.js';
+import { nullableNumber, parseJson } from './row-values.js';
 import type { SecretBox } from './secret-box.js';
 
 const credentialSchema = z.discriminatedUnion('type', [
@@ -99,17 +100,4 @@ export function parseQuota(text: string): Record<string, ModelQuota> {
 
 export function encryptCredential(credential: Credential, box: SecretBox): string {
   return box.encrypt(JSON.stringify(credential));
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-// PostgreSQL drivers return bigint columns as strings; SQLite returns numbers.
-function nullableNumber(value: number | null): number | null {
-  return value === null ? null : Number(value);
 }

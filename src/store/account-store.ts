@@ -18,10 +18,10 @@ import {
 import { accountFromRow, accountToRow } from './account-row.js';
 import { verificationExtra } from './account-verification.js';
 import type { AccountsTable, DatabaseSchema } from './database-schema.js';
-import { ExternalChangePoller } from './external-change-poller.js';
 import { type SecretBox, verifySecretKey } from './secret-box.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 import { ASSUMED_AVAILABLE, type StoreAvailability } from './store-health.js';
+import { StoreUpkeep } from './store-upkeep.js';
 import { LAST_USED_RESOLUTION_MS, sameQuota, UsageBatch, writeUsage } from './usage-batch.js';
 
 export type { AccountPatch, NewAccountInput } from './account-patch.js';
@@ -74,10 +74,7 @@ export class AccountStore {
   private readonly availability: StoreAvailability;
   private readonly pending = new UsageBatch();
   private loaded = false;
-  /** Serialises writes, flushes and reloads so a reload never overtakes a write's pool update. */
-  private queue: Promise<unknown> = Promise.resolve();
-  private stopFlushing: () => void = () => undefined;
-  private readonly poller: ExternalChangePoller;
+  private readonly upkeep: StoreUpkeep;
 
   private constructor(options: AccountStoreOptions) {
     this.db = options.db;
@@ -87,18 +84,15 @@ export class AccountStore {
     this.onError = options.onError ?? ((error) => process.emitWarning(describeError(error), 'AccountStore'));
     this.changes = options.changes;
     this.availability = options.availability ?? ASSUMED_AVAILABLE;
-    this.poller = new ExternalChangePoller({
+    this.upkeep = new StoreUpkeep({
       changes: this.changes,
       clock: this.clock,
       availability: this.availability,
-      exclusive: (task) => this.exclusive(task),
+      onError: this.onError,
       loaded: () => this.loaded,
-      // Pending batched updates are written first so the reload keeps them.
-      refresh: async () => {
-        await this.writePending();
-        await this.reload();
-      },
-      onFailure: (error) => this.backgroundFailure(error),
+      pendingCount: () => this.pending.size,
+      writePending: () => this.writePending(),
+      reload: () => this.reload(),
     });
   }
 
@@ -110,13 +104,7 @@ export class AccountStore {
   static async open(options: AccountStoreOptions): Promise<AccountStore> {
     const store = new AccountStore(options);
     if (!options.deferLoad) await store.load();
-    const interval = options.flushIntervalMs ?? 1000;
-    const stopTimer = options.clock.every(interval, () => store.flushInBackground());
-    const stopListening = store.availability.onAvailable(() => store.flushInBackground());
-    store.stopFlushing = () => {
-      stopTimer();
-      stopListening();
-    };
+    store.upkeep.startFlushing(options.flushIntervalMs ?? 1000);
     return store;
   }
 
@@ -137,7 +125,7 @@ export class AccountStore {
    */
   async load(): Promise<number> {
     await verifySecretKey(this.db, this.box);
-    await this.exclusive(() => this.reload());
+    await this.upkeep.exclusive(() => this.reload());
     this.loaded = true;
     return this.pool.list().length;
   }
@@ -335,7 +323,7 @@ export class AccountStore {
 
   /** Writes the batched quota and last-used updates now. */
   flush(): Promise<void> {
-    return this.exclusive(() => this.writePending());
+    return this.upkeep.flush();
   }
 
   /**
@@ -343,7 +331,7 @@ export class AccountStore {
    * Pending batched updates are written first so the reload keeps them. Returns whether it reloaded.
    */
   pollExternalChanges(): Promise<boolean> {
-    return this.poller.poll();
+    return this.upkeep.pollExternalChanges();
   }
 
   /**
@@ -351,13 +339,12 @@ export class AccountStore {
    * every `intervalMs`; PostgreSQL: on each notification and after a reconnection) until `close`.
    */
   startWatching(intervalMs = 1000): void {
-    this.poller.start(intervalMs);
+    this.upkeep.startWatching(intervalMs);
   }
 
   /** Stops the timers and writes pending updates. The database itself is closed by its owner. */
   async close(): Promise<void> {
-    this.poller.stop();
-    this.stopFlushing();
+    this.upkeep.stop();
     const unwritten = this.pending.size;
     if (unwritten > 0 && !this.availability.writable) {
       this.onError(
@@ -466,24 +453,7 @@ export class AccountStore {
 
   /** An account write: refused with a 503 at once while the database is known not to answer. */
   private write<T>(task: () => Promise<T>): Promise<T> {
-    return this.availability.guard(() => this.exclusive(task));
-  }
-
-  /** The batched updates wait while the database is known not to answer; they are kept meanwhile. */
-  private flushInBackground(): void {
-    if (!this.availability.writable || this.pending.size === 0) return;
-    this.flush().catch((error: unknown) => this.backgroundFailure(error));
-  }
-
-  /** An outage is reported once, by the store's health; other failures go to `onError`. */
-  private backgroundFailure(error: unknown): void {
-    if (!this.availability.reportFailure(error)) this.onError(error);
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.availability.guard(() => this.upkeep.exclusive(task));
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ClientKey } from '../core/client-key.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { ClientKeysTable } from './database-schema.js';
+import { nullableNumber, parseJson } from './row-values.js';
 
 const limitsSchema = z.object({
   requestsPerMinute: z.number().optional(),
@@ -63,16 +64,4 @@ export function clientKeyFromRow(row: ClientKeysTable): ClientKey {
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function nullableNumber(value: number | null): number | null {
-  return value === null ? null : Number(value);
 }

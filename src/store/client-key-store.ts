@@ -5,9 +5,10 @@ import { SwitchyardError } from '../core/errors.js';
 import { type IdSource, newClientKeySecret } from '../core/ids.js';
 import { clientKeyFromRow, clientKeyToRow } from './client-key-row.js';
 import type { DatabaseSchema } from './database-schema.js';
-import { ExternalChangePoller } from './external-change-poller.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 import { ASSUMED_AVAILABLE, type StoreAvailability } from './store-health.js';
+import { StoreUpkeep } from './store-upkeep.js';
+import { LAST_USED_RESOLUTION_MS } from './usage-batch.js';
 
 type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
@@ -53,9 +54,6 @@ export interface ClientKeyStoreOptions {
   deferLoad?: boolean;
 }
 
-/** `lastUsedAt` is kept to this resolution (ms). */
-const LAST_USED_RESOLUTION_MS = 1000;
-
 /**
  * The only writer of client keys, and the table the request path reads: every key in memory by id
  * and by secret hash, so identifying a caller is one SHA-256 and one map lookup, never a database
@@ -69,52 +67,38 @@ export class ClientKeyStore {
   private readonly pendingLastUsed = new Map<string, number>();
   private readonly newSecret: () => string;
   private readonly onError: (error: unknown) => void;
-  private queue: Promise<unknown> = Promise.resolve();
-  private stopFlushing: () => void = () => undefined;
-
   private readonly availability: StoreAvailability;
   private loaded = false;
-  private readonly poller: ExternalChangePoller;
+  private readonly upkeep: StoreUpkeep;
 
   private constructor(private readonly options: ClientKeyStoreOptions) {
     this.availability = options.availability ?? ASSUMED_AVAILABLE;
-    this.poller = new ExternalChangePoller({
-      changes: options.changes,
-      clock: options.clock,
-      availability: this.availability,
-      exclusive: (task) => this.exclusive(task),
-      loaded: () => this.loaded,
-      refresh: async () => {
-        await this.writeLastUsed();
-        await this.reload();
-      },
-      onFailure: (error) => this.backgroundFailure(error),
-    });
     this.newSecret = options.newSecret ?? newClientKeySecret;
     this.onError =
       options.onError ?? ((error) => process.emitWarning(describeError(error), 'ClientKeyStore'));
+    this.upkeep = new StoreUpkeep({
+      changes: options.changes,
+      clock: options.clock,
+      availability: this.availability,
+      onError: this.onError,
+      loaded: () => this.loaded,
+      pendingCount: () => this.pendingLastUsed.size,
+      writePending: () => this.writeLastUsed(),
+      reload: () => this.reload(),
+    });
   }
 
   /** Loads every key and starts the batched last-used writes. */
   static async open(options: ClientKeyStoreOptions): Promise<ClientKeyStore> {
     const store = new ClientKeyStore(options);
     if (!options.deferLoad) await store.load();
-    const flushInBackground = () => {
-      if (!store.availability.writable || store.pendingLastUsed.size === 0) return;
-      store.flush().catch((error: unknown) => store.backgroundFailure(error));
-    };
-    const stopTimer = options.clock.every(options.flushIntervalMs ?? 5000, flushInBackground);
-    const stopListening = store.availability.onAvailable(flushInBackground);
-    store.stopFlushing = () => {
-      stopTimer();
-      stopListening();
-    };
+    store.upkeep.startFlushing(options.flushIntervalMs ?? 5000);
     return store;
   }
 
   /** Loads every key (`open` does, unless `deferLoad`). */
   async load(): Promise<void> {
-    await this.exclusive(() => this.reload());
+    await this.upkeep.exclusive(() => this.reload());
     this.loaded = true;
   }
 
@@ -133,7 +117,7 @@ export class ClientKeyStore {
 
   /** Creates a key; a name already used by an active key is a `conflict`. */
   create(input: NewClientKeyInput): Promise<IssuedClientKey> {
-    return this.exclusive(async () => {
+    return this.upkeep.exclusive(async () => {
       const now = this.options.clock.now();
       const secret = this.newSecret();
       const key: ClientKey = {
@@ -204,29 +188,23 @@ export class ClientKeyStore {
 
   /** Writes the batched last-used times now. */
   flush(): Promise<void> {
-    return this.exclusive(() => this.writeLastUsed());
+    return this.upkeep.flush();
   }
 
   /** Reloads the keys when another process or instance changed them since the last look. */
   pollExternalChanges(): Promise<boolean> {
-    return this.poller.poll();
+    return this.upkeep.pollExternalChanges();
   }
 
   /** Polls for outside changes whenever the change feed says there may be some, until `close`. */
   startWatching(intervalMs = 1000): void {
-    this.poller.start(intervalMs);
+    this.upkeep.startWatching(intervalMs);
   }
 
   async close(): Promise<void> {
-    this.poller.stop();
-    this.stopFlushing();
+    this.upkeep.stop();
     if (!this.availability.writable) return;
-    await this.flush().catch((error: unknown) => this.backgroundFailure(error));
-  }
-
-  /** An outage is reported once, by the store's health; other failures go to `onError`. */
-  private backgroundFailure(error: unknown): void {
-    if (!this.availability.reportFailure(error)) this.onError(error);
+    await this.flush().catch((error: unknown) => this.upkeep.backgroundFailure(error));
   }
 
   /** Reads the active key `id`, lets `next` derive its new state, stores it. */
@@ -234,7 +212,7 @@ export class ClientKeyStore {
     id: string,
     next: (current: ClientKey, transaction: Transaction<DatabaseSchema>) => Promise<ClientKey>,
   ): Promise<ClientKey> {
-    return this.exclusive(async () => {
+    return this.upkeep.exclusive(async () => {
       const now = this.options.clock.now();
       const key = await this.write(async (transaction) => {
         const row = await transaction
@@ -338,12 +316,6 @@ export class ClientKeyStore {
       for (const [id, at] of batch) if (!this.pendingLastUsed.has(id)) this.pendingLastUsed.set(id, at);
       throw error;
     }
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }
 

@@ -50,7 +50,8 @@ export interface UsageRow extends UsageCounts {
 const DAY_MS = 86_400_000;
 // Eight columns of the key plus counters: 11 parameters a row, far below both backends' limits.
 const UPSERT_CHUNK = 200;
-const COUNTERS = [
+/** The counter columns of an hourly usage row, in the order reports show them. */
+export const USAGE_COUNTERS = [
   'requests',
   'errors',
   'input_tokens',
@@ -84,7 +85,7 @@ export class UsageStore {
               .columns(['hour', 'client_key_id', 'account_id', 'model'])
               .doUpdateSet(
                 Object.fromEntries(
-                  COUNTERS.map((column) => [
+                  USAGE_COUNTERS.map((column) => [
                     column,
                     sql<number>`${sql.ref(`usage_hourly.${column}`)} + ${sql.ref(`excluded.${column}`)}`,
                   ]),
@@ -105,7 +106,7 @@ export class UsageStore {
     let builder = this.db
       .selectFrom('usage_hourly')
       .select([start.as('start'), sql.ref<string>(group).as('group_id'), 'model'])
-      .select(COUNTERS.map((column) => sql<number>`cast(sum(${sql.ref(column)}) as bigint)`.as(column)))
+      .select(USAGE_COUNTERS.map((column) => sql<number>`cast(sum(${sql.ref(column)}) as bigint)`.as(column)))
       .where('hour', '>=', query.since - (query.since % 3_600_000));
     if (query.until !== undefined) builder = builder.where('hour', '<', query.until);
     if (query.clientKeyId !== undefined) builder = builder.where('client_key_id', '=', query.clientKeyId);
@@ -143,7 +144,7 @@ function mergeDeltas(deltas: readonly UsageDelta[]): UsageHourlyTable[] {
     const id = `${row.hour}\u0000${row.client_key_id}\u0000${row.account_id}\u0000${row.model}`;
     const existing = rows.get(id);
     if (!existing) rows.set(id, row);
-    else for (const column of COUNTERS) existing[column] += row[column];
+    else for (const column of USAGE_COUNTERS) existing[column] += row[column];
   }
   return [...rows.values()];
 }
