@@ -5,8 +5,7 @@ import type { IdSource } from '../core/ids.js';
 import type { LockPersistence } from '../core/limits.js';
 import type { Logger } from '../observability/logger.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
-import { maskRedisUrl } from '../state/redis-link.js';
-import { RedisStateStore } from '../state/redis-state-store.js';
+import { maskRedisUrl } from '../state/redis-url.js';
 import type { StateStore } from '../state/state-store.js';
 
 /**
@@ -49,6 +48,8 @@ export async function openStateStore(options: {
     return MemoryStateStore.create({ ...common, lockPersistence: options.lockPersistence });
   const url = resolveRedisUrl(state, options.redisUrl);
   const location = maskRedisUrl(url);
+  // Loaded only here: an instance on in-process state never loads the Redis client.
+  const { RedisStateStore } = await import('../state/redis-state-store.js');
   return RedisStateStore.connect({
     ...common,
     url,

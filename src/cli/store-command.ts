@@ -5,7 +5,7 @@ import { type SwitchyardConfig, storeBackends } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { systemIds } from '../core/ids.js';
-import { maskRedisUrl, probeRedis } from '../state/redis-link.js';
+import { maskRedisUrl } from '../state/redis-url.js';
 import { copyStore } from '../store/copy-store.js';
 import { migrationState } from '../store/migrations/run-migrations.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
@@ -123,6 +123,7 @@ async function stateStatus(config: SwitchyardConfig): Promise<BackendStatus> {
   }
   const url = resolveRedisUrl(config.state, process.env['SWITCHYARD_REDIS_URL']);
   const base = { role: 'state', backend: 'redis', location: maskRedisUrl(url) };
+  const { probeRedis } = await import('../state/redis-link.js');
   const probe = await probeRedis(url, config.state.key_prefix);
   if (!probe.ok) return { ...base, ok: false, detail: `does not answer: ${probe.reason}` };
   return {

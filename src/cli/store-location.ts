@@ -1,7 +1,7 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
-import { describePostgresUrl, migratePostgres, openPostgresDatabase } from '../store/postgres-database.js';
+import { describePostgresUrl } from '../store/postgres-url.js';
 import { migrateSqlite, openSqliteDatabase } from '../store/sqlite-database.js';
 import type { DataPaths } from './data-dir.js';
 
@@ -42,7 +42,7 @@ export function describeStoreLocation(location: StoreLocation): string {
  * Opens (and migrates, unless `migrate` is false) the database at `location`. `instanceId` tags
  * this process's change notifications; `onError` receives background connection failures.
  */
-export function openStoreDatabase(options: {
+export async function openStoreDatabase(options: {
   location: StoreLocation;
   clock: Clock;
   instanceId: string;
@@ -61,6 +61,8 @@ export function openStoreDatabase(options: {
       onQuery: options.onQuery,
       clock: options.clock,
     });
+  // Loaded only here: an instance on SQLite never loads the PostgreSQL client.
+  const { openPostgresDatabase } = await import('../store/postgres-database.js');
   return openPostgresDatabase({
     url: location.url,
     clock: options.clock,
@@ -73,8 +75,8 @@ export function openStoreDatabase(options: {
 }
 
 /** Applies the pending migrations of an opened database (PostgreSQL: under the advisory lock); returns their names. */
-export function migrateStoreDatabase(database: OpenedDatabase): Promise<string[]> {
-  return database.backend === 'sqlite'
-    ? migrateSqlite(database.db, database.location)
-    : migratePostgres(database.db, database.location);
+export async function migrateStoreDatabase(database: OpenedDatabase): Promise<string[]> {
+  if (database.backend === 'sqlite') return migrateSqlite(database.db, database.location);
+  const { migratePostgres } = await import('../store/postgres-database.js');
+  return migratePostgres(database.db, database.location);
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Clock } from '../core/clock.js';
+import { maskRedisUrl } from './redis-url.js';
 import type { StateHealth } from './state-store.js';
 
 export interface RedisLinkOptions {
@@ -123,14 +124,6 @@ export class RedisLink {
       this.recovering = false;
     }
   }
-}
-
-/** The URL with its password replaced by `***`, for logs, errors and status pages. */
-export function maskRedisUrl(url: string): string {
-  if (!URL.canParse(url)) return '(not a URL)';
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString().replace(/\/$/, '');
 }
 
 /** What `switchyard status` learns from Redis: whether it answers, and how much state it holds. */

@@ -5,8 +5,9 @@ import { lockKey } from '../core/limits.js';
 import { LocalExclusion } from './local-exclusion.js';
 import { LocalState } from './local-state.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
-import { maskRedisUrl, RedisLink } from './redis-link.js';
+import { RedisLink } from './redis-link.js';
 import * as lua from './redis-scripts.js';
+import { maskRedisUrl } from './redis-url.js';
 import { runScript } from './run-script.js';
 import type {
   AccountLocks,

@@ -5,7 +5,8 @@ import { createDatabase, type PostgresService, startPostgres } from '../../test/
 import { systemClock } from '../core/clock.js';
 import type { OpenedDatabase } from './opened-database.js';
 import type { PostgresChangeFeed } from './postgres-change-feed.js';
-import { describePostgresUrl, openPostgresDatabase } from './postgres-database.js';
+import { openPostgresDatabase } from './postgres-database.js';
+import { describePostgresUrl } from './postgres-url.js';
 
 const opened: OpenedDatabase[] = [];
 

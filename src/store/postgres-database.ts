@@ -10,6 +10,7 @@ import type { DatabaseSchema } from './database-schema.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { PostgresChangeHub } from './postgres-change-feed.js';
+import { describePostgresUrl } from './postgres-url.js';
 import { queryLog } from './sqlite-database.js';
 import { StoreHealth } from './store-health.js';
 import { describeStoreFailure, isStoreUnreachableError } from './store-unreachable.js';
@@ -139,14 +140,6 @@ export async function migratePostgres(db: KyselyType<DatabaseSchema>, location: 
       cause: error,
     });
   }
-}
-
-/** The URL with its password replaced by `***`, for messages; the text as given when it is not a URL. */
-export function describePostgresUrl(url: string): string {
-  if (!URL.canParse(url)) return '(an invalid PostgreSQL URL)';
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 function connectionSettings(url: string): pg.ClientConfig {
