@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_KINDS } from '../core/account.js';
 import { parseRateLimitHeaders } from '../ratelimit/index.js';
 import { CodeAssistContext } from './code-assist/code-assist-context.js';
 import { openAIAdapter } from './openai/openai-adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
+import { PROVIDER_KINDS } from './provider-kinds.js';
 import { createProviderRegistry, ProviderRegistry } from './registry.js';
 
 describe('ProviderRegistry', () => {
@@ -19,7 +19,7 @@ describe('ProviderRegistry', () => {
     expect(providers.get('anthropic')?.nativeProtocol).toBe('anthropic-messages');
   });
 
-  it('has an adapter for every kind of PROVIDER_KINDS (the literal list of the schemas) and no other', () => {
+  it('has an adapter for every kind of PROVIDER_KINDS (the descriptors of provider-kinds.ts) and no other', () => {
     expect([...providers.all().map((adapter) => adapter.kind)].sort()).toEqual([...PROVIDER_KINDS].sort());
   });
 
