@@ -1,4 +1,4 @@
-import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
+import { type Account, accountServesModel } from '../core/account.js';
 import type { RateLimitLock } from '../core/limits.js';
 import { providerDescriptor } from '../providers/provider-kinds.js';
 import { modelAvailability } from '../scheduler/model-availability.js';
