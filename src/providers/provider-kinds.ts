@@ -9,7 +9,7 @@ import { codeAssistProvider } from './code-assist/code-assist-provider.js';
 import { geminiProvider } from './gemini/gemini-provider.js';
 import { openAIProvider } from './openai/openai-provider.js';
 
-export const PROVIDERS = [openAIProvider, anthropicProvider, geminiProvider, codeAssistProvider] as const;
+export const PROVIDERS = [openAIProvider, anthropicProvider, codeAssistProvider, geminiProvider] as const;
 
 /** Upstream API family an account talks to. */
 export type ProviderKind = (typeof PROVIDERS)[number]['kind'];

@@ -13,8 +13,8 @@ describe('ProviderRegistry', () => {
     expect(providers.all().map((adapter) => adapter.kind)).toEqual([
       'openai',
       'anthropic',
-      'gemini',
       'code-assist',
+      'gemini',
     ]);
     expect(providers.get('anthropic')?.nativeProtocol).toBe('anthropic-messages');
   });
@@ -49,7 +49,7 @@ describe('ProviderRegistry', () => {
   });
 
   it('serves a protocol untranslated only from the kinds that speak it', () => {
-    expect([...providers.passThroughKinds('gemini')]).toEqual(['gemini', 'code-assist']);
+    expect([...providers.passThroughKinds('gemini')]).toEqual(['code-assist', 'gemini']);
     expect([...providers.passThroughKinds('openai-responses')]).toEqual([]);
   });
 
@@ -57,8 +57,8 @@ describe('ProviderRegistry', () => {
     expect([...providers.servingKinds({ protocol: 'openai-responses', operation: 'generate' })]).toEqual([
       'openai',
       'anthropic',
-      'gemini',
       'code-assist',
+      'gemini',
     ]);
     expect([
       ...providers.servingKinds({ protocol: 'anthropic-messages', operation: 'count-tokens' }),
