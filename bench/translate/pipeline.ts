@@ -12,7 +12,7 @@ import { createProviderRegistry } from '../../src/providers/registry.js';
 import { testAccount } from '../../src/scheduler/test-account.js';
 import { extractSessionId } from '../../src/session/index.js';
 
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'gemini', 'code-assist'];
+export { PROVIDER_KINDS } from '../../src/providers/provider-kinds.js';
 
 const UPSTREAM_MODEL = 'upstream-model';
 

@@ -4,8 +4,9 @@
  * with the types derived from them. Field names are snake_case; times are ISO 8601.
  */
 import { z } from 'zod';
-import { PROVIDER_KINDS, TIERS } from '../core/account.js';
+import { TIERS } from '../core/account.js';
 import { LOCK_SOURCES } from '../core/limits.js';
+import { PROVIDER_KINDS } from '../providers/provider-kinds.js';
 
 /** A credential reduced to what is safe to show. */
 export const publicCredential = z.object({

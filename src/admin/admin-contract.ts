@@ -8,6 +8,8 @@ export type { SchedulingMode, SwitchyardConfig } from '../config/schema.js';
 export type { ProviderKind, Tier } from '../core/account.js';
 /** The UI's browser clock implements the same port as the server's. */
 export type { Clock } from '../core/clock.js';
+/** The provider kinds and what the account form shows of each (title, base URL placeholder, API key or OAuth). */
+export { OAUTH_PROVIDER_KINDS, PROVIDER_KINDS, PROVIDERS } from '../providers/provider-kinds.js';
 export * from './account-contracts.js';
 export * from './contracts.js';
 export * from './key-contracts.js';

@@ -4,8 +4,9 @@
  * like `gui_config.json`.
  */
 import { z } from 'zod';
-import { PROVIDER_KINDS, TIERS } from '../core/account.js';
+import { TIERS } from '../core/account.js';
 import { LOCK_SOURCES } from '../core/limits.js';
+import { PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import { publicAccount } from './account-contracts.js';
 
 const httpUrl = z

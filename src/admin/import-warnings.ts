@@ -1,5 +1,5 @@
-import { OAUTH_PROVIDER_KINDS } from '../core/account.js';
 import { type OAuthClients, oauthClientKey } from '../providers/auth/oauth-clients.js';
+import { OAUTH_PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import type { NewAccountInput } from '../store/account-patch.js';
 
 function quoted(names: readonly string[]): string {

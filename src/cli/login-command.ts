@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { EnvironmentOverrides } from '../config/environment-overrides.js';
-import { PROVIDER_KINDS, type ProviderKind } from '../core/account.js';
+import type { ProviderKind } from '../core/account.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { type IdSource, systemIds } from '../core/ids.js';
@@ -11,6 +11,7 @@ import { silentLogger } from '../observability/logger.js';
 import { oauthClientsFromConfig } from '../providers/auth/oauth-clients.js';
 import { httpOAuthEndpoints } from '../providers/auth/oauth-endpoints.js';
 import { type CompletedLogin, type LoginCompletion, OAuthLogin } from '../providers/auth/oauth-login.js';
+import { OAUTH_PROVIDER_KINDS, PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { configOverridesFromEnvironment } from './config-overrides-from-environment.js';
 import { resolveDataDir } from './data-dir.js';
@@ -190,7 +191,7 @@ export function registerLoginCommand(accounts: Command, common: (command: Comman
   )
     .option(
       '--provider <kind>',
-      'provider whose OAuth client signs in (oauth.clients in gui_config.json)',
+      `provider whose OAuth client signs in: ${OAUTH_PROVIDER_KINDS.join(' | ')} (oauth.clients in gui_config.json)`,
       'code-assist',
     )
     .option('--port <port>', 'loopback port the browser returns to (default: a free one)', '0')

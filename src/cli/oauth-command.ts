@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { ConfigStore } from '../config/config-store.js';
-import { OAUTH_PROVIDER_KINDS } from '../core/account.js';
 import { systemClock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import { newApiKey } from '../core/ids.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
+import { OAUTH_PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import { readSecretArgument } from './accounts-command.js';
 import { dataPaths, ensureDataDir, resolveDataDir } from './data-dir.js';
 import { formatTable } from './format-table.js';

@@ -3,10 +3,10 @@ import type { Clock } from '../core/clock.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
 import { describePostgresUrl } from '../store/postgres-url.js';
 import { migrateSqlite, openSqliteDatabase } from '../store/sqlite-database.js';
+import type { StoreLocation } from '../store/store-location.js';
 import type { DataPaths } from './data-dir.js';
 
-/** Which database a command opens. */
-export type StoreLocation = { backend: 'sqlite'; file: string } | { backend: 'postgres'; url: string };
+export type { StoreLocation } from '../store/store-location.js';
 
 /**
  * The store the config asks for: `store.backend`; for `postgres`, SWITCHYARD_DATABASE_URL

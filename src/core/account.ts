@@ -3,12 +3,14 @@
  * write, never read from disk on the request path. Credentials here are decrypted (in memory only).
  */
 
-export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'code-assist'] as const;
-/** Upstream API family an account talks to. */
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+/**
+ * Upstream API family an account talks to: the kinds listed once in `src/providers/provider-kinds.ts`.
+ * A type-only import (erased at build time), so core loads no other folder yet keeps the literal
+ * union: a misspelt kind and a missing case still fail to compile.
+ */
+export type { ProviderKind } from '../providers/provider-kinds.js';
 
-/** Provider kinds whose accounts can use OAuth (sign-in, refresh tokens, `oauth.clients`); the others take API keys only. */
-export const OAUTH_PROVIDER_KINDS = ['code-assist', 'gemini'] as const satisfies readonly ProviderKind[];
+import type { ProviderKind } from '../providers/provider-kinds.js';
 
 export const TIERS = ['FREE', 'PRO', 'ULTRA'] as const;
 /** Subscription tier; scheduling prefers ULTRA > PRO > FREE > unknown. */

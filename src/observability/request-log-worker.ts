@@ -4,11 +4,11 @@
  * building statements and committing them never runs on the gateway's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { StoreLocation } from '../cli/store-location.js';
 import { systemClock } from '../core/clock.js';
 import { systemIds } from '../core/ids.js';
 import type { OpenedDatabase } from '../store/opened-database.js';
 import { RequestLogStore } from '../store/request-log-store.js';
+import type { StoreLocation } from '../store/store-location.js';
 import { type RequestLogServiceSettings, serveRequestLog } from './request-log-service.js';
 
 /** What `RequestLogThread` passes as `workerData`. */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { StoreLocation } from '../cli/store-location.js';
 import type { Clock } from '../core/clock.js';
+import type { StoreLocation } from '../store/store-location.js';
 import {
   type RequestLogCommand,
   type RequestLogServiceSettings,

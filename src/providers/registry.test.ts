@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_KINDS } from '../core/account.js';
 import { parseRateLimitHeaders } from '../ratelimit/index.js';
 import { CodeAssistContext } from './code-assist/code-assist-context.js';
 import { openAIAdapter } from './openai/openai-adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
+import { PROVIDER_KINDS } from './provider-kinds.js';
 import { createProviderRegistry, ProviderRegistry } from './registry.js';
 
 describe('ProviderRegistry', () => {
@@ -13,13 +13,13 @@ describe('ProviderRegistry', () => {
     expect(providers.all().map((adapter) => adapter.kind)).toEqual([
       'openai',
       'anthropic',
-      'gemini',
       'code-assist',
+      'gemini',
     ]);
     expect(providers.get('anthropic')?.nativeProtocol).toBe('anthropic-messages');
   });
 
-  it('has an adapter for every kind of PROVIDER_KINDS (the literal list of the schemas) and no other', () => {
+  it('has an adapter for every kind of PROVIDER_KINDS (the descriptors of provider-kinds.ts) and no other', () => {
     expect([...providers.all().map((adapter) => adapter.kind)].sort()).toEqual([...PROVIDER_KINDS].sort());
   });
 
@@ -49,7 +49,7 @@ describe('ProviderRegistry', () => {
   });
 
   it('serves a protocol untranslated only from the kinds that speak it', () => {
-    expect([...providers.passThroughKinds('gemini')]).toEqual(['gemini', 'code-assist']);
+    expect([...providers.passThroughKinds('gemini')]).toEqual(['code-assist', 'gemini']);
     expect([...providers.passThroughKinds('openai-responses')]).toEqual([]);
   });
 
@@ -57,8 +57,8 @@ describe('ProviderRegistry', () => {
     expect([...providers.servingKinds({ protocol: 'openai-responses', operation: 'generate' })]).toEqual([
       'openai',
       'anthropic',
-      'gemini',
       'code-assist',
+      'gemini',
     ]);
     expect([
       ...providers.servingKinds({ protocol: 'anthropic-messages', operation: 'count-tokens' }),

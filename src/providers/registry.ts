@@ -1,25 +1,19 @@
 import type { ProviderKind } from '../core/account.js';
 import type { ClientProtocol, Operation } from '../core/client-protocol.js';
-import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
-import { createCodeAssistAdapter } from './code-assist/code-assist-adapter.js';
-import type { CodeAssistContext } from './code-assist/code-assist-context.js';
-import { geminiAdapter } from './gemini/gemini-adapter.js';
-import { openAIAdapter } from './openai/openai-adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
+import type { AdapterFactory, ProviderContext } from './provider-descriptor.js';
+import { PROVIDERS } from './provider-kinds.js';
 
-/** What adapters may need from the composition root beyond the account (configured endpoints, identities). */
-export interface ProviderContext {
-  codeAssist: CodeAssistContext;
-}
+export type { ProviderContext } from './provider-descriptor.js';
 
-/** Every provider the gateway can send requests to: one line per provider folder. */
+/** How to build each listed kind's adapter, its module loaded once when this module is first imported. */
+const ADAPTER_FACTORIES: readonly AdapterFactory[] = await Promise.all(
+  PROVIDERS.map((provider) => provider.loadAdapter()),
+);
+
+/** Every provider the gateway can send requests to: an adapter for each kind of `provider-kinds.ts`. */
 export function createProviderRegistry(context: ProviderContext): ProviderRegistry {
-  return new ProviderRegistry([
-    openAIAdapter,
-    anthropicAdapter,
-    geminiAdapter,
-    createCodeAssistAdapter(context.codeAssist),
-  ]);
+  return new ProviderRegistry(ADAPTER_FACTORIES.map((create) => create(context)));
 }
 
 /**

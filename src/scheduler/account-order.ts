@@ -1,6 +1,7 @@
 import type { Account, ProviderKind, Tier } from '../core/account.js';
-import { canServe, isSchedulable, PROVIDER_KINDS } from '../core/account.js';
+import { canServe, isSchedulable } from '../core/account.js';
 import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
+import { PROVIDER_KINDS } from '../providers/provider-kinds.js';
 
 /**
  * What `pick` needs to know about the accounts: a lookup by id, and for each model the accounts

@@ -5,10 +5,11 @@
  */
 import { randomBytes, scrypt } from 'node:crypto';
 import { z } from 'zod';
-import { type Account, type Credential, type ModelQuota, PROVIDER_KINDS, TIERS } from '../core/account.js';
+import { type Account, type Credential, type ModelQuota, TIERS } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
 import { isJsonObject } from '../core/json.js';
 import { parseOrThrow } from '../core/validation.js';
+import { PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import type { NewAccountInput } from './account-patch.js';
 import { toPublicAccount } from './public-account.js';
 import { SecretBox } from './secret-box.js';

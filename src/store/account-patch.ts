@@ -4,12 +4,12 @@ import {
   type Credential,
   type ModelQuota,
   type OAuthCredential,
-  PROVIDER_KINDS,
   type ProviderKind,
   TIERS,
   type Tier,
 } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
+import { PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import { VERIFICATION_KEY } from './account-verification.js';
 
 /**

@@ -1,7 +1,8 @@
 /** Conversion between `Account` (camelCase, decrypted) and its `accounts` row (snake_case, encrypted). */
 import { z } from 'zod';
-import { type Account, type Credential, type ModelQuota, PROVIDER_KINDS, TIERS } from '../core/account.js';
+import { type Account, type Credential, type ModelQuota, TIERS } from '../core/account.js';
 import { SwitchyardError } from '../core/errors.js';
+import { PROVIDER_KINDS } from '../providers/provider-kinds.js';
 import type { AccountsTable } from './database-schema.js';
 import { nullableNumber, parseJson } from './row-values.js';
 import type { SecretBox } from './secret-box.js';

@@ -1,5 +1,6 @@
-import { type Account, accountServesModel, type ProviderKind } from '../core/account.js';
+import { type Account, accountServesModel } from '../core/account.js';
 import type { RateLimitLock } from '../core/limits.js';
+import { providerDescriptor } from '../providers/provider-kinds.js';
 import { modelAvailability } from '../scheduler/model-availability.js';
 import type { QuotaProtectionConfig } from '../scheduler/quota-protection.js';
 
@@ -69,17 +70,6 @@ export interface PlanWarmupsInput {
   upstreamModel?: (model: string) => string;
 }
 
-/**
- * The small model warmed on an account of each provider when `models` is empty (the cheapest of
- * each family in the alias table), used when the account serves it.
- */
-export const DEFAULT_WARMUP_MODELS: Readonly<Record<ProviderKind, string>> = {
-  anthropic: 'claude-haiku-4-5',
-  openai: 'gpt-5-mini',
-  gemini: 'gemini-2.5-flash',
-  'code-assist': 'gemini-2.5-flash',
-};
-
 /** The key of one account and model in `PlanWarmupsInput.last`. */
 export function warmupKey(accountId: string, model: string): string {
   return `${accountId}\u0000${model}`;
@@ -95,7 +85,7 @@ export function warmupModels(
 ): string[] {
   const serves = (model: string) => accountServesModel(account, options.upstreamModel(model));
   if (options.models.length > 0) return options.models.filter(serves);
-  const preferred = DEFAULT_WARMUP_MODELS[account.provider];
+  const preferred = providerDescriptor(account.provider).warmupModel;
   if (serves(preferred)) return [preferred];
   const named = account.models.find((pattern) => !pattern.includes('*'));
   return named === undefined ? [] : [named];

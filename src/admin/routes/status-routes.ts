@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigStore } from '../../config/config-store.js';
-import { OAUTH_PROVIDER_KINDS } from '../../core/account.js';
 import { VERSION } from '../../core/version.js';
+import { OAUTH_PROVIDER_KINDS } from '../../providers/provider-kinds.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import { effectiveAuthMode } from '../../server/route-policy.js';
 import type { StateHealth } from '../../state/state-store.js';

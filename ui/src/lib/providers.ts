@@ -1,4 +1,5 @@
-/** What the account form needs to know about each provider kind. */
+/** What the account form needs to know about each provider kind: the descriptors of the gateway's provider list. */
+import { PROVIDERS as DESCRIPTORS } from '@contracts';
 import type { ProviderKind } from '../api/types.js';
 
 export interface ProviderInfo {
@@ -10,27 +11,12 @@ export interface ProviderInfo {
   apiKey: boolean;
 }
 
-export const PROVIDERS: readonly ProviderInfo[] = [
-  {
-    kind: 'openai',
-    title: 'OpenAI-compatible',
-    baseUrlPlaceholder: 'https://api.openai.com/v1',
-    apiKey: true,
-  },
-  { kind: 'anthropic', title: 'Anthropic', baseUrlPlaceholder: 'https://api.anthropic.com', apiKey: true },
-  {
-    kind: 'gemini',
-    title: 'Gemini',
-    baseUrlPlaceholder: 'https://generativelanguage.googleapis.com',
-    apiKey: true,
-  },
-  {
-    kind: 'code-assist',
-    title: 'Google Code Assist (OAuth)',
-    baseUrlPlaceholder: 'default: the code_assist.base_urls of the config',
-    apiKey: false,
-  },
-];
+export const PROVIDERS: readonly ProviderInfo[] = DESCRIPTORS.map((descriptor) => ({
+  kind: descriptor.kind,
+  title: descriptor.title,
+  baseUrlPlaceholder: descriptor.baseUrlPlaceholder,
+  apiKey: descriptor.auth.apiKey,
+}));
 
 export function providerInfo(kind: ProviderKind): ProviderInfo {
   return PROVIDERS.find((provider) => provider.kind === kind) ?? (PROVIDERS[0] as ProviderInfo);

@@ -2,6 +2,7 @@
  * "Sign in with OAuth" in the add-account dialog: pick the provider, open the sign-in page, and
  * either let the browser come back to the gateway by itself or paste where it ended up.
  */
+import { PROVIDER_KINDS } from '@contracts';
 import { type FormEvent, useState } from 'react';
 import type { ProviderKind } from '../../api/types.js';
 import { Countdown } from '../../components/badges.js';
@@ -12,7 +13,7 @@ import { useOAuthSignIn } from './use-oauth-sign-in.js';
 
 export function OAuthSignIn({ providers, onDone }: { providers: readonly ProviderKind[]; onDone(): void }) {
   const notify = useNotify();
-  const [provider, setProvider] = useState<ProviderKind>(providers[0] ?? 'code-assist');
+  const [provider, setProvider] = useState<ProviderKind>(providers[0] ?? PROVIDER_KINDS[0]);
   const [pasted, setPasted] = useState('');
   const signIn = useOAuthSignIn((result) => {
     notify.success(`${result.created ? 'Added' : 'Re-authorized'} ${result.account.email}`);
