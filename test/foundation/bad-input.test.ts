@@ -90,7 +90,7 @@ describe('bad admin requests are refused, write nothing, and the gateway stays u
     });
     expect(result.status).toBe(400);
     expect(errorOf(result).message).toMatch(/provider/);
-    expect(errorOf(result).message).toMatch(/openai, anthropic, gemini, code-assist/);
+    expect(errorOf(result).message).toMatch(/openai, anthropic, code-assist, gemini/);
     expect(await accountCount()).toBe(1);
     await expectStillUp();
   });

@@ -257,7 +257,7 @@ describe('bad CLI input exits non-zero with a clear message and writes nothing',
       name: 'an unknown provider',
       args: ['accounts', 'add', '--provider', 'mistral', '--email', 'm@example.com', '--api-key', 'sk-m'],
       message:
-        /^switchyard: Invalid account: provider: provider must be one of openai, anthropic, gemini, code-assist\n$/,
+        /^switchyard: Invalid account: provider: provider must be one of openai, anthropic, code-assist, gemini\n$/,
     },
     {
       name: 'a missing credential',
