@@ -6,7 +6,7 @@
  */
 import { systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
-import type { RateLimitLock } from '../../src/core/limits.js';
+import { testAccountLock } from '../../src/scheduler/test-account.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 
 export interface PropagationSample {
@@ -24,20 +24,6 @@ export async function timeUntil(seen: () => boolean | Promise<boolean>, limitMs:
     if (performance.now() - start > limitMs) throw new Error(`not seen within ${limitMs} ms`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-}
-
-function lockFor(accountId: string): RateLimitLock {
-  const now = systemClock.now();
-  return {
-    accountId,
-    scope: 'account',
-    model: null,
-    reason: 'RateLimitExceeded',
-    source: 'retry-after',
-    until: now + 600_000,
-    detectedAt: now,
-    message: 'propagation benchmark',
-  };
 }
 
 /** `trials` locks set on one store and then cleared, each timed until the other store's mirror agrees. */
@@ -64,7 +50,8 @@ export async function measureLockPropagation(options: {
   try {
     for (let trial = 0; trial < options.trials; trial++) {
       const accountId = `propagation-${trial}`;
-      await writer.setLock(lockFor(accountId));
+      const now = systemClock.now();
+      await writer.setLock(testAccountLock(accountId, { detectedAt: now, until: now + 600_000 }));
       set.push(await timeUntil(() => mirrored(accountId), 10_000));
       await writer.deleteLocks({ accountId }, { cleared: true });
       cleared.push(await timeUntil(async () => !(await mirrored(accountId)), 10_000));

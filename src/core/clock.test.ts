@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './clock.js';
+import { FakeClock, within } from './clock.js';
 
 describe('FakeClock', () => {
   it('fires timers in time order as time advances', async () => {
@@ -34,5 +34,22 @@ describe('FakeClock', () => {
     const aborted = clock.sleep(50, controller.signal);
     controller.abort(new Error('client went away'));
     await expect(aborted).rejects.toThrow('client went away');
+  });
+});
+
+describe('within', () => {
+  it('gives the outcome of work that settles in time, and cancels its timer', async () => {
+    const clock = new FakeClock(0);
+    expect(await within(clock, 1000, Promise.resolve('answer'))).toEqual({ done: true, value: 'answer' });
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('reports work still running when the time is up, and passes a rejection in time on', async () => {
+    const clock = new FakeClock(0);
+    const slow = within(clock, 1000, new Promise<string>(() => undefined));
+    await clock.advance(1000);
+    expect(await slow).toEqual({ done: false });
+    expect(clock.pendingTimers()).toBe(0);
+    await expect(within(clock, 1000, Promise.reject(new Error('refused')))).rejects.toThrow('refused');
   });
 });

@@ -47,6 +47,26 @@ export const systemClock: Clock = {
   yieldToIo: () => new Promise<void>((resolve) => setImmediate(resolve)),
 };
 
+/**
+ * `work`'s outcome if it settles within `ms` of `clock`'s time, else `{ done: false }` (work goes on;
+ * a later rejection is handled). The timer is cancelled as soon as either settles.
+ */
+export async function within<T>(
+  clock: Clock,
+  ms: number,
+  work: Promise<T>,
+): Promise<{ done: true; value: T } | { done: false }> {
+  let cancel: () => void = () => undefined;
+  const expired = new Promise<{ done: false }>((resolve) => {
+    cancel = clock.after(ms, () => resolve({ done: false }));
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ done: true as const, value })), expired]);
+  } finally {
+    cancel();
+  }
+}
+
 interface PendingTimer {
   at: number;
   callback: () => void;

@@ -6,7 +6,7 @@ import { AccountOrder } from './account-order.js';
 import { LockTable } from './lock-table.js';
 import type { PickDecision, PickRequest, PickState, SchedulingConfig } from './pick.js';
 import { DEFAULT_WINDOW_MS, pick } from './pick.js';
-import { quotaOf, testAccount } from './test-account.js';
+import { quotaOf, testAccount, testAccountLock } from './test-account.js';
 
 /** Table-driven `pick` tests: one scenario per rule, run against a real AccountOrder. */
 
@@ -27,16 +27,7 @@ export interface Scenario {
 export const ABC = [testAccount('a'), testAccount('b'), testAccount('c')];
 
 export function accountLock(accountId: string, untilOffsetMs = 60_000): RateLimitLock {
-  return {
-    accountId,
-    scope: 'account',
-    model: null,
-    reason: 'RateLimitExceeded',
-    source: 'retry-after',
-    until: NOW + untilOffsetMs,
-    detectedAt: NOW,
-    message: null,
-  };
+  return testAccountLock(accountId, { detectedAt: NOW, until: NOW + untilOffsetMs });
 }
 
 export function modelLock(accountId: string, untilOffsetMs = 60_000, model = MODEL): RateLimitLock {

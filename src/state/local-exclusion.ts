@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.js';
+import { type Clock, within } from '../core/clock.js';
 import type { ExclusiveOutcome } from './state-store.js';
 
 /**
@@ -36,15 +36,7 @@ export class LocalExclusion {
   }
 
   private async waitFor(running: Promise<unknown>, ttlMs: number): Promise<void> {
-    let cancel: () => void = () => {};
-    const expired = new Promise<void>((resolve) => {
-      cancel = this.clock.after(ttlMs, resolve);
-    });
-    try {
-      await Promise.race([running.then(settled, settled), expired]);
-    } finally {
-      cancel();
-    }
+    await within(this.clock, ttlMs, running.then(settled, settled));
   }
 }
 

@@ -402,8 +402,9 @@ export class RedisStateStore implements StateStore {
 
   async resetFailureCount(accountId: string, options: KnownOnly = {}): Promise<void> {
     const known = this.local.resetFailureCount(accountId);
-    this.failureVersion++;
-    if (options.knownOnly && !known) return;
+    // Only a change to the mirror makes a resync in flight stale: most successes change nothing.
+    if (known) this.failureVersion++;
+    else if (options.knownOnly) return;
     await this.link.run(async () => {
       await this.link.client.hdel(this.keys['failures'] as string, accountId);
       await this.events.publish({ type: 'failure-count', accountId, failure: null });

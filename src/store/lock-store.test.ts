@@ -6,6 +6,7 @@ import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeEachStoreBackend } from '../../test/support/store-backends.js';
 import type { RateLimitLock } from '../core/limits.js';
+import { testAccountLock } from '../scheduler/test-account.js';
 import { DatabaseLockPersistence } from './lock-store.js';
 import { allMigrations } from './migrations/all-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
@@ -14,16 +15,7 @@ import { openSqliteDatabase } from './sqlite-database.js';
 const NOW = Date.UTC(2026, 0, 1);
 
 function accountLock(accountId: string, until: number): RateLimitLock {
-  return {
-    accountId,
-    scope: 'account',
-    model: null,
-    reason: 'RateLimitExceeded',
-    source: 'retry-after',
-    until,
-    detectedAt: NOW,
-    message: null,
-  };
+  return testAccountLock(accountId, { detectedAt: NOW, until });
 }
 
 function modelLock(accountId: string, model: string, until: number): RateLimitLock {

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.js';
+import { type Clock, within } from '../core/clock.js';
 import { isSwitchyardError, SwitchyardError } from '../core/errors.js';
 import type { StoreBackend } from './opened-database.js';
 import { describeStoreFailure, isStoreUnreachableError } from './store-unreachable.js';
@@ -177,14 +177,8 @@ export class StoreHealth implements StoreAvailability {
 
   /** As `check`, but an answer later than `timeoutMs` counts as none and marks the store down. */
   async checkWithin(timeoutMs: number): Promise<boolean> {
-    const timeout = new AbortController();
-    const expired = this.options.clock.sleep(timeoutMs, timeout.signal).then(
-      () => 'timeout' as const,
-      () => 'cancelled' as const,
-    );
-    const outcome = await Promise.race([this.check(), expired]);
-    timeout.abort();
-    if (outcome !== 'timeout') return outcome === true;
+    const outcome = await within(this.options.clock, timeoutMs, this.check());
+    if (outcome.done) return outcome.value;
     this.markDown(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
     return false;
   }

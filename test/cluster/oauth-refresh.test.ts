@@ -3,34 +3,17 @@
  * mock upstream's token endpoint is called once, and both instances serve with the new token —
  * whether the token expired or the upstream refused it early (401).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { generate } from '../oauth/oauth-gateway.js';
 import type { GatewayHarness, HarnessAccount } from '../support/gateway-harness.js';
-import { startCluster } from '../support/in-process-cluster.js';
-import {
-  type MockUpstream,
-  slowFirstByte,
-  startMockUpstream,
-  unauthorized,
-} from '../support/mock-upstream.js';
+import { clusterTestBed } from '../support/in-process-cluster.js';
+import { slowFirstByte, unauthorized } from '../support/mock-upstream.js';
 
 const EMAIL = 'shared@example.com';
 const PER_INSTANCE = 8;
 
-let upstream: MockUpstream;
-let cluster: GatewayHarness[] = [];
-
-beforeAll(async () => {
-  upstream = await startMockUpstream();
-});
-afterAll(() => upstream.close());
-afterEach(async () => {
-  for (const gateway of cluster) expect(gateway.runtime.services.state.health().degraded).toBe(false);
-  await Promise.all(cluster.map((gateway) => gateway.close()));
-  cluster = [];
-  upstream.reset();
-});
+const bed = clusterTestBed();
 
 /** A Gemini OAuth account with its own client, refreshed at the mock's token endpoint. */
 function oauthAccount(refreshToken: string, token: { access: string; expiresAt: number }): HarnessAccount {
@@ -41,20 +24,20 @@ function oauthAccount(refreshToken: string, token: { access: string; expiresAt: 
     access_token: token.access,
     expires_at: token.expiresAt,
     client_id: 'own-client',
-    token_url: `${upstream.url}/token`,
-    base_url: upstream.url,
+    token_url: `${bed.upstream.url}/token`,
+    base_url: bed.upstream.url,
   };
 }
 
 async function startTwo(account: HarnessAccount): Promise<GatewayHarness[]> {
   // Background quota refreshes would add token calls of their own.
-  return startCluster({ size: 2, accounts: [account], config: { auto_refresh: false } }, cluster);
+  return bed.start({ size: 2, accounts: [account], config: { auto_refresh: false } });
 }
 
 const tokenCalls = (refreshToken: string) =>
-  upstream.requestsFor(refreshToken).filter((request) => request.protocol === 'oauth');
+  bed.upstream.requestsFor(refreshToken).filter((request) => request.protocol === 'oauth');
 const bearers = () =>
-  upstream.requests
+  bed.upstream.requests
     .filter((request) => request.protocol === 'gemini')
     .map((request) => request.headers['authorization']);
 
@@ -74,7 +57,7 @@ describe('OAuth refresh across two instances sharing Redis and PostgreSQL', () =
     const [a, b] = await startTwo(
       oauthAccount('rt-shared', { access: 'at-stale', expiresAt: systemClock.now() - 60_000 }),
     );
-    upstream.script('rt-shared', slowFirstByte(1000));
+    bed.upstream.script('rt-shared', slowFirstByte(1000));
 
     const answers = await whileARefreshes(a!, b!, 'rt-shared');
 
@@ -93,8 +76,8 @@ describe('OAuth refresh across two instances sharing Redis and PostgreSQL', () =
     const [a, b] = await startTwo(
       oauthAccount('rt-early', { access: 'at-revoked', expiresAt: systemClock.now() + 3600_000 }),
     );
-    upstream.setDefault('at-revoked', unauthorized());
-    upstream.script('rt-early', slowFirstByte(1000));
+    bed.upstream.setDefault('at-revoked', unauthorized());
+    bed.upstream.script('rt-early', slowFirstByte(1000));
 
     const answers = await whileARefreshes(a!, b!, 'rt-early');
 

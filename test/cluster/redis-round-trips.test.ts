@@ -5,35 +5,22 @@
  * to write, and its success bookkeeping when this instance's mirror knows no failure count or
  * back-off lock to clear. Work is counted, never timed.
  */
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
 import { ACTIVE_LOCKS, READ_FOR_PICK } from '../../src/state/redis-scripts.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
+import { scriptSha } from '../../src/state/run-script.js';
 import type { GatewayHarness } from '../support/gateway-harness.js';
-import { SEEN, startCluster } from '../support/in-process-cluster.js';
-import { type MockUpstream, startMockUpstream } from '../support/mock-upstream.js';
+import { clusterTestBed, SEEN } from '../support/in-process-cluster.js';
 import { sampleChat } from '../support/sample-requests.js';
 import { redisKeyPrefix } from '../support/services.js';
 
-const sha = (script: string) => createHash('sha1').update(script).digest('hex');
 const SESSIONS = ['one', 'two', 'three', 'four'];
 const TURNS = 5;
 
-let upstream: MockUpstream;
-let cluster: GatewayHarness[] = [];
-
-beforeAll(async () => {
-  upstream = await startMockUpstream();
-});
-afterAll(() => upstream.close());
-afterEach(async () => {
-  await Promise.all(cluster.map((gateway) => gateway.close()));
-  cluster = [];
-  upstream.reset();
-});
+const bed = clusterTestBed();
 
 /** Every command Redis runs on `prefix`'s keys while `work` runs, but the once-a-second resync. */
 async function commandsDuring(prefix: string, work: () => Promise<void>): Promise<string[][]> {
@@ -42,7 +29,7 @@ async function commandsDuring(prefix: string, work: () => Promise<void>): Promis
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     // The commands a script runs are shown too, from `lua`: the script's own call counts once.
     if (source === 'lua' || !args.some((arg) => arg.startsWith(prefix))) return;
-    const resync = (args[0] === 'evalsha' && args[1] === sha(ACTIVE_LOCKS)) || args[0] === 'hgetall';
+    const resync = (args[0] === 'evalsha' && args[1] === scriptSha(ACTIVE_LOCKS)) || args[0] === 'hgetall';
     if (!resync) seen.push(args);
   });
   try {
@@ -73,19 +60,16 @@ async function chat(gateway: GatewayHarness, session: string, text: string): Pro
 
 describe('Redis round trips per request', () => {
   it('a bound session’s successful request makes one Redis call, the pick’s read', async () => {
-    const [gateway] = await startCluster(
-      {
-        size: 1,
-        accounts: ['sk-a', 'sk-b', 'sk-c'].map((key) => ({
-          provider: 'openai' as const,
-          email: `${key}@example.com`,
-          api_key: key,
-          base_url: `${upstream.url}/v1`,
-        })),
-        config: { auto_refresh: false },
-      },
-      cluster,
-    );
+    const [gateway] = await bed.start({
+      size: 1,
+      accounts: ['sk-a', 'sk-b', 'sk-c'].map((key) => ({
+        provider: 'openai' as const,
+        email: `${key}@example.com`,
+        api_key: key,
+        base_url: `${bed.upstream.url}/v1`,
+      })),
+      config: { auto_refresh: false },
+    });
     const prefix = gateway!.runtime.stores.config.get().state.key_prefix;
     for (const session of SESSIONS) await chat(gateway!, session, `${session} first turn`);
 
@@ -96,7 +80,7 @@ describe('Redis round trips per request', () => {
     });
 
     expect(commands.map((args) => args.slice(0, 2))).toEqual(
-      Array.from({ length: SESSIONS.length * TURNS }, () => ['evalsha', sha(READ_FOR_PICK)]),
+      Array.from({ length: SESSIONS.length * TURNS }, () => ['evalsha', scriptSha(READ_FOR_PICK)]),
     );
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { systemClock } from '../../src/core/clock.js';
 import { systemIds } from '../../src/core/ids.js';
 import type { RateLimitLock } from '../../src/core/limits.js';
+import { testAccountLock } from '../../src/scheduler/test-account.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { pick } from '../support/http-call.js';
@@ -47,16 +48,7 @@ function open(keyPrefix: string, options: { allowDegradedStart?: boolean } = {})
 
 function lockOn(accountId: string): RateLimitLock {
   const now = systemClock.now();
-  return {
-    accountId,
-    scope: 'account',
-    model: null,
-    reason: 'RateLimitExceeded',
-    source: 'retry-after',
-    until: now + 600_000,
-    detectedAt: now,
-    message: null,
-  };
+  return testAccountLock(accountId, { detectedAt: now, until: now + 600_000 });
 }
 
 describe('RedisStateStore when Redis fails', () => {

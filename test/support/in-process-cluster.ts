@@ -8,8 +8,9 @@
  * // ... afterwards: await Promise.all(cluster.map((gateway) => gateway.close()));
  * ```
  */
-import { expect, inject, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject, vi } from 'vitest';
 import { type GatewayHarness, type HarnessAccount, startGateway } from './gateway-harness.js';
+import { type MockUpstream, startMockUpstream } from './mock-upstream.js';
 import { createDatabase, redisKeyPrefix } from './services.js';
 
 /** Account changes travel through PostgreSQL's change feed; wait for them, bounded. */
@@ -58,4 +59,39 @@ export async function startCluster(
     );
   }
   return instances;
+}
+
+/** What `clusterTestBed` gives a test file. */
+export interface ClusterTestBed {
+  /** The mock upstream every test of the file shares (started before the first test). */
+  readonly upstream: MockUpstream;
+  /** Starts a cluster that is closed after the test. */
+  start(options: ClusterOptions): Promise<GatewayHarness[]>;
+}
+
+/**
+ * Registers the hooks of a file whose tests each start a cluster in front of one mock upstream:
+ * the upstream starts once; after each test every instance must still be on Redis (local state
+ * alone would pass some tests by luck), then the instances close and the upstream is reset.
+ */
+export function clusterTestBed(): ClusterTestBed {
+  let upstream: MockUpstream | undefined;
+  let started: GatewayHarness[] = [];
+  beforeAll(async () => {
+    upstream = await startMockUpstream();
+  });
+  afterAll(() => upstream?.close());
+  afterEach(async () => {
+    for (const gateway of started) expect(gateway.runtime.services.state.health().degraded).toBe(false);
+    await Promise.all(started.map((gateway) => gateway.close()));
+    started = [];
+    upstream?.reset();
+  });
+  return {
+    get upstream() {
+      if (!upstream) throw new Error('the mock upstream starts before the first test');
+      return upstream;
+    },
+    start: (options) => startCluster(options, started),
+  };
 }

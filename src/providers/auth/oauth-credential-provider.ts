@@ -1,5 +1,5 @@
 import type { Account, OAuthCredential } from '../../core/account.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, within } from '../../core/clock.js';
 import type { AccountPatch } from '../../store/account-patch.js';
 import { INVALID_GRANT_REASON } from '../../store/account-patch.js';
 import type { AuthorizedCredential } from '../provider-adapter.js';
@@ -252,15 +252,7 @@ export class OAuthCredentialProvider implements CredentialProvider {
           // The token still works; it stays in memory (`issued`) until a later refresh stores one.
           (error: unknown) => this.options.onError?.(error, account),
         );
-    let cancel: () => void = () => undefined;
-    const timeout = new Promise<void>((resolve) => {
-      cancel = clock.after(STORE_WAIT_MS, resolve);
-    });
-    try {
-      await Promise.race([write, timeout]);
-    } finally {
-      cancel();
-    }
+    await within(clock, STORE_WAIT_MS, write);
   }
 
   /**
@@ -274,57 +266,55 @@ export class OAuthCredentialProvider implements CredentialProvider {
     clients: readonly RefreshClient[],
   ): Promise<{ answer: TokenAnswer; client: RefreshClient }> {
     const refusals: string[] = [];
-    const deadline = this.deadline();
-    try {
-      for (const client of clients) {
-        try {
-          const grant = {
-            tokenUrl: client.tokenUrl,
-            clientId: client.clientId,
-            clientSecret: client.clientSecret,
-            params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken },
-          };
-          const answer = await deadline.race(
-            this.options.endpoints.requestToken(grant, { signal: deadline.signal }),
-          );
-          return { answer, client };
-        } catch (error) {
-          if (deadline.signal.aborted) {
-            throw new CredentialError(
-              `OAuth refresh for ${account.email} gave up: the token endpoint did not answer within ${REFRESH_DEADLINE_MS / 1000} s`,
-              false,
-            );
-          }
-          if (!refusesClient(error)) throw await this.refreshFailed(account, error);
-          refusals.push(`${client.label}: ${describe(error)}`);
-        }
-      }
-    } finally {
-      deadline.cancel();
+    const abandon = new AbortController();
+    const tried = await within(
+      this.options.clock,
+      REFRESH_DEADLINE_MS,
+      this.tryClients({ account, credential, clients, refusals, signal: abandon.signal }),
+    );
+    if (!tried.done) {
+      abandon.abort(new Error('refresh deadline'));
+      throw new CredentialError(
+        `OAuth refresh for ${account.email} gave up: the token endpoint did not answer within ${REFRESH_DEADLINE_MS / 1000} s`,
+        false,
+      );
     }
-    const tried = clients.length === 1 ? 'its OAuth client' : `all ${clients.length} OAuth clients`;
+    if (tried.value) return tried.value;
+    const which = clients.length === 1 ? 'its OAuth client' : `all ${clients.length} OAuth clients`;
     throw new CredentialError(
-      `OAuth refresh for ${account.email} was refused by ${tried} (${refusals.join(' | ')}): add the client the token was issued to with \`switchyard oauth client add\``,
+      `OAuth refresh for ${account.email} was refused by ${which} (${refusals.join(' | ')}): add the client the token was issued to with \`switchyard oauth client add\``,
       false,
     );
   }
 
   /**
-   * The time one refresh may spend on the token endpoint: `signal` aborts the request in flight at
-   * `REFRESH_DEADLINE_MS`, and `race` settles then even if an endpoint ignores the signal.
+   * Tries each client in turn (see `requestToken`); null when every one refused the client, each
+   * refusal pushed to `refusals`. `signal` abandons the request in flight.
    */
-  private deadline(): { signal: AbortSignal; race<T>(work: Promise<T>): Promise<T>; cancel(): void } {
-    const controller = new AbortController();
-    let expire: () => void = () => undefined;
-    const expired = new Promise<never>((_resolve, reject) => {
-      expire = () => reject(new Error('refresh deadline'));
-    });
-    expired.catch(() => undefined);
-    const cancel = this.options.clock.after(REFRESH_DEADLINE_MS, () => {
-      controller.abort(new Error('refresh deadline'));
-      expire();
-    });
-    return { signal: controller.signal, race: (work) => Promise.race([work, expired]), cancel };
+  private async tryClients(options: {
+    account: Account;
+    credential: OAuthCredential;
+    clients: readonly RefreshClient[];
+    refusals: string[];
+    signal: AbortSignal;
+  }): Promise<{ answer: TokenAnswer; client: RefreshClient } | null> {
+    const { account, credential, refusals, signal } = options;
+    for (const client of options.clients) {
+      try {
+        const grant = {
+          tokenUrl: client.tokenUrl,
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken },
+        };
+        return { answer: await this.options.endpoints.requestToken(grant, { signal }), client };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (!refusesClient(error)) throw await this.refreshFailed(account, error);
+        refusals.push(`${client.label}: ${describe(error)}`);
+      }
+    }
+    return null;
   }
 
   /** The error to throw for a failed refresh; `invalid_grant` disables the account first. */
