@@ -56,6 +56,7 @@ export async function openStateStore(options: {
     keyPrefix: state.key_prefix,
     ids: options.ids,
     commandTimeoutMs: state.command_timeout_ms,
+    bindingLeaseMs: state.binding_lease_ms,
     allowDegradedStart: options.allowDegradedStart ?? false,
     onDegraded: (reason) =>
       logger.warn(

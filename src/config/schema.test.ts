@@ -37,6 +37,7 @@ describe('state', () => {
       redis_url: 'rediss://:p@cache:6380/2',
       key_prefix: 'team-a:',
       command_timeout_ms: 250,
+      binding_lease_ms: 1000,
     });
   });
 
@@ -69,7 +70,13 @@ describe('configSchema defaults', () => {
         user_agent: null,
       },
       store: { backend: 'sqlite', postgres_url: null },
-      state: { backend: 'memory', redis_url: null, key_prefix: 'switchyard:', command_timeout_ms: 250 },
+      state: {
+        backend: 'memory',
+        redis_url: null,
+        key_prefix: 'switchyard:',
+        command_timeout_ms: 250,
+        binding_lease_ms: 1000,
+      },
       pricing: { models: {} },
     });
     expect(proxyWithoutKey).toEqual({

@@ -404,6 +404,12 @@ const stateSchema = z
      * a garbage collection): the timer then fires before the answer, already there, is read.
      */
     command_timeout_ms: z.int().min(5).max(10_000).default(250),
+    /**
+     * How long an instance trusts a session binding it read from Redis before reading it again, ms
+     * (0: read Redis on every pick). While it runs, the conversation's next turns on this instance
+     * make no Redis call; another instance's rebinding reaches it through pub/sub.
+     */
+    binding_lease_ms: z.int().min(0).max(60_000).default(1000),
   })
   .superRefine((value, context) => {
     if (value.redis_url === null || isRedisUrl(value.redis_url)) return;

@@ -284,3 +284,73 @@ describe('Scheduler with concurrent first requests of one session', () => {
     await store.close();
   });
 });
+
+/**
+ * The store answering every read that is not `fresh` from a lease on `leasedTo`, as a shared store
+ * does for a session it read a moment ago; it records which reads were fresh.
+ */
+function leasing(store: MemoryStateStore, leasedTo: string, reads: boolean[]): StateStore {
+  return Object.assign(Object.create(store) as StateStore, {
+    readForPick: (query: Parameters<StateStore['readForPick']>[0]) => {
+      reads.push(query.fresh === true);
+      const snapshot = store.readForPick(query);
+      return query.fresh ? snapshot : { ...snapshot, boundAccountId: leasedTo, leased: true as const };
+    },
+  });
+}
+
+describe('Scheduler on a leased binding', () => {
+  async function leasedHarness(leasedTo: string) {
+    const clock = new FakeClock();
+    const pool = new MemoryAccountPool(['a', 'b', 'c'].map((id) => testAccount(id)));
+    const store = await MemoryStateStore.create({ clock });
+    const reads: boolean[] = [];
+    const wrapped = leasing(store, leasedTo, reads);
+    const config = (await harness()).config;
+    const limits = new RateLimitTracker({ pool, store: wrapped, clock, config: () => config });
+    const scheduler = new Scheduler({ pool, store: wrapped, clock, config: () => config, limits });
+    const close = async () => {
+      await scheduler.close();
+      await limits.close();
+      await store.close();
+    };
+    return { scheduler, store, clock, reads, close };
+  }
+
+  it('follows a leased binding that can serve on the one read', async () => {
+    const { scheduler, store, reads, close } = await leasedHarness('a');
+    await store.setBinding('s', 'a');
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'a',
+      via: 'sticky',
+    });
+    expect(reads).toEqual([false]);
+    await close();
+  });
+
+  it('reads the shared state again before leaving a leased binding, and follows what it finds', async () => {
+    const { scheduler, store, clock, reads, close } = await leasedHarness('a');
+    // Elsewhere the session moved on to c after a was limited; this instance's lease still says a.
+    await store.setBinding('s', 'c');
+    await store.setLock(lockFor('a', MODEL, clock.now() + 60_000));
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'c',
+      via: 'sticky',
+    });
+    expect(reads).toEqual([false, true]);
+    expect(await store.getBinding('s')).toBe('c');
+    await close();
+  });
+
+  it('reads the shared state again when the mirror names a fixed account', async () => {
+    const { scheduler, store, reads, close } = await leasedHarness('a');
+    await store.setBinding('s', 'a');
+    await store.setFixedAccountId('b');
+    expect(await scheduler.select(request({ sessionId: 's' }))).toMatchObject({
+      accountId: 'b',
+      via: 'fixed',
+    });
+    expect(reads).toEqual([false, true]);
+    await close();
+  });
+});

@@ -3,7 +3,7 @@ import type { AccountPool, AccountPoolEvent } from '../core/account-pool.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { RateLimitLock } from '../core/limits.js';
-import type { PickEffects, PickSnapshot, StateStore } from '../state/state-store.js';
+import type { PickEffects, PickQuery, PickSnapshot, StateStore } from '../state/state-store.js';
 import { AccountOrder } from './account-order.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { LockTable } from './lock-table.js';
@@ -76,13 +76,20 @@ export class Scheduler {
   async select(request: PickRequest): Promise<PickDecision> {
     const { scheduling } = this.config();
     const cacheAware = scheduling.mode !== 'PerformanceFirst' && !request.forceRotate;
-    const read = this.store.readForPick({
+    const query: PickQuery = {
       sessionId: cacheAware ? request.sessionId : null,
       lastUsed: cacheAware && request.sessionId === null,
-    });
-    const snapshot = read instanceof Promise ? await read : read;
-    const now = this.clock.now();
+    };
+    const read = this.store.readForPick(query);
+    let snapshot = read instanceof Promise ? await read : read;
+    let now = this.clock.now();
     let decision = this.decide(request, snapshot, now);
+    if (snapshot.leased && !(decision.kind === 'account' && decision.via === 'sticky')) {
+      // The lease answered for a binding this pick does not follow: decide on the shared state.
+      snapshot = await this.store.readForPick({ ...query, fresh: true });
+      now = this.clock.now();
+      decision = this.decide(request, snapshot, now);
+    }
     if (decision.kind !== 'account') return decision;
     const effects = effectsOf({ decision, request, snapshot, now });
     const applied = this.store.applyPick(effects);

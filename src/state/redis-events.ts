@@ -16,6 +16,13 @@ export type StateEvent =
   | { type: 'settings'; scheduling: SharedSchedulingSettings }
   /** A failure count changed (`failure` null: forgotten after a success). */
   | { type: 'failure-count'; accountId: string; failure: FailureCount | null }
+  /**
+   * Session bindings changed other than by a first binding: one session's (`sessionId`), every one
+   * to an account (`accountId`), or all (both null). Other instances drop their leases on them.
+   */
+  | { type: 'bindings-changed'; sessionId: string | null; accountId: string | null }
+  /** The fixed account was set or cleared. */
+  | { type: 'fixed'; accountId: string | null }
   | { type: 'resync' }
   | { type: 'released'; name: string };
 

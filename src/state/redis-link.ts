@@ -31,6 +31,9 @@ export class RedisLink {
   private degradedSince: number | null = null;
   private reason: string | null = null;
   private recovering = false;
+  /** Set once the first connection answered, and on `close`: a lost connection is an outage only in between. */
+  private connected = false;
+  private closing = false;
   private stopRetry: (() => void) | null = null;
   recover: () => Promise<void> = async () => {};
 
@@ -54,12 +57,18 @@ export class RedisLink {
     // Errors surface through the commands that fail; the connection events would only repeat them.
     this.client.on('error', () => {});
     this.subscriber.on('error', () => {});
+    // A lost connection degrades at once, not at the next command: requests served without one
+    // (leased bindings) would otherwise leave the outage unreported until the next resync.
+    this.client.on('close', () => {
+      if (this.connected && !this.closing) this.degrade(new Error('the connection to Redis was lost'));
+    });
   }
 
   /** Connects both connections; rejects with Redis's reason when it cannot be reached. */
   async connect(): Promise<void> {
     await Promise.all([this.client.connect(), this.subscriber.connect()]);
     await this.client.ping();
+    this.connected = true;
   }
 
   /** Runs `command` on Redis, or `fallback` while degraded or when the command fails. */
@@ -101,6 +110,7 @@ export class RedisLink {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.stopRetry?.();
     this.client.disconnect();
     this.subscriber.disconnect();
@@ -112,6 +122,7 @@ export class RedisLink {
     try {
       if (this.client.status === 'end' || this.client.status === 'wait') await this.client.connect();
       await this.client.ping();
+      this.connected = true;
       await this.recover();
       this.stopRetry?.();
       this.stopRetry = null;

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { FailureCount, RateLimitLock } from '../core/limits.js';
 import { lockKey } from '../core/limits.js';
+import { BindingLeases } from './binding-leases.js';
 import { LocalExclusion } from './local-exclusion.js';
 import { LocalState } from './local-state.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
@@ -25,7 +26,12 @@ import type {
   StateHealth,
   StateStore,
 } from './state-store.js';
-import { DEFAULT_BINDING_TTL_MS, DEFAULT_MAX_BINDINGS, FAILURE_COUNT_FADE_MS } from './state-store.js';
+import {
+  DEFAULT_BINDING_LEASE_MS,
+  DEFAULT_BINDING_TTL_MS,
+  DEFAULT_MAX_BINDINGS,
+  FAILURE_COUNT_FADE_MS,
+} from './state-store.js';
 
 export interface RedisStateStoreOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://…`. */
@@ -36,6 +42,12 @@ export interface RedisStateStoreOptions {
   ids: IdSource;
   bindingTtlMs?: number;
   maxBindings?: number;
+  /**
+   * How long a binding read from Redis is trusted by this instance without reading it again, ms
+   * (see `BindingLeases`); 0 reads Redis on every pick. At most a tenth of the binding's
+   * time-to-live. Default 1000 (`state.binding_lease_ms`).
+   */
+  bindingLeaseMs?: number;
   /** How long one Redis command may take before the store serves from local state, ms. Default 250 (`state.command_timeout_ms`). */
   commandTimeoutMs?: number;
   /** How often, while degraded, Redis is tried again; also how often the lock mirror is refreshed in full. Default 1000. */
@@ -73,17 +85,22 @@ export class RedisStateStore implements StateStore {
   private readonly ttl: number;
   private readonly max: number;
   private readonly local: LocalState;
+  private readonly leases: BindingLeases;
   private readonly exclusion: LocalExclusion;
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private stopResync: () => void = () => {};
   /** Counts changes to the failure-count mirror, so a resync that raced one is discarded. */
   private failureVersion = 0;
+  /** The same for the fixed account's mirror. */
+  private fixedVersion = 0;
 
   private constructor(options: RedisStateStoreOptions) {
     this.clock = options.clock;
     this.ttl = options.bindingTtlMs ?? DEFAULT_BINDING_TTL_MS;
     this.max = Math.max(1, options.maxBindings ?? DEFAULT_MAX_BINDINGS);
     this.local = new LocalState({ bindingTtlMs: this.ttl, maxBindings: this.max });
+    const leaseMs = Math.min(options.bindingLeaseMs ?? DEFAULT_BINDING_LEASE_MS, Math.floor(this.ttl / 10));
+    this.leases = new BindingLeases(leaseMs, this.max);
     this.exclusion = new LocalExclusion(options.clock);
     this.keys = Object.fromEntries(KEY_NAMES.map((name) => [name, `${options.keyPrefix}${name}`]));
     this.link = new RedisLink({
@@ -91,7 +108,10 @@ export class RedisStateStore implements StateStore {
       clock: options.clock,
       commandTimeoutMs: options.commandTimeoutMs ?? 250,
       retryIntervalMs: options.retryIntervalMs ?? 1000,
-      ...(options.onDegraded ? { onDegraded: options.onDegraded } : {}),
+      onDegraded: (reason) => {
+        this.keepLeasedBindings();
+        options.onDegraded?.(reason);
+      },
       ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}),
     });
     this.link.recover = () => this.writeBack();
@@ -100,7 +120,11 @@ export class RedisStateStore implements StateStore {
       channel: `${options.keyPrefix}events`,
       origin: options.ids.uuid(),
       onEvent: (event) => this.onEvent(event),
-      onReconnect: () => void this.resyncLocks(),
+      onReconnect: () => {
+        // Notifications may have been missed meanwhile.
+        this.leases.clear();
+        void this.resyncMirror();
+      },
     });
   }
 
@@ -113,7 +137,7 @@ export class RedisStateStore implements StateStore {
     try {
       await store.link.connect();
       await store.events.start();
-      await store.resyncLocks();
+      await store.resyncMirror();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (!options.allowDegradedStart) {
@@ -125,15 +149,33 @@ export class RedisStateStore implements StateStore {
       store.link.degrade(error);
       void store.events.start().catch(() => {});
     }
-    store.stopResync = options.clock.every(options.retryIntervalMs ?? 1000, () => void store.resyncLocks());
+    store.stopResync = options.clock.every(options.retryIntervalMs ?? 1000, () => void store.resyncMirror());
     return store;
   }
 
   // --- one scheduling decision ------------------------------------------------------------------
 
-  async readForPick(query: PickQuery): Promise<PickSnapshot> {
+  readForPick(query: PickQuery): PickSnapshot | Promise<PickSnapshot> {
     const now = this.clock.now();
+    if (query.sessionId !== null && query.fresh !== true && !this.link.degraded) {
+      const leased = this.leases.get(query.sessionId, now);
+      if (leased !== null) {
+        return {
+          boundAccountId: leased,
+          fixedAccountId: this.local.getFixedAccountId(),
+          lastUsed: null,
+          locks: this.local.locks.list(now),
+          counter: this.local.incrementCounter(1),
+          leased: true,
+        };
+      }
+    }
+    return this.readShared(query, now);
+  }
+
+  private async readShared(query: PickQuery, now: number): Promise<PickSnapshot> {
     const { bindings, order, seq, counter, fixed } = this.bindingKeys();
+    const fixedVersion = this.fixedVersion;
     return this.link.run(
       async () => {
         const [bound, fixedId, last, position] = (await runScript(
@@ -152,6 +194,11 @@ export class RedisStateStore implements StateStore {
           query.lastUsed ? '1' : '0',
         )) as [string, string, string, number];
         this.local.setCounter(position);
+        if (this.fixedVersion === fixedVersion) this.local.setFixedAccountId(fixedId === '' ? null : fixedId);
+        if (query.sessionId !== null) {
+          if (bound === '') this.leases.drop(query.sessionId);
+          else this.leases.grant(query.sessionId, bound, now);
+        }
         return {
           boundAccountId: bound === '' ? null : bound,
           fixedAccountId: fixedId === '' ? null : fixedId,
@@ -197,7 +244,16 @@ export class RedisStateStore implements StateStore {
           this.ttl,
           this.max,
         )) as string;
-        return { boundAccountId: bind === null || effects.sessionId === null ? null : bound };
+        if (effects.sessionId === null) return NOTHING_APPLIED;
+        if ((bind !== null && (bind.replacing !== null || bind.force)) || effects.unbindFrom !== null) {
+          await this.publishBindingsChanged(effects.sessionId, null);
+        }
+        if (bind === null) {
+          if (effects.unbindFrom !== null) this.leases.drop(effects.sessionId);
+          return NOTHING_APPLIED;
+        }
+        this.leases.grant(effects.sessionId, bound, now);
+        return { boundAccountId: bound };
       },
       () => this.local.applyPick(effects, now),
     );
@@ -225,9 +281,11 @@ export class RedisStateStore implements StateStore {
   ): Promise<string> {
     const now = this.clock.now();
     const { replacing, force } = options;
+    const rebinding = (replacing ?? null) !== null || force === true;
+    if (rebinding) this.leases.drop(sessionId);
     return this.link.run(
-      async () =>
-        (await this.bindingScript(
+      async () => {
+        const bound = (await this.bindingScript(
           lua.BIND_IF_ABSENT,
           sessionId,
           accountId,
@@ -236,7 +294,10 @@ export class RedisStateStore implements StateStore {
           now,
           this.ttl,
           this.max,
-        )) as string,
+        )) as string;
+        if (rebinding) await this.publishBindingsChanged(sessionId, null);
+        return bound;
+      },
       () => this.local.bindings.bindIfAbsent(sessionId, { accountId, ...options }, now),
     );
   }
@@ -244,8 +305,13 @@ export class RedisStateStore implements StateStore {
   async deleteBinding(sessionId: string): Promise<boolean> {
     const now = this.clock.now();
     const local = this.local.bindings.delete(sessionId, now);
+    this.leases.drop(sessionId);
     return this.link.run(
-      async () => (await this.bindingScript(lua.DELETE_BINDING, sessionId, now, this.ttl, '')) === 1,
+      async () => {
+        const deleted = (await this.bindingScript(lua.DELETE_BINDING, sessionId, now, this.ttl, '')) === 1;
+        await this.publishBindingsChanged(sessionId, null);
+        return deleted;
+      },
       () => local,
     );
   }
@@ -340,12 +406,12 @@ export class RedisStateStore implements StateStore {
   }
 
   async listLocks(): Promise<readonly RateLimitLock[]> {
-    await this.resyncLocks();
+    await this.resyncMirror();
     return this.local.locks.list(this.clock.now());
   }
 
   async getLocks(accountId: string, model: string): Promise<AccountLocks> {
-    await this.resyncLocks();
+    await this.resyncMirror();
     return this.local.locks.get(accountId, model, this.clock.now());
   }
 
@@ -454,12 +520,19 @@ export class RedisStateStore implements StateStore {
   }
 
   async setFixedAccountId(accountId: string | null): Promise<void> {
-    this.local.setFixedAccountId(accountId);
+    this.putFixedAccountId(accountId);
     const key = this.keys['fixed'] as string;
     await this.link.run(async () => {
       if (accountId === null) await this.link.client.del(key);
       else await this.link.client.set(key, accountId);
+      await this.events.publish({ type: 'fixed', accountId });
     }, noop);
+  }
+
+  /** Mirrors the fixed account (this instance's or another's); a read in flight then keeps its copy to itself. */
+  private putFixedAccountId(accountId: string | null): void {
+    this.local.setFixedAccountId(accountId);
+    this.fixedVersion++;
   }
 
   // --- between instances ------------------------------------------------------------------------
@@ -507,25 +580,37 @@ export class RedisStateStore implements StateStore {
     }
     if (event.type === 'settings') this.emit({ type: 'settings', scheduling: event.scheduling });
     if (event.type === 'failure-count') this.putFailureCount(event.accountId, event.failure);
-    if (event.type === 'resync') void this.resyncLocks();
+    if (event.type === 'fixed') this.putFixedAccountId(event.accountId);
+    if (event.type === 'bindings-changed') {
+      if (event.sessionId !== null) this.leases.drop(event.sessionId);
+      else if (event.accountId !== null) this.leases.dropAccount(event.accountId);
+      else this.leases.clear();
+    }
+    if (event.type === 'resync') void this.resyncMirror();
   }
 
   private emit(change: RemoteChange): void {
     for (const listener of this.listeners) listener(change);
   }
 
-  /** Replaces the lock mirror with Redis's active locks (start, reconnection, periodic, admin reads). */
-  private async resyncLocks(): Promise<void> {
+  /**
+   * Replaces the mirror with Redis's active locks, failure counts and fixed account (start,
+   * reconnection, once a second, admin reads of locks): what a missed notification left out.
+   */
+  private async resyncMirror(): Promise<void> {
     if (this.link.degraded) return;
     const now = this.clock.now();
     const version = this.local.locks.version;
     try {
-      const failureVersion = this.failureVersion;
-      const [active, failures] = await Promise.all([
+      const { failureVersion, fixedVersion } = this;
+      const [active, failures, fixed] = await Promise.all([
         runScript(this.link.client, lua.ACTIVE_LOCKS, 1, this.lockHash(), now) as Promise<string[]>,
         this.link.client.hgetall(this.keys['failures'] as string),
+        this.link.client.get(this.keys['fixed'] as string),
       ]);
       if (this.link.degraded) return;
+      // The fixed account's notification may have been missed: the leased picks read the mirror.
+      if (this.fixedVersion === fixedVersion) this.local.setFixedAccountId(fixed);
       // A change here meanwhile makes this copy stale: the next one will do.
       if (this.failureVersion === failureVersion) {
         this.local.replaceFailureCounts(
@@ -565,6 +650,7 @@ export class RedisStateStore implements StateStore {
       );
     }
     this.local.bindings.clear(now);
+    this.leases.clear();
     for (const lock of this.local.locks.list(now)) {
       const json = JSON.stringify(lock);
       await runScript(
@@ -592,10 +678,34 @@ export class RedisStateStore implements StateStore {
       accountId === ''
         ? this.local.bindings.clear(now)
         : this.local.bindings.deleteForAccount(accountId, now);
+    if (accountId === '') this.leases.clear();
+    else this.leases.dropAccount(accountId);
     return this.link.run(
-      async () => (await this.bindingScript(lua.DELETE_BINDINGS, now, this.ttl, accountId)) as number,
+      async () => {
+        const removed = (await this.bindingScript(lua.DELETE_BINDINGS, now, this.ttl, accountId)) as number;
+        await this.publishBindingsChanged(null, accountId === '' ? null : accountId);
+        return removed;
+      },
       () => local,
     );
+  }
+
+  /**
+   * At the start of an outage: the conversations this instance was serving stay on their accounts
+   * (the local state it now serves from knows their bindings; they are written back on recovery,
+   * where a binding another instance made meanwhile wins).
+   */
+  private keepLeasedBindings(): void {
+    const now = this.clock.now();
+    for (const [sessionId, accountId] of [...this.leases.entries(now)]) {
+      this.local.bindings.bindIfAbsent(sessionId, { accountId, replacing: null }, now);
+    }
+    this.leases.clear();
+  }
+
+  /** Tells the other instances to drop their leases on these bindings (see `StateEvent`). */
+  private publishBindingsChanged(sessionId: string | null, accountId: string | null): Promise<void> {
+    return this.events.publish({ type: 'bindings-changed', sessionId, accountId });
   }
 
   private bindingScript(script: string, ...args: Array<string | number>): Promise<unknown> {

@@ -35,6 +35,8 @@ export interface PickQuery {
   sessionId: string | null;
   /** Whether the last-used record is wanted (a request without a session, in a cache-aware mode). */
   lastUsed: boolean;
+  /** Read the shared state itself, never a lease (see `PickSnapshot.leased`). */
+  fresh?: boolean;
 }
 
 /** Everything one pick needs, read at once. */
@@ -54,6 +56,15 @@ export interface PickSnapshot {
    * concurrent picks (on any instance) start at different positions.
    */
   counter: number;
+  /**
+   * Set when a shared store answered from this instance's lease on the session's binding instead
+   * of the shared state (no round trip): the binding, the fixed account and the locks are this
+   * instance's mirror of them, which lags another instance's change by the time its notification
+   * takes, and `counter` is not a reserved position. A pick that does not follow the binding (it
+   * cannot serve, or another account is fixed) must read again with `fresh`. Never set by the
+   * in-process store, whose every read is fresh.
+   */
+  leased?: true;
 }
 
 /** How a pick binds its session (`PickEffects.bind`, `bindIfAbsent`). */
@@ -268,6 +279,8 @@ export interface StateStore {
 
 /** Default time-to-live of a session binding since its last use: one hour. */
 export const DEFAULT_BINDING_TTL_MS = 60 * 60 * 1000;
+/** Default time a shared store trusts a binding it read without reading it again (`BindingLeases`). */
+export const DEFAULT_BINDING_LEASE_MS = 1000;
 /** Default maximum number of session bindings kept; the least recently used go first. */
 export const DEFAULT_MAX_BINDINGS = 100_000;
 /** Failure counts fade after this long without a failure (the rate-limit policy's value). */

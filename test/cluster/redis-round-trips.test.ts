@@ -1,9 +1,10 @@
 /**
  * What one request costs in Redis, counted with `MONITOR` on the real server: a request whose
  * session is already bound, and that succeeds, makes exactly one Redis call — the pick's read
- * (binding read and refresh, counter, fixed account). Its writes are skipped when there is nothing
- * to write, and its success bookkeeping when this instance's mirror knows no failure count or
- * back-off lock to clear. Work is counted, never timed.
+ * (binding read and refresh, counter, fixed account) — and none while this instance holds a lease
+ * on the binding (`state.binding_lease_ms`). Its writes are skipped when there is nothing to write,
+ * and its success bookkeeping when this instance's mirror knows no failure count or back-off lock
+ * to clear. Work is counted, never timed.
  */
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it, vi } from 'vitest';
@@ -29,7 +30,10 @@ async function commandsDuring(prefix: string, work: () => Promise<void>): Promis
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     // The commands a script runs are shown too, from `lua`: the script's own call counts once.
     if (source === 'lua' || !args.some((arg) => arg.startsWith(prefix))) return;
-    const resync = (args[0] === 'evalsha' && args[1] === scriptSha(ACTIVE_LOCKS)) || args[0] === 'hgetall';
+    const resync =
+      (args[0] === 'evalsha' && args[1] === scriptSha(ACTIVE_LOCKS)) ||
+      args[0] === 'hgetall' ||
+      (args[0] === 'get' && args[1] === `${prefix}fixed`);
     if (!resync) seen.push(args);
   });
   try {
@@ -59,7 +63,8 @@ async function chat(gateway: GatewayHarness, session: string, text: string): Pro
 }
 
 describe('Redis round trips per request', () => {
-  it('a bound session’s successful request makes one Redis call, the pick’s read', async () => {
+  /** Redis commands of turns 1 to TURNS of every session, their first turns made before. */
+  async function laterTurns(state: Record<string, unknown>): Promise<string[][]> {
     const [gateway] = await bed.start({
       size: 1,
       accounts: ['sk-a', 'sk-b', 'sk-c'].map((key) => ({
@@ -69,19 +74,27 @@ describe('Redis round trips per request', () => {
         base_url: `${bed.upstream.url}/v1`,
       })),
       config: { auto_refresh: false },
+      state,
     });
     const prefix = gateway!.runtime.stores.config.get().state.key_prefix;
     for (const session of SESSIONS) await chat(gateway!, session, `${session} first turn`);
-
-    const commands = await commandsDuring(prefix, async () => {
+    return commandsDuring(prefix, async () => {
       for (let turn = 1; turn <= TURNS; turn++) {
         for (const session of SESSIONS) await chat(gateway!, session, `${session} turn ${turn}`);
       }
     });
+  }
 
+  it('a bound session’s successful request makes one Redis call, the pick’s read, with leases off', async () => {
+    const commands = await laterTurns({ binding_lease_ms: 0 });
     expect(commands.map((args) => args.slice(0, 2))).toEqual(
       Array.from({ length: SESSIONS.length * TURNS }, () => ['evalsha', scriptSha(READ_FOR_PICK)]),
     );
+  });
+
+  it('makes no Redis call at all while the instance holds a lease on the binding', async () => {
+    // A lease longer than the test: every later turn is served on it.
+    expect(await laterTurns({ binding_lease_ms: 60_000 })).toEqual([]);
   });
 });
 

@@ -71,6 +71,18 @@ describe('RedisStateStore when Redis fails', () => {
     expect(other.health().degraded).toBe(false);
   });
 
+  it('keeps the conversations it holds leases on where they are through an outage', async () => {
+    const store = await open(redisKeyPrefix());
+    await store.setBinding('s1', 'a');
+    expect((await store.readForPick({ sessionId: 's1', lastUsed: false })).boundAccountId).toBe('a');
+    await redis.kill();
+    await vi.waitFor(() => expect(store.health().degraded).toBe(true), RECOVERY);
+    // On local state now: it knows the binding it was serving, not just the ones made since.
+    const read = await store.readForPick({ sessionId: 's1', lastUsed: false });
+    expect(read).toMatchObject({ boundAccountId: 'a' });
+    expect(read.leased).toBeUndefined();
+  });
+
   it('answers within the command timeout while Redis is frozen, and converges after it thaws', async () => {
     const prefix = redisKeyPrefix();
     const store = await open(prefix);
@@ -137,7 +149,11 @@ describe('a gateway on Redis when Redis is killed', () => {
     expect((await chat('before')).status).toBe(200);
     await redis.kill();
     for (let turn = 0; turn < 10; turn++) expect((await chat(`during ${turn}`)).status).toBe(200);
-    expect(pick((await gateway.call('GET', '/healthz')).json, 'state_degraded')).toBe(true);
+    // Turns served on the binding's lease make no Redis call: the lost connection itself tells.
+    await vi.waitFor(
+      async () => expect(pick((await gateway!.call('GET', '/healthz')).json, 'state_degraded')).toBe(true),
+      RECOVERY,
+    );
     const status = (await gateway.call('GET', '/api/proxy/status')).json;
     expect(pick(status, 'state_degraded')).toBe(true);
     expect(pick(status, 'state', 'backend')).toBe('redis');

@@ -23,6 +23,8 @@ export interface ClusterOptions {
   accounts: HarnessAccount[];
   /** gui_config.json entries of every instance besides `store` and `state`. */
   config?: Record<string, unknown>;
+  /** `state` entries besides the backend, URL, key prefix and command timeout (e.g. `binding_lease_ms`). */
+  state?: Record<string, unknown>;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function startCluster(
       redis_url: inject('redisUrl'),
       key_prefix: redisKeyPrefix(),
       command_timeout_ms: 2000,
+      ...options.state,
     },
   };
   const instances: GatewayHarness[] = [];
