@@ -16,6 +16,7 @@ export class LocalState {
   private counter = 0;
   private lastUsed: LastUsedRecord | null = null;
   private fixedAccountId: string | null = null;
+  private readonly claims = new Map<string, { holder: string; until: number }>();
 
   constructor(options: { bindingTtlMs: number; maxBindings: number }) {
     this.bindings = new LocalBindings(options.bindingTtlMs, Math.max(1, options.maxBindings));
@@ -108,10 +109,21 @@ export class LocalState {
     this.fixedAccountId = accountId;
   }
 
-  /** Drops every expired binding, ended lock and faded failure count. */
+  /** `StateStore.claim` at `now`. */
+  claim(name: string, holder: string, ttlMs: number, now: number): boolean {
+    const live = this.claims.get(name);
+    if (live !== undefined && live.until > now) return live.holder === holder;
+    this.claims.set(name, { holder, until: now + ttlMs });
+    return true;
+  }
+
+  /** Drops every expired binding, ended lock and claim, and faded failure count. */
   sweep(now: number): void {
     this.bindings.sweep(now);
     this.locks.sweep(now);
+    for (const [name, claim] of this.claims) {
+      if (claim.until <= now) this.claims.delete(name);
+    }
     for (const [accountId, failure] of this.failures) {
       if (isFaded(failure, now)) this.failures.delete(accountId);
     }

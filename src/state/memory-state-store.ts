@@ -113,6 +113,10 @@ export class MemoryStateStore implements StateStore {
     return this.state.bindings.count(this.clock.now());
   }
 
+  async claim(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.state.claim(name, holder, ttlMs, this.clock.now());
+  }
+
   async setLock(lock: RateLimitLock): Promise<void> {
     this.state.locks.set(lock);
     await this.persistence?.save(lock);

@@ -225,6 +225,23 @@ local next = cjson.encode({count = count + 1, lastFailureAt = now})
 redis.call('HSET', KEYS[1], ARGV[1], next)
 return next`;
 
+/**
+ * claim: KEYS claim; ARGV holder, now, ttl. The claim is `until|holder`; Redis's own expiry (the
+ * same ttl) only removes it afterwards. Returns 1 when the holder holds it afterwards.
+ */
+export const CLAIM = `
+local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
+local value = redis.call('GET', KEYS[1])
+if value then
+  local bar = string.find(value, '|', 1, true)
+  if tonumber(string.sub(value, 1, bar - 1)) > now then
+    if string.sub(value, bar + 1) == ARGV[1] then return 1 end
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], (now + ttl) .. '|' .. ARGV[1], 'PX', ttl)
+return 1`;
+
 /** Releases an exclusive lock only when this holder still has it: KEYS lock; ARGV token. */
 export const RELEASE_EXCLUSIVE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

@@ -82,6 +82,8 @@ export class RedisStateStore implements StateStore {
   private readonly events: RedisEvents;
   private readonly clock: Clock;
   private readonly keys: Record<string, string>;
+  /** Prefix of the claims' keys (`claim`). */
+  private readonly claimPrefix: string;
   private readonly ttl: number;
   private readonly max: number;
   private readonly local: LocalState;
@@ -103,6 +105,7 @@ export class RedisStateStore implements StateStore {
     this.leases = new BindingLeases(leaseMs, this.max);
     this.exclusion = new LocalExclusion(options.clock);
     this.keys = Object.fromEntries(KEY_NAMES.map((name) => [name, `${options.keyPrefix}${name}`]));
+    this.claimPrefix = `${options.keyPrefix}claim:`;
     this.link = new RedisLink({
       url: options.url,
       clock: options.clock,
@@ -329,6 +332,23 @@ export class RedisStateStore implements StateStore {
     return this.link.run(
       async () => (await this.bindingScript(lua.SWEEP_BINDINGS, now, this.ttl)) as number,
       () => this.local.bindings.count(now),
+    );
+  }
+
+  async claim(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    return this.link.run(
+      async () =>
+        (await runScript(
+          this.link.client,
+          lua.CLAIM,
+          1,
+          `${this.claimPrefix}${name}`,
+          holder,
+          now,
+          ttlMs,
+        )) === 1,
+      () => this.local.claim(name, holder, ttlMs, now),
     );
   }
 

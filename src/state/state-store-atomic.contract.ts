@@ -265,6 +265,35 @@ export function describeExclusion(open: Open): void {
       });
     });
 
+    it('claims a name for one holder until its time is up, then for whoever claims it next', async () => {
+      const { store, clock } = await open();
+      expect(await store.claim('warmup:a:1', 'one', 1000)).toBe(true);
+      expect(await store.claim('warmup:a:1', 'two', 1000)).toBe(false);
+      expect(await store.claim('warmup:a:2', 'two', 1000)).toBe(true);
+      await clock.advance(999);
+      // The holder's repeated claim keeps its first end.
+      expect(await store.claim('warmup:a:1', 'one', 1000)).toBe(true);
+      await clock.advance(1);
+      expect(await store.claim('warmup:a:1', 'two', 1000)).toBe(true);
+      expect(await store.claim('warmup:a:1', 'one', 1000)).toBe(false);
+    });
+
+    it('keeps claims apart from the session bindings', async () => {
+      const { store } = await open();
+      await store.claim('warmup:a:1', 'one', 60_000);
+      expect(await store.countBindings()).toBe(0);
+      expect(await store.clearBindings()).toBe(0);
+      expect(await store.claim('warmup:a:1', 'two', 60_000)).toBe(false);
+    });
+
+    it('gives one of many concurrent claims of a name the claim', async () => {
+      const { store } = await open();
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => store.claim('warmup:a:1', `holder-${index}`, 60_000)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
     it('reports its health as not degraded', async () => {
       const { store } = await open();
       expect(store.health()).toMatchObject({ degraded: false, reason: null, since: null });

@@ -266,6 +266,13 @@ export interface StateStore {
     task: () => Promise<T>,
     options: { ttlMs: number },
   ): Promise<ExclusiveOutcome<T>>;
+  /**
+   * Claims `name` for `holder` for `ttlMs` unless another holder's claim on it is still live;
+   * returns whether `holder` holds it afterwards (a holder's repeated claim keeps its first end). A
+   * claim is never released early: it is how instances agree which of them does a job once per
+   * period (a scheduled warmup of one account's window). Kept apart from the session bindings.
+   */
+  claim(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Tells the other instances that the scheduling settings changed here (see `RemoteChange`). */
   publishSettings(scheduling: SharedSchedulingSettings): Promise<void>;
   /** Calls `listener` for every change another instance makes (see `RemoteChange`); returns unsubscribe. */

@@ -26,15 +26,15 @@ function harness(
 ) {
   const clock = new FakeClock();
   const sent: ProxyRequest[] = [];
-  const bindings = new Map<string, string>();
+  const claims = new Map<string, string>();
   const state = {
     locks: [] as RateLimitLock[],
     backend: 'memory' as StateHealth['backend'],
     listLocks: async () => state.locks,
-    bindIfAbsent: async (key: string, holder: string) => {
-      const bound = bindings.get(key) ?? holder;
-      bindings.set(key, bound);
-      return bound;
+    claim: async (name: string, holder: string) => {
+      const held = claims.get(name) ?? holder;
+      claims.set(name, held);
+      return held === holder;
     },
     health: () => health(state.backend),
   };
@@ -60,7 +60,7 @@ function harness(
     logger: silentLogger(),
     history: async () => options.history?.(clock.now()) ?? [],
   });
-  return { clock, sent, bindings, state, warmup };
+  return { clock, sent, claims, state, warmup };
 }
 
 describe('ScheduledWarmup', () => {
@@ -117,11 +117,11 @@ describe('ScheduledWarmup', () => {
   });
 
   it('with shared state, leaves a window another instance claimed to that instance', async () => {
-    const { sent, state, bindings, warmup } = harness();
+    const { sent, state, claims, warmup } = harness();
     state.backend = 'redis';
     const first = await warmup.status();
     const claimed = first.find((target) => target.accountId === 'a');
-    bindings.set(`scheduled-warmup:a:gpt-5-mini:${claimed?.window}`, 'another instance');
+    claims.set(`scheduled-warmup:a:gpt-5-mini:${claimed?.window}`, 'another instance');
     await warmup.tick();
     expect(sent.map((request) => request.pinnedAccountId)).toEqual(['b']);
     const status = await warmup.status();

@@ -33,11 +33,11 @@ export interface ScheduledWarmupOptions {
   };
   /**
    * The scheduling state: its locks, and in cluster mode (`backend: redis`) the claim of each
-   * account's window, so that one instance only warms it (`bindIfAbsent` on a key of the window).
+   * account's window, so that one instance only warms it (`StateStore.claim`).
    */
   state: {
     listLocks(): Promise<readonly RateLimitLock[]>;
-    bindIfAbsent(key: string, holder: string): Promise<string>;
+    claim(name: string, holder: string, ttlMs: number): Promise<boolean>;
     health(): StateHealth;
   };
   /** Read on every tick. */
@@ -196,14 +196,14 @@ export class ScheduledWarmup {
   }
 
   /**
-   * Whether this instance warms the target's window. With shared state, the first instance to bind
-   * the window's key does; the others leave it to that one. Alone, always.
+   * Whether this instance warms the target's window. With shared state, the first instance to claim
+   * the window does (the claim outlives the window); the others leave it to that one. Alone, always.
    */
   private async claim(target: WarmupTarget): Promise<boolean> {
-    const { state } = this.options;
+    const { state, settings } = this.options;
     if (state.health().backend !== 'redis') return true;
     const name = `scheduled-warmup:${target.accountId}:${target.model}:${target.window}`;
-    return (await state.bindIfAbsent(name, this.holder)) === this.holder;
+    return state.claim(name, this.holder, settings().schedule.intervalMs);
   }
 
   /** Sends one warmup; resolves with why it failed, or null when it worked. */
