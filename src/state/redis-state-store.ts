@@ -431,8 +431,19 @@ export class RedisStateStore implements StateStore {
   }
 
   async getLocks(accountId: string, model: string): Promise<AccountLocks> {
-    await this.resyncMirror();
-    return this.local.locks.get(accountId, model, this.clock.now());
+    const now = this.clock.now();
+    return this.link.run(
+      async () => {
+        // The two entries themselves, not the whole lock hash: a burst of failures reads little.
+        const [account, forModel] = await this.link.client.hmget(
+          this.lockHash(),
+          lockKey(accountId, null),
+          lockKey(accountId, model),
+        );
+        return { account: activeLock(account ?? null, now), model: activeLock(forModel ?? null, now) };
+      },
+      () => this.local.locks.get(accountId, model, now),
+    );
   }
 
   async deleteLocks(
@@ -771,6 +782,13 @@ function isEmpty(effects: PickEffects): boolean {
   return (
     effects.bind === null && effects.unbindFrom === null && effects.lastUsed === null && effects.skip === 0
   );
+}
+
+/** A stored lock's JSON as the lock, when it is still active at `now`. */
+function activeLock(json: string | null, now: number): RateLimitLock | null {
+  if (json === null) return null;
+  const lock = JSON.parse(json) as RateLimitLock;
+  return lock.until > now ? lock : null;
 }
 
 function parseOrNull<T>(value: unknown): T | null {
