@@ -2,9 +2,9 @@ import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { FailureCount, RateLimitLock } from '../core/limits.js';
 import { lockKey } from '../core/limits.js';
-import { BindingLeases } from './binding-leases.js';
 import { LocalExclusion } from './local-exclusion.js';
 import { LocalState } from './local-state.js';
+import { RedisBindings } from './redis-bindings.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
 import { RedisLink } from './redis-link.js';
 import * as lua from './redis-scripts.js';
@@ -87,7 +87,7 @@ export class RedisStateStore implements StateStore {
   private readonly ttl: number;
   private readonly max: number;
   private readonly local: LocalState;
-  private readonly leases: BindingLeases;
+  private readonly bindings: RedisBindings;
   private readonly exclusion: LocalExclusion;
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private stopResync: () => void = () => {};
@@ -101,8 +101,6 @@ export class RedisStateStore implements StateStore {
     this.ttl = options.bindingTtlMs ?? DEFAULT_BINDING_TTL_MS;
     this.max = Math.max(1, options.maxBindings ?? DEFAULT_MAX_BINDINGS);
     this.local = new LocalState({ bindingTtlMs: this.ttl, maxBindings: this.max });
-    const leaseMs = Math.min(options.bindingLeaseMs ?? DEFAULT_BINDING_LEASE_MS, Math.floor(this.ttl / 10));
-    this.leases = new BindingLeases(leaseMs, this.max);
     this.exclusion = new LocalExclusion(options.clock);
     this.keys = Object.fromEntries(KEY_NAMES.map((name) => [name, `${options.keyPrefix}${name}`]));
     this.claimPrefix = `${options.keyPrefix}claim:`;
@@ -112,7 +110,7 @@ export class RedisStateStore implements StateStore {
       commandTimeoutMs: options.commandTimeoutMs ?? 250,
       retryIntervalMs: options.retryIntervalMs ?? 1000,
       onDegraded: (reason) => {
-        this.keepLeasedBindings();
+        this.bindings.keepLeased();
         options.onDegraded?.(reason);
       },
       ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}),
@@ -125,9 +123,19 @@ export class RedisStateStore implements StateStore {
       onEvent: (event) => this.onEvent(event),
       onReconnect: () => {
         // Notifications may have been missed meanwhile.
-        this.leases.clear();
+        this.bindings.leases.clear();
         void this.resyncMirror();
       },
+    });
+    this.bindings = new RedisBindings({
+      link: this.link,
+      events: this.events,
+      local: this.local,
+      clock: options.clock,
+      keyPrefix: options.keyPrefix,
+      ttlMs: this.ttl,
+      max: this.max,
+      leaseMs: options.bindingLeaseMs ?? DEFAULT_BINDING_LEASE_MS,
     });
   }
 
@@ -161,7 +169,7 @@ export class RedisStateStore implements StateStore {
   readForPick(query: PickQuery): PickSnapshot | Promise<PickSnapshot> {
     const now = this.clock.now();
     if (query.sessionId !== null && query.fresh !== true && !this.link.degraded) {
-      const leased = this.leases.get(query.sessionId, now);
+      const leased = this.bindings.leases.get(query.sessionId, now);
       if (leased !== null) {
         return {
           boundAccountId: leased,
@@ -198,10 +206,7 @@ export class RedisStateStore implements StateStore {
         )) as [string, string, string, number];
         this.local.setCounter(position);
         if (this.fixedVersion === fixedVersion) this.local.setFixedAccountId(fixedId === '' ? null : fixedId);
-        if (query.sessionId !== null) {
-          if (bound === '') this.leases.drop(query.sessionId);
-          else this.leases.grant(query.sessionId, bound, now);
-        }
+        if (query.sessionId !== null) this.bindings.read(query.sessionId, bound, now);
         return {
           boundAccountId: bound === '' ? null : bound,
           fixedAccountId: fixedId === '' ? null : fixedId,
@@ -248,15 +253,8 @@ export class RedisStateStore implements StateStore {
           this.max,
         )) as string;
         if (effects.sessionId === null) return NOTHING_APPLIED;
-        if ((bind !== null && (bind.replacing !== null || bind.force)) || effects.unbindFrom !== null) {
-          await this.publishBindingsChanged(effects.sessionId, null);
-        }
-        if (bind === null) {
-          if (effects.unbindFrom !== null) this.leases.drop(effects.sessionId);
-          return NOTHING_APPLIED;
-        }
-        this.leases.grant(effects.sessionId, bound, now);
-        return { boundAccountId: bound };
+        await this.bindings.applied({ ...effects, sessionId: effects.sessionId }, bound, now);
+        return bind === null ? NOTHING_APPLIED : { boundAccountId: bound };
       },
       () => this.local.applyPick(effects, now),
     );
@@ -264,75 +262,36 @@ export class RedisStateStore implements StateStore {
 
   // --- session bindings -------------------------------------------------------------------------
 
-  async getBinding(sessionId: string): Promise<string | null> {
-    const now = this.clock.now();
-    return this.link.run(
-      async () =>
-        ((await this.bindingScript(lua.GET_BINDING, sessionId, now, this.ttl)) as string | null) ?? null,
-      () => this.local.bindings.get(sessionId, now),
-    );
+  getBinding(sessionId: string): Promise<string | null> {
+    return this.bindings.get(sessionId);
   }
 
   async setBinding(sessionId: string, accountId: string): Promise<void> {
-    await this.bindIfAbsent(sessionId, accountId, { replacing: null, force: true });
+    await this.bindings.bindIfAbsent(sessionId, accountId, { replacing: null, force: true });
   }
 
-  async bindIfAbsent(
+  bindIfAbsent(
     sessionId: string,
     accountId: string,
     options: Pick<SessionBind, 'replacing' | 'force'> = { replacing: null },
   ): Promise<string> {
-    const now = this.clock.now();
-    const { replacing, force } = options;
-    const rebinding = (replacing ?? null) !== null || force === true;
-    if (rebinding) this.leases.drop(sessionId);
-    return this.link.run(
-      async () => {
-        const bound = (await this.bindingScript(
-          lua.BIND_IF_ABSENT,
-          sessionId,
-          accountId,
-          replacing ?? '',
-          force ? '1' : '0',
-          now,
-          this.ttl,
-          this.max,
-        )) as string;
-        if (rebinding) await this.publishBindingsChanged(sessionId, null);
-        return bound;
-      },
-      () => this.local.bindings.bindIfAbsent(sessionId, { accountId, ...options }, now),
-    );
+    return this.bindings.bindIfAbsent(sessionId, accountId, options);
   }
 
-  async deleteBinding(sessionId: string): Promise<boolean> {
-    const now = this.clock.now();
-    const local = this.local.bindings.delete(sessionId, now);
-    this.leases.drop(sessionId);
-    return this.link.run(
-      async () => {
-        const deleted = (await this.bindingScript(lua.DELETE_BINDING, sessionId, now, this.ttl, '')) === 1;
-        await this.publishBindingsChanged(sessionId, null);
-        return deleted;
-      },
-      () => local,
-    );
+  deleteBinding(sessionId: string): Promise<boolean> {
+    return this.bindings.delete(sessionId);
   }
 
-  async deleteBindingsForAccount(accountId: string): Promise<number> {
-    return this.deleteBindings(accountId);
+  deleteBindingsForAccount(accountId: string): Promise<number> {
+    return this.bindings.deleteAll(accountId);
   }
 
-  async clearBindings(): Promise<number> {
-    return this.deleteBindings('');
+  clearBindings(): Promise<number> {
+    return this.bindings.deleteAll(null);
   }
 
-  async countBindings(): Promise<number> {
-    const now = this.clock.now();
-    return this.link.run(
-      async () => (await this.bindingScript(lua.SWEEP_BINDINGS, now, this.ttl)) as number,
-      () => this.local.bindings.count(now),
-    );
+  countBindings(): Promise<number> {
+    return this.bindings.count();
   }
 
   async claim(name: string, holder: string, ttlMs: number): Promise<boolean> {
@@ -612,11 +571,7 @@ export class RedisStateStore implements StateStore {
     if (event.type === 'settings') this.emit({ type: 'settings', scheduling: event.scheduling });
     if (event.type === 'failure-count') this.putFailureCount(event.accountId, event.failure);
     if (event.type === 'fixed') this.putFixedAccountId(event.accountId);
-    if (event.type === 'bindings-changed') {
-      if (event.sessionId !== null) this.leases.drop(event.sessionId);
-      else if (event.accountId !== null) this.leases.dropAccount(event.accountId);
-      else this.leases.clear();
-    }
+    if (event.type === 'bindings-changed') this.bindings.onChanged(event);
     if (event.type === 'resync') void this.resyncMirror();
   }
 
@@ -662,26 +617,7 @@ export class RedisStateStore implements StateStore {
   private async writeBack(): Promise<void> {
     const now = this.clock.now();
     const client = this.link.client;
-    const { bindings, order, seq } = this.bindingKeys();
-    for (const [sessionId, accountId] of [...this.local.bindings.entries(now)]) {
-      await runScript(
-        client,
-        lua.BIND_IF_ABSENT,
-        3,
-        bindings,
-        order,
-        seq,
-        sessionId,
-        accountId,
-        '',
-        '0',
-        now,
-        this.ttl,
-        this.max,
-      );
-    }
-    this.local.bindings.clear(now);
-    this.leases.clear();
+    await this.bindings.writeBack(now);
     for (const lock of this.local.locks.list(now)) {
       const json = JSON.stringify(lock);
       await runScript(
@@ -703,47 +639,6 @@ export class RedisStateStore implements StateStore {
     await this.events.publishRaw({ type: 'resync' });
   }
 
-  private async deleteBindings(accountId: string): Promise<number> {
-    const now = this.clock.now();
-    const local =
-      accountId === ''
-        ? this.local.bindings.clear(now)
-        : this.local.bindings.deleteForAccount(accountId, now);
-    if (accountId === '') this.leases.clear();
-    else this.leases.dropAccount(accountId);
-    return this.link.run(
-      async () => {
-        const removed = (await this.bindingScript(lua.DELETE_BINDINGS, now, this.ttl, accountId)) as number;
-        await this.publishBindingsChanged(null, accountId === '' ? null : accountId);
-        return removed;
-      },
-      () => local,
-    );
-  }
-
-  /**
-   * At the start of an outage: the conversations this instance was serving stay on their accounts
-   * (the local state it now serves from knows their bindings; they are written back on recovery,
-   * where a binding another instance made meanwhile wins).
-   */
-  private keepLeasedBindings(): void {
-    const now = this.clock.now();
-    for (const [sessionId, accountId] of [...this.leases.entries(now)]) {
-      this.local.bindings.bindIfAbsent(sessionId, { accountId, replacing: null }, now);
-    }
-    this.leases.clear();
-  }
-
-  /** Tells the other instances to drop their leases on these bindings (see `StateEvent`). */
-  private publishBindingsChanged(sessionId: string | null, accountId: string | null): Promise<void> {
-    return this.events.publish({ type: 'bindings-changed', sessionId, accountId });
-  }
-
-  private bindingScript(script: string, ...args: Array<string | number>): Promise<unknown> {
-    const { bindings, order, seq } = this.bindingKeys();
-    return runScript(this.link.client, script, 3, bindings, order, seq, ...args);
-  }
-
   private failureScript(accountId: string, now: number, op: 'get' | 'incr'): Promise<unknown> {
     return runScript(
       this.link.client,
@@ -758,13 +653,10 @@ export class RedisStateStore implements StateStore {
   }
 
   private bindingKeys() {
-    const key = (name: string) => this.keys[name] as string;
     return {
-      bindings: key('bindings'),
-      order: key('binding-order'),
-      seq: key('binding-seq'),
-      counter: key('counter'),
-      fixed: key('fixed'),
+      ...this.bindings.keys,
+      counter: this.keys['counter'] as string,
+      fixed: this.keys['fixed'] as string,
     };
   }
 
