@@ -72,10 +72,12 @@ const KEY_NAMES = [
 /**
  * The `StateStore` of a cluster: scheduling state in Redis, shared by every gateway instance.
  * Every read-then-write is one Lua script (atomic across instances, one round trip); a pick reads
- * in one script and writes in one. Locks are mirrored in process (`LocalState.locks`), updated by
- * this instance's writes and by the others' through pub/sub, so the scheduler's per-account lock
- * checks never wait for Redis. While Redis is unreachable or slow the store serves from its local
- * state (see `RedisLink`) and writes back the bindings and locks it learned once Redis answers.
+ * in one script and writes in one — or, for a session whose binding this instance leases
+ * (`RedisBindings`), reads nothing. Locks, failure counts and the fixed account are mirrored in
+ * process (`LocalState`), updated by this instance's writes and by the others' through pub/sub (and
+ * reloaded once a second), so the scheduler's per-account lock checks never wait for Redis. While
+ * Redis is unreachable or slow the store serves from its local state (see `RedisLink`) and writes
+ * back the bindings and locks it learned once Redis answers.
  */
 export class RedisStateStore implements StateStore {
   private readonly link: RedisLink;
@@ -221,7 +223,7 @@ export class RedisStateStore implements StateStore {
 
   applyPick(effects: PickEffects): PickOutcome | Promise<PickOutcome> {
     // A sticky hit (its binding touched by the read) or a pick that moved nothing writes nothing:
-    // the request then costs one round trip, the read's.
+    // the request then costs one round trip, the read's (none on a lease).
     if (isEmpty(effects)) return NOTHING_APPLIED;
     return this.applyPickEffects(effects);
   }
