@@ -82,8 +82,8 @@ export async function measureClusterPropagation(options: {
     await cluster.stop();
   }
   return [
-    { change: 'scheduling mode set through one instance', delaysMs: mode },
-    { change: 'account added through one instance', delaysMs: added },
-    { change: 'account disabled through one instance', delaysMs: disabled },
+    { change: 'scheduling mode set through one instance', delaysMs: mode, targetMs: 1000 },
+    { change: 'account added through one instance', delaysMs: added, targetMs: 1000 },
+    { change: 'account disabled through one instance', delaysMs: disabled, targetMs: 1000 },
   ];
 }
