@@ -131,20 +131,40 @@ interface ReadOptions {
   clock: Clock;
 }
 
-async function readBody(options: ReadOptions): Promise<Buffer> {
+/**
+ * Reads the body under a lease of the budget. Not `async`: a body that fits the budget now (the
+ * common case) is read without waiting on the budget's promise first.
+ */
+function readBody(options: ReadOptions): Promise<Buffer> {
   const { request, budget, config } = options;
   const state = request.bodyState ?? { lease: null, closed: false, reply: null };
   const declared = declaredLength(request);
-  if (declared === 0) return Buffer.alloc(0);
-  if (declared !== null && declared > config.max_body_bytes) throw tooLarge(config.max_body_bytes);
-  const lease = await budget.acquire(declared ?? 0);
-  if (!lease) {
-    closeConnection(state);
-    throw serverBusy(config.body_budget_wait_seconds);
+  if (declared === 0) return Promise.resolve(Buffer.alloc(0));
+  if (declared !== null && declared > config.max_body_bytes) {
+    return Promise.reject(tooLarge(config.max_body_bytes));
   }
-  state.lease = lease;
-  if (state.closed) lease.release();
-  return receive(options, { state, lease, declared });
+  const lease = budget.tryAcquire(declared ?? 0);
+  if (lease) return receiveUnder(options, { state, lease, declared });
+  return budget.acquire(declared ?? 0).then((waited) => {
+    if (!waited) {
+      closeConnection(state);
+      throw serverBusy(config.body_budget_wait_seconds);
+    }
+    return receiveUnder(options, { state, lease: waited, declared });
+  });
+}
+
+interface Reading {
+  state: BodyState;
+  lease: BodyLease;
+  declared: number | null;
+}
+
+/** Reads the body once it holds its lease (given back at once when the response is already over). */
+function receiveUnder(options: ReadOptions, reading: Reading): Promise<Buffer> {
+  reading.state.lease = reading.lease;
+  if (reading.state.closed) reading.lease.release();
+  return receive(options, reading);
 }
 
 function declaredLength(request: FastifyRequest): number | null {
@@ -158,10 +178,7 @@ function declaredLength(request: FastifyRequest): number | null {
  * Reads the body: into one buffer of the declared size, or chunk by chunk (growing the lease).
  * `reading` is separate from `options` rather than spread into a copy of it: one object less per request.
  */
-function receive(
-  options: ReadOptions,
-  reading: { state: BodyState; lease: BodyLease; declared: number | null },
-): Promise<Buffer> {
+function receive(options: ReadOptions, reading: Reading): Promise<Buffer> {
   const { payload, config } = options;
   const { declared, lease, state } = reading;
   const limit = config.max_body_bytes;
