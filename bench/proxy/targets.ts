@@ -75,7 +75,10 @@ export interface TargetContext {
   mock: RunningTarget;
   /** The repository root (bin/switchyard.js, node_modules). */
   root: string;
-  /** When set, Switchyard runs with `--cpu-prof` and writes its profile here on exit. */
+  /**
+   * When set, Switchyard runs with `--cpu-prof` and writes its profile here on exit; the bare proxy
+   * writes its own to `bare-proxy/` below it.
+   */
   cpuProfileDir?: string;
   /** More options for the Switchyard processes' `node` (V8 flags for experiments, a `--import` probe). */
   nodeArgs?: readonly string[];
@@ -116,10 +119,19 @@ export async function startTarget(spec: TargetSpec, context: TargetContext): Pro
 }
 
 async function startBareProxy(context: TargetContext): Promise<RunningTarget> {
+  // Its profile goes to a folder of its own, to be read beside Switchyard's.
+  const profile = context.cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfileDir, 'bare-proxy')}`]
+    : [];
   const child = await context.group.start({
     name: 'bare proxy',
     command: process.execPath,
-    args: [fileURLToPath(new URL('./serve.js', import.meta.url)), 'bare-proxy', context.mock.origin],
+    args: [
+      ...profile,
+      fileURLToPath(new URL('./serve.js', import.meta.url)),
+      'bare-proxy',
+      context.mock.origin,
+    ],
     readyPattern: LISTENING_URL,
   });
   const origin = child.ready?.[1] ?? '';

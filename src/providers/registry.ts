@@ -22,7 +22,10 @@ export function createProviderRegistry(context: ProviderContext): ProviderRegist
  */
 export class ProviderRegistry {
   private readonly byKind = new Map<ProviderKind, ProviderAdapter>();
-  private readonly serving = new Map<string, ReadonlySet<ProviderKind>>();
+  // Computed once per protocol (the adapters never change): looked up on every request, so keyed
+  // by the protocol itself rather than by a string built per call.
+  private readonly native = new Map<ClientProtocol, ReadonlySet<ProviderKind>>();
+  private readonly generating = new Map<ClientProtocol, ReadonlySet<ProviderKind>>();
 
   constructor(adapters: readonly ProviderAdapter[]) {
     for (const adapter of adapters) {
@@ -42,7 +45,12 @@ export class ProviderRegistry {
 
   /** Provider kinds that serve `protocol` without translation. */
   passThroughKinds(protocol: ClientProtocol): ReadonlySet<ProviderKind> {
-    return this.kinds(`pass-through ${protocol}`, (adapter) => adapter.nativeProtocol === protocol);
+    let kinds = this.native.get(protocol);
+    if (!kinds) {
+      kinds = this.kindsWhere((adapter) => adapter.nativeProtocol === protocol);
+      this.native.set(protocol, kinds);
+    }
+    return kinds;
   }
 
   /**
@@ -51,20 +59,18 @@ export class ProviderRegistry {
    */
   servingKinds(request: { protocol: ClientProtocol; operation: Operation }): ReadonlySet<ProviderKind> {
     const { protocol, operation } = request;
-    return this.kinds(
-      `${operation} ${protocol}`,
-      (adapter) =>
-        adapter.nativeProtocol === protocol || (operation === 'generate' && adapter.codec !== undefined),
-    );
-  }
-
-  /** The kinds whose adapter passes `test`, computed once per key (the adapters never change). */
-  private kinds(key: string, test: (adapter: ProviderAdapter) => boolean): ReadonlySet<ProviderKind> {
-    let kinds = this.serving.get(key);
+    if (operation !== 'generate') return this.passThroughKinds(protocol);
+    let kinds = this.generating.get(protocol);
     if (!kinds) {
-      kinds = new Set([...this.byKind.values()].filter(test).map((adapter) => adapter.kind));
-      this.serving.set(key, kinds);
+      kinds = this.kindsWhere(
+        (adapter) => adapter.nativeProtocol === protocol || adapter.codec !== undefined,
+      );
+      this.generating.set(protocol, kinds);
     }
     return kinds;
+  }
+
+  private kindsWhere(test: (adapter: ProviderAdapter) => boolean): ReadonlySet<ProviderKind> {
+    return new Set([...this.byKind.values()].filter(test).map((adapter) => adapter.kind));
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../core/errors.js';
 import { type HeaderBag, headerValue } from '../core/headers.js';
+import { declaredPolicy } from './route-policy.js';
 
 /** Methods that change nothing; everything else on an admin route is state-changing. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -37,7 +38,7 @@ function isOwnOrigin(origin: string, host: string | undefined): boolean {
  */
 export function registerAdminOriginGuard(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.routeOptions.config.policy?.dialect !== 'admin' || SAFE_METHODS.has(request.method)) {
+    if (declaredPolicy(request)?.dialect !== 'admin' || SAFE_METHODS.has(request.method)) {
       return done();
     }
     const refusal = crossOriginRefusal(request.headers);

@@ -20,6 +20,18 @@ describe('BodyBudget', () => {
     expect(bodies.inFlight).toBe(40);
   });
 
+  it('gives a lease at once when the bytes fit, and null without waiting or queueing when they do not', async () => {
+    const { bodies } = budget(100);
+    const held = bodies.tryAcquire(80);
+    expect(held).not.toBeNull();
+    expect(bodies.tryAcquire(30)).toBeNull();
+    expect(bodies.inFlight).toBe(80);
+    held?.release();
+    // Nothing was left waiting by the refusal: the freed room goes to the next caller.
+    expect(bodies.inFlight).toBe(0);
+    expect(await bodies.acquire(100)).not.toBeNull();
+  });
+
   it('always admits a body when nothing else is in flight, even one larger than the budget', async () => {
     const { bodies } = budget(100);
     const lease = await bodies.acquire(500);

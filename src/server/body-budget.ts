@@ -47,7 +47,8 @@ export class BodyBudget {
    * else null. An abort of `signal` (the client left) also ends the wait with null.
    */
   acquire(bytes: number, signal?: AbortSignal): Promise<BodyLease | null> {
-    if (this.fits(bytes)) return Promise.resolve(this.lease(bytes));
+    const now = this.tryAcquire(bytes);
+    if (now) return Promise.resolve(now);
     const waitMs = this.options.waitMs();
     if (waitMs <= 0 || signal?.aborted) return Promise.resolve(null);
     return new Promise((resolve) => {
@@ -64,6 +65,11 @@ export class BodyBudget {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
     });
+  }
+
+  /** A lease of `bytes` when they fit now, else null (no wait: `acquire` is the one that waits). */
+  tryAcquire(bytes: number): BodyLease | null {
+    return this.fits(bytes) ? this.lease(bytes) : null;
   }
 
   private fits(bytes: number): boolean {

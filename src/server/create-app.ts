@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type AdminDependencies, adminRoutes } from '../admin/register-admin-routes.js';
 import type { ClientKey } from '../core/client-key.js';
+import type { ErrorDialect } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { registerAdminOriginGuard } from './admin-origin-guard.js';
@@ -14,7 +15,7 @@ import { jsonDepthError } from './json-depth.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { registerProxyRoutes } from './register-proxy-routes.js';
 import { CONNECTION_CHECK_INTERVAL_MS, installRequestBodies, tooLarge } from './request-bodies.js';
-import { checkAdminAuth, effectiveAuthMode, type RoutePolicy } from './route-policy.js';
+import { checkAdminAuth, declaredPolicy, effectiveAuthMode, type RoutePolicy } from './route-policy.js';
 import { defaultUiRoot, registerStaticUi } from './static-ui.js';
 
 declare module 'fastify' {
@@ -29,9 +30,16 @@ declare module 'fastify' {
 /** Fastify's own ceiling; the configured `proxy.max_body_bytes` is enforced below it, hot. */
 const HARD_BODY_LIMIT = 1024 * 1024 * 1024;
 
+/** The policy of a route that declares none, by the dialect of its path: one object per dialect. */
+const PATH_POLICIES: Readonly<Record<ErrorDialect, RoutePolicy>> = {
+  openai: { dialect: 'openai', auth: 'proxy' },
+  anthropic: { dialect: 'anthropic', auth: 'proxy' },
+  gemini: { dialect: 'gemini', auth: 'proxy' },
+  admin: { dialect: 'admin', auth: 'admin' },
+};
+
 function policyOf(request: FastifyRequest): RoutePolicy {
-  const dialect = dialectForPath(request.url);
-  return request.routeOptions.config.policy ?? { dialect, auth: dialect === 'admin' ? 'admin' : 'proxy' };
+  return declaredPolicy(request) ?? PATH_POLICIES[dialectForPath(request.url)];
 }
 
 /**
@@ -158,6 +166,7 @@ export async function createApp(deps: AppDependencies): Promise<FastifyInstance>
     // Node checks header and request timeouts this often (default 30 s): see request-bodies.ts.
     http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
   });
+  app.decorateRequest('declaredPolicy', null);
   installRequestIdHeader(app);
   registerHostGuard(app, {
     boundHost: () => deps.runtime.boundAddress()?.host ?? null,

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { SwitchyardError } from '../core/errors.js';
@@ -14,8 +14,17 @@ interface BodyState {
   lease: BodyLease | null;
   /** The response is over (sent, or the client left): a lease acquired later is given back at once. */
   closed: boolean;
-  /** Answer with `Connection: close`: the rest of an unread body is not worth reading. */
-  closeConnection: boolean;
+  /** The request's reply; null for a body no `onRequest` hook saw (then no state is kept either). */
+  reply: FastifyReply | null;
+}
+
+/**
+ * The answer will carry `Connection: close`: the rest of an unread body is not worth reading. Set
+ * on the reply at once (the error handler keeps the header) rather than by an `onSend` hook, which
+ * Fastify would run for every answer.
+ */
+function closeConnection(state: BodyState): void {
+  state.reply?.header('connection', 'close');
 }
 
 declare module 'fastify' {
@@ -88,17 +97,13 @@ export function installRequestBodies(app: FastifyInstance, options: RequestBodie
   app.decorateRequest('bodyState', null);
   app.addHook('onRequest', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD') return done();
-    const state: BodyState = { lease: null, closed: false, closeConnection: false };
+    const state: BodyState = { lease: null, closed: false, reply };
     request.bodyState = state;
     reply.raw.once('close', () => {
       state.closed = true;
       state.lease?.release();
     });
     done();
-  });
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.bodyState?.closeConnection) reply.header('connection', 'close');
-    done(null, payload);
   });
   return {
     parser: (parse) => (request, payload, done) => {
@@ -126,20 +131,40 @@ interface ReadOptions {
   clock: Clock;
 }
 
-async function readBody(options: ReadOptions): Promise<Buffer> {
+/**
+ * Reads the body under a lease of the budget. Not `async`: a body that fits the budget now (the
+ * common case) is read without waiting on the budget's promise first.
+ */
+function readBody(options: ReadOptions): Promise<Buffer> {
   const { request, budget, config } = options;
-  const state = request.bodyState ?? { lease: null, closed: false, closeConnection: false };
+  const state = request.bodyState ?? { lease: null, closed: false, reply: null };
   const declared = declaredLength(request);
-  if (declared === 0) return Buffer.alloc(0);
-  if (declared !== null && declared > config.max_body_bytes) throw tooLarge(config.max_body_bytes);
-  const lease = await budget.acquire(declared ?? 0);
-  if (!lease) {
-    state.closeConnection = true;
-    throw serverBusy(config.body_budget_wait_seconds);
+  if (declared === 0) return Promise.resolve(Buffer.alloc(0));
+  if (declared !== null && declared > config.max_body_bytes) {
+    return Promise.reject(tooLarge(config.max_body_bytes));
   }
-  state.lease = lease;
-  if (state.closed) lease.release();
-  return receive(options, { state, lease, declared });
+  const lease = budget.tryAcquire(declared ?? 0);
+  if (lease) return receiveUnder(options, { state, lease, declared });
+  return budget.acquire(declared ?? 0).then((waited) => {
+    if (!waited) {
+      closeConnection(state);
+      throw serverBusy(config.body_budget_wait_seconds);
+    }
+    return receiveUnder(options, { state, lease: waited, declared });
+  });
+}
+
+interface Reading {
+  state: BodyState;
+  lease: BodyLease;
+  declared: number | null;
+}
+
+/** Reads the body once it holds its lease (given back at once when the response is already over). */
+function receiveUnder(options: ReadOptions, reading: Reading): Promise<Buffer> {
+  reading.state.lease = reading.lease;
+  if (reading.state.closed) reading.lease.release();
+  return receive(options, reading);
 }
 
 function declaredLength(request: FastifyRequest): number | null {
@@ -153,10 +178,7 @@ function declaredLength(request: FastifyRequest): number | null {
  * Reads the body: into one buffer of the declared size, or chunk by chunk (growing the lease).
  * `reading` is separate from `options` rather than spread into a copy of it: one object less per request.
  */
-function receive(
-  options: ReadOptions,
-  reading: { state: BodyState; lease: BodyLease; declared: number | null },
-): Promise<Buffer> {
+function receive(options: ReadOptions, reading: Reading): Promise<Buffer> {
   const { payload, config } = options;
   const { declared, lease, state } = reading;
   const limit = config.max_body_bytes;
@@ -166,7 +188,7 @@ function receive(
   return new Promise((resolve, reject) => {
     const fail = (error: SwitchyardError) => {
       cleanUp();
-      state.closeConnection = true;
+      closeConnection(state);
       reject(error);
     };
     const onData = (chunk: Buffer) => {

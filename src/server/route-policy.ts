@@ -1,5 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { FastifyRequest } from 'fastify';
 import type { ErrorDialect } from '../core/client-protocol.js';
 import { type HeaderBag, headerValue } from '../core/headers.js';
 
@@ -19,6 +20,20 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     policy?: RoutePolicy;
   }
+  interface FastifyRequest {
+    /** The route's `config.policy` once read (see `declaredPolicy`). */
+    declaredPolicy: RoutePolicy | undefined | null;
+  }
+}
+
+/**
+ * The policy the request's route declares, or undefined (an unrouted path). Read once per request
+ * and kept: Fastify builds a new `routeOptions` object on every read, and several hooks ask. The
+ * app decorates requests with `declaredPolicy: null`.
+ */
+export function declaredPolicy(request: FastifyRequest): RoutePolicy | undefined {
+  request.declaredPolicy ??= request.routeOptions.config.policy;
+  return request.declaredPolicy;
 }
 
 export type AuthMode = 'off' | 'strict' | 'all_except_health' | 'auto';

@@ -23,19 +23,24 @@ import { WarningDigest } from './warning-digest.js';
  */
 export class RequestTranslator {
   private decoded: DecodedClientRequest | null = null;
-  private readonly warnings = new WarningDigest();
-  readonly context: EncodeContext;
+  /** Created with the first warning: a pass-through request never has one. */
+  private warnings: WarningDigest | null = null;
+  private encodeContext: EncodeContext | null = null;
 
   constructor(
     private readonly request: ProxyRequest,
     private readonly model: string,
     private readonly deps: { logger: Logger; responses: ResponseStore; now: number },
-  ) {
-    this.context = {
-      id: `${clientProtocol(request.protocol).idPrefix}${request.id.replace(/^req_/, '')}`,
-      model,
-      now: deps.now,
+  ) {}
+
+  /** The id, model and time a translated answer is given; built on first use (never for pass-through). */
+  get context(): EncodeContext {
+    this.encodeContext ??= {
+      id: `${clientProtocol(this.request.protocol).idPrefix}${this.request.id.replace(/^req_/, '')}`,
+      model: this.model,
+      now: this.deps.now,
     };
+    return this.encodeContext;
   }
 
   /** Whether an account of this adapter needs translation for this request. */
@@ -116,6 +121,7 @@ export class RequestTranslator {
 
   /** Logs warnings as a bounded digest: repeats counted, at most a few lines per request (see `WarningDigest`). */
   private warn(warnings: readonly Warning[]): void {
+    this.warnings ??= new WarningDigest();
     const { lines, omitted } = this.warnings.digest(warnings);
     const requestId = this.request.id;
     for (const { warning, count } of lines) {
