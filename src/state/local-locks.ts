@@ -129,6 +129,7 @@ export function matchesFilter(lock: RateLimitLock, filter: LockFilter): boolean 
   return true;
 }
 
-function activeOrNull(lock: RateLimitLock | undefined, now: number): RateLimitLock | null {
+/** `lock` when it is still active at `now`, else null. */
+export function activeOrNull(lock: RateLimitLock | undefined, now: number): RateLimitLock | null {
   return lock !== undefined && lock.until > now ? lock : null;
 }

@@ -58,7 +58,7 @@ export class RedisBindings {
    */
   async applied(effects: PickEffects & { sessionId: string }, bound: string, now: number): Promise<void> {
     const { bind, sessionId } = effects;
-    if ((bind !== null && (bind.replacing !== null || bind.force)) || effects.unbindFrom !== null) {
+    if ((bind !== null && isRebinding(bind)) || effects.unbindFrom !== null) {
       await this.announce(sessionId, null);
     }
     if (bind !== null) this.leases.grant(sessionId, bound, now);
@@ -82,7 +82,7 @@ export class RedisBindings {
     const { clock, link, local, ttlMs, max } = this.options;
     const now = clock.now();
     const { replacing, force } = options;
-    const rebinding = (replacing ?? null) !== null || force === true;
+    const rebinding = isRebinding(options);
     if (rebinding) this.leases.drop(sessionId);
     return link.run(
       async () => {
@@ -177,4 +177,9 @@ export class RedisBindings {
     const { bindings, order, seq } = this.keys;
     return runScript(this.options.link.client, script, 3, bindings, order, seq, ...args);
   }
+}
+
+/** Whether a bind may replace an existing binding (a first binding never does: nothing to announce). */
+function isRebinding(bind: Pick<SessionBind, 'replacing' | 'force'>): boolean {
+  return (bind.replacing ?? null) !== null || bind.force === true;
 }

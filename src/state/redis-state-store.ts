@@ -3,6 +3,7 @@ import type { IdSource } from '../core/ids.js';
 import type { FailureCount, RateLimitLock } from '../core/limits.js';
 import { lockKey } from '../core/limits.js';
 import { LocalExclusion } from './local-exclusion.js';
+import { activeOrNull } from './local-locks.js';
 import { LocalState } from './local-state.js';
 import { RedisBindings } from './redis-bindings.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
@@ -178,7 +179,8 @@ export class RedisStateStore implements StateStore {
           fixedAccountId: this.local.getFixedAccountId(),
           lastUsed: null,
           locks: this.local.locks.list(now),
-          counter: this.local.incrementCounter(1),
+          // Not a reserved position (a pick that rotates reads again, fresh): the last one known.
+          counter: this.local.incrementCounter(0),
           leased: true,
         };
       }
@@ -401,7 +403,9 @@ export class RedisStateStore implements StateStore {
           lockKey(accountId, null),
           lockKey(accountId, model),
         );
-        return { account: activeLock(account ?? null, now), model: activeLock(forModel ?? null, now) };
+        const parse = (json: string | null | undefined) =>
+          activeOrNull(json == null ? undefined : (JSON.parse(json) as RateLimitLock), now);
+        return { account: parse(account), model: parse(forModel) };
       },
       () => this.local.locks.get(accountId, model, now),
     );
@@ -676,13 +680,6 @@ function isEmpty(effects: PickEffects): boolean {
   return (
     effects.bind === null && effects.unbindFrom === null && effects.lastUsed === null && effects.skip === 0
   );
-}
-
-/** A stored lock's JSON as the lock, when it is still active at `now`. */
-function activeLock(json: string | null, now: number): RateLimitLock | null {
-  if (json === null) return null;
-  const lock = JSON.parse(json) as RateLimitLock;
-  return lock.until > now ? lock : null;
 }
 
 function parseOrNull<T>(value: unknown): T | null {

@@ -20,7 +20,10 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
 
-async function open(keyPrefix: string, options: { clock?: Clock; bindingLeaseMs?: number } = {}) {
+async function open(
+  keyPrefix: string,
+  options: { clock?: Clock; bindingLeaseMs?: number; bindingTtlMs?: number } = {},
+) {
   const store = await RedisStateStore.connect({
     url: inject('redisUrl'),
     keyPrefix,
@@ -28,6 +31,7 @@ async function open(keyPrefix: string, options: { clock?: Clock; bindingLeaseMs?
     ids: systemIds,
     commandTimeoutMs: 2000,
     bindingLeaseMs: options.bindingLeaseMs ?? 60_000,
+    ...(options.bindingTtlMs !== undefined ? { bindingTtlMs: options.bindingTtlMs } : {}),
   });
   stores.push(store);
   return store;
@@ -135,6 +139,32 @@ describe('binding leases', () => {
     expect(await read(store)).toEqual({ bound: 'a', leased: true });
     await clock.advance(1);
     expect(await read(store)).toEqual({ bound: 'a', leased: false });
+  });
+
+  it('trusts a lease for at most a tenth of the binding time-to-live', async () => {
+    const clock = new FakeClock();
+    const store = await open(redisKeyPrefix(), { clock, bindingLeaseMs: 60_000, bindingTtlMs: 5000 });
+    await store.setBinding('s1', 'a');
+    expect(await read(store)).toEqual({ bound: 'a', leased: false });
+    await clock.advance(499);
+    expect(await read(store)).toEqual({ bound: 'a', leased: true });
+    await clock.advance(1);
+    expect(await read(store)).toEqual({ bound: 'a', leased: false });
+  });
+
+  it('learns a fixed account whose notification it missed from the once-a-second reload', async () => {
+    const { leasing, prefix } = await leasedOnFirst();
+    // Written behind the instances' backs: no notification reaches the leasing instance.
+    const raw = new Redis(inject('redisUrl'));
+    try {
+      await raw.set(`${prefix}fixed`, 'pinned');
+    } finally {
+      raw.disconnect();
+    }
+    await vi.waitFor(async () => {
+      const snapshot = await leasing.readForPick({ sessionId: 's1', lastUsed: false });
+      expect(snapshot).toMatchObject({ fixedAccountId: 'pinned', leased: true });
+    }, SEEN);
   });
 
   it('leases nothing when the lease time is 0', async () => {

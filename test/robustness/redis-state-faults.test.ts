@@ -31,7 +31,7 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
 
-function open(keyPrefix: string, options: { allowDegradedStart?: boolean } = {}) {
+function open(keyPrefix: string, options: { allowDegradedStart?: boolean; retryIntervalMs?: number } = {}) {
   return RedisStateStore.connect({
     url: redis.url,
     keyPrefix,
@@ -69,6 +69,13 @@ describe('RedisStateStore when Redis fails', () => {
     expect(await other.getBinding('s1')).toBe('a');
     expect((await other.listLocks()).map((lock) => lock.accountId)).toEqual(['a']);
     expect(other.health().degraded).toBe(false);
+  });
+
+  it('reports the outage as soon as the connection is lost, with no command and no reload to notice it', async () => {
+    // Neither the once-a-second reload nor a command runs within the test: only the lost connection tells.
+    const store = await open(redisKeyPrefix(), { retryIntervalMs: 600_000 });
+    await redis.kill();
+    await vi.waitFor(() => expect(store.health()).toMatchObject({ degraded: true }), RECOVERY);
   });
 
   it('keeps the conversations it holds leases on where they are through an outage', async () => {
