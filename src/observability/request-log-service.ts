@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
 import type { Clock } from '../core/clock.js';
 import type { PostedRequestLogValues } from '../store/request-log-columns.js';
-import { createLogger } from './logger.js';
 import {
   RequestLogWriter,
+  type RequestLogWriterLogger,
   type RequestLogWriterStats,
   type RequestLogWriteStore,
 } from './request-log-writer.js';
@@ -34,7 +33,7 @@ export type RequestLogCommand =
 export type RequestLogReply =
   | { type: 'done'; id: number; stats: RequestLogWriterStats; error?: string }
   | { type: 'stats'; stats: RequestLogWriterStats }
-  | { type: 'log'; line: string };
+  | { type: 'log'; level: 'debug' | 'error'; fields: Record<string, unknown>; message: string };
 
 /** The settings the service is started with (the worker's `workerData` minus the database). */
 export interface RequestLogServiceSettings {
@@ -66,16 +65,10 @@ export function serveRequestLog(options: {
 }): void {
   const { port } = options;
   let retention = options.settings.retention;
-  const lines = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      port.postMessage({ type: 'log', line: chunk.toString('utf8') } satisfies RequestLogReply);
-      callback();
-    },
-  });
   const writer = new RequestLogWriter({
     store: options.store,
     clock: options.clock,
-    logger: createLogger({ destination: lines }),
+    logger: portLogger(port),
     settings: () => ({ enabled: true, debugBodies: false, maxBodyChars: 0, ...retention }),
     capacity: options.settings.capacity,
     batchSize: options.settings.batchSize,
@@ -127,6 +120,27 @@ export function serveRequestLog(options: {
     }
   };
   port.on('message', (command: RequestLogCommand) => void handle(command));
+}
+
+/**
+ * The service's log lines, posted to the gateway thread, whose logger writes them: the worker
+ * thread loads no logging library of its own. An error becomes the `{ type, message, stack }` a
+ * logger's error serialiser writes.
+ */
+function portLogger(port: RequestLogServicePort): RequestLogWriterLogger {
+  const post = (level: 'debug' | 'error', fields: Record<string, unknown>, message: string) => {
+    const { err, ...rest } = fields;
+    const posted = err instanceof Error ? { ...rest, err: serialisedError(err) } : fields;
+    port.postMessage({ type: 'log', level, fields: posted, message } satisfies RequestLogReply);
+  };
+  return {
+    debug: (fields, message) => post('debug', fields, message),
+    error: (fields, message) => post('error', fields, message),
+  };
+}
+
+function serialisedError(error: Error): Record<string, unknown> {
+  return { type: error.name, message: error.message, stack: error.stack };
 }
 
 function sameStats(one: RequestLogWriterStats, other: RequestLogWriterStats): boolean {

@@ -81,7 +81,16 @@ describe('RequestLogThread', () => {
     await expect(thread.flush()).resolves.toBeUndefined();
     expect(await thread.readStats()).toMatchObject({ queued: 2, written: 0, failed: 2 });
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 50, msg: 'request log batch of 2 rows could not be stored' }),
+      expect.objectContaining({
+        level: 50,
+        msg: 'request log batch of 2 rows could not be stored',
+        // The worker's error reaches the gateway's log as the logger writes any error, with its stack.
+        err: expect.objectContaining({
+          type: 'Error',
+          message: 'disk I/O error',
+          stack: expect.stringContaining('FakeRequestLogStore.insertValues'),
+        }),
+      }),
     );
     record(thread, 'r3');
     await thread.flush();

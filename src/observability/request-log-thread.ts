@@ -272,7 +272,7 @@ export class RequestLogThread implements RequestLogRecorder {
 
   private onReply(reply: RequestLogReply): void {
     if (reply.type === 'log') {
-      this.relayLog(reply.line);
+      this.relayLog(reply);
       return;
     }
     if (reply.type === 'stats') {
@@ -285,21 +285,13 @@ export class RequestLogThread implements RequestLogRecorder {
   }
 
   /** Re-emits a log line of the worker through the gateway's logger, at its level. */
-  private relayLog(line: string): void {
+  private relayLog(reply: Extract<RequestLogReply, { type: 'log' }>): void {
     try {
-      const {
-        level,
-        msg,
-        time: _time,
-        pid: _pid,
-        hostname: _host,
-        service: _service,
-        ...fields
-      } = JSON.parse(line) as Record<string, unknown>;
-      const method = typeof level === 'number' && level >= 50 ? 'error' : level === 40 ? 'warn' : 'info';
-      this.options.logger[method](fields, typeof msg === 'string' ? msg : 'request log worker');
+      const { err, ...fields } = reply.fields;
+      const logged = isPostedError(err) ? { ...fields, err: postedError(err) } : reply.fields;
+      this.options.logger[reply.level](logged, reply.message);
     } catch {
-      // A line that is not JSON is not worth failing over.
+      // A logger that throws must not take the request log down with it.
     }
   }
 
@@ -322,4 +314,22 @@ function flatten(rows: readonly PostedRequestLogValues[]): PostedRequestLogValue
   const values: PostedRequestLogValues = [];
   for (const row of rows) for (const value of row) values.push(value);
   return values;
+}
+
+/** An error as the request log service posts it (`{ type, message, stack }`). */
+function isPostedError(value: unknown): value is { type: string; message: string; stack?: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** An `Error` again, so the logger writes it as it writes any error; the stack names the original type. */
+function postedError(posted: { type: string; message: string; stack?: string }): Error {
+  const error = new Error(posted.message);
+  error.name = posted.type;
+  if (posted.stack !== undefined) error.stack = posted.stack;
+  return error;
 }

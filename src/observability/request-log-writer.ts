@@ -7,7 +7,6 @@ import {
   storedListColumns,
 } from '../store/request-log-columns.js';
 import { BoundedQueue } from './bounded-queue.js';
-import type { Logger } from './logger.js';
 import type { RequestLogEntry, RequestLogSink } from './request-log-entry.js';
 import { toRequestLogValues } from './to-request-log-row.js';
 
@@ -51,10 +50,16 @@ export interface RequestLogWriteStore {
   clear(): Promise<void>;
 }
 
+/** What the writer logs through: a failed write or prune, and how many rows a prune removed. */
+export interface RequestLogWriterLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
 export interface RequestLogWriterOptions {
   store: RequestLogWriteStore;
   clock: Clock;
-  logger: Logger;
+  logger: RequestLogWriterLogger;
   /** Current settings; called on every record and prune. */
   settings: () => RequestLogSettings;
   /** Rows held in memory waiting for the store; the oldest are dropped beyond it. Default 10 000. */

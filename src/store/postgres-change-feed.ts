@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Clock } from '../core/clock.js';
+import { sql } from './kysely-runtime.js';
 import type { ChangeTopic, StoreChangeFeed } from './store-change-feed.js';
 
 /** The NOTIFY channel of each topic; the payload is the id of the instance that wrote. */

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDatabase, type PostgresService, startPostgres } from '../../test/support/services.js';
 import { systemClock } from '../core/clock.js';
+import { sql } from './kysely-runtime.js';
 import type { OpenedDatabase } from './opened-database.js';
 import type { PostgresChangeFeed } from './postgres-change-feed.js';
 import { openPostgresDatabase } from './postgres-database.js';

@@ -3,10 +3,11 @@
  * parsers that give the stores the same values as SQLite, migrations under an advisory lock, and
  * the LISTEN/NOTIFY change feed. The stores' queries are the same on both backends.
  */
-import { Kysely, type Kysely as KyselyType, PostgresDialect, sql } from 'kysely';
+
 import pg from 'pg';
 import type { Clock } from '../core/clock.js';
 import type { DatabaseSchema } from './database-schema.js';
+import { Kysely, type Kysely as KyselyType, PostgresDialect, sql } from './kysely-runtime.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { PostgresChangeHub } from './postgres-change-feed.js';

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachStoreBackend } from '../../test/support/store-backends.js';
+import { sql } from './kysely-runtime.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { REQUEST_LOG_COLUMNS, requestLogInsertSql, requestLogValues } from './request-log-columns.js';
 import { type RequestLogRow, RequestLogStore } from './request-log-store.js';

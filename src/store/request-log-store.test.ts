@@ -37,164 +37,193 @@ function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow 
   };
 }
 
+/**
+ * SQLite runs the suite twice: with Kysely's queries alone, and with the connection under it, where
+ * inserts, prunes and clears are the prepared statements the request log worker thread uses
+ * (`SqliteRequestLogWrites`). Both must store and remove the same rows.
+ */
 describeEachStoreBackend('RequestLogStore', (backend) => {
-  let opened: OpenedDatabase;
-  let logs: RequestLogStore;
+  const writePaths =
+    backend.name === 'sqlite' ? (['queries', 'prepared statements'] as const) : (['queries'] as const);
+  describe.each(writePaths)('writing with %s', (writes) => {
+    let opened: OpenedDatabase;
+    let logs: RequestLogStore;
 
-  beforeEach(async () => {
-    opened = await backend.open(await backend.newLocation());
-    logs = new RequestLogStore(opened.db);
-  });
-
-  afterEach(async () => {
-    await opened.close();
-  });
-
-  describe('RequestLogStore', () => {
-    it('returns a stored row with every field, bodies included, from get', async () => {
-      const stored = row('req_1', {
-        accountsTried: ['acct-2', 'acct-1'],
-        modelsTried: ['claude-opus-4-5', 'gpt-4o'],
-        attempts: 2,
-        cacheReadTokens: 5,
-        reasoningTokens: 7,
-        clientKeyId: 'key-1',
-      });
-      await logs.insertBatch([stored]);
-
-      expect(await logs.get('req_1')).toEqual(stored);
-      expect(await logs.get('req_missing')).toBeNull();
-    });
-
-    it('skips rows whose id is already stored', async () => {
-      await logs.insertBatch([row('req_1')]);
-      await logs.insertBatch([row('req_1', { status: 500 }), row('req_2')]);
-
-      expect((await logs.get('req_1'))?.status).toBe(200);
-      expect((await logs.query({ limit: 10 })).rows).toHaveLength(2);
-    });
-
-    it('inserts batches larger than one statement can hold', async () => {
-      await logs.insertBatch(
-        Array.from({ length: 450 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
+    beforeEach(async () => {
+      opened = await backend.open(await backend.newLocation());
+      logs = new RequestLogStore(
+        opened.db,
+        writes === 'prepared statements' ? { sqlite: opened.sqlite } : {},
       );
-
-      expect((await logs.query({ limit: 1000 })).rows).toHaveLength(450);
     });
 
-    it('lists newest first and leaves bodies out unless asked', async () => {
-      await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 1 })]);
+    afterEach(async () => {
+      await opened.close();
+    });
 
-      const page = await logs.query({ limit: 10 });
-      const withBodies = await logs.query({ limit: 10, includeBodies: true });
+    describe('RequestLogStore', () => {
+      it('returns a stored row with every field, bodies included, from get', async () => {
+        const stored = row('req_1', {
+          accountsTried: ['acct-2', 'acct-1'],
+          modelsTried: ['claude-opus-4-5', 'gpt-4o'],
+          attempts: 2,
+          cacheReadTokens: 5,
+          reasoningTokens: 7,
+          clientKeyId: 'key-1',
+        });
+        await logs.insertBatch([stored]);
 
-      expect(page.rows.map((log) => log.id)).toEqual(['req_new', 'req_old']);
-      expect(page.rows[0]).toMatchObject({ requestBody: null, responseBody: null });
-      expect(withBodies.rows[0]).toMatchObject({
-        requestBody: '{"model":"gpt-4o"}',
-        responseBody: '{"id":"x"}',
+        expect(await logs.get('req_1')).toEqual(stored);
+        expect(await logs.get('req_missing')).toBeNull();
       });
-    });
 
-    describe('query filters', () => {
-      beforeEach(async () => {
-        await logs.insertBatch([
-          row('req_ok', { time: T0 + 1, accountEmail: 'bobxsmith@example.com' }),
-          row('req_429', { time: T0 + 2, status: 429, error: 'all accounts limited', accountId: null }),
-          row('req_stream_broke', { time: T0 + 3, error: 'upstream closed the stream' }),
-          row('req_claude', {
-            time: T0 + 4,
-            protocol: 'anthropic-messages',
-            clientModel: 'claude-sonnet-4',
-            mappedModel: 'gemini-2.5-pro',
-            accountId: 'acct-2',
-            accountEmail: 'Bob_Smith@Example.com',
-            sessionId: 'sid-0123456789abcdef',
-          }),
-          row('req_50%', { time: T0 + 5, path: '/v1/messages', status: 201, clientKeyId: 'key-1' }),
+      it('skips rows whose id is already stored', async () => {
+        await logs.insertBatch([row('req_1')]);
+        await logs.insertBatch([row('req_1', { status: 500 }), row('req_2')]);
+
+        expect((await logs.get('req_1'))?.status).toBe(200);
+        expect((await logs.query({ limit: 10 })).rows).toHaveLength(2);
+      });
+
+      it('inserts batches larger than one statement can hold', async () => {
+        await logs.insertBatch(
+          Array.from({ length: 450 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
+        );
+
+        expect((await logs.query({ limit: 1000 })).rows).toHaveLength(450);
+      });
+
+      it('lists newest first and leaves bodies out unless asked', async () => {
+        await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 1 })]);
+
+        const page = await logs.query({ limit: 10 });
+        const withBodies = await logs.query({ limit: 10, includeBodies: true });
+
+        expect(page.rows.map((log) => log.id)).toEqual(['req_new', 'req_old']);
+        expect(page.rows[0]).toMatchObject({ requestBody: null, responseBody: null });
+        expect(withBodies.rows[0]).toMatchObject({
+          requestBody: '{"model":"gpt-4o"}',
+          responseBody: '{"id":"x"}',
+        });
+      });
+
+      describe('query filters', () => {
+        beforeEach(async () => {
+          await logs.insertBatch([
+            row('req_ok', { time: T0 + 1, accountEmail: 'bobxsmith@example.com' }),
+            row('req_429', { time: T0 + 2, status: 429, error: 'all accounts limited', accountId: null }),
+            row('req_stream_broke', { time: T0 + 3, error: 'upstream closed the stream' }),
+            row('req_claude', {
+              time: T0 + 4,
+              protocol: 'anthropic-messages',
+              clientModel: 'claude-sonnet-4',
+              mappedModel: 'gemini-2.5-pro',
+              accountId: 'acct-2',
+              accountEmail: 'Bob_Smith@Example.com',
+              sessionId: 'sid-0123456789abcdef',
+            }),
+            row('req_50%', { time: T0 + 5, path: '/v1/messages', status: 201, clientKeyId: 'key-1' }),
+          ]);
+        });
+
+        it.each<[string, Omit<RequestLogQuery, 'limit'>, string[]]>([
+          ['status error: ≥ 400 or an error recorded', { status: 'error' }, ['req_stream_broke', 'req_429']],
+          ['status success', { status: 'success' }, ['req_50%', 'req_claude', 'req_ok']],
+          ['an exact status', { status: 201 }, ['req_50%']],
+          ['account', { accountId: 'acct-2' }, ['req_claude']],
+          ['client key', { clientKeyId: 'key-1' }, ['req_50%']],
+          ['client model', { model: 'claude-sonnet-4' }, ['req_claude']],
+          ['mapped model', { model: 'gemini-2.5-pro' }, ['req_claude']],
+          ['protocol', { protocol: 'anthropic-messages' }, ['req_claude']],
+          ['text in the email, ignoring case', { text: 'SMITH@example' }, ['req_claude', 'req_ok']],
+          ['text in the error', { text: 'LIMITED' }, ['req_429']],
+          ['text in the session id', { text: 'sid-0123' }, ['req_claude']],
+          ['text with % taken literally', { text: '%' }, ['req_50%']],
+          ['text with _ taken literally', { text: 'b_smith' }, ['req_claude']],
+          [
+            'several filters together',
+            { status: 'success', protocol: 'openai-chat', text: 'messages' },
+            ['req_50%'],
+          ],
+        ])('by %s', async (_case, filter, expected) => {
+          const page = await logs.query({ ...filter, limit: 50 });
+
+          expect(page.rows.map((log) => log.id)).toEqual(expected);
+        });
+      });
+
+      it('pages through rows with the cursor, without gaps or repeats among equal times', async () => {
+        const rows = Array.from({ length: 7 }, (_, index) =>
+          row(`req_${index}`, { time: T0 + Math.floor(index / 3) }),
+        );
+        await logs.insertBatch(rows);
+
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const result = await logs.query({ limit: 3, ...(cursor === undefined ? {} : { before: cursor }) });
+          seen.push(...result.rows.map((log) => log.id));
+          if (result.nextCursor === null) break;
+          cursor = result.nextCursor;
+        }
+
+        expect(seen).toEqual(['req_6', 'req_5', 'req_4', 'req_3', 'req_2', 'req_1', 'req_0']);
+      });
+
+      it('rejects a cursor it did not make', async () => {
+        await expect(logs.query({ limit: 3, before: 'nonsense' })).rejects.toMatchObject({
+          code: 'invalid_request',
+        });
+      });
+
+      it('prunes rows older than the cutoff, then all but the newest maxRows', async () => {
+        await logs.insertBatch(
+          Array.from({ length: 10 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
+        );
+
+        const deleted = await logs.prune({ olderThan: T0 + 2, maxRows: 5 });
+
+        expect(deleted).toBe(5);
+        expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
+          'req_9',
+          'req_8',
+          'req_7',
+          'req_6',
+          'req_5',
         ]);
       });
 
-      it.each<[string, Omit<RequestLogQuery, 'limit'>, string[]]>([
-        ['status error: ≥ 400 or an error recorded', { status: 'error' }, ['req_stream_broke', 'req_429']],
-        ['status success', { status: 'success' }, ['req_50%', 'req_claude', 'req_ok']],
-        ['an exact status', { status: 201 }, ['req_50%']],
-        ['account', { accountId: 'acct-2' }, ['req_claude']],
-        ['client key', { clientKeyId: 'key-1' }, ['req_50%']],
-        ['client model', { model: 'claude-sonnet-4' }, ['req_claude']],
-        ['mapped model', { model: 'gemini-2.5-pro' }, ['req_claude']],
-        ['protocol', { protocol: 'anthropic-messages' }, ['req_claude']],
-        ['text in the email, ignoring case', { text: 'SMITH@example' }, ['req_claude', 'req_ok']],
-        ['text in the error', { text: 'LIMITED' }, ['req_429']],
-        ['text in the session id', { text: 'sid-0123' }, ['req_claude']],
-        ['text with % taken literally', { text: '%' }, ['req_50%']],
-        ['text with _ taken literally', { text: 'b_smith' }, ['req_claude']],
-        [
-          'several filters together',
-          { status: 'success', protocol: 'openai-chat', text: 'messages' },
-          ['req_50%'],
-        ],
-      ])('by %s', async (_case, filter, expected) => {
-        const page = await logs.query({ ...filter, limit: 50 });
+      it('prunes by age alone when the table is under maxRows', async () => {
+        await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 10 })]);
 
-        expect(page.rows.map((log) => log.id)).toEqual(expected);
+        expect(await logs.prune({ olderThan: T0 + 5, maxRows: 100 })).toBe(1);
+        expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual(['req_new']);
       });
-    });
 
-    it('pages through rows with the cursor, without gaps or repeats among equal times', async () => {
-      const rows = Array.from({ length: 7 }, (_, index) =>
-        row(`req_${index}`, { time: T0 + Math.floor(index / 3) }),
-      );
-      await logs.insertBatch(rows);
+      it('prunes to exactly maxRows when rows at the boundary share a time, the oldest ids first', async () => {
+        await logs.insertBatch([
+          row('req_a', { time: T0 }),
+          row('req_b', { time: T0 + 1 }),
+          row('req_c', { time: T0 + 1 }),
+          row('req_d', { time: T0 + 1 }),
+          row('req_e', { time: T0 + 2 }),
+        ]);
 
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < 10; page++) {
-        const result = await logs.query({ limit: 3, ...(cursor === undefined ? {} : { before: cursor }) });
-        seen.push(...result.rows.map((log) => log.id));
-        if (result.nextCursor === null) break;
-        cursor = result.nextCursor;
-      }
-
-      expect(seen).toEqual(['req_6', 'req_5', 'req_4', 'req_3', 'req_2', 'req_1', 'req_0']);
-    });
-
-    it('rejects a cursor it did not make', async () => {
-      await expect(logs.query({ limit: 3, before: 'nonsense' })).rejects.toMatchObject({
-        code: 'invalid_request',
+        expect(await logs.prune({ olderThan: T0 - 1, maxRows: 3 })).toBe(2);
+        expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
+          'req_e',
+          'req_d',
+          'req_c',
+        ]);
       });
-    });
 
-    it('prunes rows older than the cutoff, then all but the newest maxRows', async () => {
-      await logs.insertBatch(
-        Array.from({ length: 10 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
-      );
+      it('clears everything', async () => {
+        await logs.insertBatch([row('req_1'), row('req_2')]);
 
-      const deleted = await logs.prune({ olderThan: T0 + 2, maxRows: 5 });
+        await logs.clear();
 
-      expect(deleted).toBe(5);
-      expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
-        'req_9',
-        'req_8',
-        'req_7',
-        'req_6',
-        'req_5',
-      ]);
-    });
-
-    it('prunes by age alone when the table is under maxRows', async () => {
-      await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 10 })]);
-
-      expect(await logs.prune({ olderThan: T0 + 5, maxRows: 100 })).toBe(1);
-      expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual(['req_new']);
-    });
-
-    it('clears everything', async () => {
-      await logs.insertBatch([row('req_1'), row('req_2')]);
-
-      await logs.clear();
-
-      expect((await logs.query({ limit: 50 })).rows).toEqual([]);
+        expect((await logs.query({ limit: 50 })).rows).toEqual([]);
+      });
     });
   });
 });

@@ -1,14 +1,16 @@
 import type { Database as SqliteConnection } from 'better-sqlite3';
-import { CompiledQuery, type Kysely, PostgresAdapter, type SelectQueryBuilder, sql } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
+import { CompiledQuery, type Kysely, PostgresAdapter, sql } from './kysely-runtime.js';
 import {
   REQUEST_LOG_COLUMNS,
   type RequestLogValues,
   requestLogInsertSql,
   requestLogValues,
 } from './request-log-columns.js';
+import { SqliteRequestLogWrites } from './sqlite-request-log-writes.js';
 
 /**
  * One proxied request as the request log stores it and the Monitor shows it. Times are epoch ms,
@@ -105,8 +107,8 @@ const TEXT_COLUMNS = [
 
 export interface RequestLogStoreOptions {
   /**
-   * SQLite: the connection under `db`. Rows are then inserted through one prepared statement, run
-   * per row in one transaction (the request log worker's connection).
+   * SQLite: the connection under `db`. Inserts, prunes and clears then run as prepared statements
+   * on it (`SqliteRequestLogWrites`).
    */
   sqlite?: SqliteConnection | undefined;
 }
@@ -114,12 +116,15 @@ export interface RequestLogStoreOptions {
 /** The request log: written in batches by the observability writer, read by the Monitor. */
 export class RequestLogStore {
   private readonly insertTexts = new Map<number, string>();
-  private insertRows: ((rows: readonly RequestLogValues[]) => void) | null = null;
+  /** SQLite with its connection: inserts, prunes and clears run as prepared statements on it. */
+  private readonly sqliteWrites: SqliteRequestLogWrites | null;
 
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
-    private readonly options: RequestLogStoreOptions = {},
-  ) {}
+    options: RequestLogStoreOptions = {},
+  ) {
+    this.sqliteWrites = options.sqlite ? new SqliteRequestLogWrites(options.sqlite) : null;
+  }
 
   /** Inserts rows in one transaction; a row whose id is already stored is skipped. */
   async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
@@ -133,10 +138,10 @@ export class RequestLogStore {
    */
   async insertValues(rows: readonly RequestLogValues[]): Promise<void> {
     if (rows.length === 0) return;
-    const { sqlite } = this.options;
-    if (sqlite) {
+    const { sqliteWrites } = this;
+    if (sqliteWrites) {
       // Holding Kysely's connection keeps the insert out of a transaction it has open (a prune).
-      await this.db.connection().execute(async () => this.preparedInsert(sqlite)(rows));
+      await this.db.connection().execute(async () => sqliteWrites.insertValues(rows));
       return;
     }
     const chunks = powerOfTwoChunks(rows.length);
@@ -158,15 +163,6 @@ export class RequestLogStore {
       this.insertTexts.set(rows.length, text);
     }
     await db.executeQuery(CompiledQuery.raw(text, rows.flat()));
-  }
-
-  private preparedInsert(sqlite: SqliteConnection): (rows: readonly RequestLogValues[]) => void {
-    if (this.insertRows) return this.insertRows;
-    const statement = sqlite.prepare(requestLogInsertSql(1, 'question'));
-    this.insertRows = sqlite.transaction((rows: readonly RequestLogValues[]) => {
-      for (const row of rows) statement.run(row);
-    });
-    return this.insertRows;
   }
 
   /** Newest rows first, filtered; see `RequestLogQuery`. */
@@ -195,11 +191,15 @@ export class RequestLogStore {
 
   /** Deletes every row. */
   async clear(): Promise<void> {
+    const { sqliteWrites } = this;
+    if (sqliteWrites) return this.db.connection().execute(async () => sqliteWrites.clear());
     await this.db.deleteFrom('request_logs').execute();
   }
 
   /** Deletes rows older than `olderThan` (epoch ms), then all but the newest `maxRows`. Returns how many. */
   async prune(options: { olderThan: number; maxRows: number }): Promise<number> {
+    const { sqliteWrites } = this;
+    if (sqliteWrites) return this.db.connection().execute(async () => sqliteWrites.prune(options));
     return this.db.transaction().execute(async (transaction) => {
       const expired = await transaction
         .deleteFrom('request_logs')

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
 import type { DatabaseSchema } from './database-schema.js';
+import { type Kysely, sql } from './kysely-runtime.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 
 /**

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from './kysely-runtime.js';
 import { readDataVersion } from './sqlite-change-feed.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 

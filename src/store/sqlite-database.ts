@@ -6,29 +6,16 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type DialectAdapter,
-  type Driver,
-  Kysely,
-  type KyselyConfig,
-  SqliteAdapter,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-  sql,
-} from 'kysely';
+import type { DatabaseConnection, DialectAdapter, Driver, KyselyConfig, SqliteDialectConfig } from 'kysely';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { DatabaseSchema } from './database-schema.js';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from './kysely-runtime.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
+import { errorCode, openSqliteFile, osReason } from './sqlite-file.js';
 import { StoreHealth } from './store-health.js';
 
-/** How long a connection waits for another process's write lock before failing with SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5000;
 const IN_MEMORY = ':memory:';
 
 export interface OpenSqliteDatabaseOptions {
@@ -113,21 +100,6 @@ async function ensureUsablePath(file: string): Promise<void> {
   }
 }
 
-function openSqliteFile(file: string): Database.Database {
-  let database: Database.Database | undefined;
-  try {
-    database = new Database(file);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('foreign_keys = ON');
-    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    return database;
-  } catch (error) {
-    database?.close();
-    throw new Error(`Cannot open the database file ${file}: ${osReason(error)}`, { cause: error });
-  }
-}
-
 /** Applies pending migrations under the database write lock; returns the names of those applied. */
 export async function migrateSqlite(db: Kysely<DatabaseSchema>, file: string): Promise<string[]> {
   try {
@@ -137,18 +109,7 @@ export async function migrateSqlite(db: Kysely<DatabaseSchema>, file: string): P
   }
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
-}
-
 /** "EACCES: permission denied" from Node's "EACCES: permission denied, access '/x'". */
-function osReason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = errorCode(error);
-  if (code?.startsWith('E') && error.message.startsWith(code)) return error.message.split(', ')[0] ?? code;
-  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-}
 
 /**
  * Transactions start with `BEGIN IMMEDIATE`: the write lock is taken up front (waiting up to the

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
 import type { DatabaseSchema, UsageHourlyTable } from './database-schema.js';
+import { type Kysely, sql } from './kysely-runtime.js';
 
 /** Counters summed per hour, key, account and model. Token fields follow the canonical `Usage`. */
 export interface UsageCounts {

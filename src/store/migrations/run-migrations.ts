@@ -1,5 +1,5 @@
-import { type Kysely, Migrator } from 'kysely';
 import type { DatabaseSchema } from '../database-schema.js';
+import { type Kysely, Migrator } from '../kysely-runtime.js';
 import { allMigrations } from './all-migrations.js';
 
 function migrator(db: Kysely<DatabaseSchema>): Migrator {
