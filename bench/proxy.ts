@@ -31,8 +31,8 @@ const USAGE = `Usage: npm run bench:proxy -- [options]
     .map((scenario) => scenario.id)
     .join(', ')}): no redis-server or PostgreSQL needed
   --long           after the rounds, 60 s at 1 000 req/s on Switchyard pass-through, RSS every 5 s
-  --before DIR     run the pass-through rows (request log on and off) again on the Switchyard build in
-                   DIR (a checkout with dist/), each right after its own
+  --before DIR     run the pass-through rows (request log on and off) and the translation rows again on
+                   the Switchyard build in DIR (a checkout with dist/), each right after its own
   --cpu-prof DIR   profile the Switchyard processes (and the bare proxy, in DIR/bare-proxy); profiles are written when they stop
   --node-arg ARG   an option for the Switchyard processes' node, repeatable (e.g. --node-arg=--max-semi-space-size=8)
   --help           this text

@@ -2,7 +2,7 @@ import { renderClusterComparisons } from './cluster-report.js';
 import { added, byId, integer, ratio } from './comparisons.js';
 import type { LongRunResult } from './long-run.js';
 import type { BenchParameters, RowResult } from './measure.js';
-import { CEILING_ROW } from './scenarios.js';
+import { CEILING_ROW, isBeforeRow } from './scenarios.js';
 
 /** Where and how a run happened, for proxy.json and the report header. */
 export interface RunInfo {
@@ -58,7 +58,7 @@ export function checkGoals(rows: readonly RowResult[], long: LongRunResult | nul
   const p99 = added(rows, switchyard, 'p99');
   const rss = switchyard.peakRssMb;
   const translationCpu = rows
-    .filter((row) => row.id.startsWith('switchyard-') && row.id.includes('-to-'))
+    .filter((row) => row.id.startsWith('switchyard-') && row.id.includes('-to-') && !isBeforeRow(row.id))
     .map((row) => (row.saturation?.cpuUsPerRequest && cpu ? row.saturation.cpuUsPerRequest / cpu : null));
   const worstTranslation =
     translationCpu.length > 0 && translationCpu.every((value) => value !== null)

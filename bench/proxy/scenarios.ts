@@ -163,10 +163,23 @@ export function selectScenarios(options: {
   return all.filter((scenario) => wanted.has(scenario.id));
 }
 
-/** The pass-through rows `--before` runs again on the other build. */
-const BEFORE_ROWS: ReadonlySet<string> = new Set(['switchyard', 'switchyard-no-log']);
+/** The pass-through and translation rows `--before` runs again on the other build. */
+const BEFORE_ROWS: ReadonlySet<string> = new Set([
+  'switchyard',
+  'switchyard-no-log',
+  'switchyard-openai-to-anthropic',
+  'switchyard-anthropic-to-openai',
+]);
 
-/** The scenarios with the pass-through rows run again on the build in `root` (absolute), each right after its own. */
+/** Whether the row is another build's run of a row (`--before`). */
+export function isBeforeRow(id: string): boolean {
+  return id.endsWith('-before');
+}
+
+/**
+ * The scenarios with the pass-through and translation rows run again on the build in `root`
+ * (absolute), each right after its own.
+ */
 function withBeforeRow(root: string): Scenario[] {
   return SCENARIOS.flatMap((scenario) =>
     BEFORE_ROWS.has(scenario.id) && scenario.target.kind === 'switchyard'

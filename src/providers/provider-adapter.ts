@@ -153,11 +153,18 @@ export function baseUrlOf(account: Account, adapter: Pick<ProviderAdapter, 'defa
   return (account.baseUrl ?? adapter.defaultBaseUrl).replace(/\/+$/, '');
 }
 
-/** The body to send: the client's bytes with only the model rewritten when possible. */
+/**
+ * The body to send: the client's bytes with only the model rewritten when possible; without bytes
+ * (a translated or rewritten body), `body` serialized with the model set. `body` is never changed.
+ */
 export function passThroughBody(input: PassThroughInput): string | Buffer {
-  if (input.rawBody && input.body['model'] === input.model) return input.rawBody;
+  const named = input.body['model'] === input.model;
+  if (input.rawBody && named) return input.rawBody;
   const rewritten = input.rawBody ? replaceModelInBody(input.rawBody, input.model) : null;
-  return rewritten ?? JSON.stringify({ ...input.body, model: input.model });
+  if (rewritten) return rewritten;
+  // A body that already names the model (a translated body always does) is serialized as it is:
+  // the copy exists only to set another model without changing the caller's object.
+  return JSON.stringify(named ? input.body : { ...input.body, model: input.model });
 }
 
 /** A header value as a single string. */

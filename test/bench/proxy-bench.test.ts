@@ -177,6 +177,17 @@ describe('goals', () => {
     ]);
   });
 
+  it('judges the translation goal on this build only, not on the other build of --before', () => {
+    const rows = [
+      row('bare-proxy', { rps: 8000, cpu: 60 }),
+      row('switchyard', { rps: 5000, cpu: 200 }),
+      row('switchyard-before', { rps: 5000, cpu: 190 }),
+      row('switchyard-openai-to-anthropic', { rps: 4800, cpu: 230 }),
+      row('switchyard-openai-to-anthropic-before', { rps: 4000, cpu: 300 }),
+    ];
+    expect(checkGoals(rows).at(-1)).toMatchObject({ measured: 'worst 1.15 ×', met: true });
+  });
+
   it('added latency is the median of same-round differences, so one disturbed round does not decide it', () => {
     const mock = row('mock', { rps: 20_000, p50: [150, 160, 900, 155], p99: [600, 650, 40_000, 620] });
     const switchyard = row('switchyard', {

@@ -37,6 +37,25 @@ describe('row selection', () => {
     expect(without).toContain('switchyard');
   });
 
+  it('--before runs the pass-through and translation rows again on the other build, each after its own', () => {
+    const rows = selectScenarios({
+      only: 'switchyard,switchyard-anthropic-to-openai',
+      before: '/builds/main',
+      cluster: false,
+    });
+    expect(rows.map((row) => row.id)).toEqual([
+      'mock',
+      'bare-proxy',
+      'switchyard',
+      'switchyard-before',
+      'switchyard-anthropic-to-openai',
+      'switchyard-anthropic-to-openai-before',
+    ]);
+    const before = rows.find((row) => row.id === 'switchyard-anthropic-to-openai-before');
+    expect(before?.target).toEqual({ kind: 'switchyard', accounts: 'openai', root: '/builds/main' });
+    expect(before?.client).toBe('anthropic');
+  });
+
   it('names a row --only cannot find', () => {
     expect(() => ids({ only: 'switchyard,nope', cluster: true })).toThrow(/no row nope/);
     expect(() => ids({ only: 'switchyard-redis-postgres', cluster: false })).toThrow(

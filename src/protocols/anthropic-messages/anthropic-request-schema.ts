@@ -23,6 +23,7 @@ export const anthropicTextBlockSchema = z.looseObject({
   text: z.string(),
   cache_control: anthropicCacheControlSchema.nullish(),
 });
+export type AnthropicTextBlock = z.infer<typeof anthropicTextBlockSchema>;
 
 export const anthropicImageBlockSchema = z.looseObject({
   type: z.literal('image'),

@@ -11,6 +11,7 @@ import { validateRequest } from '../../core/model/validate-request.js';
 import type { Warning } from '../../core/model/warning.js';
 import {
   type AnthropicAnyBlock,
+  type AnthropicTextBlock,
   type anthropicCacheControlSchema,
   anthropicDocumentBlockSchema,
   anthropicImageBlockSchema,
@@ -50,11 +51,19 @@ export function withCacheControl<T extends object>(part: T, cacheControl: CacheC
   return cacheControl ? { ...part, cacheControl } : part;
 }
 
+/** A content block of type `text`, checked here (the request schema checks only its `type`). */
 export function decodeTextBlock(block: AnthropicAnyBlock, context: BlockContext): TextPart {
-  const text = validateRequest(anthropicTextBlockSchema, block, [context.path]);
+  return decodeCheckedTextBlock(validateRequest(anthropicTextBlockSchema, block, [context.path]), context);
+}
+
+/**
+ * A text block the request schema already checked whole (the `system` blocks), without checking it
+ * a second time.
+ */
+export function decodeCheckedTextBlock(block: AnthropicTextBlock, context: BlockContext): TextPart {
   return withCacheControl<TextPart>(
-    { type: 'text', text: text.text },
-    decodeCacheControl(text.cache_control, context),
+    { type: 'text', text: block.text },
+    decodeCacheControl(block.cache_control, context),
   );
 }
 

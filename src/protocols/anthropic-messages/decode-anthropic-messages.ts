@@ -45,25 +45,31 @@ export function decodeAnthropicMessages(messages: AnthropicMessage[], warnings: 
   const result: CanonicalMessage[] = [];
   messages.forEach((message, index) => {
     const path = `messages[${index}]`;
-    const blocks: AnthropicAnyBlock[] =
-      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     if (message.role === 'system') {
-      const content = decodeSystemBlocks(blocks, { path, warnings });
+      const content = decodeSystemBlocks(message.content, { path, warnings });
       if (result.length === 0) appendAll(leadingSystem, content);
       else result.push({ role: 'system', content });
     } else if (message.role === 'assistant') {
       result.push({
         role: 'assistant',
-        content: decodeAssistantBlocks(blocks, { path, warnings, toolNames }),
+        content: decodeAssistantBlocks(message.content, { path, warnings, toolNames }),
       });
     } else {
-      appendAll(result, decodeUserBlocks(blocks, { path, warnings, toolNames }));
+      appendAll(result, decodeUserBlocks(message.content, { path, warnings, toolNames }));
     }
   });
   return { leadingSystem, messages: result };
 }
 
 type MessageContext = BlockContext & { toolNames: Map<string, string> };
+
+/**
+ * A message's content given as a string: one text part. The request schema already checked that it
+ * is a string, so it does not go through the text block check again.
+ */
+function stringContent(text: string): TextPart[] {
+  return [{ type: 'text', text }];
+}
 
 function blockPath(context: BlockContext, index: number): BlockContext {
   return { path: `${context.path}.content[${index}]`, warnings: context.warnings };
@@ -77,9 +83,10 @@ function unsupportedBlock(block: AnthropicAnyBlock, context: BlockContext, where
   });
 }
 
-function decodeSystemBlocks(blocks: AnthropicAnyBlock[], context: BlockContext): TextPart[] {
+function decodeSystemBlocks(content: AnthropicMessage['content'], context: BlockContext): TextPart[] {
+  if (typeof content === 'string') return stringContent(content);
   const parts: TextPart[] = [];
-  blocks.forEach((block, index) => {
+  content.forEach((block, index) => {
     const at = blockPath(context, index);
     if (block.type === 'text') parts.push(decodeTextBlock(block, at));
     else unsupportedBlock(block, at, 'system');
@@ -87,11 +94,12 @@ function decodeSystemBlocks(blocks: AnthropicAnyBlock[], context: BlockContext):
   return parts;
 }
 
-function decodeUserBlocks(blocks: AnthropicAnyBlock[], context: MessageContext): CanonicalMessage[] {
+function decodeUserBlocks(content: AnthropicMessage['content'], context: MessageContext): CanonicalMessage[] {
+  if (typeof content === 'string') return [{ role: 'user', content: stringContent(content) }];
   const result: CanonicalMessage[] = [];
   let toolResults: ToolResultPart[] | null = null;
   let userParts: UserContentPart[] | null = null;
-  blocks.forEach((block, index) => {
+  content.forEach((block, index) => {
     const at = {
       path: `${context.path}.content[${index}]`,
       warnings: context.warnings,
@@ -134,9 +142,13 @@ function decodeUserBlock(block: AnthropicAnyBlock, context: BlockContext): UserC
   }
 }
 
-function decodeAssistantBlocks(blocks: AnthropicAnyBlock[], context: MessageContext): AssistantContentPart[] {
+function decodeAssistantBlocks(
+  content: AnthropicMessage['content'],
+  context: MessageContext,
+): AssistantContentPart[] {
+  if (typeof content === 'string') return stringContent(content);
   const parts: AssistantContentPart[] = [];
-  blocks.forEach((block, index) => {
+  content.forEach((block, index) => {
     const at = blockPath(context, index);
     switch (block.type) {
       case 'text':

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isSwitchyardError } from '../../core/errors.js';
+import { anthropicTextBlockSchema } from './anthropic-request-schema.js';
 import { decodeAnthropicRequest } from './decode-anthropic-request.js';
 
 const claudeCode = JSON.parse(
@@ -291,6 +292,12 @@ describe('decodeAnthropicRequest fields', () => {
       field: 'messages[0].content[0].text',
     },
     {
+      // Rejected by the request schema's union (a string or a list of text blocks), before decoding.
+      name: 'a system block without text',
+      body: minimal({ system: [{ type: 'text', text: 'a' }, { type: 'text' }] }),
+      field: 'system',
+    },
+    {
       name: 'a tool_use without id',
       body: {
         model: 'm',
@@ -315,5 +322,39 @@ describe('decodeAnthropicRequest fields', () => {
     },
   ])('rejects $name with invalid_request naming $field', ({ body, field }) => {
     expect(fieldOfError(body)).toBe(field);
+  });
+});
+
+describe('decodeAnthropicRequest checks each text block once', () => {
+  it('does not check system blocks and string contents again after the request schema, only content blocks', () => {
+    const textBlockChecks = vi.spyOn(anthropicTextBlockSchema, 'safeParse');
+    try {
+      const { value } = decodeAnthropicRequest(
+        minimal({
+          system: [
+            { type: 'text', text: 'first' },
+            { type: 'text', text: 'second', cache_control: { type: 'ephemeral', ttl: '1h' } },
+          ],
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'hello' },
+            { role: 'user', content: [{ type: 'text', text: 'in a block' }] },
+          ],
+        }),
+      );
+      // Only the block in a content list, which the request schema checks for its type alone.
+      expect(textBlockChecks).toHaveBeenCalledTimes(1);
+      expect(value.system).toEqual([
+        { type: 'text', text: 'first' },
+        { type: 'text', text: 'second', cacheControl: { type: 'ephemeral', ttl: '1h' } },
+      ]);
+      expect(value.messages).toEqual([
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'hello' }] },
+        { role: 'user', content: [{ type: 'text', text: 'in a block' }] },
+      ]);
+    } finally {
+      textBlockChecks.mockRestore();
+    }
   });
 });

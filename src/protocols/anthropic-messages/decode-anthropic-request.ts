@@ -19,7 +19,7 @@ import {
   anthropicRequestSchema,
   MODELED_REQUEST_FIELDS,
 } from './anthropic-request-schema.js';
-import { decodeCacheControl, decodeTextBlock, withCacheControl } from './decode-anthropic-content.js';
+import { decodeCacheControl, decodeCheckedTextBlock, withCacheControl } from './decode-anthropic-content.js';
 import { decodeAnthropicMessages } from './decode-anthropic-messages.js';
 
 /**
@@ -64,7 +64,8 @@ export function decodeAnthropicRequest(body: unknown): Converted<CanonicalReques
 function decodeSystem(system: AnthropicRequest['system'], warnings: Warning[]): TextPart[] {
   if (system === undefined) return [];
   if (typeof system === 'string') return system === '' ? [] : [{ type: 'text', text: system }];
-  return system.map((block, index) => decodeTextBlock(block, { path: `system[${index}]`, warnings }));
+  // The request schema checked these blocks whole: they are not checked again.
+  return system.map((block, index) => decodeCheckedTextBlock(block, { path: `system[${index}]`, warnings }));
 }
 
 function decodeSampling(request: AnthropicRequest): Sampling {

@@ -21,16 +21,17 @@ export interface AnthropicStreamDecoder {
   end(): StreamEvent[];
 }
 
-const messageStartSchema = z.looseObject({
-  message: z.looseObject({
+// Event schemas drop unknown fields (`z.object`) instead of copying them: the decoder reads none.
+const messageStartSchema = z.object({
+  message: z.object({
     id: z.string().optional(),
     model: z.string().optional(),
     usage: anthropicUsageSchema.nullish(),
   }),
 });
-const blockStartSchema = z.looseObject({
+const blockStartSchema = z.object({
   index: z.number(),
-  content_block: z.looseObject({
+  content_block: z.object({
     type: z.string(),
     id: z.string().optional(),
     name: z.string().optional(),
@@ -39,9 +40,9 @@ const blockStartSchema = z.looseObject({
     data: z.string().optional(),
   }),
 });
-const blockDeltaSchema = z.looseObject({
+const blockDeltaSchema = z.object({
   index: z.number(),
-  delta: z.looseObject({
+  delta: z.object({
     type: z.string(),
     text: z.string().optional(),
     thinking: z.string().optional(),
@@ -49,13 +50,13 @@ const blockDeltaSchema = z.looseObject({
     partial_json: z.string().optional(),
   }),
 });
-const blockStopSchema = z.looseObject({ index: z.number() });
-const messageDeltaSchema = z.looseObject({
-  delta: z.looseObject({ stop_reason: z.string().nullish(), stop_sequence: z.string().nullish() }).optional(),
+const blockStopSchema = z.object({ index: z.number() });
+const messageDeltaSchema = z.object({
+  delta: z.object({ stop_reason: z.string().nullish(), stop_sequence: z.string().nullish() }).optional(),
   usage: anthropicUsageSchema.nullish(),
 });
-const errorSchema = z.looseObject({
-  error: z.looseObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
+const errorSchema = z.object({
+  error: z.object({ type: z.string().optional(), message: z.string().optional() }).optional(),
 });
 
 type Block =

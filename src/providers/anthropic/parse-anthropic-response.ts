@@ -10,7 +10,7 @@ import {
   parseAnthropicUsage,
 } from './parse-anthropic-usage.js';
 
-const blockSchema = z.looseObject({
+const blockSchema = z.object({
   type: z.string(),
   text: z.string().optional(),
   thinking: z.string().optional(),
@@ -21,8 +21,11 @@ const blockSchema = z.looseObject({
   input: jsonValueSchema.optional(),
 });
 
-/** A non-streamed Messages response, tolerant: unknown fields and block types are allowed. */
-const anthropicResponseSchema = z.looseObject({
+/**
+ * A non-streamed Messages response, tolerant: unknown fields and block types are allowed. Unknown
+ * fields are dropped while parsing (`z.object`), not copied: the canonical response reads none.
+ */
+const anthropicResponseSchema = z.object({
   id: z.string(),
   model: z.string().optional(),
   content: z.array(blockSchema),

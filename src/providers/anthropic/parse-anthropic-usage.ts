@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FinishReason, Usage } from '../../core/model/canonical-response.js';
 
 /** Anthropic `usage`, tolerant: every count may be missing or null. */
-export const anthropicUsageSchema = z.looseObject({
+export const anthropicUsageSchema = z.object({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),

@@ -21,26 +21,27 @@ export interface OpenAIChatStreamDecoder {
   end(): StreamEvent[];
 }
 
-const chunkSchema = z.looseObject({
+// Event schemas drop unknown fields (`z.object`) instead of copying them: the decoder reads none.
+const chunkSchema = z.object({
   id: z.string().nullish(),
   model: z.string().nullish(),
   created: z.number().nullish(),
   choices: z
     .array(
-      z.looseObject({
+      z.object({
         index: z.number().nullish(),
         delta: z
-          .looseObject({
+          .object({
             content: z.string().nullish(),
             reasoning_content: z.string().nullish(),
             reasoning: z.string().nullish(),
             tool_calls: z
               .array(
-                z.looseObject({
+                z.object({
                   index: z.number().nullish(),
                   id: z.string().nullish(),
                   function: z
-                    .looseObject({ name: z.string().nullish(), arguments: z.string().nullish() })
+                    .object({ name: z.string().nullish(), arguments: z.string().nullish() })
                     .nullish(),
                 }),
               )
@@ -58,8 +59,8 @@ type ToolCallDelta = NonNullable<
   NonNullable<NonNullable<Chunk['choices']>[number]['delta']>['tool_calls']
 >[number];
 
-const errorSchema = z.looseObject({
-  error: z.looseObject({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown() }),
+const errorSchema = z.object({
+  error: z.object({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown() }),
 });
 
 interface ToolCallState {

@@ -10,19 +10,22 @@ import {
   parseOpenAIFinishReason,
 } from './parse-openai-chat-usage.js';
 
-const toolCallSchema = z.looseObject({
+const toolCallSchema = z.object({
   id: z.string().nullish(),
-  function: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
 });
 
-/** A non-streamed Chat Completions response, tolerant of OpenAI-compatible variations. */
-const openAIChatResponseSchema = z.looseObject({
+/**
+ * A non-streamed Chat Completions response, tolerant of OpenAI-compatible variations. Unknown
+ * fields are dropped while parsing (`z.object`), not copied: the canonical response reads none.
+ */
+const openAIChatResponseSchema = z.object({
   id: z.string().nullish(),
   model: z.string().nullish(),
   created: z.number().nullish(),
   choices: z.array(
-    z.looseObject({
-      message: z.looseObject({
+    z.object({
+      message: z.object({
         content: z.string().nullish(),
         reasoning_content: z.string().nullish(),
         /** OpenRouter and some others name the reasoning text `reasoning`. */

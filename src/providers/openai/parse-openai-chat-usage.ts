@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { FinishReason, Usage } from '../../core/model/canonical-response.js';
 
 /** Chat Completions `usage`, tolerant of the variations of OpenAI-compatible servers. */
-export const openAIChatUsageSchema = z.looseObject({
+export const openAIChatUsageSchema = z.object({
   prompt_tokens: z.number().nullish(),
   completion_tokens: z.number().nullish(),
   prompt_tokens_details: z
-    .looseObject({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() })
+    .object({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() })
     .nullish(),
-  completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
+  completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
   /** DeepSeek reports cache hits here instead of `prompt_tokens_details.cached_tokens`. */
   prompt_cache_hit_tokens: z.number().nullish(),
 });
