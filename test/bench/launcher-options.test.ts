@@ -15,12 +15,16 @@ describe('the node options Switchyard is started with', () => {
     expect(launcherNodeOptions('import("x");')).toEqual([]);
   });
 
-  it('are the same for `switchyard start`, `npm start` and the benchmark', () => {
+  it("are the same for `switchyard start`, `npm start`, the README's systemd unit and the benchmark", () => {
     const options = launcherNodeOptions(readFileSync(resolve(ROOT, 'bin/switchyard.js'), 'utf8'));
     expect(options.length).toBeGreaterThan(0);
     const packageJson = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
     expect(packageJson.scripts['start']).toContain(`node ${options.join(' ')} bin/switchyard.js start`);
+    // The systemd unit in the README too.
+    expect(readFileSync(resolve(ROOT, 'README.md'), 'utf8')).toContain(
+      `ExecStart=/usr/bin/node ${options.join(' ')} bin/switchyard.js start`,
+    );
   });
 });
