@@ -2,6 +2,6 @@
 // Entry point of the `switchyard` command; the compiled CLI lives in dist/. The node options on the
 // first line are the gateway's, measured in BENCHMARKS.md: a young generation of 2 x 8 MB instead of
 // 2 x 16 (less memory at the same throughput), and WebAssembly compiled by the baseline compiler only
-// (undici's HTTP parser is WebAssembly; optimising it took some 30 MB of compiler memory that the C
-// allocator kept for the life of the process). `npm start` and bench:proxy pass the same ones.
+// (undici's HTTP parser is WebAssembly; optimising it under load grew a V8 background thread's
+// C heap by up to 30 MB of compiler memory). `npm start` and bench:proxy pass the same ones.
 import('../dist/src/cli/main.js').then((cli) => cli.main(process.argv.slice(2)));
