@@ -124,23 +124,16 @@ export function serveRequestLog(options: {
 
 /**
  * The service's log lines, posted to the gateway thread, whose logger writes them: the worker
- * thread loads no logging library of its own. An error becomes the `{ type, message, stack }` a
- * logger's error serialiser writes.
+ * thread loads no logging library of its own. An `err` field crosses as an `Error` (the message
+ * port clones errors with their message and stack).
  */
 function portLogger(port: RequestLogServicePort): RequestLogWriterLogger {
-  const post = (level: 'debug' | 'error', fields: Record<string, unknown>, message: string) => {
-    const { err, ...rest } = fields;
-    const posted = err instanceof Error ? { ...rest, err: serialisedError(err) } : fields;
-    port.postMessage({ type: 'log', level, fields: posted, message } satisfies RequestLogReply);
-  };
   return {
-    debug: (fields, message) => post('debug', fields, message),
-    error: (fields, message) => post('error', fields, message),
+    debug: (fields, message) =>
+      port.postMessage({ type: 'log', level: 'debug', fields, message } satisfies RequestLogReply),
+    error: (fields, message) =>
+      port.postMessage({ type: 'log', level: 'error', fields, message } satisfies RequestLogReply),
   };
-}
-
-function serialisedError(error: Error): Record<string, unknown> {
-  return { type: error.name, message: error.message, stack: error.stack };
 }
 
 function sameStats(one: RequestLogWriterStats, other: RequestLogWriterStats): boolean {

@@ -287,9 +287,7 @@ export class RequestLogThread implements RequestLogRecorder {
   /** Re-emits a log line of the worker through the gateway's logger, at its level. */
   private relayLog(reply: Extract<RequestLogReply, { type: 'log' }>): void {
     try {
-      const { err, ...fields } = reply.fields;
-      const logged = isPostedError(err) ? { ...fields, err: postedError(err) } : reply.fields;
-      this.options.logger[reply.level](logged, reply.message);
+      this.options.logger[reply.level](reply.fields, reply.message);
     } catch {
       // A logger that throws must not take the request log down with it.
     }
@@ -314,22 +312,4 @@ function flatten(rows: readonly PostedRequestLogValues[]): PostedRequestLogValue
   const values: PostedRequestLogValues = [];
   for (const row of rows) for (const value of row) values.push(value);
   return values;
-}
-
-/** An error as the request log service posts it (`{ type, message, stack }`). */
-function isPostedError(value: unknown): value is { type: string; message: string; stack?: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  );
-}
-
-/** An `Error` again, so the logger writes it as it writes any error; the stack names the original type. */
-function postedError(posted: { type: string; message: string; stack?: string }): Error {
-  const error = new Error(posted.message);
-  error.name = posted.type;
-  if (posted.stack !== undefined) error.stack = posted.stack;
-  return error;
 }

@@ -1,4 +1,3 @@
-import type { Database as SqliteConnection } from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from './database-schema.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
@@ -21,11 +20,6 @@ export interface OpenedDatabase {
    */
   db: Kysely<DatabaseSchema>;
   backend: StoreBackend;
-  /**
-   * SQLite only: the connection under `db`, for the request log worker's prepared insert
-   * (`RequestLogStore`). Everything else goes through `db`.
-   */
-  sqlite?: SqliteConnection;
   /** For messages: the SQLite file path, or the PostgreSQL URL without its password. */
   location: string;
   /** Tells the account store about changes made by other processes or instances. */

@@ -4,6 +4,8 @@ import { sql } from './kysely-runtime.js';
 import type { OpenedDatabase } from './opened-database.js';
 import { REQUEST_LOG_COLUMNS, requestLogInsertSql, requestLogValues } from './request-log-columns.js';
 import { type RequestLogRow, RequestLogStore } from './request-log-store.js';
+import { openSqliteFile } from './sqlite-file.js';
+import { SqliteRequestLogWrites } from './sqlite-request-log-writes.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -40,9 +42,11 @@ function row(id: string, time: number): RequestLogRow {
 
 describeEachStoreBackend('request log columns', (backend) => {
   let opened: OpenedDatabase;
+  let location: string;
 
   beforeEach(async () => {
-    opened = await backend.open(await backend.newLocation());
+    location = await backend.newLocation();
+    opened = await backend.open(location);
   });
 
   afterEach(async () => {
@@ -60,11 +64,18 @@ describeEachStoreBackend('request log columns', (backend) => {
   });
 
   it('store rows as values through the connection the worker uses, skipping ids already stored', async () => {
-    const logs = new RequestLogStore(opened.db, { sqlite: opened.sqlite });
+    const logs = new RequestLogStore(opened.db);
+    // SQLite: the worker's own connection and prepared statements; PostgreSQL: the store's inserts.
+    const connection = backend.name === 'sqlite' ? openSqliteFile(location) : null;
+    const writes = connection ? new SqliteRequestLogWrites(connection) : logs;
     const rows = Array.from({ length: 700 }, (_, index) => row(`req_${index}`, T0 + index));
 
-    await logs.insertValues(rows.map(requestLogValues));
-    await logs.insertValues([requestLogValues({ ...row('req_0', T0), status: 500 })]);
+    try {
+      await writes.insertValues(rows.map(requestLogValues));
+      await writes.insertValues([requestLogValues({ ...row('req_0', T0), status: 500 })]);
+    } finally {
+      connection?.close();
+    }
 
     expect(await logs.get('req_0')).toEqual(row('req_0', T0));
     expect(await logs.get('req_699')).toEqual(row('req_699', T0 + 699));

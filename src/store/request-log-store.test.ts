@@ -1,7 +1,12 @@
+import type { Database as SqliteConnection } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeEachStoreBackend } from '../../test/support/store-backends.js';
+import type { RequestLogWriteStore } from '../observability/request-log-writer.js';
 import type { OpenedDatabase } from './opened-database.js';
+import { requestLogValues } from './request-log-columns.js';
 import { type RequestLogQuery, type RequestLogRow, RequestLogStore } from './request-log-store.js';
+import { openSqliteFile } from './sqlite-file.js';
+import { SqliteRequestLogWrites } from './sqlite-request-log-writes.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -38,9 +43,10 @@ function row(id: string, overrides: Partial<RequestLogRow> = {}): RequestLogRow 
 }
 
 /**
- * SQLite runs the suite twice: with Kysely's queries alone, and with the connection under it, where
- * inserts, prunes and clears are the prepared statements the request log worker thread uses
- * (`SqliteRequestLogWrites`). Both must store and remove the same rows.
+ * SQLite runs the suite twice: writing with `RequestLogStore`'s Kysely queries, and with the
+ * prepared statements the request log worker thread uses (`SqliteRequestLogWrites`, on a
+ * connection of its own, as in the worker). Both must store and remove the same rows; reads go
+ * through `RequestLogStore` either way.
  */
 describeEachStoreBackend('RequestLogStore', (backend) => {
   const writePaths =
@@ -48,16 +54,20 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
   describe.each(writePaths)('writing with %s', (writes) => {
     let opened: OpenedDatabase;
     let logs: RequestLogStore;
+    let writer: RequestLogWriteStore;
+    let workerConnection: SqliteConnection | null;
+    const insertBatch = (rows: readonly RequestLogRow[]) => writer.insertValues(rows.map(requestLogValues));
 
     beforeEach(async () => {
-      opened = await backend.open(await backend.newLocation());
-      logs = new RequestLogStore(
-        opened.db,
-        writes === 'prepared statements' ? { sqlite: opened.sqlite } : {},
-      );
+      const location = await backend.newLocation();
+      opened = await backend.open(location);
+      logs = new RequestLogStore(opened.db);
+      workerConnection = writes === 'prepared statements' ? openSqliteFile(location) : null;
+      writer = workerConnection ? new SqliteRequestLogWrites(workerConnection) : logs;
     });
 
     afterEach(async () => {
+      workerConnection?.close();
       await opened.close();
     });
 
@@ -71,22 +81,22 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
           reasoningTokens: 7,
           clientKeyId: 'key-1',
         });
-        await logs.insertBatch([stored]);
+        await insertBatch([stored]);
 
         expect(await logs.get('req_1')).toEqual(stored);
         expect(await logs.get('req_missing')).toBeNull();
       });
 
       it('skips rows whose id is already stored', async () => {
-        await logs.insertBatch([row('req_1')]);
-        await logs.insertBatch([row('req_1', { status: 500 }), row('req_2')]);
+        await insertBatch([row('req_1')]);
+        await insertBatch([row('req_1', { status: 500 }), row('req_2')]);
 
         expect((await logs.get('req_1'))?.status).toBe(200);
         expect((await logs.query({ limit: 10 })).rows).toHaveLength(2);
       });
 
       it('inserts batches larger than one statement can hold', async () => {
-        await logs.insertBatch(
+        await insertBatch(
           Array.from({ length: 450 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
         );
 
@@ -94,7 +104,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
       });
 
       it('lists newest first and leaves bodies out unless asked', async () => {
-        await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 1 })]);
+        await insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 1 })]);
 
         const page = await logs.query({ limit: 10 });
         const withBodies = await logs.query({ limit: 10, includeBodies: true });
@@ -109,7 +119,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
 
       describe('query filters', () => {
         beforeEach(async () => {
-          await logs.insertBatch([
+          await insertBatch([
             row('req_ok', { time: T0 + 1, accountEmail: 'bobxsmith@example.com' }),
             row('req_429', { time: T0 + 2, status: 429, error: 'all accounts limited', accountId: null }),
             row('req_stream_broke', { time: T0 + 3, error: 'upstream closed the stream' }),
@@ -156,7 +166,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
         const rows = Array.from({ length: 7 }, (_, index) =>
           row(`req_${index}`, { time: T0 + Math.floor(index / 3) }),
         );
-        await logs.insertBatch(rows);
+        await insertBatch(rows);
 
         const seen: string[] = [];
         let cursor: string | undefined;
@@ -177,11 +187,11 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
       });
 
       it('prunes rows older than the cutoff, then all but the newest maxRows', async () => {
-        await logs.insertBatch(
+        await insertBatch(
           Array.from({ length: 10 }, (_, index) => row(`req_${index}`, { time: T0 + index })),
         );
 
-        const deleted = await logs.prune({ olderThan: T0 + 2, maxRows: 5 });
+        const deleted = await writer.prune({ olderThan: T0 + 2, maxRows: 5 });
 
         expect(deleted).toBe(5);
         expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
@@ -194,14 +204,14 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
       });
 
       it('prunes by age alone when the table is under maxRows', async () => {
-        await logs.insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 10 })]);
+        await insertBatch([row('req_old', { time: T0 }), row('req_new', { time: T0 + 10 })]);
 
-        expect(await logs.prune({ olderThan: T0 + 5, maxRows: 100 })).toBe(1);
+        expect(await writer.prune({ olderThan: T0 + 5, maxRows: 100 })).toBe(1);
         expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual(['req_new']);
       });
 
       it('prunes to exactly maxRows when rows at the boundary share a time, the oldest ids first', async () => {
-        await logs.insertBatch([
+        await insertBatch([
           row('req_a', { time: T0 }),
           row('req_b', { time: T0 + 1 }),
           row('req_c', { time: T0 + 1 }),
@@ -209,7 +219,7 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
           row('req_e', { time: T0 + 2 }),
         ]);
 
-        expect(await logs.prune({ olderThan: T0 - 1, maxRows: 3 })).toBe(2);
+        expect(await writer.prune({ olderThan: T0 - 1, maxRows: 3 })).toBe(2);
         expect((await logs.query({ limit: 50 })).rows.map((log) => log.id)).toEqual([
           'req_e',
           'req_d',
@@ -218,9 +228,9 @@ describeEachStoreBackend('RequestLogStore', (backend) => {
       });
 
       it('clears everything', async () => {
-        await logs.insertBatch([row('req_1'), row('req_2')]);
+        await insertBatch([row('req_1'), row('req_2')]);
 
-        await logs.clear();
+        await writer.clear();
 
         expect((await logs.query({ limit: 50 })).rows).toEqual([]);
       });

@@ -1,16 +1,9 @@
-import type { Database as SqliteConnection } from 'better-sqlite3';
 import type { SelectQueryBuilder } from 'kysely';
 import type { ClientProtocol } from '../core/client-protocol.js';
 import { SwitchyardError } from '../core/errors.js';
 import type { DatabaseSchema, RequestLogsTable } from './database-schema.js';
 import { CompiledQuery, type Kysely, PostgresAdapter, sql } from './kysely-runtime.js';
-import {
-  REQUEST_LOG_COLUMNS,
-  type RequestLogValues,
-  requestLogInsertSql,
-  requestLogValues,
-} from './request-log-columns.js';
-import { SqliteRequestLogWrites } from './sqlite-request-log-writes.js';
+import { REQUEST_LOG_COLUMNS, type RequestLogValues, requestLogInsertSql } from './request-log-columns.js';
 
 /**
  * One proxied request as the request log stores it and the Monitor shows it. Times are epoch ms,
@@ -105,45 +98,20 @@ const TEXT_COLUMNS = [
   'error',
 ] as const satisfies readonly (keyof RequestLogsTable)[];
 
-export interface RequestLogStoreOptions {
-  /**
-   * SQLite: the connection under `db`. Inserts, prunes and clears then run as prepared statements
-   * on it (`SqliteRequestLogWrites`).
-   */
-  sqlite?: SqliteConnection | undefined;
-}
-
 /** The request log: written in batches by the observability writer, read by the Monitor. */
 export class RequestLogStore {
   private readonly insertTexts = new Map<number, string>();
-  /** SQLite with its connection: inserts, prunes and clears run as prepared statements on it. */
-  private readonly sqliteWrites: SqliteRequestLogWrites | null;
 
-  constructor(
-    private readonly db: Kysely<DatabaseSchema>,
-    options: RequestLogStoreOptions = {},
-  ) {
-    this.sqliteWrites = options.sqlite ? new SqliteRequestLogWrites(options.sqlite) : null;
-  }
-
-  /** Inserts rows in one transaction; a row whose id is already stored is skipped. */
-  async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
-    await this.insertValues(rows.map(requestLogValues));
-  }
+  constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
   /**
-   * `insertBatch` for rows as column values (`REQUEST_LOG_COLUMNS` order). No query is built per
-   * call: a prepared statement on SQLite with its connection, else multi-row inserts whose text is
-   * made once per chunk size.
+   * Inserts rows, given as column values (`REQUEST_LOG_COLUMNS` order; `requestLogValues` makes
+   * them from a `RequestLogRow`), in one transaction; a row whose id is already stored is skipped. No query is built per
+   * call: multi-row inserts whose text is made once per chunk size. (The request log worker thread
+   * writes SQLite through `SqliteRequestLogWrites` instead.)
    */
   async insertValues(rows: readonly RequestLogValues[]): Promise<void> {
     if (rows.length === 0) return;
-    const { sqliteWrites } = this;
-    if (sqliteWrites) {
-      // Holding Kysely's connection keeps the insert out of a transaction it has open (a prune).
-      await this.db.connection().execute(async () => sqliteWrites.insertValues(rows));
-      return;
-    }
     const chunks = powerOfTwoChunks(rows.length);
     if (chunks.length === 1) return this.insertChunk(this.db, rows);
     await this.db.transaction().execute(async (transaction) => {
@@ -191,15 +159,11 @@ export class RequestLogStore {
 
   /** Deletes every row. */
   async clear(): Promise<void> {
-    const { sqliteWrites } = this;
-    if (sqliteWrites) return this.db.connection().execute(async () => sqliteWrites.clear());
     await this.db.deleteFrom('request_logs').execute();
   }
 
   /** Deletes rows older than `olderThan` (epoch ms), then all but the newest `maxRows`. Returns how many. */
   async prune(options: { olderThan: number; maxRows: number }): Promise<number> {
-    const { sqliteWrites } = this;
-    if (sqliteWrites) return this.db.connection().execute(async () => sqliteWrites.prune(options));
     return this.db.transaction().execute(async (transaction) => {
       const expired = await transaction
         .deleteFrom('request_logs')

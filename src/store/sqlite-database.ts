@@ -68,7 +68,7 @@ export async function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Pr
     health.close();
     await db.destroy();
   };
-  return { db, backend: 'sqlite', sqlite: database, location: file, changes, keyChanges, health, close };
+  return { db, backend: 'sqlite', location: file, changes, keyChanges, health, close };
 }
 
 /** Kysely's `log` option for an `onQuery` observer (none without one). */

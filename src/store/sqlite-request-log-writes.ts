@@ -2,10 +2,11 @@ import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import { type RequestLogValues, requestLogInsertSql } from './request-log-columns.js';
 
 /**
- * The request log's writes on one SQLite connection, as prepared statements: what the request log
- * worker thread does, without Kysely (which would cost the thread some 6 MB of resident memory).
- * `RequestLogStore` uses the same writes on the gateway's connection, so there is one definition
- * of the insert and of the retention prune.
+ * The request log's writes on one SQLite connection of their own, as prepared statements: how the
+ * request log worker thread writes SQLite, without Kysely (which would cost the thread some 6 MB of
+ * resident memory). `RequestLogStore` does the same through Kysely (PostgreSQL, and the in-process
+ * service when no worker thread can start); its test suite runs against both, so the two keep
+ * storing and removing the same rows.
  *
  * Statements are prepared on first use: the table exists by then (the gateway migrates before it
  * starts the worker), but not necessarily when this object is made.
