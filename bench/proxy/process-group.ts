@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Clock } from '../../src/core/clock.js';
 
 export interface ServerProcessOptions {
@@ -192,13 +192,48 @@ export function readRssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null 
 /** Clock ticks per second of /proc/<pid>/stat times: USER_HZ, 100 on every mainstream Linux. */
 const USER_HZ = 100;
 
+/** utime and stime of a /proc `stat` file's text, in seconds. */
+function statTimes(stat: string): { user: number; system: number } {
+  // Fields after the command name, which may itself contain spaces: state is [0], utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / USER_HZ, system: Number(fields[12]) / USER_HZ };
+}
+
 /** utime + stime of /proc/<pid>/stat in seconds, or null when it cannot be read. */
 export function readCpuSeconds(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may itself contain spaces: state is [0], utime [11], stime [12].
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    const { user, system } = statTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return user + system;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time so far of a process's threads, s: its main thread and all others, user and system apart. */
+export interface ThreadCpu {
+  main: { user: number; system: number };
+  other: { user: number; system: number };
+}
+
+/**
+ * Per-thread CPU of `pid` from /proc/<pid>/task/<tid>/stat, or null when it cannot be read. Threads
+ * that ended before the call are not counted: read it while the process runs, before and after.
+ */
+export function readThreadCpu(pid: number): ThreadCpu | null {
+  try {
+    const cpu: ThreadCpu = { main: { user: 0, system: 0 }, other: { user: 0, system: 0 } };
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let times: { user: number; system: number };
+      try {
+        times = statTimes(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const into = tid === String(pid) ? cpu.main : cpu.other;
+      into.user += times.user;
+      into.system += times.system;
+    }
+    return cpu;
   } catch {
     return null;
   }

@@ -13,6 +13,8 @@ export type TargetSpec =
   | { kind: 'mock' }
   /** The bare Node proxy of `bare-proxy.ts` in front of the mock. */
   | { kind: 'bare-proxy' }
+  /** The same bare proxy written on Fastify (`bare-fastify-proxy.ts`): what the framework adds. */
+  | { kind: 'bare-fastify-proxy' }
   /**
    * A Switchyard gateway whose accounts (`accounts` is their provider kind) all point at the mock;
    * `config` is written as its gui_config.json before it starts (defaults otherwise).
@@ -110,7 +112,8 @@ export async function startTarget(spec: TargetSpec, context: TargetContext): Pro
     case 'mock':
       return { ...context.mock, stop: async () => {} };
     case 'bare-proxy':
-      return startBareProxy(context);
+    case 'bare-fastify-proxy':
+      return startBareProxy(spec.kind, context);
     case 'switchyard':
       return startSwitchyard(spec, context);
     case 'portkey':
@@ -118,20 +121,18 @@ export async function startTarget(spec: TargetSpec, context: TargetContext): Pro
   }
 }
 
-async function startBareProxy(context: TargetContext): Promise<RunningTarget> {
+async function startBareProxy(
+  kind: 'bare-proxy' | 'bare-fastify-proxy',
+  context: TargetContext,
+): Promise<RunningTarget> {
   // Its profile goes to a folder of its own, to be read beside Switchyard's.
   const profile = context.cpuProfileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfileDir, 'bare-proxy')}`]
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfileDir, kind)}`]
     : [];
   const child = await context.group.start({
-    name: 'bare proxy',
+    name: kind === 'bare-proxy' ? 'bare proxy' : 'bare Fastify proxy',
     command: process.execPath,
-    args: [
-      ...profile,
-      fileURLToPath(new URL('./serve.js', import.meta.url)),
-      'bare-proxy',
-      context.mock.origin,
-    ],
+    args: [...profile, fileURLToPath(new URL('./serve.js', import.meta.url)), kind, context.mock.origin],
     readyPattern: LISTENING_URL,
   });
   const origin = child.ready?.[1] ?? '';

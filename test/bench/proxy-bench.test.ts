@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createBareFastifyProxy } from '../../bench/proxy/bare-fastify-proxy.js';
 import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
 import { added, ratio } from '../../bench/proxy/comparisons.js';
 import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
@@ -48,19 +49,63 @@ describe('latency percentiles', () => {
   });
 });
 
-describe('bare proxy', () => {
-  const servers: Server[] = [];
+/** A bare proxy started for a test: where it listens and how to stop it. */
+interface StartedProxy {
+  server: Server;
+  close(): Promise<void>;
+}
+
+const BARE_PROXIES: [string, (upstream: string) => Promise<StartedProxy>][] = [
+  [
+    'bare proxy on node:http',
+    async (upstream) => {
+      const server = createBareProxy(upstream);
+      return {
+        server,
+        close: async () => {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        },
+      };
+    },
+  ],
+  [
+    'bare proxy on Fastify',
+    async (upstream) => {
+      const app = createBareFastifyProxy(upstream);
+      await app.ready();
+      return {
+        server: app.server,
+        close: async () => {
+          app.server.closeAllConnections();
+          await app.close();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(BARE_PROXIES)('%s', (_name, start) => {
+  const started: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    for (const close of started.splice(0)) await close();
   });
 
-  async function listen(server: Server): Promise<string> {
-    servers.push(server);
+  async function listen(server: Server, close?: () => Promise<void>): Promise<string> {
+    started.push(
+      close ??
+        (async () => {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async function listenProxy(upstream: string): Promise<string> {
+    const proxy = await start(upstream);
+    return listen(proxy.server, () => proxy.close());
   }
 
   it('forwards the re-serialized JSON body, path and credential, and relays the answer', async () => {
@@ -77,7 +122,7 @@ describe('bare proxy', () => {
         });
       }),
     );
-    const proxy = await listen(createBareProxy(upstream));
+    const proxy = await listenProxy(upstream);
 
     const response = await request(`${proxy}/v1/chat/completions`, {
       method: 'POST',
@@ -96,8 +141,12 @@ describe('bare proxy', () => {
   });
 
   it('answers 502 when the body is not JSON', async () => {
-    const proxy = await listen(createBareProxy('http://127.0.0.1:9'));
-    const response = await request(`${proxy}/v1/chat/completions`, { method: 'POST', body: 'not json' });
+    const proxy = await listenProxy('http://127.0.0.1:9');
+    const response = await request(`${proxy}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'not json',
+    });
     expect(response.statusCode).toBe(502);
     await response.body.dump();
   });
