@@ -309,8 +309,10 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   try {
     const mock = await startMock(group);
-    // Every target names its JIT-compiled functions for perf (/tmp/perf-<pid>.map).
+    // Every target names its JIT-compiled functions for perf (/tmp/perf-<pid>.map); V8 then also
+    // writes an isolate-*.log into its working directory: the work directory, removed at the end.
     process.env['NODE_OPTIONS'] = `${process.env['NODE_OPTIONS'] ?? ''} --perf-basic-prof`.trim();
+    process.chdir(workDir);
     const context = { group, clock: systemClock, mock, root };
     for (const row of ROWS) targets.set(row.id, await startTarget(row.spec, context));
     for (let round = 0; round <= options.rounds; round++) {
@@ -343,6 +345,7 @@ async function main(): Promise<void> {
       rmSync(join(tmpdir(), `perf-${pid}.map`), { force: true });
     }
     await group.stopAll();
+    process.chdir(root);
     rmSync(workDir, { recursive: true, force: true });
   }
   const commit = (() => {
