@@ -173,7 +173,9 @@ async function measureWindow(options: {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     rmSync(file, { force: true });
-    addLayerSamples(measured.samples, layerSamples(parsePerfScript(script), target.process.pid));
+    const counted = layerSamples(parsePerfScript(script), target.process.pid);
+    if (counted.total === 0) throw new Error(`perf recorded no samples of process ${target.process.pid}`);
+    addLayerSamples(measured.samples, counted);
   } finally {
     await client.close();
   }

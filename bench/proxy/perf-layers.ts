@@ -37,7 +37,9 @@ export function parsePerfScript(text: string): PerfSample[] {
       current = null;
       continue;
     }
-    if (!/^\s/.test(line)) {
+    // A sample's first line is `pid/tid`, right-aligned (so short pids come after spaces); its
+    // frames follow, each indented with a tab.
+    if (!line.startsWith('\t')) {
       const ids = /^\s*(\d+)\/(\d+)/.exec(line);
       if (current) samples.push(current);
       current = ids ? { pid: Number(ids[1]), tid: Number(ids[2]), frames: [] } : null;

@@ -38,6 +38,14 @@ describe('perf samples by layer', () => {
     ]);
     expect(samples[0]?.frames[0]).toEqual({ address: 'ffffffff82240c89', symbol: 'pvm_irq_enable' });
     expect(parsePerfScript('')).toEqual([]);
+    // perf right-aligns the ids: a short pid comes after spaces.
+    const padded = parsePerfScript(
+      '    618/620   \n\t          108cae epoll_pwait\n\n    618/618   \n\t f42291 uv_run\n',
+    );
+    expect(padded.map((sample) => [sample.pid, sample.tid, sample.frames[0]?.symbol])).toEqual([
+      [618, 620, 'epoll_pwait'],
+      [618, 618, 'uv_run'],
+    ]);
   });
 
   it('a sample taken in the kernel counts as kernel, whatever JavaScript made the system call', () => {
