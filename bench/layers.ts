@@ -6,7 +6,7 @@
  * layer (`proxy/perf-layers.ts`: kernel, garbage collection, undici, Fastify, Node's streams and
  * HTTP, Switchyard's own code by folder …) and the layers are given as µs of CPU per request, side
  * by side, with each process's CPU per request read from /proc (main thread and other threads,
- * user and system). Writes bench/results/layers.md and layers.json. Needs `perf` (Debian:
+ * user and system). Writes bench/results/layers.md and layers.json (`--no-perf`: layers-no-perf.*). Needs `perf` (Debian:
  * `apt-get install linux-perf`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -27,9 +27,11 @@ const USAGE = `Usage: npm run bench:layers -- [options]
   --seconds S     seconds of load per target and round (default 4)
   --warmup S      seconds of load per target before the rounds, not measured (default 8)
   --frequency HZ  perf sampling frequency (default 1999)
+  --no-perf       no perf: only the CPU per request from /proc, without the cost of sampling
+                  (written to bench/results/layers-no-perf.md instead of layers.md)
   --help          this text
 
-Needs Linux perf (Debian: apt-get install linux-perf) and permission to attach to the benchmark's own
+Without --no-perf it needs Linux perf (Debian: apt-get install linux-perf) and permission to attach to the benchmark's own
 processes (root, or kernel.perf_event_paranoid <= 1).
 `;
 
@@ -68,6 +70,7 @@ function readOptions() {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       frequency: { type: 'string' },
+      'no-perf': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -84,6 +87,7 @@ function readOptions() {
     seconds: number('seconds', values.seconds, 4),
     warmup: number('warmup', values.warmup, 8),
     frequency: Math.round(number('frequency', values.frequency, 1999)),
+    perf: values['no-perf'] !== true,
   };
 }
 
@@ -134,7 +138,8 @@ function addCpu(into: ThreadCpu, after: ThreadCpu, before: ThreadCpu): void {
 async function measureWindow(options: {
   target: RunningTarget;
   seconds: number;
-  frequency: number;
+  /** perf's sampling frequency; null: no perf, CPU from /proc only. */
+  frequency: number | null;
   workDir: string;
   measured: Measured | null;
 }): Promise<void> {
@@ -155,18 +160,20 @@ async function measureWindow(options: {
       return;
     }
     const file = join(options.workDir, `perf-${target.process.pid}.data`);
-    const perf = await startPerf(target.process.pid, file, options.frequency);
+    const perf =
+      options.frequency === null ? null : await startPerf(target.process.pid, file, options.frequency);
     const before = readThreadCpu(target.process.pid);
     const started = process.hrtime.bigint();
     const load = await closedLoop(client, { connections: CONNECTIONS, durationMs: options.seconds * 1000 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const after = readThreadCpu(target.process.pid);
-    await stopPerf(perf);
+    if (perf) await stopPerf(perf);
     if (load.failed > 0) throw new Error(`${load.failed} requests failed: ${client.firstFailure() ?? ''}`);
     if (!before || !after) throw new Error(`cannot read the CPU time of process ${target.process.pid}`);
     addCpu(measured.cpu, after, before);
     measured.requests += load.completed;
     measured.seconds += seconds;
+    if (!perf) return;
     const script = execFileSync('perf', ['script', '-F', 'pid,tid,ip,sym', '-i', file], {
       encoding: 'utf8',
       maxBuffer: 1024 * 1024 * 1024,
@@ -236,9 +243,11 @@ function render(options: {
   rows: readonly Row[];
   results: Map<string, Measured>;
   frequency: number;
+  /** Whether perf sampled the targets (else only the /proc table). */
+  sampled: boolean;
   header: string;
 }): string {
-  const { rows, results, frequency } = options;
+  const { rows, results, frequency, sampled } = options;
   const perRequest = (row: Row, count: number) => {
     const measured = results.get(row.id);
     return measured ? (count * 1e6) / frequency / Math.max(1, measured.requests) : 0;
@@ -259,6 +268,8 @@ function render(options: {
       `| ${row.label} | ${Math.round(measured.requests / Math.max(measured.seconds, 1e-9)).toLocaleString('en-US')} | ${format(per(total))} | ${format(per(main.user))} | ${format(per(main.system))} | ${format(per(other.user))} | ${format(per(other.system))} |`,
     );
   }
+  if (!sampled)
+    return `${lines.join('\n')}\n\nRun with \`--no-perf\`: no perf samples, CPU from /proc only.\n`;
   for (const [title, pick] of [
     ['main thread', (measured: Measured) => measured.samples.main],
     ['other threads (V8 helpers, the request log worker)', (measured: Measured) => measured.samples.other],
@@ -300,7 +311,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  checkPerf();
+  if (options.perf) checkPerf();
   const root = process.cwd();
   const workDir = join(tmpdir(), `switchyard-layers-${process.pid}`);
   mkdirSync(workDir, { recursive: true });
@@ -313,7 +324,9 @@ async function main(): Promise<void> {
     const mock = await startMock(group);
     // Every target names its JIT-compiled functions for perf (/tmp/perf-<pid>.map); V8 then also
     // writes an isolate-*.log into its working directory: the work directory, removed at the end.
-    process.env['NODE_OPTIONS'] = `${process.env['NODE_OPTIONS'] ?? ''} --perf-basic-prof`.trim();
+    if (options.perf) {
+      process.env['NODE_OPTIONS'] = `${process.env['NODE_OPTIONS'] ?? ''} --perf-basic-prof`.trim();
+    }
     process.chdir(workDir);
     const context = { group, clock: systemClock, mock, root };
     for (const row of ROWS) targets.set(row.id, await startTarget(row.spec, context));
@@ -333,8 +346,8 @@ async function main(): Promise<void> {
         }
         await measureWindow({
           target,
-          seconds: options.seconds,
-          frequency: options.frequency,
+          seconds: round === 0 ? options.warmup : options.seconds,
+          frequency: options.perf ? options.frequency : null,
           workDir,
           measured,
         });
@@ -366,12 +379,14 @@ async function main(): Promise<void> {
     rows: ROWS,
     results,
     frequency: options.frequency,
+    sampled: options.perf,
     header,
   });
   process.stdout.write(report);
   const dir = resolve(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'layers.md'), report);
+  const name = options.perf ? 'layers' : 'layers-no-perf';
+  writeFileSync(join(dir, `${name}.md`), report);
   const json = Object.fromEntries(
     [...results].map(([id, measured]) => [
       id,
@@ -389,10 +404,10 @@ async function main(): Promise<void> {
     ]),
   );
   writeFileSync(
-    join(dir, 'layers.json'),
+    join(dir, `${name}.json`),
     `${JSON.stringify({ frequencyHz: options.frequency, results: json }, null, 2)}\n`,
   );
-  process.stderr.write(`wrote bench/results/layers.md and bench/results/layers.json\n`);
+  process.stderr.write(`wrote bench/results/${name}.md and bench/results/${name}.json\n`);
 }
 
 main().catch((error: unknown) => {
