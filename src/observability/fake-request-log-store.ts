@@ -6,7 +6,8 @@ export type StoredRequestLogRow = Record<(typeof REQUEST_LOG_COLUMNS)[number], s
 
 /**
  * A request log store in memory for the writer's and the worker service's tests: keeps each batch
- * it was given, the prunes asked and the clears; inserts and prunes fail while told to.
+ * it was given, the prunes asked and the clears; inserts (with a `code`, as SQLite's errors have)
+ * and prunes fail while told to.
  */
 export class FakeRequestLogStore implements RequestLogWriteStore {
   batches: StoredRequestLogRow[][] = [];
@@ -18,7 +19,8 @@ export class FakeRequestLogStore implements RequestLogWriteStore {
   closed = false;
 
   async insertValues(rows: readonly RequestLogValues[]): Promise<void> {
-    if (this.failInserts) throw new Error('disk I/O error');
+    // As better-sqlite3 fails: an error with SQLite's result code as an own `code`.
+    if (this.failInserts) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
     this.batches.push(rows.map(named));
   }
 

@@ -28,12 +28,20 @@ export type RequestLogCommand =
 
 /**
  * What the service sends back: a reply to a command with an id, its counters when they changed
- * (at most once per flush interval), or a log line to re-emit.
+ * (at most once per flush interval), or a log line to re-emit. A log line's `errFields`: the own
+ * enumerable string and number properties of its `err` (SQLite's `code`…), which the message
+ * port's clone of an error drops; the gateway thread puts them back on the cloned error.
  */
 export type RequestLogReply =
   | { type: 'done'; id: number; stats: RequestLogWriterStats; error?: string }
   | { type: 'stats'; stats: RequestLogWriterStats }
-  | { type: 'log'; level: 'debug' | 'error'; fields: Record<string, unknown>; message: string };
+  | {
+      type: 'log';
+      level: 'debug' | 'error';
+      fields: Record<string, unknown>;
+      message: string;
+      errFields?: Record<string, string | number>;
+    };
 
 /** The settings the service is started with (the worker's `workerData` minus the database). */
 export interface RequestLogServiceSettings {
@@ -125,15 +133,32 @@ export function serveRequestLog(options: {
 /**
  * The service's log lines, posted to the gateway thread, whose logger writes them: the worker
  * thread loads no logging library of its own. An `err` field crosses as an `Error` (the message
- * port clones errors with their message and stack).
+ * port clones errors with their message and stack), its other fields beside it (`errFields`).
  */
 function portLogger(port: RequestLogServicePort): RequestLogWriterLogger {
-  return {
-    debug: (fields, message) =>
-      port.postMessage({ type: 'log', level: 'debug', fields, message } satisfies RequestLogReply),
-    error: (fields, message) =>
-      port.postMessage({ type: 'log', level: 'error', fields, message } satisfies RequestLogReply),
+  const post = (level: 'debug' | 'error', fields: Record<string, unknown>, message: string) => {
+    const errFields = fields['err'] instanceof Error ? ownFields(fields['err']) : null;
+    port.postMessage({
+      type: 'log',
+      level,
+      fields,
+      message,
+      ...(errFields !== null ? { errFields } : {}),
+    } satisfies RequestLogReply);
   };
+  return {
+    debug: (fields, message) => post('debug', fields, message),
+    error: (fields, message) => post('error', fields, message),
+  };
+}
+
+/** The own enumerable string and number properties of `error`, or null when it has none. */
+function ownFields(error: Error): Record<string, string | number> | null {
+  const fields = Object.entries(error).filter(
+    (entry): entry is [string, string | number] =>
+      typeof entry[1] === 'string' || typeof entry[1] === 'number',
+  );
+  return fields.length > 0 ? Object.fromEntries(fields) : null;
 }
 
 function sameStats(one: RequestLogWriterStats, other: RequestLogWriterStats): boolean {

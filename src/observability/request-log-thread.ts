@@ -284,9 +284,12 @@ export class RequestLogThread implements RequestLogRecorder {
     resolve?.(reply);
   }
 
-  /** Re-emits a log line of the worker through the gateway's logger, at its level. */
+  /** Re-emits a log line of the worker through the gateway's logger, at its level, its error whole. */
   private relayLog(reply: Extract<RequestLogReply, { type: 'log' }>): void {
     try {
+      const { err } = reply.fields;
+      // The clone this thread received, so ours to complete.
+      if (reply.errFields !== undefined && err instanceof Error) Object.assign(err, reply.errFields);
       this.options.logger[reply.level](reply.fields, reply.message);
     } catch {
       // A logger that throws must not take the request log down with it.

@@ -1,8 +1,12 @@
+import type { Clock } from '../core/clock.js';
 import type { FailureCount } from '../core/limits.js';
 import { LocalBindings } from './local-bindings.js';
 import { LocalLocks } from './local-locks.js';
 import type { LastUsedRecord, PickEffects, PickOutcome, PickQuery, PickSnapshot } from './state-store.js';
 import { FAILURE_COUNT_FADE_MS } from './state-store.js';
+
+/** How often a store sweeps its `LocalState` unless told otherwise, ms. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * All scheduling state of one process, synchronous and without I/O: what `MemoryStateStore` serves,
@@ -117,6 +121,12 @@ export class LocalState {
     return true;
   }
 
+  /** @internal How many entries of each kind are held, expired or not (tests of the sweep). */
+  sizes(): { bindings: number; locks: number; claims: number; failures: number } {
+    const { bindings, locks, claims, failures } = this;
+    return { bindings: bindings.size, locks: locks.size, claims: claims.size, failures: failures.size };
+  }
+
   /** Drops every expired binding, ended lock and claim, and faded failure count. */
   sweep(now: number): void {
     this.bindings.sweep(now);
@@ -127,6 +137,14 @@ export class LocalState {
     for (const [accountId, failure] of this.failures) {
       if (isFaded(failure, now)) this.failures.delete(accountId);
     }
+  }
+
+  /**
+   * Sweeps every `intervalMs` of `clock` (a timer that does not keep the process alive) until the
+   * returned function is called: a store's local state would otherwise keep what ended.
+   */
+  sweepEvery(clock: Clock, intervalMs = DEFAULT_SWEEP_INTERVAL_MS): () => void {
+    return clock.every(intervalMs, () => this.sweep(clock.now()));
   }
 }
 

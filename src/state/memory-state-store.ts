@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { FailureCount, LockPersistence, RateLimitLock } from '../core/limits.js';
 import { lockKey } from '../core/limits.js';
 import { LocalExclusion } from './local-exclusion.js';
-import { LocalState } from './local-state.js';
+import { DEFAULT_SWEEP_INTERVAL_MS, LocalState } from './local-state.js';
 import type {
   AccountLocks,
   ExclusiveOutcome,
@@ -26,11 +26,10 @@ export interface MemoryStateStoreOptions {
   maxBindings?: number;
   /** Durable copy of the locks: loaded by `create`, written on every set and delete. */
   lockPersistence?: LockPersistence;
-  /** How often expired bindings, locks and failure counts are swept, ms. Default one minute. */
+  /** How often expired bindings, locks, claims and faded failure counts are swept, ms. Default one minute. */
   sweepIntervalMs?: number;
 }
 
-const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 const HEALTH: StateHealth = Object.freeze({
   backend: 'memory',
   location: 'in process',
@@ -59,9 +58,7 @@ export class MemoryStateStore implements StateStore {
     });
     this.persistence = options.lockPersistence ?? null;
     this.exclusion = new LocalExclusion(options.clock);
-    this.stopSweep = this.clock.every(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, () =>
-      this.sweep(),
-    );
+    this.stopSweep = this.state.sweepEvery(this.clock, options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
   }
 
   /** Creates a store and loads the persisted locks that are still active. */
@@ -210,7 +207,7 @@ export class MemoryStateStore implements StateStore {
     this.stopSweep();
   }
 
-  /** Drops every expired binding, lock and faded failure count. Runs on the sweep timer. */
+  /** Drops every expired binding, lock and claim and faded failure count (what the sweep timer does). */
   sweep(): void {
     this.state.sweep(this.clock.now());
   }

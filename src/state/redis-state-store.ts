@@ -4,7 +4,7 @@ import type { FailureCount, RateLimitLock } from '../core/limits.js';
 import { lockKey } from '../core/limits.js';
 import { LocalExclusion } from './local-exclusion.js';
 import { activeOrNull } from './local-locks.js';
-import { LocalState } from './local-state.js';
+import { DEFAULT_SWEEP_INTERVAL_MS, LocalState } from './local-state.js';
 import { RedisBindings } from './redis-bindings.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
 import { RedisLink } from './redis-link.js';
@@ -55,6 +55,11 @@ export interface RedisStateStoreOptions {
   retryIntervalMs?: number;
   /** Start even when Redis cannot be reached (degraded, on local state) instead of failing. */
   allowDegradedStart?: boolean;
+  /**
+   * How often the local state (the mirror, and what was learned while degraded) drops expired
+   * bindings, locks, claims and faded failure counts, ms. Default one minute.
+   */
+  sweepIntervalMs?: number;
   onDegraded?: (reason: string) => void;
   onRecovered?: () => void;
 }
@@ -94,6 +99,7 @@ export class RedisStateStore implements StateStore {
   private readonly exclusion: LocalExclusion;
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private stopResync: () => void = () => {};
+  private stopSweep: () => void = () => {};
   /** Counts changes to the failure-count mirror, so a resync that raced one is discarded. */
   private failureVersion = 0;
   /** The same for the fixed account's mirror. */
@@ -164,6 +170,10 @@ export class RedisStateStore implements StateStore {
       void store.events.start().catch(() => {});
     }
     store.stopResync = options.clock.every(options.retryIntervalMs ?? 1000, () => void store.resyncMirror());
+    store.stopSweep = store.local.sweepEvery(
+      options.clock,
+      options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    );
     return store;
   }
 
@@ -561,6 +571,7 @@ export class RedisStateStore implements StateStore {
 
   async close(): Promise<void> {
     this.stopResync();
+    this.stopSweep();
     this.events.stop();
     await this.link.close();
   }
