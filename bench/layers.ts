@@ -44,6 +44,11 @@ interface Row {
 const ROWS: readonly Row[] = [
   { id: 'bare-proxy', label: 'bare Node proxy', spec: { kind: 'bare-proxy' } },
   { id: 'bare-fastify-proxy', label: 'bare proxy on Fastify', spec: { kind: 'bare-fastify-proxy' } },
+  {
+    id: 'bare-dispatch-proxy',
+    label: 'bare proxy without streams',
+    spec: { kind: 'bare-dispatch-proxy' },
+  },
   { id: 'switchyard', label: 'Switchyard, request log on', spec: { kind: 'switchyard', accounts: 'openai' } },
   {
     id: 'switchyard-no-log',

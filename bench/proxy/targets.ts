@@ -15,6 +15,8 @@ export type TargetSpec =
   | { kind: 'bare-proxy' }
   /** The same bare proxy written on Fastify (`bare-fastify-proxy.ts`): what the framework adds. */
   | { kind: 'bare-fastify-proxy' }
+  /** The same bare proxy without streams (`bare-dispatch-proxy.ts`): what the stream layers cost. */
+  | { kind: 'bare-dispatch-proxy' }
   /**
    * A Switchyard gateway whose accounts (`accounts` is their provider kind) all point at the mock;
    * `config` is written as its gui_config.json before it starts (defaults otherwise).
@@ -113,6 +115,7 @@ export async function startTarget(spec: TargetSpec, context: TargetContext): Pro
       return { ...context.mock, stop: async () => {} };
     case 'bare-proxy':
     case 'bare-fastify-proxy':
+    case 'bare-dispatch-proxy':
       return startBareProxy(spec.kind, context);
     case 'switchyard':
       return startSwitchyard(spec, context);
@@ -122,7 +125,7 @@ export async function startTarget(spec: TargetSpec, context: TargetContext): Pro
 }
 
 async function startBareProxy(
-  kind: 'bare-proxy' | 'bare-fastify-proxy',
+  kind: 'bare-proxy' | 'bare-fastify-proxy' | 'bare-dispatch-proxy',
   context: TargetContext,
 ): Promise<RunningTarget> {
   // Its profile goes to a folder of its own, to be read beside Switchyard's.
@@ -130,7 +133,7 @@ async function startBareProxy(
     ? ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfileDir, kind)}`]
     : [];
   const child = await context.group.start({
-    name: kind === 'bare-proxy' ? 'bare proxy' : 'bare Fastify proxy',
+    name: kind.replaceAll('-', ' '),
     command: process.execPath,
     args: [...profile, fileURLToPath(new URL('./serve.js', import.meta.url)), kind, context.mock.origin],
     readyPattern: LISTENING_URL,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createBareDispatchProxy } from '../../bench/proxy/bare-dispatch-proxy.js';
 import { createBareFastifyProxy } from '../../bench/proxy/bare-fastify-proxy.js';
 import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
 import { added, ratio } from '../../bench/proxy/comparisons.js';
@@ -60,6 +61,19 @@ const BARE_PROXIES: [string, (upstream: string) => Promise<StartedProxy>][] = [
     'bare proxy on node:http',
     async (upstream) => {
       const server = createBareProxy(upstream);
+      return {
+        server,
+        close: async () => {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        },
+      };
+    },
+  ],
+  [
+    'bare proxy without streams',
+    async (upstream) => {
+      const server = createBareDispatchProxy(upstream);
       return {
         server,
         close: async () => {
