@@ -93,7 +93,7 @@ async function readJsonAnswer(options: {
   translation: Translation | undefined;
 }): Promise<AttemptOutcome> {
   const { response, contentType, adapter, translation } = options;
-  const raw = Buffer.from(await response.body.arrayBuffer());
+  const raw = await response.body.bytes();
   const native = adapter.rewriteJsonResponse ? adapter.rewriteJsonResponse(raw) : raw;
   const json = parseBody(native);
   if (typeof json === 'string' && contentType.toLowerCase().includes('json')) {

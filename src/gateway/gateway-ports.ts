@@ -57,7 +57,8 @@ export interface RecordedFailure {
 export interface UpstreamAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { arrayBuffer(): Promise<ArrayBuffer> };
+  /** Read once: chunk by chunk, or whole (`bytes`). */
+  body: AsyncIterable<Buffer> & { bytes(): Promise<Buffer> };
 }
 
 /** Sends one upstream request (`UpstreamClient` in production: pooled connections, fallback URLs). */

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import type { UpstreamRequest } from './provider-adapter.js';
+import { type DispatchedAnswer, DispatchedRequest } from './upstream-body.js';
 
 /** Statuses after which an equivalent endpoint is tried (never 429: that is the account's limit). */
 const FALL_THROUGH = (status: number) => status === 404 || status === 408 || status >= 500;
@@ -43,12 +44,8 @@ function urlTarget(url: string): UrlTarget {
   return target;
 }
 
-/** An upstream answer whose body has not been read yet. */
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
-}
+/** An upstream answer whose body has not been read yet (`UpstreamBody`: read it once). */
+export type UpstreamResponse = DispatchedAnswer;
 
 /**
  * What cancels an upstream call: an `AbortSignal`, or any object with its abort surface (undici
@@ -136,18 +133,27 @@ export class UpstreamClient {
     options: SendOptions,
   ): Promise<UpstreamResponse> {
     const { origin, path } = urlTarget(url);
-    const response = await this.dispatcher.request({
-      origin,
-      path,
-      method: upstream.method,
-      headers: upstream.headers,
-      body: upstream.body ?? null,
-      // undici checks the signal only for `aborted`, `reason` and `addEventListener` (see CancelSignal).
-      signal: options.signal as AbortSignal,
-      headersTimeout: options.headersTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs,
+    // undici's dispatch with a handler of our own rather than `request()`: no Readable stream per
+    // answer (see UpstreamBody).
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      const handler = new DispatchedRequest(options.signal, resolve, reject);
+      try {
+        this.dispatcher.dispatch(
+          {
+            origin,
+            path,
+            method: upstream.method as Dispatcher.HttpMethod,
+            headers: upstream.headers,
+            body: upstream.body ?? null,
+            headersTimeout: options.headersTimeoutMs,
+            bodyTimeout: options.bodyTimeoutMs,
+          },
+          handler,
+        );
+      } catch (error) {
+        handler.onError(error as Error);
+      }
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body };
   }
 
   async close(): Promise<void> {

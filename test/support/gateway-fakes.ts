@@ -179,10 +179,7 @@ function answerBody(chunks: readonly string[], breakOff = false): UpstreamAnswer
       yield* buffers;
       if (breakOff) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
     },
-    arrayBuffer: async () => {
-      const whole = Buffer.concat(buffers);
-      return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer;
-    },
+    bytes: async () => Buffer.concat(buffers),
   };
 }
 
