@@ -56,33 +56,23 @@ interface StartedProxy {
   close(): Promise<void>;
 }
 
+/** A node:http server as a started proxy. */
+function plainServer(create: (upstream: string) => Server): (upstream: string) => Promise<StartedProxy> {
+  return async (upstream) => {
+    const server = create(upstream);
+    return {
+      server,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  };
+}
+
 const BARE_PROXIES: [string, (upstream: string) => Promise<StartedProxy>][] = [
-  [
-    'bare proxy on node:http',
-    async (upstream) => {
-      const server = createBareProxy(upstream);
-      return {
-        server,
-        close: async () => {
-          server.closeAllConnections();
-          await new Promise((resolve) => server.close(resolve));
-        },
-      };
-    },
-  ],
-  [
-    'bare proxy without streams',
-    async (upstream) => {
-      const server = createBareDispatchProxy(upstream);
-      return {
-        server,
-        close: async () => {
-          server.closeAllConnections();
-          await new Promise((resolve) => server.close(resolve));
-        },
-      };
-    },
-  ],
+  ['bare proxy on node:http', plainServer(createBareProxy)],
+  ['bare proxy without streams', plainServer(createBareDispatchProxy)],
   [
     'bare proxy on Fastify',
     async (upstream) => {
