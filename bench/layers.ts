@@ -25,7 +25,8 @@ const USAGE = `Usage: npm run bench:layers -- [options]
 
   --rounds N      measured rounds (default 3)
   --seconds S     seconds of load per target and round (default 4)
-  --warmup S      seconds of load per target before the rounds, not measured (default 8)
+  --warmup S      seconds of load per target before the rounds, not measured (default 20:
+                  V8 compiles Switchyard's hot path for 10–15 s under load)
   --frequency HZ  perf sampling frequency (default 1999)
   --no-perf       no perf: only the CPU per request from /proc, without the cost of sampling
                   (written to bench/results/layers-no-perf.md instead of layers.md)
@@ -90,7 +91,7 @@ function readOptions() {
     help: values.help === true,
     rounds: Math.round(number('rounds', values.rounds, 3)),
     seconds: number('seconds', values.seconds, 4),
-    warmup: number('warmup', values.warmup, 8),
+    warmup: number('warmup', values.warmup, 20),
     frequency: Math.round(number('frequency', values.frequency, 1999)),
     perf: values['no-perf'] !== true,
   };

@@ -25,6 +25,9 @@ const USAGE = `Usage: npm run bench:proxy -- [options]
 
   --rounds N       measurement rounds (default 5; 1 with --quick)
   --quick          one short round (1 s warm-up, 0.5 s per load); prints the table, writes nothing
+  --warmup S       seconds of saturation each row runs before the rounds, at least (default 20: V8
+                   compiles Switchyard's hot path for 10–15 s under load); then up to 10 s more
+                   until throughput stops rising
   --only ID,ID     only these rows (by id; the rows they are compared with are added):
                    ${SCENARIOS.map((scenario) => scenario.id).join(', ')}
   --no-cluster     skip the Redis + PostgreSQL rows (${SCENARIOS.filter(needsSharedServices)
@@ -44,7 +47,8 @@ benchmark stops with the install command.
 
 const FULL: BenchParameters = {
   rounds: 5,
-  warmupMs: 12_000,
+  minWarmupMs: 20_000,
+  warmupMs: 30_000,
   connections: 32,
   saturationMs: 2000,
   rate: 1000,
@@ -54,6 +58,7 @@ const FULL: BenchParameters = {
 
 const QUICK: BenchParameters = {
   rounds: 1,
+  minWarmupMs: 0,
   warmupMs: 1000,
   connections: 32,
   saturationMs: 500,
@@ -78,6 +83,7 @@ function readOptions() {
   return parseArgs({
     options: {
       rounds: { type: 'string' },
+      warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       only: { type: 'string' },
@@ -111,6 +117,13 @@ async function main(): Promise<void> {
   });
   const parameters = { ...(values.quick ? QUICK : FULL) };
   if (values.rounds) parameters.rounds = Number(values.rounds);
+  if (values.warmup !== undefined) {
+    const seconds = Number(values.warmup);
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new Error(`--warmup must be a number of seconds (0 or more), got ${values.warmup}`);
+    parameters.minWarmupMs = seconds * 1000;
+    parameters.warmupMs = parameters.minWarmupMs + 10_000;
+  }
   const root = process.cwd();
   const startedAt = systemClock.now();
   const loadAverage = loadavg()[0] ?? 0;

@@ -174,6 +174,7 @@ export function renderReport(options: {
     '',
     `${info.date}, commit ${info.commit ?? 'unknown'}, Node ${info.node}, ${info.cpu} (${info.cores} cores), ${info.durationSeconds.toFixed(0)} s. Load average (other work on this shared machine): ${info.loadAverage.toFixed(1)} before the run, ${loadRange(info.loadAverages)} at the start of the rounds.`,
     '',
+    `Warm-up: each row at saturation for at least ${parameters.minWarmupMs / 1000} s (the one-off compile of the hot path is not per-request cost), then until throughput stops rising, at most ${parameters.warmupMs / 1000} s; each row's slices are in the JSON.`,
     `Saturation: ${parameters.connections} connections, closed loop, median of ${parameters.rounds} rounds of ${parameters.saturationMs / 1000} s; × bare proxy = median over rounds of the ratio within the round; CPU µs/req = the target process's own CPU time (user + system) per request under that load, steadier than req/s on a busy machine.`,
     `Latency: open loop at ${parameters.rate.toLocaleString('en-US')} req/s, send to last byte, ${parameters.rounds} rounds of ${parameters.latencyMs / 1000} s pooled; added = median over rounds of (row − mock at the same percentile in the same round).`,
     `Stream TTFB: ${parameters.streamRequests} streamed requests per round one after another, median time to the first body byte.`,

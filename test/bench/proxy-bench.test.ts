@@ -8,7 +8,7 @@ import { createBareProxy } from '../../bench/proxy/bare-proxy.js';
 import { added, ratio } from '../../bench/proxy/comparisons.js';
 import { median, percentile, summarizeLatencies } from '../../bench/proxy/latency-summary.js';
 import { isFlat } from '../../bench/proxy/long-run.js';
-import { isTranslationUnavailable, type RowResult } from '../../bench/proxy/measure.js';
+import { isTranslationUnavailable, type RowResult, warmUp } from '../../bench/proxy/measure.js';
 import { checkGoals } from '../../bench/proxy/report.js';
 
 describe('latency percentiles', () => {
@@ -153,6 +153,38 @@ describe.each(BARE_PROXIES)('%s', (_name, start) => {
     });
     expect(response.statusCode).toBe(502);
     await response.body.dump();
+  });
+});
+
+describe('warm-up', () => {
+  /** A load that answers the given req/s slice after slice (the last one from then on), counting its slices. */
+  function slices(rates: number[]) {
+    const asked: number[] = [];
+    const load = async (_client: null, options: { connections: number; durationMs: number }) => {
+      asked.push(options.durationMs);
+      return { requestsPerSecond: rates[Math.min(asked.length, rates.length) - 1] ?? 0 };
+    };
+    return { asked, load };
+  }
+  const limits = { connections: 32, minWarmupMs: 5000, warmupMs: 10_000 };
+
+  it('runs at least the minimum even when throughput is flat from the first slice', async () => {
+    const { asked, load } = slices([1000]);
+    const rates = await warmUp(null, limits, load);
+    expect(asked).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(rates).toEqual([1000, 1000, 1000, 1000, 1000]);
+  });
+
+  it('without a minimum, stops after two slices that are no faster than the best before them', async () => {
+    const { asked, load } = slices([500, 1000, 1050, 1000]);
+    await warmUp(null, { ...limits, minWarmupMs: 0 }, load);
+    expect(asked).toHaveLength(4);
+  });
+
+  it('past the minimum, goes on while throughput still rises, up to the longest warm-up', async () => {
+    const { asked, load } = slices([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200]);
+    await warmUp(null, limits, load);
+    expect(asked).toHaveLength(10);
   });
 });
 
