@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { PostedRequestLogValues } from '../store/request-log-columns.js';
+import { flattenRows, type PostedRequestLogValues } from '../store/request-log-columns.js';
 import type { StoreAvailability } from '../store/store-health.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Logger } from './logger.js';
@@ -231,7 +231,7 @@ export class RequestLogThread implements RequestLogRecorder {
       this.sentRetention = retention;
     }
     if (this.queue.size > 0)
-      worker.postMessage({ type: 'rows', values: flatten(this.queue.take(this.queue.size)) });
+      worker.postMessage({ type: 'rows', values: flattenRows(this.queue.take(this.queue.size)) });
   }
 
   /** Sends a command and resolves with the worker's reply (null at once when there is no worker, or when it failed). */
@@ -308,11 +308,4 @@ export class RequestLogThread implements RequestLogRecorder {
     if (!this.closed)
       this.options.logger.error({ err: error }, 'request log worker failed; rows it held are lost');
   }
-}
-
-/** The rows' values one after the other (a loop: `Array.prototype.flat` costs several times more). */
-function flatten(rows: readonly PostedRequestLogValues[]): PostedRequestLogValues {
-  const values: PostedRequestLogValues = [];
-  for (const row of rows) for (const value of row) values.push(value);
-  return values;
 }

@@ -1,8 +1,8 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import {
+  eachPostedRow,
   type PostedRequestLogValues,
-  REQUEST_LOG_WIDTH,
   type RequestLogValues,
   storedListColumns,
 } from '../store/request-log-columns.js';
@@ -151,8 +151,7 @@ export class RequestLogWriter implements RequestLogSink {
    */
   enqueueValues(values: PostedRequestLogValues): void {
     if (this.closed) return;
-    for (let start = 0; start < values.length; start += REQUEST_LOG_WIDTH)
-      this.queue.push(storedListColumns(values.slice(start, start + REQUEST_LOG_WIDTH)));
+    eachPostedRow(values, (row) => this.queue.push(row));
   }
 
   /** Tries the rows held after failed writes now (the store answers again), not at the next retry time. */
