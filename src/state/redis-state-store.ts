@@ -1,13 +1,15 @@
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { FailureCount, RateLimitLock } from '../core/limits.js';
-import { lockKey } from '../core/limits.js';
 import { LocalExclusion } from './local-exclusion.js';
-import { activeOrNull } from './local-locks.js';
 import { DEFAULT_SWEEP_INTERVAL_MS, LocalState } from './local-state.js';
 import { RedisBindings } from './redis-bindings.js';
 import { RedisEvents, type StateEvent } from './redis-events.js';
+import { RedisFailureCounts } from './redis-failure-counts.js';
 import { RedisLink } from './redis-link.js';
+import { RedisLocks } from './redis-locks.js';
+import { RedisPickValues } from './redis-pick-values.js';
+import { RedisPicks } from './redis-picks.js';
 import * as lua from './redis-scripts.js';
 import { maskRedisUrl } from './redis-url.js';
 import { runScript } from './run-script.js';
@@ -27,12 +29,7 @@ import type {
   StateHealth,
   StateStore,
 } from './state-store.js';
-import {
-  DEFAULT_BINDING_LEASE_MS,
-  DEFAULT_BINDING_TTL_MS,
-  DEFAULT_MAX_BINDINGS,
-  FAILURE_COUNT_FADE_MS,
-} from './state-store.js';
+import { DEFAULT_BINDING_LEASE_MS, DEFAULT_BINDING_TTL_MS, DEFAULT_MAX_BINDINGS } from './state-store.js';
 
 export interface RedisStateStoreOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://…`. */
@@ -64,17 +61,6 @@ export interface RedisStateStoreOptions {
   onRecovered?: () => void;
 }
 
-const KEY_NAMES = [
-  'bindings',
-  'binding-order',
-  'binding-seq',
-  'counter',
-  'last-used',
-  'fixed',
-  'locks',
-  'failures',
-];
-
 /**
  * The `StateStore` of a cluster: scheduling state in Redis, shared by every gateway instance.
  * Every read-then-write is one Lua script (atomic across instances, one round trip); a pick reads
@@ -84,34 +70,34 @@ const KEY_NAMES = [
  * reloaded once a second), so the scheduler's per-account lock checks never wait for Redis. While
  * Redis is unreachable or slow the store serves from its local state (see `RedisLink`) and writes
  * back the bindings and locks it learned once Redis answers.
+ *
+ * Each kind of state has its own part: `RedisBindings`, `RedisLocks`, `RedisFailureCounts` and
+ * `RedisPickValues` (round-robin counter, last used, fixed account); this class makes the picks,
+ * routes the other instances' announcements, and runs the resync and the write-back over them.
  */
 export class RedisStateStore implements StateStore {
   private readonly link: RedisLink;
   private readonly events: RedisEvents;
   private readonly clock: Clock;
-  private readonly keys: Record<string, string>;
   /** Prefix of the claims' keys (`claim`). */
   private readonly claimPrefix: string;
-  private readonly ttl: number;
-  private readonly max: number;
   private readonly local: LocalState;
   private readonly bindings: RedisBindings;
+  private readonly locks: RedisLocks;
+  private readonly failures: RedisFailureCounts;
+  private readonly values: RedisPickValues;
+  private readonly picks: RedisPicks;
   private readonly exclusion: LocalExclusion;
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private stopResync: () => void = () => {};
   private stopSweep: () => void = () => {};
-  /** Counts changes to the failure-count mirror, so a resync that raced one is discarded. */
-  private failureVersion = 0;
-  /** The same for the fixed account's mirror. */
-  private fixedVersion = 0;
 
   private constructor(options: RedisStateStoreOptions) {
     this.clock = options.clock;
-    this.ttl = options.bindingTtlMs ?? DEFAULT_BINDING_TTL_MS;
-    this.max = Math.max(1, options.maxBindings ?? DEFAULT_MAX_BINDINGS);
-    this.local = new LocalState({ bindingTtlMs: this.ttl, maxBindings: this.max });
+    const ttlMs = options.bindingTtlMs ?? DEFAULT_BINDING_TTL_MS;
+    const max = Math.max(1, options.maxBindings ?? DEFAULT_MAX_BINDINGS);
+    this.local = new LocalState({ bindingTtlMs: ttlMs, maxBindings: max });
     this.exclusion = new LocalExclusion(options.clock);
-    this.keys = Object.fromEntries(KEY_NAMES.map((name) => [name, `${options.keyPrefix}${name}`]));
     this.claimPrefix = `${options.keyPrefix}claim:`;
     this.link = new RedisLink({
       url: options.url,
@@ -142,9 +128,24 @@ export class RedisStateStore implements StateStore {
       local: this.local,
       clock: options.clock,
       keyPrefix: options.keyPrefix,
-      ttlMs: this.ttl,
-      max: this.max,
+      ttlMs,
+      max,
       leaseMs: options.bindingLeaseMs ?? DEFAULT_BINDING_LEASE_MS,
+    });
+    const parts = { link: this.link, events: this.events, local: this.local, clock: options.clock };
+    const prefix = options.keyPrefix;
+    this.locks = new RedisLocks({ ...parts, hash: `${prefix}locks` });
+    this.failures = new RedisFailureCounts({ ...parts, hash: `${prefix}failures` });
+    this.values = new RedisPickValues(
+      { counter: `${prefix}counter`, lastUsed: `${prefix}last-used`, fixed: `${prefix}fixed` },
+      parts,
+    );
+    this.picks = new RedisPicks({
+      ...parts,
+      bindings: this.bindings,
+      values: this.values,
+      ttlMs,
+      max,
     });
   }
 
@@ -180,98 +181,11 @@ export class RedisStateStore implements StateStore {
   // --- one scheduling decision ------------------------------------------------------------------
 
   readForPick(query: PickQuery): PickSnapshot | Promise<PickSnapshot> {
-    const now = this.clock.now();
-    if (query.sessionId !== null && query.fresh !== true && !this.link.degraded) {
-      const leased = this.bindings.leases.get(query.sessionId, now);
-      if (leased !== null) {
-        return {
-          boundAccountId: leased,
-          fixedAccountId: this.local.getFixedAccountId(),
-          lastUsed: null,
-          locks: this.local.locks.list(now),
-          // Not a reserved position (a pick that rotates reads again, fresh): the last one known.
-          counter: this.local.incrementCounter(0),
-          leased: true,
-        };
-      }
-    }
-    return this.readShared(query, now);
-  }
-
-  private async readShared(query: PickQuery, now: number): Promise<PickSnapshot> {
-    const { bindings, order, seq, counter, fixed } = this.bindingKeys();
-    const fixedVersion = this.fixedVersion;
-    return this.link.run(
-      async () => {
-        const [bound, fixedId, last, position] = (await runScript(
-          this.link.client,
-          lua.READ_FOR_PICK,
-          6,
-          bindings,
-          order,
-          seq,
-          counter,
-          this.keys['last-used'] as string,
-          fixed,
-          query.sessionId ?? '',
-          now,
-          this.ttl,
-          query.lastUsed ? '1' : '0',
-        )) as [string, string, string, number];
-        this.local.setCounter(position);
-        if (this.fixedVersion === fixedVersion) this.local.setFixedAccountId(fixedId === '' ? null : fixedId);
-        if (query.sessionId !== null) this.bindings.read(query.sessionId, bound, now);
-        return {
-          boundAccountId: bound === '' ? null : bound,
-          fixedAccountId: fixedId === '' ? null : fixedId,
-          lastUsed: last === '' ? null : (JSON.parse(last) as LastUsedRecord),
-          locks: this.local.locks.list(now),
-          counter: position,
-        };
-      },
-      () => this.local.readForPick(query, now),
-    );
+    return this.picks.read(query);
   }
 
   applyPick(effects: PickEffects): PickOutcome | Promise<PickOutcome> {
-    // A sticky hit (its binding touched by the read) or a pick that moved nothing writes nothing:
-    // the request then costs one round trip, the read's (none on a lease).
-    if (isEmpty(effects)) return NOTHING_APPLIED;
-    return this.applyPickEffects(effects);
-  }
-
-  private async applyPickEffects(effects: PickEffects): Promise<PickOutcome> {
-    const now = this.clock.now();
-    const { bind } = effects;
-    const { bindings, order, seq, counter } = this.bindingKeys();
-    return this.link.run(
-      async () => {
-        const bound = (await runScript(
-          this.link.client,
-          lua.APPLY_PICK,
-          5,
-          bindings,
-          order,
-          seq,
-          counter,
-          this.keys['last-used'] as string,
-          effects.sessionId ?? '',
-          bind?.accountId ?? '',
-          bind?.replacing ?? '',
-          bind?.force ? '1' : '0',
-          effects.unbindFrom ?? '',
-          effects.lastUsed === null ? '' : JSON.stringify(effects.lastUsed),
-          effects.skip,
-          now,
-          this.ttl,
-          this.max,
-        )) as string;
-        if (effects.sessionId === null) return NOTHING_APPLIED;
-        await this.bindings.applied({ ...effects, sessionId: effects.sessionId }, bound, now);
-        return bind === null ? NOTHING_APPLIED : { boundAccountId: bound };
-      },
-      () => this.local.applyPick(effects, now),
-    );
+    return this.picks.apply(effects);
   }
 
   // --- session bindings -------------------------------------------------------------------------
@@ -325,77 +239,21 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  // --- rate-limit locks -------------------------------------------------------------------------
+  // --- rate-limit locks, failure counts, round robin, last used, fixed account ------------------
 
-  async setLock(lock: RateLimitLock): Promise<void> {
-    this.local.locks.set(lock);
-    await this.link.run(async () => {
-      await this.link.client.hset(this.lockHash(), lockKey(lock.accountId, lock.model), JSON.stringify(lock));
-      await this.events.publish({ type: 'lock-set', lock });
-    }, noop);
+  setLock(lock: RateLimitLock): Promise<void> {
+    return this.locks.set(lock);
   }
 
-  async extendLock(lock: RateLimitLock): Promise<RateLimitLock> {
-    const now = this.clock.now();
-    const key = lockKey(lock.accountId, lock.model);
-    return this.link.run(
-      async () => {
-        const json = JSON.stringify(lock);
-        const inForce = (await runScript(
-          this.link.client,
-          lua.EXTEND_LOCK,
-          1,
-          this.lockHash(),
-          key,
-          json,
-          lock.until,
-          now,
-        )) as string;
-        if (inForce !== json) {
-          const kept = JSON.parse(inForce) as RateLimitLock;
-          this.local.locks.set(kept);
-          return kept;
-        }
-        this.local.locks.set(lock);
-        await this.events.publish({ type: 'lock-set', lock });
-        return lock;
-      },
-      () => this.local.locks.extend(lock, now),
-    );
+  extendLock(lock: RateLimitLock): Promise<RateLimitLock> {
+    return this.locks.extend(lock);
   }
 
-  async replaceLock(
+  replaceLock(
     expected: Pick<RateLimitLock, 'accountId' | 'model' | 'source' | 'until'>,
     next: RateLimitLock | null,
   ): Promise<boolean> {
-    const key = lockKey(expected.accountId, expected.model);
-    return this.link.run(
-      async () => {
-        const { source, until } = expected;
-        const next_ = next === null ? '' : JSON.stringify(next);
-        const done =
-          (await runScript(
-            this.link.client,
-            lua.REPLACE_LOCK,
-            1,
-            this.lockHash(),
-            key,
-            source,
-            until,
-            next_,
-          )) === 1;
-        if (!done) return false;
-        if (next === null) this.local.locks.take({ accountId: expected.accountId, model: expected.model });
-        else this.local.locks.set(next);
-        await this.events.publish(
-          next === null
-            ? { type: 'locks-deleted', locks: [{ ...expected }], cleared: null }
-            : { type: 'lock-set', lock: next },
-        );
-        return true;
-      },
-      () => this.local.locks.replace(expected, next),
-    );
+    return this.locks.replace(expected, next);
   }
 
   async listLocks(): Promise<readonly RateLimitLock[]> {
@@ -403,142 +261,44 @@ export class RedisStateStore implements StateStore {
     return this.local.locks.list(this.clock.now());
   }
 
-  async getLocks(accountId: string, model: string): Promise<AccountLocks> {
-    const now = this.clock.now();
-    return this.link.run(
-      async () => {
-        // The two entries themselves, not the whole lock hash: a burst of failures reads little.
-        const [account, forModel] = await this.link.client.hmget(
-          this.lockHash(),
-          lockKey(accountId, null),
-          lockKey(accountId, model),
-        );
-        const parse = (json: string | null | undefined) =>
-          activeOrNull(json == null ? undefined : (JSON.parse(json) as RateLimitLock), now);
-        return { account: parse(account), model: parse(forModel) };
-      },
-      () => this.local.locks.get(accountId, model, now),
-    );
+  getLocks(accountId: string, model: string): Promise<AccountLocks> {
+    return this.locks.get(accountId, model);
   }
 
-  async deleteLocks(
-    filter: LockFilter = {},
-    options: { cleared?: boolean } & KnownOnly = {},
-  ): Promise<number> {
-    const now = this.clock.now();
-    const localMatched = this.local.locks.take(filter);
-    if (options.knownOnly && localMatched.length === 0) return 0;
-    const matched = await this.link.run(
-      async () => {
-        const removed = (await runScript(
-          this.link.client,
-          lua.DELETE_LOCKS,
-          1,
-          this.lockHash(),
-          filterJson(filter),
-        )) as string[];
-        const locks = removed.map((json) => JSON.parse(json) as RateLimitLock);
-        const cleared = options.cleared ? { accountId: filter.accountId ?? null } : null;
-        if (locks.length > 0 || cleared) await this.events.publish({ type: 'locks-deleted', locks, cleared });
-        return locks;
-      },
-      () => localMatched,
-    );
-    return matched.filter((lock) => lock.until > now).length;
+  deleteLocks(filter: LockFilter = {}, options: { cleared?: boolean } & KnownOnly = {}): Promise<number> {
+    return this.locks.delete(filter, options);
   }
 
-  // --- consecutive failures ---------------------------------------------------------------------
-
-  async getFailureCount(accountId: string): Promise<FailureCount | null> {
-    const now = this.clock.now();
-    return this.link.run(
-      async () => parseOrNull<FailureCount>(await this.failureScript(accountId, now, 'get')),
-      () => this.local.getFailureCount(accountId, now),
-    );
+  getFailureCount(accountId: string): Promise<FailureCount | null> {
+    return this.failures.get(accountId);
   }
 
-  async incrementFailureCount(accountId: string): Promise<FailureCount> {
-    const now = this.clock.now();
-    return this.link.run(
-      async () => {
-        const failure = JSON.parse(
-          (await this.failureScript(accountId, now, 'incr')) as string,
-        ) as FailureCount;
-        this.putFailureCount(accountId, failure);
-        await this.events.publish({ type: 'failure-count', accountId, failure });
-        return failure;
-      },
-      () => this.local.incrementFailureCount(accountId, now),
-    );
+  incrementFailureCount(accountId: string): Promise<FailureCount> {
+    return this.failures.increment(accountId);
   }
 
-  async resetFailureCount(accountId: string, options: KnownOnly = {}): Promise<void> {
-    const known = this.local.resetFailureCount(accountId);
-    // Only a change to the mirror makes a resync in flight stale: most successes change nothing.
-    if (known) this.failureVersion++;
-    else if (options.knownOnly) return;
-    await this.link.run(async () => {
-      await this.link.client.hdel(this.keys['failures'] as string, accountId);
-      await this.events.publish({ type: 'failure-count', accountId, failure: null });
-    }, noop);
+  resetFailureCount(accountId: string, options: KnownOnly = {}): Promise<void> {
+    return this.failures.reset(accountId, options);
   }
 
-  /** Mirrors a failure count (this instance's or another's); a resync in flight then discards its copy. */
-  private putFailureCount(accountId: string, failure: FailureCount | null): void {
-    this.local.putFailureCount(accountId, failure);
-    this.failureVersion++;
+  incrementRoundRobin(by = 1): Promise<number> {
+    return this.values.incrementRoundRobin(by);
   }
 
-  // --- round robin, last used, fixed account ----------------------------------------------------
-
-  async incrementRoundRobin(by = 1): Promise<number> {
-    return this.link.run(
-      async () => {
-        const value = await this.link.client.incrby(this.keys['counter'] as string, by);
-        this.local.setCounter(value);
-        return value;
-      },
-      () => this.local.incrementCounter(by),
-    );
+  getLastUsed(): Promise<LastUsedRecord | null> {
+    return this.values.getLastUsed();
   }
 
-  async getLastUsed(): Promise<LastUsedRecord | null> {
-    return this.link.run(
-      async () => parseOrNull<LastUsedRecord>(await this.link.client.get(this.keys['last-used'] as string)),
-      () => this.local.getLastUsed(),
-    );
+  setLastUsed(record: LastUsedRecord | null): Promise<void> {
+    return this.values.setLastUsed(record);
   }
 
-  async setLastUsed(record: LastUsedRecord | null): Promise<void> {
-    this.local.setLastUsed(record);
-    const key = this.keys['last-used'] as string;
-    await this.link.run(async () => {
-      if (record === null) await this.link.client.del(key);
-      else await this.link.client.set(key, JSON.stringify({ accountId: record.accountId, at: record.at }));
-    }, noop);
+  getFixedAccountId(): Promise<string | null> {
+    return this.values.getFixedAccountId();
   }
 
-  async getFixedAccountId(): Promise<string | null> {
-    return this.link.run(
-      async () => await this.link.client.get(this.keys['fixed'] as string),
-      () => this.local.getFixedAccountId(),
-    );
-  }
-
-  async setFixedAccountId(accountId: string | null): Promise<void> {
-    this.putFixedAccountId(accountId);
-    const key = this.keys['fixed'] as string;
-    await this.link.run(async () => {
-      if (accountId === null) await this.link.client.del(key);
-      else await this.link.client.set(key, accountId);
-      await this.events.publish({ type: 'fixed', accountId });
-    }, noop);
-  }
-
-  /** Mirrors the fixed account (this instance's or another's); a read in flight then keeps its copy to itself. */
-  private putFixedAccountId(accountId: string | null): void {
-    this.local.setFixedAccountId(accountId);
-    this.fixedVersion++;
+  setFixedAccountId(accountId: string | null): Promise<void> {
+    return this.values.setFixedAccountId(accountId);
   }
 
   // --- between instances ------------------------------------------------------------------------
@@ -580,14 +340,14 @@ export class RedisStateStore implements StateStore {
 
   /** Applies another instance's change to the mirror and tells the listeners what they must follow. */
   private onEvent(event: StateEvent): void {
-    if (event.type === 'lock-set') this.local.locks.set(event.lock);
+    if (event.type === 'lock-set') this.locks.onEvent(event);
     if (event.type === 'locks-deleted') {
-      for (const lock of event.locks) this.local.locks.replace(lock, null);
+      this.locks.onEvent(event);
       if (event.cleared) this.emit({ type: 'locks-cleared', accountId: event.cleared.accountId });
     }
     if (event.type === 'settings') this.emit({ type: 'settings', scheduling: event.scheduling });
-    if (event.type === 'failure-count') this.putFailureCount(event.accountId, event.failure);
-    if (event.type === 'fixed') this.putFixedAccountId(event.accountId);
+    if (event.type === 'failure-count') this.failures.put(event.accountId, event.failure);
+    if (event.type === 'fixed') this.values.putFixedAccountId(event.accountId);
     if (event.type === 'bindings-changed') this.bindings.onChanged(event);
     if (event.type === 'resync') void this.resyncMirror();
   }
@@ -603,25 +363,15 @@ export class RedisStateStore implements StateStore {
   private async resyncMirror(): Promise<void> {
     if (this.link.degraded) return;
     const now = this.clock.now();
-    const version = this.local.locks.version;
     try {
-      const { failureVersion, fixedVersion } = this;
-      const [active, failures, fixed] = await Promise.all([
-        runScript(this.link.client, lua.ACTIVE_LOCKS, 1, this.lockHash(), now) as Promise<string[]>,
-        this.link.client.hgetall(this.keys['failures'] as string),
-        this.link.client.get(this.keys['fixed'] as string),
+      // Each part reads, then applies only if its mirror did not change meanwhile (the next resync will do).
+      const apply = await Promise.all([
+        this.values.readForResync(),
+        this.failures.readForResync(),
+        this.locks.readForResync(now),
       ]);
       if (this.link.degraded) return;
-      // The fixed account's notification may have been missed: the leased picks read the mirror.
-      if (this.fixedVersion === fixedVersion) this.local.setFixedAccountId(fixed);
-      // A change here meanwhile makes this copy stale: the next one will do.
-      if (this.failureVersion === failureVersion) {
-        this.local.replaceFailureCounts(
-          Object.entries(failures).map(([accountId, json]) => [accountId, JSON.parse(json) as FailureCount]),
-        );
-      }
-      if (this.local.locks.version !== version) return;
-      this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
+      for (const part of apply) part();
     } catch (error) {
       this.link.degrade(error);
     }
@@ -633,75 +383,10 @@ export class RedisStateStore implements StateStore {
    */
   private async writeBack(): Promise<void> {
     const now = this.clock.now();
-    const client = this.link.client;
     await this.bindings.writeBack(now);
-    for (const lock of this.local.locks.list(now)) {
-      const json = JSON.stringify(lock);
-      await runScript(
-        client,
-        lua.EXTEND_LOCK,
-        1,
-        this.lockHash(),
-        lockKey(lock.accountId, lock.model),
-        json,
-        lock.until,
-        now,
-      );
-    }
-    const version = this.local.locks.version;
-    const active = (await runScript(client, lua.ACTIVE_LOCKS, 1, this.lockHash(), now)) as string[];
-    // A lock learned during the write-back is not in Redis yet: the next attempt writes it too.
-    if (this.local.locks.version !== version) throw new Error('locks changed during the write-back');
-    this.local.locks.replaceAll(active.map((json) => JSON.parse(json) as RateLimitLock));
+    await this.locks.writeBack(now);
     await this.events.publishRaw({ type: 'resync' });
-  }
-
-  private failureScript(accountId: string, now: number, op: 'get' | 'incr'): Promise<unknown> {
-    return runScript(
-      this.link.client,
-      lua.FAILURE_COUNT,
-      1,
-      this.keys['failures'] as string,
-      accountId,
-      now,
-      FAILURE_COUNT_FADE_MS,
-      op,
-    );
-  }
-
-  private bindingKeys() {
-    return {
-      ...this.bindings.keys,
-      counter: this.keys['counter'] as string,
-      fixed: this.keys['fixed'] as string,
-    };
-  }
-
-  private lockHash(): string {
-    return this.keys['locks'] as string;
   }
 }
 
 function noop(): void {}
-
-const NOTHING_APPLIED: PickOutcome = Object.freeze({ boundAccountId: null });
-
-/** Whether a pick's effects change nothing (no binding, unbinding, last used or counter skip). */
-function isEmpty(effects: PickEffects): boolean {
-  return (
-    effects.bind === null && effects.unbindFrom === null && effects.lastUsed === null && effects.skip === 0
-  );
-}
-
-function parseOrNull<T>(value: unknown): T | null {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : null;
-}
-
-/** A `LockFilter` as the DELETE_LOCKS script reads it (`model: false` = the account-level lock). */
-function filterJson(filter: LockFilter): string {
-  return JSON.stringify({
-    ...(filter.accountId !== undefined ? { accountId: filter.accountId } : {}),
-    ...(filter.model !== undefined ? { model: filter.model ?? false } : {}),
-    ...(filter.source !== undefined ? { source: filter.source } : {}),
-  });
-}
