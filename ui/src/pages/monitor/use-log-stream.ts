@@ -1,7 +1,10 @@
 /**
  * The Monitor's live request log: the newest stored entries first, then every finished request from
  * `GET /api/logs/stream` (server-sent events, `event: log`). While paused, new entries are held back
- * and shown on resume. After a reconnect the stored entries are fetched again, so none go missing.
+ * and shown on resume. Each time the stream opens (first time or after a reconnect) the stored
+ * entries are fetched again, and once more `STORED_CATCH_UP_MS` later: a request that finished
+ * before the stream was listening is then shown once the request log has stored it, so none go
+ * missing however long the stream takes to connect.
  */
 
 import { requestLogRecord } from '@contracts';
@@ -9,9 +12,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/api-client.js';
 import { errorMessage } from '../../api/api-error.js';
 import type { RequestLogRecord } from '../../api/types.js';
+import { browserClock } from '../../lib/browser-clock.js';
 import { mergeLogs } from '../../lib/log-filter.js';
 
 export const MAX_ENTRIES = 500;
+
+/** Longer than the request log takes to store a finished request (its writes run every 0.1 s). */
+const STORED_CATCH_UP_MS = 1500;
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
 
@@ -62,15 +69,14 @@ export function useLogStream(): LogStream {
       );
     void loadStored();
     const source = new EventSource(api.logStreamUrl());
-    let hadError = false;
+    let cancelCatchUp = () => {};
     source.onopen = () => {
       setState('live');
-      if (hadError) void loadStored();
+      void loadStored();
+      cancelCatchUp();
+      cancelCatchUp = browserClock.after(STORED_CATCH_UP_MS, () => void loadStored());
     };
-    source.onerror = () => {
-      hadError = true;
-      setState('reconnecting');
-    };
+    source.onerror = () => setState('reconnecting');
     source.addEventListener('log', (event) => {
       const parsed = requestLogRecord.safeParse(JSON.parse((event as MessageEvent<string>).data));
       if (parsed.success) receive([parsed.data]);
@@ -81,6 +87,7 @@ export function useLogStream(): LogStream {
     });
     return () => {
       closed = true;
+      cancelCatchUp();
       source.close();
     };
   }, [receive]);
