@@ -1,6 +1,7 @@
 /**
  * Where the CPU time of a proxied request goes, layer by layer (`npm run bench:layers`): the bare
- * Node proxy, the same bare proxy on Fastify, and Switchyard pass-through (request log on and off),
+ * Node proxy, the same bare proxy on Fastify, Switchyard pass-through (request log on and off) and
+ * Switchyard translating (OpenAI client → Anthropic account, Anthropic client → OpenAI account),
  * each in its own process in front of the benchmark's mock upstream, loaded at saturation in
  * interleaved rounds while Linux `perf` samples the process's stacks. Every sample is put in one
  * layer (`proxy/perf-layers.ts`: kernel, garbage collection, undici, Fastify, Node's streams and
@@ -15,11 +16,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/core/clock.js';
+import { format, ROWS_USAGE, type Row, type RowCpu, selectRows, translationRatios } from './layers/rows.js';
 import { closedLoop, LoadClient } from './proxy/load-generator.js';
 import { addLayerSamples, type LayerSamples, layerSamples, parsePerfScript } from './proxy/perf-layers.js';
 import { ProcessGroup, readThreadCpu, type ThreadCpu } from './proxy/process-group.js';
-import { type RunningTarget, startMock, startTarget, type TargetSpec } from './proxy/targets.js';
-import { requestBodies, requestPath } from './proxy/wire-samples.js';
+import { type RunningTarget, startMock, startTarget } from './proxy/targets.js';
+import { requestBodies, requestPath, type WireProtocol } from './proxy/wire-samples.js';
 
 const USAGE = `Usage: npm run bench:layers -- [options]
 
@@ -28,6 +30,7 @@ const USAGE = `Usage: npm run bench:layers -- [options]
   --warmup S      seconds of load per target before the rounds, not measured (default 20:
                   V8 compiles Switchyard's hot path for 10–15 s under load)
   --frequency HZ  perf sampling frequency (default 1999)
+  --only ID,ID    only these rows (by id): ${ROWS_USAGE}
   --no-perf       no perf: only the CPU per request from /proc, without the cost of sampling
                   (written to bench/results/layers-no-perf.md instead of layers.md)
   --help          this text
@@ -35,28 +38,6 @@ const USAGE = `Usage: npm run bench:layers -- [options]
 Without --no-perf it needs Linux perf (Debian: apt-get install linux-perf) and permission to attach to the benchmark's own
 processes (root, or kernel.perf_event_paranoid <= 1).
 `;
-
-interface Row {
-  id: string;
-  label: string;
-  spec: TargetSpec;
-}
-
-const ROWS: readonly Row[] = [
-  { id: 'bare-proxy', label: 'bare Node proxy', spec: { kind: 'bare-proxy' } },
-  { id: 'bare-fastify-proxy', label: 'bare proxy on Fastify', spec: { kind: 'bare-fastify-proxy' } },
-  {
-    id: 'bare-dispatch-proxy',
-    label: 'bare proxy without streams',
-    spec: { kind: 'bare-dispatch-proxy' },
-  },
-  { id: 'switchyard', label: 'Switchyard, request log on', spec: { kind: 'switchyard', accounts: 'openai' } },
-  {
-    id: 'switchyard-no-log',
-    label: 'Switchyard, request log off',
-    spec: { kind: 'switchyard', accounts: 'openai', config: { proxy: { enable_logging: false } } },
-  },
-];
 
 const CONNECTIONS = 32;
 
@@ -76,6 +57,7 @@ function readOptions() {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       frequency: { type: 'string' },
+      only: { type: 'string' },
       'no-perf': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -94,6 +76,7 @@ function readOptions() {
     warmup: number('warmup', values.warmup, 20),
     frequency: Math.round(number('frequency', values.frequency, 1999)),
     perf: values['no-perf'] !== true,
+    rows: selectRows(values.only),
   };
 }
 
@@ -143,6 +126,7 @@ function addCpu(into: ThreadCpu, after: ThreadCpu, before: ThreadCpu): void {
 /** One measured window on one row: the load, the process's CPU and perf's samples. */
 async function measureWindow(options: {
   target: RunningTarget;
+  client: WireProtocol;
   seconds: number;
   /** perf's sampling frequency; null: no perf, CPU from /proc only. */
   frequency: number | null;
@@ -153,10 +137,10 @@ async function measureWindow(options: {
   const client = new LoadClient(
     {
       origins: target.origins,
-      path: requestPath('openai'),
-      headers: target.headers('openai'),
-      bodies: requestBodies('openai', false),
-      streamBodies: requestBodies('openai', true),
+      path: requestPath(options.client),
+      headers: target.headers(options.client),
+      bodies: requestBodies(options.client, false),
+      streamBodies: requestBodies(options.client, true),
     },
     CONNECTIONS,
   );
@@ -243,8 +227,6 @@ function sameFunctions(
   return lines;
 }
 
-const format = (value: number) => (value >= 9.95 ? value.toFixed(0) : value.toFixed(1));
-
 function render(options: {
   rows: readonly Row[];
   results: Map<string, Measured>;
@@ -274,6 +256,13 @@ function render(options: {
       `| ${row.label} | ${Math.round(measured.requests / Math.max(measured.seconds, 1e-9)).toLocaleString('en-US')} | ${format(per(total))} | ${format(per(main.user))} | ${format(per(main.system))} | ${format(per(other.user))} | ${format(per(other.system))} |`,
     );
   }
+  const cpu = new Map<string, RowCpu>();
+  for (const [id, { requests, cpu: threads }] of results)
+    cpu.set(id, {
+      requests,
+      cpuSeconds: threads.main.user + threads.main.system + threads.other.user + threads.other.system,
+    });
+  lines.push(...translationRatios(rows, cpu));
   if (!sampled)
     return `${lines.join('\n')}\n\nRun with \`--no-perf\`: no perf samples, CPU from /proc only.\n`;
   for (const [title, pick] of [
@@ -335,10 +324,10 @@ async function main(): Promise<void> {
     }
     process.chdir(workDir);
     const context = { group, clock: systemClock, mock, root };
-    for (const row of ROWS) targets.set(row.id, await startTarget(row.spec, context));
+    for (const row of options.rows) targets.set(row.id, await startTarget(row.spec, context));
     for (let round = 0; round <= options.rounds; round++) {
       process.stderr.write(round === 0 ? 'warm-up round\n' : `round ${round}/${options.rounds}\n`);
-      for (const row of ROWS) {
+      for (const row of options.rows) {
         const target = targets.get(row.id) as RunningTarget;
         let measured: Measured | null = null;
         if (round > 0) {
@@ -352,6 +341,7 @@ async function main(): Promise<void> {
         }
         await measureWindow({
           target,
+          client: row.client ?? 'openai',
           seconds: round === 0 ? options.warmup : options.seconds,
           frequency: options.perf ? options.frequency : null,
           workDir,
@@ -379,10 +369,10 @@ async function main(): Promise<void> {
   const header = [
     '# Where a proxied request’s CPU time goes',
     '',
-    `${startedAt.toISOString()}, commit ${commit}, Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} cores). Load average before the run ${load[0]?.toFixed(1)}. ${options.rounds} rounds of ${options.seconds} s per target at saturation (${CONNECTIONS} connections, closed loop, non-streamed OpenAI Chat Completions requests to the benchmark's mock upstream), after a warm-up of ${options.warmup} s each; \`npm run bench:layers\`.`,
+    `${startedAt.toISOString()}, commit ${commit}, Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} cores). Load average before the run ${load[0]?.toFixed(1)}. ${options.rounds} rounds of ${options.seconds} s per target at saturation (${CONNECTIONS} connections, closed loop, non-streamed OpenAI Chat Completions requests — Anthropic Messages for the row with an Anthropic client — to the benchmark's mock upstream), after a warm-up of ${options.warmup} s each; \`npm run bench:layers\`.`,
   ].join('\n');
   const report = render({
-    rows: ROWS,
+    rows: options.rows,
     results,
     frequency: options.frequency,
     sampled: options.perf,
