@@ -19,8 +19,10 @@ export class FakeRequestLogStore implements RequestLogWriteStore {
   closed = false;
 
   async insertValues(rows: readonly RequestLogValues[]): Promise<void> {
-    // As better-sqlite3 fails: an error with SQLite's result code as an own `code`.
-    if (this.failInserts) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    // As better-sqlite3 fails: a `SqliteError` (its name on the prototype) with SQLite's result
+    // code as an own `code`.
+    if (this.failInserts)
+      throw Object.assign(new SqliteLikeError('disk I/O error'), { code: 'SQLITE_IOERR' });
     this.batches.push(rows.map(named));
   }
 
@@ -51,3 +53,11 @@ function named(values: RequestLogValues): StoredRequestLogRow {
   });
   return row as StoredRequestLogRow;
 }
+
+/** Named as better-sqlite3's own error class is: `name` on the prototype, not on the error. */
+class SqliteLikeError extends Error {}
+Object.defineProperty(SqliteLikeError.prototype, 'name', {
+  value: 'SqliteError',
+  writable: true,
+  configurable: true,
+});

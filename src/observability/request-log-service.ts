@@ -29,8 +29,9 @@ export type RequestLogCommand =
 /**
  * What the service sends back: a reply to a command with an id, its counters when they changed
  * (at most once per flush interval), or a log line to re-emit. A log line's `errFields`: the own
- * enumerable string and number properties of its `err` (SQLite's `code`…), which the message
- * port's clone of an error drops; the gateway thread puts them back on the cloned error.
+ * enumerable string and number properties of its `err` (SQLite's `code`…) and its class's `name`,
+ * which the message port's clone of an error drops; the gateway thread puts them back on the
+ * cloned error.
  */
 export type RequestLogReply =
   | { type: 'done'; id: number; stats: RequestLogWriterStats; error?: string }
@@ -152,13 +153,21 @@ function portLogger(port: RequestLogServicePort): RequestLogWriterLogger {
   };
 }
 
-/** The own enumerable string and number properties of `error`, or null when it has none. */
+/**
+ * The own enumerable string and number properties of `error`, and its class's `name` when that is
+ * not plain `Error` (the port's clone names every error of a class of its own `Error`, so
+ * better-sqlite3's `SqliteError` would lose its name); null when there is nothing to add.
+ */
 function ownFields(error: Error): Record<string, string | number> | null {
-  const fields = Object.entries(error).filter(
-    (entry): entry is [string, string | number] =>
-      typeof entry[1] === 'string' || typeof entry[1] === 'number',
+  const fields: Record<string, string | number> = Object.fromEntries(
+    Object.entries(error).filter(
+      (entry): entry is [string, string | number] =>
+        typeof entry[1] === 'string' || typeof entry[1] === 'number',
+    ),
   );
-  return fields.length > 0 ? Object.fromEntries(fields) : null;
+  if (typeof error.name === 'string' && error.name !== 'Error' && !('name' in fields))
+    fields['name'] = error.name;
+  return Object.keys(fields).length > 0 ? fields : null;
 }
 
 function sameStats(one: RequestLogWriterStats, other: RequestLogWriterStats): boolean {

@@ -85,9 +85,11 @@ describe('RequestLogThread', () => {
         level: 50,
         msg: 'request log batch of 2 rows could not be stored',
         // The worker's error reaches the gateway's log as the logger writes any error, with its stack
-        // and its own fields such as SQLite's `code`, which the message port's clone alone drops.
+        // and its own fields such as SQLite's `code` and its class's name, which the message port's
+        // clone alone drops.
         err: expect.objectContaining({
           type: 'Error',
+          name: 'SqliteError',
           message: 'disk I/O error',
           code: 'SQLITE_IOERR',
           stack: expect.stringContaining('FakeRequestLogStore.insertValues'),
