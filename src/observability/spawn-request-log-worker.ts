@@ -16,7 +16,10 @@ const WORKER_URL = new URL('./request-log-worker.js', import.meta.url);
 /**
  * The worker's own heap is bounded: it holds at most `capacity` rows (about 5 MB at 10 000), so
  * these limits are far above its need and only stop a fault from growing the process without end.
- * A worker that runs out is reported and started again (`RequestLogThread`).
+ * A worker that runs out is reported and started again (`RequestLogThread`). V8's
+ * `--max-semi-space-size` (the launcher's 8 MB) wins over `maxYoungGenerationSizeMb` in every
+ * isolate, so under the launcher the worker's young generation is 2 × 8 MB like the gateway
+ * thread's; giving it its own (1 MB) measured no difference in resident memory (BENCHMARKS.md).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 };
 
