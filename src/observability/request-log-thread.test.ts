@@ -64,6 +64,39 @@ describe('RequestLogThread', () => {
     await thread.close();
   });
 
+  it('hands rows to the worker within 20 ms of their request, well before the worker writes them', async () => {
+    const { clock, store, lines, logger, settings } = requestLogTestBed({ maxBodyChars: 100 });
+    const posted: number[] = [];
+    const thread = new RequestLogThread({
+      spawn: (serviceSettings) => {
+        const worker = inProcessRequestLogWorker({ store, clock, settings: serviceSettings });
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = (command: RequestLogCommand) => {
+          if (command.type === 'rows') posted.push(clock.now());
+          post(command);
+        };
+        return worker;
+      },
+      clock,
+      logger,
+      settings: () => settings,
+    });
+    thread.start();
+    const recordedAt = clock.now();
+    record(thread, 'young');
+    await clock.advance(20);
+    // Held longer, a saturated gateway's rows outlived two young-generation collections and were
+    // promoted to the old generation by the thousand each second.
+    expect(posted).toEqual([recordedAt + 20]);
+    // The worker writes on its own 100 ms tick once the rows have arrived.
+    expect((await thread.readStats()).written).toBe(0);
+    await clock.advance(100);
+    expect((await thread.readStats()).written).toBe(1);
+    expect(store.storedIds()).toEqual(['young']);
+    expect(lines).toEqual([]);
+    await thread.close();
+  });
+
   it('keeps at most `capacity` rows between two sends, dropping the oldest and counting them', async () => {
     const { store, thread } = setup({ capacity: 2 });
     thread.start();

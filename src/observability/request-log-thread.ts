@@ -52,7 +52,9 @@ export interface RequestLogThreadOptions {
   capacity?: number;
   /** Rows per insert in the worker. Default 1 000. */
   batchSize?: number;
-  /** Milliseconds between two sends to the worker, and between two writes there. Default 100. */
+  /** Milliseconds between two sends of the queued rows to the worker. Default 20 (`SEND_INTERVAL_MS`). */
+  sendIntervalMs?: number;
+  /** Milliseconds between two writes in the worker. Default 100. */
   flushIntervalMs?: number;
   /**
    * Milliseconds between two prunes while logging is off and no worker runs (each starts one for
@@ -71,10 +73,19 @@ const RESPAWN_DELAY_MS = 5000;
 const IDLE_PRUNE_MS = 5 * 60_000;
 
 /**
+ * How long a row waits on the gateway thread: shorter than V8 takes to run two young-generation
+ * collections under load, so a row is gone before it would be moved to the old generation. Held
+ * for 100 ms, the rows of a saturated gateway were promoted by the thousand each second and grew
+ * the old generation between full collections (BENCHMARKS.md, "the request log's rows and the old
+ * generation").
+ */
+const SEND_INTERVAL_MS = 20;
+
+/**
  * Records request log entries on the gateway thread and has a worker store them: `record` turns
  * the entry into a row of column values and queues it (bounded: the oldest are dropped and counted,
- * a request never waits); every `flushIntervalMs` the queued rows are posted to the worker in one
- * message, as one flat array. The worker owns its database connection and the one outage buffer of
+ * a request never waits); every `sendIntervalMs` the queued rows are posted to the worker in one
+ * message, as one flat array, which writes them every `flushIntervalMs`. The worker owns its database connection and the one outage buffer of
  * the request log: its bounded queue, where rows of failed writes wait for the retries
  * (`serveRequestLog`); it reports the queue's size when it changes (`heldRows`). A worker that
  * dies is logged and started again; the rows it held are lost.
@@ -107,7 +118,9 @@ export class RequestLogThread implements RequestLogRecorder {
   start(): void {
     if (this.closed || this.stopTimer) return;
     if (this.options.settings().enabled) this.ensureWorker();
-    const stopSends = this.options.clock.every(this.options.flushIntervalMs ?? 100, () => this.send());
+    const stopSends = this.options.clock.every(this.options.sendIntervalMs ?? SEND_INTERVAL_MS, () =>
+      this.send(),
+    );
     const stopIdlePrunes = this.options.clock.every(this.options.idlePruneIntervalMs ?? IDLE_PRUNE_MS, () => {
       void this.pruneWithoutLogging();
     });
