@@ -19,7 +19,7 @@ import { systemClock } from '../src/core/clock.js';
 import { format, ROWS_USAGE, type Row, type RowCpu, selectRows, translationRatios } from './layers/rows.js';
 import { closedLoop, LoadClient } from './proxy/load-generator.js';
 import { addLayerSamples, type LayerSamples, layerSamples, parsePerfScript } from './proxy/perf-layers.js';
-import { ProcessGroup, readThreadCpu, type ThreadCpu } from './proxy/process-group.js';
+import { ProcessGroup, readThreadCpu, type ThreadCpu, totalCpu } from './proxy/process-group.js';
 import { type RunningTarget, startMock, startTarget } from './proxy/targets.js';
 import { requestBodies, requestPath, type WireProtocol } from './proxy/wire-samples.js';
 
@@ -251,17 +251,17 @@ function render(options: {
     if (!measured) continue;
     const per = (seconds: number) => (seconds * 1e6) / Math.max(1, measured.requests);
     const { main, other } = measured.cpu;
-    const total = main.user + main.system + other.user + other.system;
+    const total = totalCpu(measured.cpu);
     lines.push(
       `| ${row.label} | ${Math.round(measured.requests / Math.max(measured.seconds, 1e-9)).toLocaleString('en-US')} | ${format(per(total))} | ${format(per(main.user))} | ${format(per(main.system))} | ${format(per(other.user))} | ${format(per(other.system))} |`,
     );
   }
-  const cpu = new Map<string, RowCpu>();
-  for (const [id, { requests, cpu: threads }] of results)
-    cpu.set(id, {
-      requests,
-      cpuSeconds: threads.main.user + threads.main.system + threads.other.user + threads.other.system,
-    });
+  const cpu = new Map<string, RowCpu>(
+    [...results].map(([id, measured]) => [
+      id,
+      { requests: measured.requests, cpuSeconds: totalCpu(measured.cpu) },
+    ]),
+  );
   lines.push(...translationRatios(rows, cpu));
   if (!sampled)
     return `${lines.join('\n')}\n\nRun with \`--no-perf\`: no perf samples, CPU from /proc only.\n`;

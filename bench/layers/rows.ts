@@ -11,6 +11,8 @@ export interface Row {
   spec: TargetSpec;
   /** The protocol the load speaks to the row; OpenAI Chat Completions when absent. */
   client?: WireProtocol;
+  /** Switchyard translating between protocols, request log on: compared with pass-through's CPU. */
+  translation?: true;
 }
 
 export const ROWS: readonly Row[] = [
@@ -32,12 +34,14 @@ export const ROWS: readonly Row[] = [
     id: 'switchyard-openai-to-anthropic',
     label: 'Switchyard translation, OpenAI client → anthropic account',
     spec: { kind: 'switchyard', accounts: 'anthropic' },
+    translation: true,
   },
   {
     id: 'switchyard-anthropic-to-openai',
     label: 'Switchyard translation, Anthropic client → openai account',
     spec: { kind: 'switchyard', accounts: 'openai' },
     client: 'anthropic',
+    translation: true,
   },
 ];
 
@@ -77,7 +81,7 @@ export function translationRatios(rows: readonly Row[], results: ReadonlyMap<str
   if (passThrough === null) return [];
   const lines: string[] = [];
   for (const row of rows) {
-    if (!row.id.startsWith('switchyard-') || row.id === 'switchyard-no-log') continue;
+    if (!row.translation) continue;
     const translated = cpuPerRequest(results, row.id);
     if (translated === null) continue;
     lines.push(

@@ -215,6 +215,11 @@ export interface ThreadCpu {
   other: { user: number; system: number };
 }
 
+/** User and system time of every thread together, in the unit of `cpu`. */
+export function totalCpu(cpu: ThreadCpu): number {
+  return cpu.main.user + cpu.main.system + cpu.other.user + cpu.other.system;
+}
+
 /**
  * Per-thread CPU of `pid` from /proc/<pid>/task/<tid>/stat, or null when it cannot be read. Threads
  * that ended before the call are not counted: read it while the process runs, before and after.

@@ -14,10 +14,12 @@ import { inProcessRequestLogWorker } from './spawn-request-log-worker.js';
 function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability'> = {}) {
   const { clock, store, lines, logger, settings } = requestLogTestBed({ maxBodyChars: 100 });
   const workers = { started: 0 };
+  /** When each batch of rows was posted to the worker (clock time). */
+  const posted: number[] = [];
   const thread = new RequestLogThread({
     spawn: (serviceSettings) => {
       workers.started++;
-      return inProcessRequestLogWorker({
+      const worker = inProcessRequestLogWorker({
         store,
         clock,
         settings: serviceSettings,
@@ -25,13 +27,19 @@ function setup(options: Pick<RequestLogThreadOptions, 'capacity' | 'availability
           store.closed = true;
         },
       });
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (command: RequestLogCommand) => {
+        if (command.type === 'rows') posted.push(clock.now());
+        post(command);
+      };
+      return worker;
     },
     clock,
     logger,
     settings: () => settings,
     ...options,
   });
-  return { clock, store, lines, thread, settings, workers };
+  return { clock, store, lines, thread, settings, workers, posted };
 }
 
 const record = (thread: RequestLogThread, ...ids: string[]) => {
@@ -65,22 +73,7 @@ describe('RequestLogThread', () => {
   });
 
   it('hands rows to the worker within 20 ms of their request, well before the worker writes them', async () => {
-    const { clock, store, lines, logger, settings } = requestLogTestBed({ maxBodyChars: 100 });
-    const posted: number[] = [];
-    const thread = new RequestLogThread({
-      spawn: (serviceSettings) => {
-        const worker = inProcessRequestLogWorker({ store, clock, settings: serviceSettings });
-        const post = worker.postMessage.bind(worker);
-        worker.postMessage = (command: RequestLogCommand) => {
-          if (command.type === 'rows') posted.push(clock.now());
-          post(command);
-        };
-        return worker;
-      },
-      clock,
-      logger,
-      settings: () => settings,
-    });
+    const { clock, store, lines, thread, posted } = setup();
     thread.start();
     const recordedAt = clock.now();
     record(thread, 'young');

@@ -85,10 +85,11 @@ const SEND_INTERVAL_MS = 20;
  * Records request log entries on the gateway thread and has a worker store them: `record` turns
  * the entry into a row of column values and queues it (bounded: the oldest are dropped and counted,
  * a request never waits); every `sendIntervalMs` the queued rows are posted to the worker in one
- * message, as one flat array, which writes them every `flushIntervalMs`. The worker owns its database connection and the one outage buffer of
- * the request log: its bounded queue, where rows of failed writes wait for the retries
- * (`serveRequestLog`); it reports the queue's size when it changes (`heldRows`). A worker that
- * dies is logged and started again; the rows it held are lost.
+ * message, as one flat array, and the worker writes them every `flushIntervalMs`. The worker owns
+ * its database connection and the one outage buffer of the request log: its bounded queue, where
+ * rows of failed writes wait for the retries (`serveRequestLog`); it reports the queue's size when
+ * it changes (`heldRows`). A worker that dies is logged and started again; the rows it held are
+ * lost.
  */
 export class RequestLogThread implements RequestLogRecorder {
   private readonly queue: BoundedQueue<PostedRequestLogValues>;

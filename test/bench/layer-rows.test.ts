@@ -28,7 +28,17 @@ describe('bench:layers rows', () => {
       ['switchyard-openai-to-anthropic', { requests: 500, cpuSeconds: 0.12 }],
       ['switchyard-anthropic-to-openai', { requests: 2000, cpuSeconds: 0.42 }],
     ]);
-    const lines = translationRatios(ROWS, cpu);
+    // A Switchyard row that does not translate is not compared, whatever its id.
+    const rows = [
+      ...ROWS,
+      {
+        id: 'switchyard-redis',
+        label: 'Switchyard on Redis',
+        spec: { kind: 'switchyard' as const, accounts: 'openai' as const },
+      },
+    ];
+    cpu.set('switchyard-redis', { requests: 1000, cpuSeconds: 0.3 });
+    const lines = translationRatios(rows, cpu);
     expect(lines.filter((line) => line.startsWith('- '))).toEqual([
       '- Switchyard translation, OpenAI client → anthropic account: 1.20 × pass-through (240 against 200 µs)',
       '- Switchyard translation, Anthropic client → openai account: 1.05 × pass-through (210 against 200 µs)',
