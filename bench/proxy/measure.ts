@@ -36,6 +36,8 @@ export interface RowResult {
   id: string;
   label: string;
   baseline: string | null;
+  /** The row translates between protocols (its scenario's `translation`): the translation goal's rows. */
+  translation: boolean;
   /** `skipped`: needs translation the gateway lacks; `unavailable`: could not start or answer. */
   outcome: 'measured' | 'skipped' | 'unavailable';
   notes: string[];
@@ -178,6 +180,7 @@ function emptyResult(scenario: Scenario): RowResult {
     id: scenario.id,
     label: scenario.label,
     baseline: scenario.baseline,
+    translation: scenario.translation ?? false,
     outcome: 'measured',
     notes: scenario.note ? [scenario.note] : [],
     warmup: [],

@@ -58,7 +58,7 @@ export function checkGoals(rows: readonly RowResult[], long: LongRunResult | nul
   const p99 = added(rows, switchyard, 'p99');
   const rss = switchyard.peakRssMb;
   const translationCpu = rows
-    .filter((row) => row.id.startsWith('switchyard-') && row.id.includes('-to-') && !isBeforeRow(row.id))
+    .filter((row) => row.translation && !isBeforeRow(row.id))
     .map((row) => (row.saturation?.cpuUsPerRequest && cpu ? row.saturation.cpuUsPerRequest / cpu : null));
   const worstTranslation =
     translationCpu.length > 0 && translationCpu.every((value) => value !== null)

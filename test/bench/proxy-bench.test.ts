@@ -211,7 +211,14 @@ describe('goals', () => {
   /** A measured row; `p50`/`p99` are given per round (round i = index i), pooled = first round. */
   function row(
     id: string,
-    fields: { rps: number | number[]; cpu?: number; p50?: number[]; p99?: number[]; rss?: number },
+    fields: {
+      rps: number | number[];
+      cpu?: number;
+      p50?: number[];
+      p99?: number[];
+      rss?: number;
+      translation?: boolean;
+    },
   ): RowResult {
     const saturationRounds = typeof fields.rps === 'number' ? [fields.rps] : fields.rps;
     const rounds = (fields.p50 ?? []).map((p50, round) => ({
@@ -224,6 +231,7 @@ describe('goals', () => {
       id,
       label: id,
       baseline: id === 'mock' ? null : 'mock',
+      translation: fields.translation ?? false,
       outcome: 'measured',
       notes: [],
       warmup: [],
@@ -248,8 +256,8 @@ describe('goals', () => {
       row('bare-proxy', { rps: 8000, cpu: 60, p50: [400], p99: [1500] }),
       row('switchyard', { rps: 5000, cpu: 180, p50: [700], p99: [3700], rss: 120 }),
       row('portkey', { rps: 400, cpu: 900 }),
-      row('switchyard-openai-to-anthropic', { rps: 4800, cpu: 198 }),
-      row('switchyard-anthropic-to-openai', { rps: 4900, cpu: 225 }),
+      row('switchyard-openai-to-anthropic', { rps: 4800, cpu: 198, translation: true }),
+      row('switchyard-anthropic-to-openai', { rps: 4900, cpu: 225, translation: true }),
     ];
     expect(checkGoals(rows).map((goal) => [goal.measured, goal.met])).toEqual([
       ['3.00 × (180 against 60 µs)', false],
@@ -267,10 +275,21 @@ describe('goals', () => {
       row('bare-proxy', { rps: 8000, cpu: 60 }),
       row('switchyard', { rps: 5000, cpu: 200 }),
       row('switchyard-before', { rps: 5000, cpu: 190 }),
-      row('switchyard-openai-to-anthropic', { rps: 4800, cpu: 230 }),
-      row('switchyard-openai-to-anthropic-before', { rps: 4000, cpu: 300 }),
+      row('switchyard-openai-to-anthropic', { rps: 4800, cpu: 230, translation: true }),
+      row('switchyard-openai-to-anthropic-before', { rps: 4000, cpu: 300, translation: true }),
     ];
     expect(checkGoals(rows).at(-1)).toMatchObject({ measured: 'worst 1.15 ×', met: true });
+  });
+
+  it('judges the translation goal on the rows marked as translating, whatever their ids', () => {
+    const rows = [
+      row('bare-proxy', { rps: 8000, cpu: 60 }),
+      row('switchyard', { rps: 5000, cpu: 200 }),
+      // Not translating, although its id reads like a translation row.
+      row('switchyard-redis-to-postgres', { rps: 3000, cpu: 400 }),
+      row('switchyard-gemini-client', { rps: 4000, cpu: 250, translation: true }),
+    ];
+    expect(checkGoals(rows).at(-1)).toMatchObject({ measured: 'worst 1.25 ×', met: false });
   });
 
   it('added latency is the median of same-round differences, so one disturbed round does not decide it', () => {

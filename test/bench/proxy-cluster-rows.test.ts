@@ -140,6 +140,7 @@ describe('cluster table', () => {
       id,
       label: id,
       baseline: 'mock',
+      translation: false,
       outcome: 'measured',
       notes: [],
       warmup: [],
