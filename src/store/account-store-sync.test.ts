@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describeEachStoreBackend } from '../../test/support/store-backends.js';
 import type { ModelQuota } from '../core/account.js';
@@ -194,6 +195,55 @@ describeEachStoreBackend('AccountStore sync', (backend) => {
 
       expect(await store.pollExternalChanges()).toBe(false);
     });
+
+    // PostgreSQL only: it is told once per change, so a notification must not be lost (SQLite looks
+    // on a timer, and looks again on the next tick).
+    const onceNotified = backend.name === 'postgres' ? it : null;
+    onceNotified?.(
+      'are picked up when committed and notified while a reload was reading the rows',
+      async () => {
+        const db = await backend.open(location);
+        toClose.push(db);
+        // Holds the rows of one reload once they came back: the read saw the database as it was.
+        let hold: { reading: () => void; release: Promise<void> } | null = null;
+        const holdOneRead: KyselyPlugin = {
+          transformQuery: (args) => args.node,
+          async transformResult(args) {
+            const current = hold;
+            if (current && args.result.rows.some((row) => 'credential' in (row as object))) {
+              hold = null;
+              current.reading();
+              await current.release;
+            }
+            return args.result;
+          },
+        };
+        const gateway = await AccountStore.open({
+          db: db.db.withPlugin(holdOneRead),
+          changes: db.changes,
+          secretBox: new SecretBox(KEY),
+          clock,
+          ids: sequentialIds('gw'),
+        });
+        toClose.push(gateway);
+        gateway.startWatching(500);
+        const cli = await openConnection('cli');
+        let release = () => {};
+        const reading = new Promise<void>((resolve) => {
+          hold = { reading: resolve, release: new Promise<void>((done) => (release = done)) };
+        });
+
+        const first = await cli.store.create(input('first@example.com'));
+        await reading; // the reload its notification started has read the rows
+        const second = await cli.store.create(input('second@example.com'));
+        await db.changes.changedSinceMark(); // its notification has arrived, during that reload
+        release();
+
+        await vi.waitFor(() =>
+          expect(gateway.list().map((account) => account.id)).toEqual([first.id, second.id]),
+        );
+      },
+    );
 
     it('are polled on the clock once watching started, until close', async () => {
       const gateway = await openConnection('gw');

@@ -6,10 +6,14 @@ import type { StoreAvailability } from './store-health.js';
  * How a store that keeps its rows in memory picks up changes made by others (the CLI, other
  * instances): one poll at a time, run inside the store's own write queue so a reload never
  * interleaves with a write; the change feed says when to look, and nothing is tried while the
- * store database does not answer.
+ * store database does not answer. A feed that says so only once per change (PostgreSQL's
+ * notifications) is never told twice: a poll asked for while another is already looking runs after
+ * it, and the changes the feed reported while nobody could look are picked up once someone can
+ * (when watching starts, when the database answers again).
  */
 export class ExternalChangePoller {
-  private inFlight: Promise<boolean> | null = null;
+  /** The poll queued that has not started looking yet: every change reported so far is its to see. */
+  private waiting: Promise<boolean> | null = null;
   private stopWatching: () => void = () => undefined;
 
   constructor(
@@ -28,34 +32,42 @@ export class ExternalChangePoller {
     },
   ) {}
 
-  /** Refreshes the store when others changed it since the last look; returns whether it did. */
+  /**
+   * Refreshes the store when others changed it since the last look; returns whether it did. Joins
+   * a poll that has not started yet; one already looking may read the rows before the change that
+   * prompted this call (its notification can arrive after the read began), so another one follows it.
+   */
   poll(): Promise<boolean> {
     const { exclusive, loaded, changes, refresh } = this.options;
-    this.inFlight ??= exclusive(async () => {
+    this.waiting ??= exclusive(async () => {
+      this.waiting = null;
       if (!loaded() || !(await changes.changedSinceMark())) return false;
       await refresh();
       return true;
-    }).finally(() => {
-      this.inFlight = null;
     });
-    return this.inFlight;
+    return this.waiting;
   }
 
   /**
    * Polls whenever the change feed says something may have changed (SQLite: every `intervalMs`;
-   * PostgreSQL: on each notification and after a reconnection) until `stop`.
+   * PostgreSQL: on each notification and after a reconnection) until `stop`; also once now, for
+   * the changes reported since the first load (nobody was watching), and each time the database
+   * answers again, for those reported while it did not (they were not looked at).
    */
   start(intervalMs: number): void {
     this.stop();
     const { changes, clock, availability, onFailure } = this.options;
-    this.stopWatching = changes.watch({
-      clock,
-      intervalMs,
-      onChange: () => {
-        if (!availability.writable) return;
-        this.poll().catch(onFailure);
-      },
-    });
+    const look = () => {
+      if (!availability.writable) return;
+      this.poll().catch(onFailure);
+    };
+    const stopFeed = changes.watch({ clock, intervalMs, onChange: look });
+    const stopAvailable = availability.onAvailable(look);
+    this.stopWatching = () => {
+      stopFeed();
+      stopAvailable();
+    };
+    look();
   }
 
   stop(): void {
