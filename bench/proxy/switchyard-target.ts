@@ -190,6 +190,12 @@ async function waitForAccounts(instances: readonly Instance[], clock: Clock): Pr
   for (const instance of instances) {
     for (;;) {
       const response = await request(`${instance.origin}/api/accounts`, { headers: adminHeaders(instance) });
+      if (response.statusCode !== 200) {
+        const text = await response.body.text();
+        throw new Error(
+          `${instance.process.name} answered ${response.statusCode} to GET /api/accounts: ${text}`,
+        );
+      }
       const body = (await response.body.json()) as { accounts?: unknown[] };
       if ((body.accounts?.length ?? 0) >= SWITCHYARD_ACCOUNTS) break;
       if (clock.now() > deadline) {
