@@ -6,13 +6,18 @@
  * (`includeObjectsCollectedByMajorGC`: collected by a full collection later, or still live). It
  * writes `survivors-<pid>.heapprofile` (open it in Chrome DevTools' Memory tab) into
  * `SURVIVOR_PROBE_DIR` (default the working directory), with `served`: the requests the process
- * received meanwhile, to compare builds per request. Does nothing in other processes.
+ * received meanwhile, to compare builds per request. With `SURVIVOR_PROBE_ALLOCATIONS=1` it keeps
+ * every sampled object, scavenged ones too, into `allocations-<pid>.heapprofile`: what a request
+ * allocates at all. Does nothing in other processes.
  */
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { systemClock } from '../../src/core/clock.js';
+
+/** Keep the objects scavenges collected too (every allocation sampled), not only the survivors. */
+const everyAllocation = process.env['SURVIVOR_PROBE_ALLOCATIONS'] === '1';
 
 const isGateway = process.argv.some((arg) => arg.endsWith('switchyard.js')) && process.argv.includes('start');
 
@@ -40,12 +45,13 @@ async function sample(counter: { served: number }, durationMs: number): Promise<
   await post(session, 'HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: false,
+    includeObjectsCollectedByMinorGC: everyAllocation,
   });
   counter.served = 0;
   await systemClock.sleep(durationMs);
   const { profile } = (await post(session, 'HeapProfiler.stopSampling')) as { profile: object };
-  const file = join(process.env['SURVIVOR_PROBE_DIR'] ?? '.', `survivors-${process.pid}.heapprofile`);
+  const name = everyAllocation ? 'allocations' : 'survivors';
+  const file = join(process.env['SURVIVOR_PROBE_DIR'] ?? '.', `${name}-${process.pid}.heapprofile`);
   writeFileSync(file, JSON.stringify({ ...profile, served: counter.served }));
   process.stderr.write(`survivor probe: wrote ${file} (${counter.served} requests)\n`);
   session.disconnect();
