@@ -9,19 +9,30 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
   const wanted = name.toLowerCase();
   const direct = firstNonEmpty(headers[wanted]);
   if (direct !== undefined) return direct;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted) continue;
-    const found = firstNonEmpty(value);
+  // Node lower-cases the names it parses, so this walk is for other bags; and an absent header,
+  // the common case, ends here: `for…in` looks without building an entries array per call, and
+  // only names of the right length are lower-cased (each a new string; header names are ASCII
+  // tokens, whose lower case has their length).
+  for (const key in headers) {
+    if (key.length !== wanted.length || key === wanted) continue;
+    if (key.toLowerCase() !== wanted || !Object.hasOwn(headers, key)) continue;
+    const found = firstNonEmpty(headers[key]);
     if (found !== undefined) return found;
   }
   return undefined;
 }
 
 function firstNonEmpty(value: unknown): string | undefined {
-  for (const candidate of Array.isArray(value) ? value : [value]) {
-    if (typeof candidate !== 'string') continue;
-    const trimmed = candidate.trim();
-    if (trimmed !== '') return trimmed;
+  if (!Array.isArray(value)) return nonEmpty(value);
+  for (const candidate of value) {
+    const found = nonEmpty(candidate);
+    if (found !== undefined) return found;
   }
   return undefined;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
 }

@@ -14,8 +14,11 @@ export const MAX_MODEL_NAME_LENGTH = 256;
 /** Longest client-chosen id accepted: session ids and `previous_response_id`. */
 export const MAX_CLIENT_ID_LENGTH = 512;
 
-/** Session-id headers of Claude Code and Codex. */
-const ID_HEADERS = ['x-claude-code-session-id', 'session-id'] as const;
+/** Session-id headers of Claude Code and Codex, with the field name an error gives (made once). */
+const ID_HEADERS = ['x-claude-code-session-id', 'session-id'].map((name) => ({
+  name,
+  field: `header ${name}`,
+}));
 
 /**
  * The model name, checked: a non-empty string of at most `MAX_MODEL_NAME_LENGTH` characters
@@ -45,7 +48,7 @@ export function checkModelName(model: unknown): string {
  * `previous_response_id`. Throws `invalid_request` naming the first one too long.
  */
 export function checkClientIds(options: { headers: HeaderBag; body: JsonObject }): void {
-  for (const name of ID_HEADERS) refuseLong(`header ${name}`, headerValue(options.headers, name));
+  for (const { name, field } of ID_HEADERS) refuseLong(field, headerValue(options.headers, name));
   const { body } = options;
   refuseLong('prompt_cache_key', body['prompt_cache_key']);
   refuseLong('previous_response_id', body['previous_response_id']);
