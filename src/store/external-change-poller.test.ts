@@ -67,13 +67,18 @@ class FakeAvailability implements StoreAvailability {
 function setup() {
   const feed = new OnceFeed();
   const availability = new FakeAvailability();
-  const memory: { rows: string[]; refreshes: number } = { rows: [], refreshes: 0 };
+  const memory: { rows: string[]; refreshes: number; failingReads: number } = {
+    rows: [],
+    refreshes: 0,
+    failingReads: 0,
+  };
+  const clock = new FakeClock();
   let queue: Promise<unknown> = Promise.resolve();
   let whileReading: () => Promise<void> = async () => undefined;
   const onFailure = vi.fn();
   const poller = new ExternalChangePoller({
     changes: feed,
-    clock: new FakeClock(),
+    clock,
     availability,
     exclusive<T>(task: () => Promise<T>): Promise<T> {
       const run = queue.then(task, task);
@@ -84,6 +89,10 @@ function setup() {
     async refresh() {
       memory.refreshes += 1;
       await feed.mark();
+      if (memory.failingReads > 0) {
+        memory.failingReads -= 1;
+        throw new Error('the read failed');
+      }
       const snapshot = [...feed.committed];
       await whileReading();
       memory.rows = snapshot;
@@ -92,6 +101,7 @@ function setup() {
   });
   return {
     feed,
+    clock,
     availability,
     memory,
     poller,
@@ -151,6 +161,41 @@ describe('ExternalChangePoller', () => {
     availability.answersAgain();
 
     await vi.waitFor(() => expect(memory.rows).toEqual(['a']));
+  });
+
+  it('tries a poll whose read failed again after the interval, although the feed counts the change as seen', async () => {
+    const { feed, clock, memory, poller, onFailure } = setup();
+    poller.start(1000);
+    memory.failingReads = 1;
+
+    feed.commit('a');
+    await vi.waitFor(() => expect(onFailure).toHaveBeenCalledOnce());
+    expect(memory.rows).toEqual([]);
+    await clock.advance(1000);
+
+    await vi.waitFor(() => expect(memory.rows).toEqual(['a']));
+    expect(memory.refreshes).toBe(2);
+    // The look watching started with and the commit's joined one poll: its failure is told once.
+    expect(onFailure).toHaveBeenCalledOnce();
+  });
+
+  it('tries a poll that keeps failing at doubling intervals', async () => {
+    const { feed, clock, memory, poller, onFailure } = setup();
+    poller.start(1000);
+    memory.failingReads = 3;
+
+    feed.commit('a');
+    await vi.waitFor(() => expect(onFailure).toHaveBeenCalledTimes(1));
+    await clock.advance(1000);
+    await vi.waitFor(() => expect(onFailure).toHaveBeenCalledTimes(2));
+    await clock.advance(1999);
+    expect(memory.refreshes).toBe(2);
+    await clock.advance(1);
+    await vi.waitFor(() => expect(onFailure).toHaveBeenCalledTimes(3));
+    await clock.advance(4000);
+
+    await vi.waitFor(() => expect(memory.rows).toEqual(['a']));
+    expect(memory.refreshes).toBe(4);
   });
 
   it('stops looking on stop, also when the database answers again', async () => {

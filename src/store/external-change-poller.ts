@@ -2,6 +2,9 @@ import type { Clock } from '../core/clock.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 import type { StoreAvailability } from './store-health.js';
 
+/** Longest pause between two tries of a poll that keeps failing. */
+const MAX_RETRY_MS = 60_000;
+
 /**
  * How a store that keeps its rows in memory picks up changes made by others (the CLI, other
  * instances): one poll at a time, run inside the store's own write queue so a reload never
@@ -14,6 +17,11 @@ import type { StoreAvailability } from './store-health.js';
 export class ExternalChangePoller {
   /** The poll queued that has not started looking yet: every change reported so far is its to see. */
   private waiting: Promise<boolean> | null = null;
+  /**
+   * A refresh failed: the feed may already count its changes as seen (the store marks it before
+   * reading), so the next poll refreshes without asking the feed.
+   */
+  private owed = false;
   private stopWatching: () => void = () => undefined;
 
   constructor(
@@ -41,8 +49,15 @@ export class ExternalChangePoller {
     const { exclusive, loaded, changes, refresh } = this.options;
     this.waiting ??= exclusive(async () => {
       this.waiting = null;
-      if (!loaded() || !(await changes.changedSinceMark())) return false;
-      await refresh();
+      if (!loaded()) return false;
+      if (!this.owed && !(await changes.changedSinceMark())) return false;
+      try {
+        await refresh();
+      } catch (error) {
+        this.owed = true;
+        throw error;
+      }
+      this.owed = false;
       return true;
     });
     return this.waiting;
@@ -52,20 +67,41 @@ export class ExternalChangePoller {
    * Polls whenever the change feed says something may have changed (SQLite: every `intervalMs`;
    * PostgreSQL: on each notification and after a reconnection) until `stop`; also once now, for
    * the changes reported since the first load (nobody was watching), and each time the database
-   * answers again, for those reported while it did not (they were not looked at).
+   * answers again, for those reported while it did not (they were not looked at). A poll that
+   * failed is tried again `intervalMs` later, then at doubling intervals up to a minute while it
+   * keeps failing (and when the database answers again): a change the feed reported once is not
+   * dropped with it.
    */
   start(intervalMs: number): void {
     this.stop();
     const { changes, clock, availability, onFailure } = this.options;
+    let cancelRetry = () => {};
+    let retryMs = intervalMs;
+    // Looks that join one poll report its failure and schedule its retry once.
+    let watched: Promise<boolean> | null = null;
     const look = () => {
       if (!availability.writable) return;
-      this.poll().catch(onFailure);
+      const polled = this.poll();
+      if (polled === watched) return;
+      watched = polled;
+      polled.then(
+        () => {
+          retryMs = intervalMs;
+        },
+        (error: unknown) => {
+          onFailure(error);
+          cancelRetry();
+          cancelRetry = clock.after(retryMs, look);
+          retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+        },
+      );
     };
     const stopFeed = changes.watch({ clock, intervalMs, onChange: look });
     const stopAvailable = availability.onAvailable(look);
     this.stopWatching = () => {
       stopFeed();
       stopAvailable();
+      cancelRetry();
     };
     look();
   }
