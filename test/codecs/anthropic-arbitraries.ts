@@ -10,6 +10,7 @@ import type { CanonicalResponse } from '../../src/core/model/canonical-response.
 import type { AssistantContentPart, ToolResultPart } from '../../src/core/model/content-part.js';
 import {
   cacheControl,
+  distinctToolCallIds,
   identifier,
   imagePart,
   midSystem,
@@ -181,17 +182,19 @@ export const anthropicRequest: fc.Arbitrary<CanonicalRequest> = fc
 
 /** A response Anthropic carries over: no reasoning-token count (Anthropic does not report it). */
 export const anthropicResponse: fc.Arbitrary<CanonicalResponse> = response({
-  content: fc.array(
-    fc.oneof(
-      textPart(false),
-      fc
-        .tuple(fc.string(), identifier)
-        .map(([value, signature]): AssistantContentPart => ({ type: 'reasoning', text: value, signature })),
-      identifier.map((data): AssistantContentPart => ({ type: 'reasoning', text: '', redactedData: data })),
-      toolCall('toolu_'),
-    ),
-    { maxLength: 4 },
-  ),
+  content: fc
+    .array(
+      fc.oneof(
+        textPart(false),
+        fc
+          .tuple(fc.string(), identifier)
+          .map(([value, signature]): AssistantContentPart => ({ type: 'reasoning', text: value, signature })),
+        identifier.map((data): AssistantContentPart => ({ type: 'reasoning', text: '', redactedData: data })),
+        toolCall('toolu_'),
+      ),
+      { maxLength: 4 },
+    )
+    .filter(distinctToolCallIds),
   usage: usage({ cacheWrite: true, reasoning: false }),
   stopSequence: true,
   createdAt: false,

@@ -73,6 +73,15 @@ export const toolCall = (prefix: string) =>
       ([id, name, input]): AssistantContentPart => ({ type: 'tool-call', id: `${prefix}${id}`, name, input }),
     );
 
+/**
+ * Whether no two tool calls share an id: in a real response they never do, and a stream's events
+ * name the call they continue by its id, so two calls with one id cannot round-trip through one.
+ */
+export function distinctToolCallIds(parts: readonly AssistantContentPart[]): boolean {
+  const ids = parts.flatMap((part) => (part.type === 'tool-call' ? [part.id] : []));
+  return new Set(ids).size === ids.length;
+}
+
 export const midSystem = text.map(
   (value): CanonicalMessage => ({ role: 'system', content: [{ type: 'text', text: value }] }),
 );

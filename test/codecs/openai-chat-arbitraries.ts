@@ -7,6 +7,7 @@ import type {
 import type { CanonicalResponse } from '../../src/core/model/canonical-response.js';
 import type { AssistantContentPart, ToolResultPart } from '../../src/core/model/content-part.js';
 import {
+  distinctToolCallIds,
   identifier,
   imagePart,
   midSystem,
@@ -32,7 +33,7 @@ const openAIAssistantContent = fc
   .record({
     reasoning: fc.option(text, { nil: undefined }),
     text: fc.option(text, { nil: undefined }),
-    toolCalls: fc.array(toolCall('call_c'), { maxLength: 3 }),
+    toolCalls: fc.array(toolCall('call_c'), { maxLength: 3 }).filter(distinctToolCallIds),
   })
   .filter((fields) => fields.text !== undefined || fields.toolCalls.length > 0)
   .map((fields): AssistantContentPart[] => [
