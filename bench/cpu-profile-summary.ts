@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { frameKey as callFrameKey, shortPath } from './profile-frame.js';
 
 interface ProfileNode {
   id: number;
@@ -21,14 +22,8 @@ interface CpuProfile {
   samples: number[];
 }
 
-/** `name file:line`, with paths shortened to what follows `dist/` or `node_modules/`. */
 function frameKey(node: ProfileNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
-  return `${functionName || '(anonymous)'} ${shortPath(url)}:${lineNumber + 1}`;
-}
-
-function shortPath(url: string): string {
-  return url.replace(/^.*\/(dist|node_modules)\//, '$1/').replace(/^node:/, '');
+  return callFrameKey(node.callFrame);
 }
 
 function add(into: Map<string, number>, key: string, count: number): void {

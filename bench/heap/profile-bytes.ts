@@ -5,8 +5,10 @@
  * headers, an upstream request's objects) count for the code that asked for them.
  */
 
+import { frameKey, type ProfileCallFrame } from '../profile-frame.js';
+
 export interface HeapProfileNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: ProfileCallFrame;
   selfSize: number;
   children: HeapProfileNode[];
 }
@@ -28,13 +30,6 @@ export interface ProfileBytes {
 
 /** The label of the allocations made with no Switchyard function on the stack. */
 export const OUTSIDE_SWITCHYARD = '(no Switchyard frame)';
-
-/** `name file:line`, with paths shortened to what follows `dist/` or `node_modules/`. */
-function frameKey(node: HeapProfileNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const path = url.replace(/^.*\/(dist|node_modules)\//, '$1/').replace(/^node:/, '');
-  return `${functionName || '(anonymous)'} ${path}:${lineNumber + 1}`;
-}
 
 /** Switchyard's own code: compiled sources under `dist/src/`. */
 function isSwitchyard(node: HeapProfileNode): boolean {
@@ -61,10 +56,10 @@ export function profileBytes(profile: HeapProfile, requests = profile.served ?? 
   ];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node } = next;
-    const caller = isSwitchyard(node) ? frameKey(node) : next.caller;
+    const caller = isSwitchyard(node) ? frameKey(node.callFrame) : next.caller;
     if (node.selfSize > 0) {
       total += node.selfSize;
-      add(self, frameKey(node), node.selfSize);
+      add(self, frameKey(node.callFrame), node.selfSize);
       add(switchyard, caller, node.selfSize);
     }
     for (const child of node.children) pending.push({ node: child, caller });
