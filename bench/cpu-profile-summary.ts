@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { frameKey as callFrameKey, shortPath } from './profile-frame.js';
+import { frameKey, shortPath } from './profile-frame.js';
 
 interface ProfileNode {
   id: number;
@@ -20,10 +20,6 @@ interface ProfileNode {
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
-}
-
-function frameKey(node: ProfileNode): string {
-  return callFrameKey(node.callFrame);
 }
 
 function add(into: Map<string, number>, key: string, count: number): void {
@@ -45,13 +41,13 @@ function aggregate(profile: CpuProfile) {
     const node = byId.get(id);
     if (!node || node.callFrame.functionName === '(idle)') continue;
     busy += count;
-    add(self, frameKey(node), count);
+    add(self, frameKey(node.callFrame), count);
     // A recursive function counts once per sample in its total.
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
       const frame = byId.get(at);
       if (!frame) break;
-      const key = frameKey(frame);
+      const key = frameKey(frame.callFrame);
       if (!seen.has(key)) add(total, key, count);
       seen.add(key);
     }

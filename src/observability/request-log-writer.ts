@@ -1,5 +1,6 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
+import { RetryDelay } from '../core/retry-delay.js';
 import {
   eachPostedRow,
   type PostedRequestLogValues,
@@ -109,7 +110,7 @@ export class RequestLogWriter implements RequestLogSink {
   private failuresSinceLog = 0;
   /** While the store fails: when the timer may try again, and how long it waits after the next failure. */
   private retryAt = Number.NEGATIVE_INFINITY;
-  private retryDelayMs = RETRY_MIN_MS;
+  private readonly retryDelay = new RetryDelay(RETRY_MIN_MS, RETRY_MAX_MS);
 
   constructor(private readonly options: RequestLogWriterOptions) {
     this.queue = new BoundedQueue(options.capacity ?? 10_000);
@@ -157,7 +158,7 @@ export class RequestLogWriter implements RequestLogSink {
   /** Tries the rows held after failed writes now (the store answers again), not at the next retry time. */
   retryNow(): Promise<void> {
     this.retryAt = Number.NEGATIVE_INFINITY;
-    this.retryDelayMs = RETRY_MIN_MS;
+    this.retryDelay.reset();
     return this.flush();
   }
 
@@ -221,12 +222,11 @@ export class RequestLogWriter implements RequestLogSink {
         await this.options.store.insertValues(batch);
         this.written += batch.length;
         this.retryAt = Number.NEGATIVE_INFINITY;
-        this.retryDelayMs = RETRY_MIN_MS;
+        this.retryDelay.reset();
       } catch (error) {
         this.failed += batch.length;
         this.queue.unshiftAll(batch);
-        this.retryAt = this.options.clock.now() + this.retryDelayMs;
-        this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+        this.retryAt = this.options.clock.now() + this.retryDelay.afterFailure();
         this.reportFailure(error, `request log batch of ${batch.length} rows could not be stored`);
         return;
       }

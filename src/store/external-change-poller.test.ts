@@ -198,6 +198,20 @@ describe('ExternalChangePoller', () => {
     expect(memory.refreshes).toBe(4);
   });
 
+  it('drops the retry of a failed poll on stop', async () => {
+    const { feed, clock, memory, poller, onFailure } = setup();
+    poller.start(1000);
+    memory.failingReads = 1;
+    feed.commit('a');
+    await vi.waitFor(() => expect(onFailure).toHaveBeenCalledOnce());
+
+    poller.stop();
+    await clock.advance(60_000);
+
+    expect(memory.refreshes).toBe(1);
+    expect(memory.rows).toEqual([]);
+  });
+
   it('stops looking on stop, also when the database answers again', async () => {
     const { feed, availability, memory, poller } = setup();
     poller.start(1000);

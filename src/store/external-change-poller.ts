@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { RetryDelay } from '../core/retry-delay.js';
 import type { StoreChangeFeed } from './store-change-feed.js';
 import type { StoreAvailability } from './store-health.js';
 
@@ -76,7 +77,7 @@ export class ExternalChangePoller {
     this.stop();
     const { changes, clock, availability, onFailure } = this.options;
     let cancelRetry = () => {};
-    let retryMs = intervalMs;
+    const retryDelay = new RetryDelay(intervalMs, MAX_RETRY_MS);
     // Looks that join one poll report its failure and schedule its retry once.
     let watched: Promise<boolean> | null = null;
     const look = () => {
@@ -85,14 +86,11 @@ export class ExternalChangePoller {
       if (polled === watched) return;
       watched = polled;
       polled.then(
-        () => {
-          retryMs = intervalMs;
-        },
+        () => retryDelay.reset(),
         (error: unknown) => {
           onFailure(error);
           cancelRetry();
-          cancelRetry = clock.after(retryMs, look);
-          retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+          cancelRetry = clock.after(retryDelay.afterFailure(), look);
         },
       );
     };
